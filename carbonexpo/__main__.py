@@ -1,0 +1,3 @@
+from carbonexpo.cli import main
+
+main()

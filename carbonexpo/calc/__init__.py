@@ -1,0 +1,1 @@
+"""Pure calculations: activity frames -> inventory lines -> Scope 2, offsets, balance, result."""

@@ -1,0 +1,166 @@
+"""Which retired carbon-credit blocks are eligible offsets (spec §3.2), each rejection with why.
+
+Rules: registry accepted for the chosen standard (or as configured); vintage no older than
+event year − N; retired for this event; retired no later than 12 months after the reporting
+period ends (ISO 14068-1 §11; PAS 2060 §9); not claimed by another event in the ledger.
+One unit = 1 tCO2e; a block counts last − first + 1 units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from carbonexpo.calc.blocks import block_sizes, claimed_elsewhere
+from carbonexpo.calc.scope2 import _join
+from carbonexpo.config import EventConfig
+
+RETIREMENT_WINDOW_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class OffsetResult:
+    credits: pd.DataFrame  # registry, project_id, vintage, serial_prefix, first, last, tco2e,
+    #                         status, reason, retired_on, beneficiary, _row
+    eligible_tco2e: float
+    rejected_tco2e: float
+
+
+def retirement_deadline(config: EventConfig) -> pd.Timestamp:
+    return pd.Timestamp(config.phases.end) + pd.DateOffset(months=RETIREMENT_WINDOW_MONTHS)
+
+
+def apply_offsets(
+    credits: pd.DataFrame | None, *, config: EventConfig, claims: pd.DataFrame | None = None
+) -> OffsetResult:
+    if credits is None or credits.empty:
+        return OffsetResult(
+            pd.DataFrame(
+                columns=[
+                    "registry",
+                    "project_id",
+                    "vintage",
+                    "serial_prefix",
+                    "first",
+                    "last",
+                    "tco2e",
+                    "status",
+                    "reason",
+                    "_row",
+                ]
+            ),
+            0.0,
+            0.0,
+        )
+    df = credits
+    accepted = config.claim.registries
+    registry = df["registry"].astype(str)
+    reasons = [
+        pd.Series(
+            np.where(
+                ~registry.isin(accepted),
+                "registry " + registry.map(repr) + " not accepted under "
+                f"{config.claim.standard} (accepted: {', '.join(accepted)})",
+                "",
+            ),
+            index=df.index,
+        )
+    ]
+
+    oldest = config.event_year - config.claim.credit_vintage_max_age_years
+    vintage = df["vintage"].astype(np.int64)
+    reasons.append(
+        pd.Series(
+            np.where(
+                vintage < oldest,
+                "vintage " + vintage.astype(str) + f" is older than {oldest} (event year "
+                f"{config.event_year} − {config.claim.credit_vintage_max_age_years})",
+                "",
+            ),
+            index=df.index,
+        )
+    )
+
+    retired_on = (
+        df["retired_on"]
+        if "retired_on" in df
+        else pd.Series(pd.NaT, index=df.index, dtype="datetime64[s]")
+    )
+    beneficiary = (
+        df["beneficiary"].astype(object)
+        if "beneficiary" in df
+        else pd.Series(None, index=df.index, dtype=object)
+    )
+    not_retired = retired_on.isna()
+    other = ~not_retired & (beneficiary.fillna("") != config.id)
+    reasons.append(
+        pd.Series(
+            np.select(
+                [not_retired, other],
+                [
+                    "not retired: retired_on is empty",
+                    "retired for "
+                    + beneficiary.fillna("(no beneficiary)").astype(str).map(repr)
+                    + ", not for this event "
+                    + repr(config.id),
+                ],
+                "",
+            ),
+            index=df.index,
+        )
+    )
+
+    deadline = retirement_deadline(config)
+    late = ~not_retired & (retired_on > deadline)
+    reasons.append(
+        pd.Series(
+            np.where(
+                late,
+                "retired on " + retired_on.dt.strftime("%Y-%m-%d").fillna("") + ", more than "
+                f"{RETIREMENT_WINDOW_MONTHS} months after the reporting period ended (deadline "
+                f"{deadline:%Y-%m-%d})",
+                "",
+            ),
+            index=df.index,
+        )
+    )
+
+    elsewhere = claimed_elsewhere(df, claims, kind="credit", event_id=config.id)
+    reasons.append(
+        pd.Series(
+            np.where(
+                elsewhere.notna(),
+                "serial block already claimed by event "
+                + elsewhere.astype(str).map(repr)
+                + " in the ledger",
+                "",
+            ),
+            index=df.index,
+        )
+    )
+
+    reason = _join(reasons)
+    eligible = reason == ""
+    tco2e = block_sizes(df["first"], df["last"]).astype(float)
+    out = pd.DataFrame(
+        {
+            "registry": registry,
+            "project_id": df["project_id"].astype(str),
+            "vintage": vintage,
+            "serial_prefix": df["serial_prefix"].astype(str),
+            "first": df["first"].astype(np.int64),
+            "last": df["last"].astype(np.int64),
+            "tco2e": tco2e,
+            "status": np.where(eligible, "eligible", "rejected"),
+            "reason": reason,
+            "retired_on": retired_on.dt.strftime("%Y-%m-%d"),
+            "beneficiary": beneficiary,
+            "project_type": df.get("project_type", None),
+            "_row": df["_row"],
+        }
+    )
+    return OffsetResult(
+        out, float(tco2e[eligible.to_numpy()].sum()), float(tco2e[~eligible.to_numpy()].sum())
+    )

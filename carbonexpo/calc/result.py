@@ -1,0 +1,121 @@
+"""The result JSON of spec §4, as plain data (floats at full precision)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from carbonexpo import __version__
+from carbonexpo.calc.calculate import Calculation, by_category, by_phase, totals
+from carbonexpo.config import STANDARD_TITLES
+
+
+def _clean(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _records(df: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    cols = [c for c in columns if c in df]
+    return [
+        {c: _clean(v) for c, v in zip(cols, row, strict=True)}
+        for row in df[cols].itertuples(index=False, name=None)
+    ]
+
+
+def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) -> dict[str, Any]:
+    config = calc.data.config
+    generated = generated_at or dt.datetime.now(dt.UTC)
+    out: dict[str, Any] = {
+        "event": {"id": config.id, "name": config.name},
+        "carbonexpo_version": __version__,
+        "generated_at": generated.isoformat(timespec="seconds"),
+        "period": {
+            "start": config.phases.start.isoformat(),
+            "end": config.phases.end.isoformat(),
+            "timezone": config.timezone,
+            "phases": {
+                n: {"start": r.start.isoformat(), "end": r.end.isoformat()}
+                for n, r in config.phases.items()
+            },
+        },
+        "claim": {
+            "standard": config.claim.standard,
+            "standard_title": STANDARD_TITLES[config.claim.standard],
+            "basis": config.claim.basis,
+            "accepted_registries": list(config.claim.registries),
+            "accepted_registries_source": "event.yaml"
+            if config.claim.accepted_registries
+            else f"default for {config.claim.standard}",
+            "credit_vintage_max_age_years": config.claim.credit_vintage_max_age_years,
+            "green_power_vintage_months": config.claim.green_power_vintage_months,
+            "radiative_forcing": config.claim.radiative_forcing,
+            "residual_factor_key": calc.residual_key,
+        },
+        "factor_sets": [
+            {"id": s.set_id, "version": s.version, "sha256": s.sha256} for s in calc.resolver.sets
+        ],
+        "inputs": calc.data.inputs,
+        "totals": totals(calc),
+        "by_category": by_category(calc),
+        "by_phase": by_phase(calc),
+        "instruments": _records(
+            calc.green_power.instruments,
+            ["instrument_id", "type", "status", "mwh", "mwh_applied", "reason"],
+        ),
+        "credits": _records(
+            calc.offsets.credits,
+            [
+                "registry",
+                "project_id",
+                "vintage",
+                "serial_prefix",
+                "first",
+                "last",
+                "tco2e",
+                "status",
+                "reason",
+                "retired_on",
+                "beneficiary",
+            ],
+        ),
+        "factors_used": calc.factors_used,
+        "assumptions": list(calc.assumptions),
+        "warnings": list(calc.warnings),
+    }
+    if calc.exhibitors is not None:
+        out["exhibitors"] = exhibitor_statements(calc.exhibitors)
+    return out
+
+
+def exhibitor_statements(table: pd.DataFrame) -> list[dict[str, Any]]:
+    statements = []
+    for name, part in table.groupby("exhibitor", sort=True):
+        own = {
+            str(c): float(v) / 1000.0
+            for c, v in zip(part["category"], part["own_kgco2e"], strict=True)
+            if v
+        }
+        shared = {
+            str(c): float(v) / 1000.0
+            for c, v in zip(part["category"], part["allocated_kgco2e"], strict=True)
+            if v
+        }
+        statements.append(
+            {
+                "exhibitor": str(name),
+                "area_m2": float(part["area_m2"].iloc[0]),
+                "own_tco2e": float(part["own_kgco2e"].sum()) / 1000.0,
+                "allocated_tco2e": float(part["allocated_kgco2e"].sum()) / 1000.0,
+                "total_tco2e": float(part["own_kgco2e"].sum() + part["allocated_kgco2e"].sum())
+                / 1000.0,
+                "own_by_category": own,
+                "allocated_by_category": shared,
+            }
+        )
+    return statements

@@ -1,0 +1,32 @@
+"""The command line: a thin click group. Commands parse options, call one library function and
+turn CarbonExpoError into exit codes (0 ok, 1 domain failure, 2 bad usage or input).
+Heavy libraries are imported inside the commands so that `carbonexpo --help` stays fast."""
+
+from __future__ import annotations
+
+import click
+
+from carbonexpo import __version__
+from carbonexpo.cli.calc_cmd import calc, init, validate
+from carbonexpo.cli.common import CONTEXT
+from carbonexpo.cli.factors_cmd import factors
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="carbonexpo")
+def cli() -> None:
+    """carbonexpo: was the exhibition really zero-carbon? Inventory, market-based Scope 2,
+    offsets and the neutrality balance, from an event folder.
+
+    Example: carbonexpo calc examples/cisce-2024
+    """
+
+
+cli.add_command(factors)
+cli.add_command(init)
+cli.add_command(validate)
+cli.add_command(calc)
+
+
+def main() -> None:
+    cli(prog_name="carbonexpo")

@@ -1,0 +1,141 @@
+"""The event configuration (event.yaml) as strict pydantic models: unknown keys are errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Standard = Literal["mee-2019", "iso-14068-1", "pas-2060"]
+EventId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=80)]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+NonNegative = Annotated[float, Field(ge=0)]
+
+DEFAULT_REGISTRIES: dict[str, tuple[str, ...]] = {
+    "mee-2019": ("CCER", "CEA", "PHCER", "CDM-CER"),
+    "iso-14068-1": ("CCER", "CDM-CER", "VCS", "GS"),
+    "pas-2060": ("CCER", "CDM-CER", "VCS", "GS"),
+}
+STANDARD_TITLES = {
+    "mee-2019": "MEE Guideline for carbon neutrality of large-scale events (2019, trial)",
+    "iso-14068-1": "ISO 14068-1:2023 Climate change management — carbon neutrality",
+    "pas-2060": "PAS 2060:2014 (withdrawn 2025; legacy option)",
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Venue(Strict):
+    name: str = Field(min_length=1)
+    country: CountryCode
+    grid: str = Field(min_length=1, description="grid region key, e.g. CN-North")
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    area_m2: float | None = Field(default=None, gt=0)
+
+
+class DateRange(Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def end_not_before_start(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Phases(Strict):
+    build_up: DateRange | None = None
+    open: DateRange
+    tear_down: DateRange | None = None
+
+    @model_validator(mode="after")
+    def phases_in_order(self) -> Phases:
+        order = [
+            (n, r)
+            for n, r in (
+                ("build_up", self.build_up),
+                ("open", self.open),
+                ("tear_down", self.tear_down),
+            )
+            if r is not None
+        ]
+        for (n1, r1), (n2, r2) in itertools.pairwise(order):
+            if r2.start <= r1.end:
+                raise ValueError(f"{n2} starts {r2.start}, not after {n1} ends {r1.end}")
+        return self
+
+    def items(self) -> list[tuple[str, DateRange]]:
+        return [
+            (n, r)
+            for n, r in (
+                ("build_up", self.build_up),
+                ("open", self.open),
+                ("tear_down", self.tear_down),
+            )
+            if r is not None
+        ]
+
+    @property
+    def start(self) -> dt.date:
+        return self.items()[0][1].start
+
+    @property
+    def end(self) -> dt.date:
+        return self.items()[-1][1].end
+
+
+class Claim(Strict):
+    standard: Standard = "mee-2019"
+    basis: Literal["market", "location"] = "market"
+    accepted_registries: tuple[str, ...] | None = None
+    credit_vintage_max_age_years: int = Field(default=5, ge=0, le=50)
+    green_power_vintage_months: int = Field(default=24, ge=0, le=240)
+    radiative_forcing: bool = True
+
+    @field_validator("accepted_registries")
+    @classmethod
+    def registries_not_blank(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if v is not None:
+            if not v:
+                raise ValueError("accepted_registries is empty: no credit could be eligible")
+            if any(not r.strip() for r in v):
+                raise ValueError("an accepted registry is empty")
+        return v
+
+    @property
+    def registries(self) -> tuple[str, ...]:
+        return self.accepted_registries or DEFAULT_REGISTRIES[self.standard]
+
+
+class EventConfig(Strict):
+    id: EventId
+    name: str = Field(min_length=1)
+    organiser: str | None = None
+    timezone: str = "UTC"
+    venue: Venue
+    phases: Phases
+    visits: int | None = Field(default=None, ge=0)
+    factor_sets: tuple[str, ...] = Field(min_length=1)
+    claim: Claim = Claim()
+    allocation: Literal["area"] = "area"
+
+    @field_validator("timezone")
+    @classmethod
+    def known_timezone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}") from exc
+        return v
+
+    @property
+    def event_year(self) -> int:
+        """The year the open phase starts (spec §3.2)."""
+        return self.phases.open.start.year

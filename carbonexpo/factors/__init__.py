@@ -1,0 +1,1 @@
+"""Shipped emission-factor sets: loading, provenance, and key resolution."""

@@ -1,0 +1,1 @@
+"""Readers: files in, validated tables and configuration out. Nothing here computes emissions."""

@@ -1,0 +1,315 @@
+"""Rules that span rows or tables: intervals, serial blocks, units by carrier, origins.
+
+Each rule is one function taking typed tables and returning the problems it found; all are
+vectorised (sorts, group-wise shifts, per-distinct-value lookups), never a loop over rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from carbonexpo.config import EventConfig
+from carbonexpo.errors import Problem
+from carbonexpo.geo import resolve_place
+from carbonexpo.io.tables import MAX_LISTED, Table
+from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
+
+ENERGY_ONLY = ("electricity", "heat", "cooling")
+
+
+def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]:
+    problems: list[Problem] = []
+    if t := tables.get("energy"):
+        problems += check_energy_units(t)
+        problems += check_intervals(t)
+        problems += check_reporting_period(t, config)
+        problems += check_meter_overlaps(t)
+    if t := tables.get("refrigerants"):
+        problems += check_unit_dimension(t, "unit", (MASS,), "a mass (kg, t, lb …)")
+    if t := tables.get("green_power"):
+        problems += check_date_order(t, "generation_start", "generation_end")
+        problems += check_serial_blocks(t, ("serial_prefix",), optional=True)
+    if t := tables.get("credits"):
+        problems += check_serial_blocks(t, ("registry", "serial_prefix"), optional=False)
+    if t := tables.get("travel"):
+        problems += check_distance_or_origin(t, ("origin",))
+        problems += check_air_distance(t)
+        problems += check_origins(t, "origin")
+    if t := tables.get("logistics"):
+        problems += check_distance_or_origin(t, ("origin", "destination"))
+        problems += check_origins(t, "origin")
+        problems += check_origins(t, "destination")
+    if t := tables.get("booths"):
+        problems += check_unique(t, ["exhibitor", "booth"])
+    if t := tables.get("factors"):
+        problems += check_unique(t, ["key", "unit"])
+    return problems
+
+
+def _report(
+    problems: list[Problem],
+    table: Table,
+    mask: pd.Series | np.ndarray,
+    column: str,
+    message: str | pd.Series,
+    code: str,
+) -> None:
+    mask = np.asarray(mask, dtype=bool)
+    rows = table.df["_row"].to_numpy()[mask]
+    messages = message[mask].tolist() if isinstance(message, pd.Series) else None
+    for i, row in enumerate(rows[:MAX_LISTED]):
+        problems.append(
+            Problem(
+                table.file,
+                int(row),
+                column,
+                messages[i] if messages is not None else str(message),
+                code,
+            )
+        )
+    if len(rows) > MAX_LISTED:
+        problems.append(
+            Problem(
+                table.file,
+                int(rows[MAX_LISTED]),
+                column,
+                f"... and {len(rows) - MAX_LISTED} more rows with the same problem",
+                code,
+            )
+        )
+
+
+def check_unit_dimension(
+    t: Table, column: str, dims: tuple[str, ...], wanted: str, where: pd.Series | None = None
+) -> list[Problem]:
+    problems: list[Problem] = []
+    units = t.df[column]
+    for text in units[where if where is not None else slice(None)].dropna().unique():
+        try:
+            ok = has_dimension(text, *dims)
+        except UnitProblem:
+            continue  # already reported by the reader
+        if not ok:
+            mask = units == text
+            if where is not None:
+                mask &= where
+            _report(
+                problems,
+                t,
+                mask,
+                column,
+                f"unit {text!r} has the wrong dimension: expected {wanted}",
+                "wrong_dimension",
+            )
+    return problems
+
+
+def check_energy_units(t: Table) -> list[Problem]:
+    carrier = t.df["carrier"]
+    energy_only = carrier.isin(ENERGY_ONLY)
+    return check_unit_dimension(
+        t,
+        "unit",
+        (ENERGY,),
+        "energy (kWh, MWh, GJ …) for electricity, heat and cooling",
+        energy_only,
+    ) + check_unit_dimension(
+        t, "unit", (ENERGY, VOLUME, MASS), "energy, volume or mass for a fuel", ~energy_only
+    )
+
+
+def check_intervals(t: Table) -> list[Problem]:
+    problems: list[Problem] = []
+    bad = t.df["end"] <= t.df["start"]
+    _report(problems, t, bad, "end", "end is not after start", "end_before_start")
+    return problems
+
+
+def period_bounds_utc(config: EventConfig) -> tuple[pd.Timestamp, pd.Timestamp]:
+    tz = config.timezone
+    start = pd.Timestamp(config.phases.start).tz_localize(tz).tz_convert("UTC")
+    end = pd.Timestamp(config.phases.end + dt.timedelta(days=1)).tz_localize(tz).tz_convert("UTC")
+    return start, end
+
+
+def check_reporting_period(t: Table, config: EventConfig) -> list[Problem]:
+    problems: list[Problem] = []
+    start, end = period_bounds_utc(config)
+    period = f"the reporting period {config.phases.start} – {config.phases.end} ({config.timezone})"
+    _report(problems, t, t.df["start"] < start, "start", f"before {period}", "outside_period")
+    _report(problems, t, t.df["end"] > end, "end", f"after {period}", "outside_period")
+    return problems
+
+
+def check_meter_overlaps(t: Table) -> list[Problem]:
+    """Two intervals of one meter overlap: name both rows."""
+    problems: list[Problem] = []
+    df = t.df[["_row", "meter", "start", "end"]].sort_values(
+        ["meter", "start", "_row"], kind="stable"
+    )
+    same = df["meter"].eq(df["meter"].shift())
+    # running maximum of `end` within the meter, and the row that set it
+    end_ns = df["end"].astype("int64")
+    run_max = end_ns.groupby(df["meter"], sort=False).cummax()
+    setter = df["_row"].where(end_ns == run_max).groupby(df["meter"], sort=False).ffill()
+    prev_max = run_max.groupby(df["meter"], sort=False).shift()
+    prev_row = setter.groupby(df["meter"], sort=False).shift()
+    bad = same & (df["start"].astype("int64") < prev_max)
+    if bad.any():
+        hits = df[bad]
+        msg = (
+            "interval overlaps row "
+            + prev_row[bad].astype("int64").astype(str)
+            + " of meter "
+            + hits["meter"].astype(str)
+        )
+        sub = Table(t.name, t.file, hits, t.sha256)
+        _report(problems, sub, np.ones(len(hits), bool), "start", msg, "meter_overlap")
+    return problems
+
+
+def check_date_order(t: Table, start: str, end: str) -> list[Problem]:
+    problems: list[Problem] = []
+    _report(
+        problems, t, t.df[end] < t.df[start], end, f"{end} is before {start}", "end_before_start"
+    )
+    return problems
+
+
+def check_serial_blocks(t: Table, group: tuple[str, ...], optional: bool) -> list[Problem]:
+    """Blocks first..last (inclusive) of one prefix must not repeat or overlap."""
+    problems: list[Problem] = []
+    df = t.df
+    cols = ["serial_prefix", "first", "last"]
+    if optional:
+        present = [c for c in cols if c in df]
+        if not present:
+            return problems
+        if len(present) < 3:
+            for c in set(cols) - set(present):
+                problems.append(
+                    Problem(
+                        t.file,
+                        1,
+                        c,
+                        f"missing column {c!r}: serial blocks need serial_prefix, first and last",
+                        "missing_column",
+                    )
+                )
+            return problems
+        given = df[cols].notna()
+        partial = given.any(axis=1) & ~given.all(axis=1)
+        for c in cols:
+            _report(
+                problems,
+                t,
+                partial & ~given[c],
+                c,
+                "serial block incomplete: give serial_prefix, first and last together",
+                "incomplete_block",
+            )
+        df = df[given.all(axis=1)]
+    last_lt_first = df["last"] < df["first"]
+    sub = Table(t.name, t.file, df, t.sha256)
+    _report(problems, sub, last_lt_first, "last", "last is smaller than first", "bad_block")
+    df = df[~last_lt_first].sort_values([*group, "first", "_row"], kind="stable")
+    keys = [df[g] for g in group]
+    same = np.ones(len(df), dtype=bool)
+    for g in group:
+        same &= df[g].eq(df[g].shift()).to_numpy()
+    grouped = df.groupby(keys, sort=False)
+    run_max = grouped["last"].cummax()
+    setter = df["_row"].where(df["last"] == run_max).groupby(keys, sort=False).ffill()
+    prev_max = run_max.groupby(keys, sort=False).shift()
+    prev_row = setter.groupby(keys, sort=False).shift()
+    bad = same & (df["first"] <= prev_max).to_numpy()
+    if bad.any():
+        hits = df[bad]
+        dup = (hits["first"] == df["first"].shift()[bad]) & (
+            hits["last"] == df["last"].shift()[bad]
+        )
+        msg = np.where(dup, "duplicate serial block: same as row ", "serial block overlaps row ")
+        text = (
+            pd.Series(msg, index=hits.index)
+            + prev_row[bad].astype("int64").astype(str)
+            + " ("
+            + hits["serial_prefix"].astype(str)
+            + " "
+            + hits["first"].astype(str)
+            + "–"
+            + hits["last"].astype(str)
+            + ")"
+        )
+        _report(
+            problems,
+            Table(t.name, t.file, hits, t.sha256),
+            np.ones(len(hits), bool),
+            "first",
+            text,
+            "serial_overlap",
+        )
+    return problems
+
+
+def check_distance_or_origin(t: Table, places: tuple[str, ...]) -> list[Problem]:
+    """A row needs distance_km or a place to compute it from (the other end is the venue)."""
+    problems: list[Problem] = []
+    df = t.df
+    has = df["distance_km"].notna() if "distance_km" in df else pd.Series(False, df.index)
+    for p in places:
+        if p in df:
+            has = has | df[p].notna()
+    _report(
+        problems,
+        t,
+        ~has,
+        "distance_km",
+        f"give distance_km or {' or '.join(places)} to compute it from",
+        "no_distance",
+    )
+    return problems
+
+
+def check_air_distance(t: Table) -> list[Problem]:
+    problems: list[Problem] = []
+    if "distance_km" in t.df:
+        bad = (t.df["mode"] == "air") & (t.df["distance_km"] == 0)
+        _report(problems, t, bad, "distance_km", "air travel with distance 0", "air_zero")
+    return problems
+
+
+def check_origins(t: Table, column: str) -> list[Problem]:
+    """Every distinct place name must resolve (IATA code, city, 'City, CC' or 'lat,lon')."""
+    problems: list[Problem] = []
+    if column not in t.df:
+        return problems
+    values = t.df[column]
+    needed = values.notna()
+    if "distance_km" in t.df:
+        needed &= t.df["distance_km"].isna() | (column == "origin")
+    for text in values[needed].unique():
+        if resolve_place(str(text)) is None:
+            _report(
+                problems,
+                t,
+                needed & (values == text),
+                column,
+                f"place {text!r} not found (use an IATA code, a GeoNames city name, "
+                "'City, CC' or 'lat,lon')",
+                "unknown_place",
+            )
+    return problems
+
+
+def check_unique(t: Table, columns: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    if not all(c in t.df for c in columns):
+        return problems
+    dup = t.df.duplicated(columns, keep="first")
+    first_row = t.df.groupby(columns, sort=False)["_row"].transform("first")
+    msg = "duplicate of row " + first_row.astype(str)
+    _report(problems, t, dup, columns[0], msg, "duplicate")
+    return problems

@@ -1,0 +1,195 @@
+"""An event folder -> EventConfig + validated tables, or every problem found in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import ValidationError
+
+from carbonexpo.config import EventConfig
+from carbonexpo.errors import InputError, Problem
+from carbonexpo.factors.catalog import Factor, set_ids
+from carbonexpo.io.checks import check_tables
+from carbonexpo.io.schema import SCHEMAS, TABLE_ORDER
+from carbonexpo.io.tables import Table, file_sha256, read_table
+
+CONFIG_FILE = "event.yaml"
+
+
+@dataclass
+class EventData:
+    folder: Path
+    config: EventConfig
+    tables: dict[str, Table]
+    config_sha256: str
+    user_factors: list[Factor] = field(default_factory=list)
+
+    def table(self, name: str) -> Table | None:
+        return self.tables.get(name)
+
+    @property
+    def inputs(self) -> list[dict[str, Any]]:
+        rows = [{"file": CONFIG_FILE, "rows": 1, "sha256": self.config_sha256}]
+        rows += [
+            {"file": t.file, "rows": t.rows, "sha256": t.sha256}
+            for name in TABLE_ORDER
+            if (t := self.tables.get(name))
+        ]
+        return rows
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Key path ('claim.basis') -> line number in the YAML text, for error messages."""
+    lines: dict[str, int] = {}
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return lines
+
+    def walk(n: yaml.Node, prefix: str) -> None:
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                path = f"{prefix}.{k.value}" if prefix else str(k.value)
+                lines[path] = k.start_mark.line + 1
+                walk(v, path)
+        elif isinstance(n, yaml.SequenceNode):
+            for i, v in enumerate(n.value):
+                lines[f"{prefix}.{i}"] = v.start_mark.line + 1
+                walk(v, f"{prefix}.{i}")
+
+    if node is not None:
+        walk(node, "")
+    return lines
+
+
+def load_config(path: Path) -> tuple[EventConfig | None, list[Problem]]:
+    name = path.name
+    if not path.exists():
+        return None, [
+            Problem(name, 0, "", "missing: every event folder needs event.yaml", "missing_file")
+        ]
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return None, [
+            Problem(
+                name,
+                (mark.line + 1) if mark else 0,
+                "",
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                "bad_yaml",
+            )
+        ]
+    if not isinstance(data, dict):
+        return None, [Problem(name, 1, "", "must be a mapping of keys to values", "bad_yaml")]
+    lines = _key_lines(text)
+    try:
+        config = EventConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            path_ = ".".join(str(p) for p in err["loc"])
+            line = lines.get(path_) or lines.get(path_.rsplit(".", 1)[0], 1)
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = f"unknown key {path_!r}"
+            elif err["type"] == "missing":
+                msg = f"missing required key {path_!r}"
+            problems.append(Problem(name, line, path_ or "(root)", msg, err["type"]))
+        return None, problems
+    problems = []
+    shipped = set(set_ids())
+    for i, sid in enumerate(config.factor_sets):
+        if sid not in shipped:
+            problems.append(
+                Problem(
+                    name,
+                    lines.get(f"factor_sets.{i}", 1),
+                    f"factor_sets.{i}",
+                    f"unknown factor set {sid!r} (shipped: {', '.join(sorted(shipped))})",
+                    "unknown_factor_set",
+                )
+            )
+    return (None if problems else config), problems
+
+
+def find_table_file(folder: Path, name: str) -> Path | None:
+    for suffix in (".csv", ".xlsx"):
+        p = folder / f"{name}{suffix}"
+        if p.exists():
+            return p
+    return None
+
+
+def read_event(folder: Path) -> EventData:
+    """Read and validate a whole event folder; raise InputError with every problem found."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), 0, "", "not a folder", "missing_folder")])
+    config, problems = load_config(folder / CONFIG_FILE)
+    timezone = config.timezone if config else "UTC"
+    tables: dict[str, Table] = {}
+    for name in TABLE_ORDER:
+        csv_path, xlsx_path = folder / f"{name}.csv", folder / f"{name}.xlsx"
+        if csv_path.exists() and xlsx_path.exists():
+            problems.append(
+                Problem(
+                    xlsx_path.name,
+                    0,
+                    "",
+                    f"both {name}.csv and {name}.xlsx exist: keep one",
+                    "ambiguous_file",
+                )
+            )
+            continue
+        path = find_table_file(folder, name)
+        if path is None:
+            continue
+        table, table_problems = read_table(path, SCHEMAS[name], path.name, timezone)
+        problems += table_problems
+        if table is not None:
+            tables[name] = table
+    if config is not None:
+        problems += check_tables(config, tables)
+    if problems:
+        raise InputError(problems)
+    assert config is not None
+    user = user_factors(tables.get("factors"))
+    return EventData(folder, config, tables, file_sha256(folder / CONFIG_FILE), user)
+
+
+def user_factors(table: Table | None) -> list[Factor]:
+    if table is None:
+        return []
+    df = table.df
+    years = df["year"] if "year" in df else pd.Series(np.nan, index=df.index)
+    return [
+        Factor(
+            key=str(k),
+            unit=str(u),
+            kgco2e_per_unit=float(v),
+            gas_basis="CO2e",
+            year=None if pd.isna(y) else int(y),
+            source_id="user",
+            source_ref=str(s),
+            proxy_for="",
+            note=f"factors.csv row {r}",
+            set_id="factors.csv",
+        )
+        for k, u, v, s, y, r in zip(
+            df["key"],
+            df["unit"],
+            df["kgco2e_per_unit"],
+            df["source"],
+            years,
+            df["_row"],
+            strict=True,
+        )
+    ]

@@ -1,0 +1,313 @@
+"""The columns of every table of the event folder (spec §2), as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["str", "float", "int", "datetime", "date", "enum", "unit"]
+
+CARRIERS = ("electricity", "natural_gas", "diesel", "petrol", "lpg", "heat", "cooling")
+PHASES = ("build_up", "open", "tear_down")
+TRAVEL_MODES = (
+    "walk",
+    "bike",
+    "metro",
+    "bus",
+    "coach",
+    "taxi",
+    "car",
+    "ev_car",
+    "rail",
+    "hsr",
+    "air",
+    "ferry",
+)
+FREIGHT_MODES = ("hgv", "van", "rail", "sea", "air", "barge")
+INSTRUMENT_TYPES = ("GEC", "green_power_trade", "I-REC", "GO", "PPA", "onsite")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind = "str"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None  # inclusive lower bound for numbers
+    positive: bool = False  # strictly > 0
+    integer: bool = False
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    columns: tuple[Column, ...]
+    description: str = ""
+    example: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _c(name: str, kind: Kind = "str", **kw: object) -> Column:
+    return Column(name, kind, **kw)  # type: ignore[arg-type]
+
+
+Q = {"minimum": 0.0}
+SCHEMAS: dict[str, TableSchema] = {
+    s.name: s
+    for s in [
+        TableSchema(
+            "energy",
+            (
+                _c("meter", required=True),
+                _c("carrier", "enum", required=True, choices=CARRIERS),
+                _c("start", "datetime", required=True),
+                _c("end", "datetime", required=True),
+                _c("quantity", "float", required=True, **Q),
+                _c("unit", "unit", required=True),
+                _c("hall"),
+                _c("phase", "enum", choices=PHASES),
+            ),
+            "venue energy, one row per meter interval",
+            {
+                "meter": "HALL-A-MAIN",
+                "carrier": "electricity",
+                "start": "2024-11-26T08:00",
+                "end": "2024-11-26T09:00",
+                "quantity": "850",
+                "unit": "kWh",
+                "hall": "A",
+                "phase": "",
+            },
+        ),
+        TableSchema(
+            "refrigerants",
+            (
+                _c("gas", required=True),
+                _c("quantity", "float", required=True, **Q),
+                _c("unit", "unit", required=True),
+                _c("phase", "enum", choices=PHASES),
+                _c("exhibitor"),
+            ),
+            "refrigerant top-ups (leaks)",
+            {"gas": "R-410A", "quantity": "12", "unit": "kg"},
+        ),
+        TableSchema(
+            "green_power",
+            (
+                _c("instrument_id", required=True),
+                _c("type", "enum", required=True, choices=INSTRUMENT_TYPES),
+                _c("mwh", "float", required=True, **Q),
+                _c("generation_start", "date", required=True),
+                _c("generation_end", "date", required=True),
+                _c("country", required=True),
+                _c("technology"),
+                _c("serial_prefix"),
+                _c("first", "int", minimum=0, integer=True),
+                _c("last", "int", minimum=0, integer=True),
+                _c("beneficiary"),
+                _c("retired_on", "date"),
+            ),
+            "green-power instruments",
+            {
+                "instrument_id": "GEC-2024-001",
+                "type": "GEC",
+                "mwh": "500",
+                "generation_start": "2024-09-01",
+                "generation_end": "2024-09-30",
+                "country": "CN",
+                "technology": "wind",
+                "serial_prefix": "GEC-NM-WIND-202409",
+                "first": "1",
+                "last": "500",
+                "beneficiary": "my-event",
+                "retired_on": "2024-12-10",
+            },
+        ),
+        TableSchema(
+            "travel",
+            (
+                _c(
+                    "group",
+                    "enum",
+                    choices=("visitor", "exhibitor_staff", "organiser_staff", "speaker"),
+                ),
+                _c("exhibitor"),
+                _c("origin"),
+                _c("mode", "enum", required=True, choices=TRAVEL_MODES),
+                _c("travellers", "float", required=True, **Q),
+                _c("round_trips", "float", **Q),
+                _c("distance_km", "float", **Q),
+                _c("cabin", "enum", choices=("economy", "premium", "business", "first")),
+            ),
+            "visitor and staff travel",
+            {
+                "group": "visitor",
+                "exhibitor": "",
+                "origin": "Shanghai",
+                "mode": "hsr",
+                "travellers": "120",
+                "round_trips": "1",
+                "distance_km": "",
+                "cabin": "",
+            },
+        ),
+        TableSchema(
+            "accommodation",
+            (
+                _c("country", required=True),
+                _c("room_nights", "float", required=True, **Q),
+                _c("exhibitor"),
+            ),
+            "hotel room-nights",
+            {"country": "CN", "room_nights": "350"},
+        ),
+        TableSchema(
+            "logistics",
+            (
+                _c("shipment", required=True),
+                _c("exhibitor"),
+                _c("mode", "enum", required=True, choices=FREIGHT_MODES),
+                _c("mass_kg", "float", required=True, **Q),
+                _c("distance_km", "float", **Q),
+                _c("origin"),
+                _c("destination"),
+                _c("phase", "enum", choices=PHASES),
+            ),
+            "exhibit freight legs",
+            {
+                "shipment": "SHP-0001",
+                "exhibitor": "",
+                "mode": "hgv",
+                "mass_kg": "2400",
+                "distance_km": "",
+                "origin": "Tianjin",
+                "destination": "",
+            },
+        ),
+        TableSchema(
+            "catering",
+            (
+                _c(
+                    "meal",
+                    "enum",
+                    required=True,
+                    choices=("vegan", "vegetarian", "standard", "meat"),
+                ),
+                _c("servings", "float", required=True, **Q),
+                _c("exhibitor"),
+            ),
+            "meals served",
+            {"meal": "standard", "servings": "1000"},
+        ),
+        TableSchema(
+            "waste",
+            (
+                _c(
+                    "stream",
+                    "enum",
+                    required=True,
+                    choices=(
+                        "mixed",
+                        "paper",
+                        "plastic",
+                        "food",
+                        "wood",
+                        "metal",
+                        "glass",
+                        "carpet",
+                    ),
+                ),
+                _c(
+                    "treatment",
+                    "enum",
+                    required=True,
+                    choices=("landfill", "incineration", "recycling", "composting", "reuse"),
+                ),
+                _c("mass_kg", "float", required=True, **Q),
+                _c("exhibitor"),
+            ),
+            "waste by stream and treatment",
+            {"stream": "mixed", "treatment": "incineration", "mass_kg": "5000"},
+        ),
+        TableSchema(
+            "materials",
+            (
+                _c("material", required=True),
+                _c("mass_kg", "float", required=True, **Q),
+                _c("origin", "enum", choices=("virgin", "recycled", "reused")),
+                _c("exhibitor"),
+            ),
+            "booth and event materials",
+            {"material": "timber", "mass_kg": "800", "origin": "virgin", "exhibitor": ""},
+        ),
+        TableSchema(
+            "credits",
+            (
+                _c("registry", required=True),
+                _c("project_id", required=True),
+                _c("vintage", "int", required=True, minimum=1990, integer=True),
+                _c("serial_prefix", required=True),
+                _c("first", "int", required=True, minimum=0, integer=True),
+                _c("last", "int", required=True, minimum=0, integer=True),
+                _c("retired_on", "date"),
+                _c("beneficiary"),
+                _c("project_type"),
+            ),
+            "carbon credits retired for the event",
+            {
+                "registry": "CCER",
+                "project_id": "CCER-14-2024-001",
+                "vintage": "2024",
+                "serial_prefix": "CCER-14-2024-001-V2024",
+                "first": "1",
+                "last": "1000",
+                "retired_on": "2024-12-15",
+                "beneficiary": "my-event",
+                "project_type": "afforestation",
+            },
+        ),
+        TableSchema(
+            "factors",
+            (
+                _c("key", required=True),
+                _c("unit", "unit", required=True),
+                _c("kgco2e_per_unit", "float", required=True, **Q),
+                _c("source", required=True),
+                _c("year", "int", minimum=1900, integer=True),
+            ),
+            "event-specific emission factors (override the shipped sets)",
+            {
+                "key": "passenger.car",
+                "unit": "passenger_km",
+                "kgco2e_per_unit": "0.12",
+                "source": "Organiser survey 2024: average occupancy 1.4",
+                "year": "2024",
+            },
+        ),
+        TableSchema(
+            "booths",
+            (
+                _c("exhibitor", required=True),
+                _c("booth", required=True),
+                _c("area_m2", "float", required=True, positive=True),
+                _c("build", "enum", choices=("shell", "custom", "modular", "space_only")),
+                _c("hall"),
+            ),
+            "exhibitors' booths",
+            {
+                "exhibitor": "Example Co.",
+                "booth": "A-101",
+                "area_m2": "36",
+                "build": "shell",
+                "hall": "A",
+            },
+        ),
+    ]
+}
+TABLE_ORDER = list(SCHEMAS)

@@ -1,0 +1,25 @@
+"""Where the shipped data lives: inside the wheel (carbonexpo/_data) or, in a source checkout,
+at the top level of the repository. Never relative to the working directory."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def _data_root(name: str) -> Path:
+    packaged = Path(str(resources.files("carbonexpo"))) / "_data" / name
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"carbonexpo data folder {name!r} is missing from the installation")
+
+
+def factors_dir() -> Path:
+    return _data_root("factors")
+
+
+def templates_dir() -> Path:
+    return _data_root("templates")

@@ -1,0 +1,95 @@
+"""Library entry points the CLI calls: run a calculation, write its outputs, summarise it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from carbonexpo.calc.calculate import Calculation, calculate
+from carbonexpo.calc.result import build_result
+from carbonexpo.io.event import read_event
+from carbonexpo.io.writers import write_atomic, write_text_atomic
+
+
+def run_calc(folder: Path, *, ledger: Path | None = None) -> tuple[Calculation, dict[str, Any]]:
+    data = read_event(folder)
+    claims = None
+    if ledger is not None:
+        from carbonexpo.ledger.store import Ledger
+
+        with Ledger.open(ledger, create=False) as store:
+            claims = store.claims_frame()
+    calc = calculate(data, claims=claims)
+    return calc, build_result(calc)
+
+
+def result_json(result: dict[str, Any]) -> str:
+    return json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def write_outputs(
+    calc: Calculation,
+    result: dict[str, Any],
+    *,
+    json_path: str | None,
+    lines_path: Path | None,
+    exhibitors_path: Path | None,
+) -> None:
+    if json_path == "-":
+        import sys
+
+        sys.stdout.write(result_json(result))
+    elif json_path:
+        write_text_atomic(Path(json_path), result_json(result))
+    if lines_path:
+        write_lines(calc.lines, lines_path)
+    if exhibitors_path and calc.exhibitors is not None:
+        table = calc.exhibitors.copy()
+        table["total_kgco2e"] = table["own_kgco2e"] + table["allocated_kgco2e"]
+        write_atomic(exhibitors_path, lambda p: table.to_csv(p, index=False))
+
+
+def write_lines(lines: pd.DataFrame, path: Path) -> None:
+    out = lines.drop(columns=["proxy"]).rename(
+        columns={"kgco2e": "kgco2e", "kgco2e_market": "kgco2e_market"}
+    )
+    if path.suffix.lower() == ".parquet":
+        write_atomic(path, lambda p: out.to_parquet(p, index=False))
+    else:
+        write_atomic(path, lambda p: out.to_csv(p, index=False))
+
+
+def summary_text(result: dict[str, Any]) -> str:
+    t = result["totals"]
+    w = 34
+    rows = [
+        f"{result['event']['name']} ({result['event']['id']})",
+        f"standard: {result['claim']['standard']}; basis: {result['claim']['basis']}",
+        "",
+        f"{'location-based':<{w}} {t['location_based_tco2e']:>14,.3f} tCO2e",
+        f"{'market-based':<{w}} {t['market_based_tco2e']:>14,.3f} tCO2e",
+        f"{'  scope 1':<{w}} {t['scope1_tco2e']:>14,.3f} tCO2e",
+        f"{'  scope 2 (location)':<{w}} {t['scope2_location_tco2e']:>14,.3f} tCO2e",
+        f"{'  scope 2 (market)':<{w}} {t['scope2_market_tco2e']:>14,.3f} tCO2e",
+        f"{'  scope 3':<{w}} {t['scope3_tco2e']:>14,.3f} tCO2e",
+        f"{'electricity':<{w}} {t['electricity_mwh']:>14,.3f} MWh",
+        f"{'green power applied':<{w}} {t['green_power_applied_mwh']:>14,.3f} MWh",
+        f"{'eligible offsets':<{w}} {t['offsets_eligible_tco2e']:>14,.3f} tCO2e",
+        f"{'gross (' + result['claim']['basis'] + ')':<{w}} {t['gross_tco2e']:>14,.3f} tCO2e",
+        f"{'net':<{w}} {t['net_tco2e']:>14,.3f} tCO2e",
+        "",
+        "by category:",
+    ]
+    rows += [f"  {k:<{w - 2}} {v:>14,.3f} tCO2e" for k, v in result["by_category"].items() if v]
+    rejected_i = sum(1 for i in result["instruments"] if i["status"] == "rejected")
+    rejected_c = sum(1 for c in result["credits"] if c["status"] == "rejected")
+    rows += [
+        "",
+        f"instruments: {len(result['instruments'])} ({rejected_i} rejected); "
+        f"credit blocks: {len(result['credits'])} ({rejected_c} rejected)",
+        "NEUTRAL" if t["neutral"] else f"NOT NEUTRAL: short by {t['net_tco2e']:,.3f} tCO2e",
+    ]
+    return "\n".join(rows)
