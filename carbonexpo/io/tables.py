@@ -68,6 +68,7 @@ def read_raw(path: Path) -> pa.Table:
         read_options=pacsv.ReadOptions(block_size=1 << 24),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},
+            null_values=[""],
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         ),
