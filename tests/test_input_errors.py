@@ -20,69 +20,126 @@ def errors_of(event_dir, tmp_path):
 
 
 CASES = {
-    "missing_column": ({"energy": "meter,carrier,start,end,quantity\n" + OK_ENERGY[:-5] + "\n"},
-                       "energy.csv:1:unit: missing required column 'unit'"),
-    "unknown_column": ({"energy": "meter,carrier,start,end,quantity,unit,colour\n"
-                                  "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,1,kWh,red\n"},
-                       "energy.csv:1:colour: unknown column 'colour'"),
-    "non_numeric": ({"energy": ENERGY_HEAD + OK_ENERGY
-                     + "M2,electricity,2024-11-26T08:00,2024-11-26T09:00,lots,kWh\n"},
-                    "energy.csv:3:quantity: not a number: 'lots'"),
-    "negative": ({"energy": ENERGY_HEAD + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,-5,kWh\n"},
-                 "energy.csv:2:quantity: negative value: '-5'"),
-    "nan": ({"energy": ENERGY_HEAD + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,NaN,kWh\n"},
-            "energy.csv:2:quantity: not a finite number: 'NaN'"),
-    "infinite": ({"energy": ENERGY_HEAD + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,inf,kWh\n"},
-                 "energy.csv:2:quantity: not a finite number: 'inf'"),
-    "wrong_dimension": ({"energy": ENERGY_HEAD
-                         + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,5,L\n"},
-                        "energy.csv:2:unit: unit 'L' has the wrong dimension: expected energy"),
-    "unknown_unit": ({"energy": ENERGY_HEAD
-                      + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,5,kWhh\n"},
-                     "energy.csv:2:unit: unknown unit 'kWhh'"),
-    "end_before_start": ({"energy": ENERGY_HEAD
-                          + "M1,electricity,2024-11-26T09:00,2024-11-26T09:00,5,kWh\n"},
-                         "energy.csv:2:end: end is not after start"),
-    "outside_period": ({"energy": ENERGY_HEAD + OK_ENERGY
-                        + "M1,electricity,2024-12-03T08:00,2024-12-03T09:00,5,kWh\n"},
-                       "energy.csv:3:end: after the reporting period"),
-    "before_period_with_offset": ({"energy": ENERGY_HEAD
-                                   + "M1,electricity,2024-11-20T15:00Z,2024-11-20T17:00Z,5,kWh\n"},
-                                  "energy.csv:2:start: before the reporting period"),
-    "meter_overlap": ({"energy": ENERGY_HEAD + OK_ENERGY
-                       + "M2,electricity,2024-11-26T08:00,2024-11-26T09:00,5,kWh\n"
-                       + "M1,electricity,2024-11-26T08:30,2024-11-26T09:30,5,kWh\n"},
-                      "energy.csv:4:start: interval overlaps row 2 of meter M1"),
-    "unknown_carrier": ({"energy": ENERGY_HEAD
-                         + "M1,coal,2024-11-26T08:00,2024-11-26T09:00,5,kWh\n"},
-                        "energy.csv:2:carrier: unknown value (allowed: electricity"),
-    "unknown_mode": ({"travel": "origin,mode,travellers\nShanghai,rocket,3\n"},
-                     "travel.csv:2:mode: unknown value (allowed: walk"),
-    "empty_registry": ({"credits": "registry,project_id,vintage,serial_prefix,first,last\n"
-                                   ",P1,2024,X,1,10\n"},
-                       "credits.csv:2:registry: required value is empty"),
-    "air_zero": ({"travel": "mode,travellers,distance_km,origin\nair,3,0,PVG\n"},
-                 "travel.csv:2:distance_km: air travel with distance 0"),
-    "duplicate_credit_block": ({"credits": "registry,project_id,vintage,serial_prefix,first,last\n"
-                                           "CCER,P1,2024,CC-A,1,10\nCCER,P1,2024,CC-A,1,10\n"},
-                               "credits.csv:3:first: duplicate serial block: same as row 2"),
-    "overlapping_credit_block": ({"credits": "registry,project_id,vintage,serial_prefix,first,last\n"
-                                             "CCER,P1,2024,CC-A,1,10\nCCER,P1,2024,CC-B,1,10\n"
-                                             "CCER,P1,2024,CC-A,5,20\n"},
-                                 "credits.csv:4:first: serial block overlaps row 2"),
-    "overlapping_green_power": ({"green_power": "instrument_id,type,mwh,generation_start,"
-                                 "generation_end,country,serial_prefix,first,last\n"
-                                 "G1,GEC,10,2024-10-01,2024-10-31,CN,GEC-X,101,110\n"
-                                 "G2,GEC,10,2024-10-01,2024-10-31,CN,GEC-X,95,101\n"},
-                                "green_power.csv:2:first: serial block overlaps row 3"),
-    "unknown_origin": ({"travel": "origin,mode,travellers\nNowhereville Xq,car,3\n"},
-                       "travel.csv:2:origin: place 'Nowhereville Xq' not found"),
-    "bad_date": ({"credits": "registry,project_id,vintage,serial_prefix,first,last,retired_on\n"
-                             "CCER,P1,2024,X,1,10,2024-13-45\n"},
-                 "credits.csv:2:retired_on: not a date (YYYY-MM-DD): '2024-13-45'"),
-    "missing_factor": ({"accommodation": "country,room_nights\nCN,5\nZZ,3\nZZ,4\n"},
-                       "accommodation.csv:3:factor_key: emission factor 'hotel.ZZ' resolves "
-                       "nowhere (factors.csv, then cn-mee-2022, desnz-2024); 2 row(s) need it: 3, 4"),
+    "missing_column": (
+        {"energy": "meter,carrier,start,end,quantity\n" + OK_ENERGY[:-5] + "\n"},
+        "energy.csv:1:unit: missing required column 'unit'",
+    ),
+    "unknown_column": (
+        {
+            "energy": "meter,carrier,start,end,quantity,unit,colour\n"
+            "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,1,kWh,red\n"
+        },
+        "energy.csv:1:colour: unknown column 'colour'",
+    ),
+    "non_numeric": (
+        {
+            "energy": ENERGY_HEAD
+            + OK_ENERGY
+            + "M2,electricity,2024-11-26T08:00,2024-11-26T09:00,lots,kWh\n"
+        },
+        "energy.csv:3:quantity: not a number: 'lots'",
+    ),
+    "negative": (
+        {"energy": ENERGY_HEAD + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,-5,kWh\n"},
+        "energy.csv:2:quantity: negative value: '-5'",
+    ),
+    "nan": (
+        {"energy": ENERGY_HEAD + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,NaN,kWh\n"},
+        "energy.csv:2:quantity: not a finite number: 'NaN'",
+    ),
+    "infinite": (
+        {"energy": ENERGY_HEAD + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,inf,kWh\n"},
+        "energy.csv:2:quantity: not a finite number: 'inf'",
+    ),
+    "wrong_dimension": (
+        {"energy": ENERGY_HEAD + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,5,L\n"},
+        "energy.csv:2:unit: unit 'L' has the wrong dimension: expected energy",
+    ),
+    "unknown_unit": (
+        {"energy": ENERGY_HEAD + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,5,kWhh\n"},
+        "energy.csv:2:unit: unknown unit 'kWhh'",
+    ),
+    "end_before_start": (
+        {"energy": ENERGY_HEAD + "M1,electricity,2024-11-26T09:00,2024-11-26T09:00,5,kWh\n"},
+        "energy.csv:2:end: end is not after start",
+    ),
+    "outside_period": (
+        {
+            "energy": ENERGY_HEAD
+            + OK_ENERGY
+            + "M1,electricity,2024-12-03T08:00,2024-12-03T09:00,5,kWh\n"
+        },
+        "energy.csv:3:end: after the reporting period",
+    ),
+    "before_period_with_offset": (
+        {"energy": ENERGY_HEAD + "M1,electricity,2024-11-20T15:00Z,2024-11-20T17:00Z,5,kWh\n"},
+        "energy.csv:2:start: before the reporting period",
+    ),
+    "meter_overlap": (
+        {
+            "energy": ENERGY_HEAD
+            + OK_ENERGY
+            + "M2,electricity,2024-11-26T08:00,2024-11-26T09:00,5,kWh\n"
+            + "M1,electricity,2024-11-26T08:30,2024-11-26T09:30,5,kWh\n"
+        },
+        "energy.csv:4:start: interval overlaps row 2 of meter M1",
+    ),
+    "unknown_carrier": (
+        {"energy": ENERGY_HEAD + "M1,coal,2024-11-26T08:00,2024-11-26T09:00,5,kWh\n"},
+        "energy.csv:2:carrier: unknown value (allowed: electricity",
+    ),
+    "unknown_mode": (
+        {"travel": "origin,mode,travellers\nShanghai,rocket,3\n"},
+        "travel.csv:2:mode: unknown value (allowed: walk",
+    ),
+    "empty_registry": (
+        {"credits": "registry,project_id,vintage,serial_prefix,first,last\n,P1,2024,X,1,10\n"},
+        "credits.csv:2:registry: required value is empty",
+    ),
+    "air_zero": (
+        {"travel": "mode,travellers,distance_km,origin\nair,3,0,PVG\n"},
+        "travel.csv:2:distance_km: air travel with distance 0",
+    ),
+    "duplicate_credit_block": (
+        {
+            "credits": "registry,project_id,vintage,serial_prefix,first,last\n"
+            "CCER,P1,2024,CC-A,1,10\nCCER,P1,2024,CC-A,1,10\n"
+        },
+        "credits.csv:3:first: duplicate serial block: same as row 2",
+    ),
+    "overlapping_credit_block": (
+        {
+            "credits": "registry,project_id,vintage,serial_prefix,first,last\n"
+            "CCER,P1,2024,CC-A,1,10\nCCER,P1,2024,CC-B,1,10\n"
+            "CCER,P1,2024,CC-A,5,20\n"
+        },
+        "credits.csv:4:first: serial block overlaps row 2",
+    ),
+    "overlapping_green_power": (
+        {
+            "green_power": "instrument_id,type,mwh,generation_start,"
+            "generation_end,country,serial_prefix,first,last\n"
+            "G1,GEC,10,2024-10-01,2024-10-31,CN,GEC-X,101,110\n"
+            "G2,GEC,10,2024-10-01,2024-10-31,CN,GEC-X,95,101\n"
+        },
+        "green_power.csv:2:first: serial block overlaps row 3",
+    ),
+    "unknown_origin": (
+        {"travel": "origin,mode,travellers\nNowhereville Xq,car,3\n"},
+        "travel.csv:2:origin: place 'Nowhereville Xq' not found",
+    ),
+    "bad_date": (
+        {
+            "credits": "registry,project_id,vintage,serial_prefix,first,last,retired_on\n"
+            "CCER,P1,2024,X,1,10,2024-13-45\n"
+        },
+        "credits.csv:2:retired_on: not a date (YYYY-MM-DD): '2024-13-45'",
+    ),
+    "missing_factor": (
+        {"accommodation": "country,room_nights\nCN,5\nZZ,3\nZZ,4\n"},
+        "accommodation.csv:3:factor_key: emission factor 'hotel.ZZ' resolves "
+        "nowhere (factors.csv, then cn-mee-2022, desnz-2024); 2 row(s) need it: 3, 4",
+    ),
 }
 
 
@@ -94,34 +151,55 @@ def test_error_kind(case: str, event, tmp_path) -> None:
 
 
 def test_all_problems_of_all_files_are_listed_together(event, tmp_path) -> None:
-    lines = errors_of(event({
-        "energy": ENERGY_HEAD + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,-1,kWh\n"
-                                "M1,electricity,2024-11-26T09:00,2024-11-26T10:00,x,kWh\n",
-        "travel": "origin,mode,travellers\nShanghai,rocket,3\n"}), tmp_path)
+    lines = errors_of(
+        event(
+            {
+                "energy": ENERGY_HEAD + "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,-1,kWh\n"
+                "M1,electricity,2024-11-26T09:00,2024-11-26T10:00,x,kWh\n",
+                "travel": "origin,mode,travellers\nShanghai,rocket,3\n",
+            }
+        ),
+        tmp_path,
+    )
     assert "energy.csv:2:quantity: negative value: '-1'" in lines
     assert "energy.csv:3:quantity: not a number: 'x'" in lines
     assert any(line.startswith("travel.csv:2:mode:") for line in lines)
 
 
-@pytest.mark.parametrize(("yaml_text", "expected"), [
-    (EVENT_YAML + "colour: red\n", "event.yaml:21:colour: unknown key 'colour'"),
-    (EVENT_YAML.replace("  basis: market", "  basis: markt"), "event.yaml:20:claim.basis:"),
-    (EVENT_YAML.replace("  basis: market", "  bassis: market"),
-     "event.yaml:20:claim.bassis: unknown key 'claim.bassis'"),
-    (EVENT_YAML.replace("id: test-expo", "id: Test Expo!"), "event.yaml:1:id:"),
-    (EVENT_YAML.replace("  country: CN", "  country: China"), "event.yaml:7:venue.country:"),
-    (EVENT_YAML.replace("factor_sets: [cn-mee-2022, desnz-2024]",
-                        "factor_sets: [cn-mee-2022, desnz-2099]"),
-     "event.yaml:17:factor_sets.1: unknown factor set 'desnz-2099'"),
-    (EVENT_YAML.replace("visits: 1000\n", "visits: [\n"), "event.yaml:"),
-    (EVENT_YAML.replace("  open:      {start: 2024-11-26, end: 2024-11-30}",
-                        "  open:      {start: 2024-11-26, end: 2024-11-20}"),
-     "event.yaml:14:phases.open: Value error, end 2024-11-20 is before start 2024-11-26"),
-    (EVENT_YAML.replace("  basis: market", "  basis: market\n  accepted_registries: []"),
-     "event.yaml:21:claim.accepted_registries:"),
-])
-def test_malformed_event_yaml_names_the_key_path(yaml_text: str, expected: str, event,
-                                                tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        (EVENT_YAML + "colour: red\n", "event.yaml:21:colour: unknown key 'colour'"),
+        (EVENT_YAML.replace("  basis: market", "  basis: markt"), "event.yaml:20:claim.basis:"),
+        (
+            EVENT_YAML.replace("  basis: market", "  bassis: market"),
+            "event.yaml:20:claim.bassis: unknown key 'claim.bassis'",
+        ),
+        (EVENT_YAML.replace("id: test-expo", "id: Test Expo!"), "event.yaml:1:id:"),
+        (EVENT_YAML.replace("  country: CN", "  country: China"), "event.yaml:7:venue.country:"),
+        (
+            EVENT_YAML.replace(
+                "factor_sets: [cn-mee-2022, desnz-2024]", "factor_sets: [cn-mee-2022, desnz-2099]"
+            ),
+            "event.yaml:17:factor_sets.1: unknown factor set 'desnz-2099'",
+        ),
+        (EVENT_YAML.replace("visits: 1000\n", "visits: [\n"), "event.yaml:"),
+        (
+            EVENT_YAML.replace(
+                "  open:      {start: 2024-11-26, end: 2024-11-30}",
+                "  open:      {start: 2024-11-26, end: 2024-11-20}",
+            ),
+            "event.yaml:14:phases.open: Value error, end 2024-11-20 is before start 2024-11-26",
+        ),
+        (
+            EVENT_YAML.replace("  basis: market", "  basis: market\n  accepted_registries: []"),
+            "event.yaml:21:claim.accepted_registries:",
+        ),
+    ],
+)
+def test_malformed_event_yaml_names_the_key_path(
+    yaml_text: str, expected: str, event, tmp_path
+) -> None:
     lines = errors_of(event({}, yaml_text), tmp_path)
     assert any(line.startswith(expected) for line in lines), lines
 
@@ -140,8 +218,9 @@ def test_validate_command_reports_same_problems(event) -> None:
 
 
 def test_garbage_files_never_traceback(event, tmp_path) -> None:
-    folder = event({"energy": "\x00\x01\x02garbage\n,,,\n", "credits": "just one column\n1\n",
-                    "travel": ""})
+    folder = event(
+        {"energy": "\x00\x01\x02garbage\n,,,\n", "credits": "just one column\n1\n", "travel": ""}
+    )
     (folder / "waste.xlsx").write_bytes(b"not a zip file")
     r = run_cli("calc", str(folder))
     assert r.returncode == 2

@@ -20,8 +20,20 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the wheel, install it (without deps) in a fresh venv that borrows this
     environment's third-party packages, and return the venv's python."""
     work = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
-                    str(work / "dist"), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(work / "dist"),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     wheel = next((work / "dist").glob("carbonexpo-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "carbonexpo/_data/factors/cn-mee-2022/factors.csv" in names
@@ -30,28 +42,49 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = work / "venv"
     venv.EnvBuilder(with_pip=False).create(env)
     py = env / "bin" / "python"
-    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     # third-party dependencies only: this environment's carbonexpo is editable (a .pth file,
     # which is not processed for paths added this way), so the wheel's copy is the one found.
     (Path(site) / "deps.pth").write_text("\n".join(sorted(deps)) + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target",
-                    site, str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--quiet",
+            "--target",
+            site,
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return py
 
 
 def run(py: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(py), "-m", "carbonexpo", *args], capture_output=True, text=True,
-                          cwd=cwd, check=False)
+    return subprocess.run(
+        [str(py), "-m", "carbonexpo", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
 
 
 def test_installed_copy_is_used_and_loads_every_factor_set(installed: Path, tmp_path: Path) -> None:
-    code = ("import carbonexpo, carbonexpo.resources as r, carbonexpo.factors.catalog as c;"
-            "print(carbonexpo.__file__); print(r.factors_dir());"
-            "print(c.self_check()); print(sorted(c.set_ids()))")
-    out = subprocess.run([str(installed), "-c", code], capture_output=True, text=True,
-                         cwd=tmp_path, check=True).stdout.splitlines()
+    code = (
+        "import carbonexpo, carbonexpo.resources as r, carbonexpo.factors.catalog as c;"
+        "print(carbonexpo.__file__); print(r.factors_dir());"
+        "print(c.self_check()); print(sorted(c.set_ids()))"
+    )
+    out = subprocess.run(
+        [str(installed), "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+    ).stdout.splitlines()
     assert str(ROOT) not in out[0]
     assert out[1].endswith("carbonexpo/_data/factors")
     assert out[2] == "[]"
@@ -59,8 +92,15 @@ def test_installed_copy_is_used_and_loads_every_factor_set(installed: Path, tmp_
 
 
 def test_installed_factors_show(installed: Path, tmp_path: Path) -> None:
-    r = run(installed, "factors", "show", "electricity.grid.CN-North", "--set", "cn-mee-2022",
-            cwd=tmp_path)
+    r = run(
+        installed,
+        "factors",
+        "show",
+        "electricity.grid.CN-North",
+        "--set",
+        "cn-mee-2022",
+        cwd=tmp_path,
+    )
     assert r.returncode == 0, r.stderr
     assert "0.6776" in r.stdout
 

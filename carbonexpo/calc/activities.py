@@ -99,7 +99,11 @@ def canonical_gas(name: str) -> str:
     """'r410a', 'R 410A', 'HFC134a' -> 'R-410A', 'HFC-134a' (keys match case-insensitively)."""
     text = re.sub(r"\s+", "", name)
     m = re.fullmatch(r"(?i)(R|HFC|HCFC|CFC|PFC)-?(\d.*)", text)
-    return f"{m.group(1).upper()}-{m.group(2)}" if m else text
+    if not m:
+        return text
+    prefix = m.group(1).upper()
+    rest = m.group(2).upper() if prefix == "R" else m.group(2).lower()
+    return f"{prefix}-{rest}"
 
 
 def refrigerant_activity(df: pd.DataFrame) -> pd.DataFrame:
@@ -123,7 +127,8 @@ def _places(values: pd.Series) -> pd.DataFrame:
     table = {v: resolve_place(str(v)) for v in distinct}
     lat = values.map({k: p.latitude for k, p in table.items() if p})
     lon = values.map({k: p.longitude for k, p in table.items() if p})
-    country = values.map({k: p.country for k, p in table.items() if p}).fillna("")
+    country = values.map({k: p.country for k, p in table.items() if p}).astype(object)
+    country = country.where(country.notna(), "")
     return pd.DataFrame({"lat": lat.astype(float), "lon": lon.astype(float), "country": country})
 
 

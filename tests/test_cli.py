@@ -1,0 +1,140 @@
+"""Every command has help with an example; version; init scaffold round trip; output files."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from carbonexpo import __version__
+from carbonexpo.cli import cli
+from tests.conftest import EXAMPLE, run_cli
+
+
+def all_commands(group: click.Group, prefix=()):
+    for name, cmd in group.commands.items():
+        yield (*prefix, name), cmd
+        if isinstance(cmd, click.Group):
+            yield from all_commands(cmd, (*prefix, name))
+
+
+@pytest.mark.parametrize(("path", "cmd"), list(all_commands(cli)), ids=lambda x: str(x))
+def test_every_command_has_help_with_an_example(path, cmd) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+
+
+def test_version() -> None:
+    r = run_cli("--version")
+    assert r.returncode == 0 and __version__ in r.stdout
+
+
+def test_init_writes_a_folder_that_validates(tmp_path) -> None:
+    r = run_cli("init", str(tmp_path / "new"), "--id", "new-expo")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("validate", str(tmp_path / "new"))
+    assert r.returncode == 0, r.stderr
+    assert "no problems" in r.stdout
+    r = run_cli("init", str(tmp_path / "new"))
+    assert r.returncode == 1 and "already exists" in r.stderr
+
+
+def test_calc_writes_json_lines_csv_and_parquet(tmp_path) -> None:
+    r = run_cli(
+        "calc",
+        str(EXAMPLE),
+        "--json",
+        str(tmp_path / "r.json"),
+        "--lines",
+        str(tmp_path / "lines.parquet"),
+    )
+    assert r.returncode == 0, r.stderr
+    result = json.loads((tmp_path / "r.json").read_text())
+    lines = pd.read_parquet(tmp_path / "lines.parquet")
+    for col in (
+        "source_file",
+        "row",
+        "category",
+        "scope",
+        "phase",
+        "activity_quantity",
+        "activity_unit",
+        "factor_key",
+        "factor_value",
+        "factor_source",
+        "kgco2e",
+    ):
+        assert col in lines.columns
+    assert lines["kgco2e"].sum() / 1000 == pytest.approx(result["totals"]["location_based_tco2e"])
+    r = run_cli("calc", str(EXAMPLE), "--lines", str(tmp_path / "lines.csv"))
+    assert r.returncode == 0
+    assert len(pd.read_csv(tmp_path / "lines.csv")) == len(lines)
+    assert "NEUTRAL" in r.stdout
+
+
+def test_json_fields_of_the_spec_are_present() -> None:
+    r = run_cli("calc", str(EXAMPLE), "--json", "-")
+    result = json.loads(r.stdout)
+    for key in (
+        "event",
+        "carbonexpo_version",
+        "generated_at",
+        "factor_sets",
+        "inputs",
+        "totals",
+        "by_category",
+        "by_phase",
+        "instruments",
+        "credits",
+        "assumptions",
+        "warnings",
+    ):
+        assert key in result
+    for key in (
+        "location_based_tco2e",
+        "market_based_tco2e",
+        "scope1_tco2e",
+        "scope2_location_tco2e",
+        "scope2_market_tco2e",
+        "scope3_tco2e",
+        "electricity_mwh",
+        "green_power_applied_mwh",
+        "green_power_surplus_mwh",
+        "offsets_eligible_tco2e",
+        "offsets_rejected_tco2e",
+        "gross_tco2e",
+        "net_tco2e",
+        "surplus_tco2e",
+        "neutral",
+        "per_visit_kgco2e",
+    ):
+        assert key in result["totals"]
+    assert set(result["by_phase"]) == {"build_up", "open", "tear_down"}
+    assert set(result["by_category"]) == {
+        "electricity",
+        "fuels",
+        "heat_cooling",
+        "refrigerants",
+        "travel",
+        "accommodation",
+        "logistics",
+        "catering",
+        "waste",
+        "materials",
+    }
+    assert result["inputs"][0]["file"] == "event.yaml"
+    assert all(len(i["sha256"]) == 64 for i in result["inputs"])
+
+
+def test_xlsx_table_reads_like_csv(event, tmp_path) -> None:
+    folder = event({})
+    pd.DataFrame({"country": ["CN"], "room_nights": [10]}).to_excel(
+        folder / "accommodation.xlsx", index=False
+    )
+    r = run_cli("calc", str(folder), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["by_category"]["accommodation"] == pytest.approx(0.535)

@@ -1,0 +1,212 @@
+"""Hypothesis invariants: row order, scaling, unit choice, balance arithmetic, caps, shares."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from carbonexpo.calc.allocation import largest_remainder
+from carbonexpo.calc.balance import compute_balance
+from carbonexpo.calc.calculate import calculate, totals
+from carbonexpo.io.event import read_event
+from carbonexpo.units import multiplier
+from tests.conftest import make_event
+
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+MODES = ["metro", "bus", "car", "taxi", "hsr", "rail", "coach", "air"]
+
+energy_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["electricity", "diesel", "heat"]), st.floats(0, 1e6, allow_nan=False)
+    ),
+    min_size=1,
+    max_size=12,
+)
+travel_rows = st.lists(
+    st.tuples(
+        st.sampled_from(MODES), st.integers(1, 10_000), st.floats(1, 12_000, allow_nan=False)
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def folder_with(energy, travel, order=None) -> Path:
+    root = Path(tempfile.mkdtemp())
+    unit = {"electricity": "kWh", "diesel": "L", "heat": "GJ"}
+    e_lines = [
+        f"M{i},{c},2024-11-{21 + i % 12:02d}T08:00,2024-11-{21 + i % 12:02d}T09:00,{q!r},{unit[c]}"
+        for i, (c, q) in enumerate(energy)
+    ]
+    e_lines = [line.replace("2024-11-33", "2024-12-03") for line in e_lines]
+    e_lines = [
+        line.replace("2024-11-31", "2024-12-01").replace("2024-11-32", "2024-12-02")
+        for line in e_lines
+    ]
+    t_lines = [f"{m},{n},{d!r}" for m, n, d in travel]
+    if order is not None:
+        e_lines = [e_lines[i] for i in order(len(e_lines))]
+        t_lines = [t_lines[i] for i in order(len(t_lines))]
+    return make_event(
+        root / "ev",
+        {
+            "energy": "meter,carrier,start,end,quantity,unit\n" + "\n".join(e_lines) + "\n",
+            "travel": "mode,travellers,distance_km\n" + "\n".join(t_lines) + "\n",
+        },
+    )
+
+
+def total_of(folder: Path) -> dict:
+    try:
+        return totals(calculate(read_event(folder)))
+    finally:
+        shutil.rmtree(folder.parent, ignore_errors=True)
+
+
+@SETTINGS
+@given(energy_rows, travel_rows, st.randoms(use_true_random=False))
+def test_shuffling_rows_changes_no_total(energy, travel, rnd) -> None:
+    a = total_of(folder_with(energy, travel))
+    b = total_of(folder_with(energy, travel, order=lambda n: rnd.sample(range(n), n)))
+    for key, value in a.items():
+        if isinstance(value, float):
+            assert b[key] == pytest.approx(value, rel=1e-9, abs=1e-9), key
+
+
+@SETTINGS
+@given(energy_rows, travel_rows, st.sampled_from([0.5, 2.0, 3.0, 10.0]))
+def test_scaling_quantities_scales_every_line(energy, travel, k) -> None:
+    base = folder_with(energy, travel)
+    scaled = folder_with([(c, q * k) for c, q in energy], [(m, n, d) for m, n, d in travel])
+    a = calculate(read_event(base)).lines
+    b = calculate(read_event(scaled)).lines
+    e_a, e_b = a[a["source_file"] == "energy.csv"], b[b["source_file"] == "energy.csv"]
+    assert np.allclose(e_b["kgco2e"].to_numpy(), k * e_a["kgco2e"].to_numpy(), rtol=1e-12)
+    travel_scaled = folder_with(energy, [(m, n * int(k) if k >= 1 else n, d) for m, n, d in travel])
+    c = calculate(read_event(travel_scaled)).lines
+    if k >= 1:
+        t_a, t_c = a[a["source_file"] == "travel.csv"], c[c["source_file"] == "travel.csv"]
+        assert np.allclose(t_c["kgco2e"].to_numpy(), int(k) * t_a["kgco2e"].to_numpy(), rtol=1e-12)
+    for f in (base, scaled, travel_scaled):
+        shutil.rmtree(f.parent, ignore_errors=True)
+
+
+@SETTINGS
+@given(st.floats(0.001, 1e7, allow_nan=False))
+def test_same_energy_in_kwh_mwh_or_gj_gives_the_same_kgco2e(kwh) -> None:
+    results = []
+    for q, u in ((kwh, "kWh"), (kwh / 1000, "MWh"), (kwh * 0.0036, "GJ")):
+        root = Path(tempfile.mkdtemp())
+        folder = make_event(
+            root / "ev",
+            {
+                "energy": "meter,carrier,start,end,quantity,unit\n"
+                f"M1,electricity,2024-11-26T08:00,2024-11-26T09:00,"
+                f"{q!r},{u}\n"
+            },
+        )
+        results.append(total_of(folder)["location_based_tco2e"])
+    assert results[1] == pytest.approx(results[0], rel=1e-12)
+    assert results[2] == pytest.approx(results[0], rel=1e-12)
+
+
+@given(
+    st.sampled_from(["kWh", "MWh", "GJ", "MJ", "tce"]),
+    st.sampled_from(["kWh", "MWh", "GJ"]),
+    st.floats(1e-6, 1e9),
+)
+def test_unit_round_trip(a, b, x) -> None:
+    assert x * multiplier(a, b) * multiplier(b, a) == pytest.approx(x, rel=1e-12)
+
+
+@given(st.floats(0, 1e9, allow_nan=False), st.floats(0, 1e9, allow_nan=False))
+def test_balance_arithmetic(gross, offsets) -> None:
+    b = compute_balance(gross_tco2e=gross, offsets_tco2e=offsets, basis="market")
+    assert b.net_tco2e >= 0 and b.surplus_tco2e >= 0
+    assert b.net_tco2e - b.surplus_tco2e == pytest.approx(gross - offsets, abs=1e-6)
+    assert b.neutral == (gross - offsets <= 0)
+    assert (b.net_tco2e == 0) or (b.surplus_tco2e == 0)
+
+
+@given(st.integers(0, 10**12), st.lists(st.floats(0.01, 1e5), min_size=1, max_size=50))
+def test_shares_sum_exactly(total_mg, weights) -> None:
+    shares = largest_remainder(total_mg, np.array(weights))
+    assert int(shares.sum()) == total_mg
+    assert (shares >= 0).all()
+
+
+GP_HEAD = (
+    "instrument_id,type,mwh,generation_start,generation_end,country,serial_prefix,first,"
+    "last,beneficiary,retired_on\n"
+)
+
+
+@SETTINGS
+@given(
+    st.floats(1, 5000, allow_nan=False),
+    st.lists(st.tuples(st.floats(0, 3000, allow_nan=False), st.booleans()), min_size=1, max_size=8),
+)
+def test_applied_never_exceeds_consumption(mwh, instruments) -> None:
+    rows = [
+        f"G{i},GEC,{q!r},2024-10-01,2024-10-31,{'CN' if ok else 'VN'},P{i},1,10,test-expo,"
+        "2024-12-05"
+        for i, (q, ok) in enumerate(instruments)
+    ]
+    root = Path(tempfile.mkdtemp())
+    folder = make_event(
+        root / "ev",
+        {
+            "energy": "meter,carrier,start,end,quantity,unit\n"
+            f"M1,electricity,2024-11-26T08:00,2024-11-26T09:00,{mwh!r},MWh\n",
+            "green_power": GP_HEAD + "\n".join(rows) + "\n",
+        },
+    )
+    t = total_of(folder)
+    eligible = sum(q for q, ok in instruments if ok)
+    assert t["green_power_applied_mwh"] <= mwh * (1 + 1e-12)
+    assert t["green_power_applied_mwh"] == pytest.approx(min(mwh, eligible), rel=1e-9, abs=1e-9)
+    assert t["green_power_surplus_mwh"] == pytest.approx(max(eligible - mwh, 0), rel=1e-9, abs=1e-6)
+
+
+CR = "registry,project_id,vintage,serial_prefix,first,last,retired_on,beneficiary\n"
+
+
+@SETTINGS
+@given(
+    st.sampled_from(
+        [
+            "VCS,P9,2024,V-9,1,500,2025-01-10,test-expo",
+            "CCER,P9,2010,C-9,1,500,2025-01-10,test-expo",
+            "CCER,P9,2024,C-9,1,500,,test-expo",
+            "CCER,P9,2024,C-9,1,500,2025-01-10,other",
+            "CCER,P9,2024,C-9,1,500,2026-06-01,test-expo",
+        ]
+    )
+)
+def test_adding_an_ineligible_block_changes_only_the_rejected_list(bad) -> None:
+    good = "CCER,P1,2024,C-1,1,40,2025-01-10,test-expo"
+    energy = (
+        "meter,carrier,start,end,quantity,unit\n"
+        "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,100,MWh\n"
+    )
+    a = total_of(
+        make_event(Path(tempfile.mkdtemp()) / "ev", {"energy": energy, "credits": CR + good + "\n"})
+    )
+    b = total_of(
+        make_event(
+            Path(tempfile.mkdtemp()) / "ev",
+            {"energy": energy, "credits": CR + good + "\n" + bad + "\n"},
+        )
+    )
+    assert b["offsets_rejected_tco2e"] == a["offsets_rejected_tco2e"] + 500
+    for key in a:
+        if key != "offsets_rejected_tco2e":
+            assert a[key] == b[key], key
