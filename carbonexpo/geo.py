@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
@@ -55,6 +56,18 @@ def _city_index() -> dict[str, list[int]]:
         for n in names:
             index.setdefault(n, []).append(int(pos))
     return index
+
+
+def warm_up() -> None:
+    """Load the city index and the airports in the background (overlaps with CSV parsing)."""
+    global _warming
+    if _warming is None:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geo")
+        _warming = pool.submit(lambda: (_city_index(), _airports()))
+        pool.shutdown(wait=False)
+
+
+_warming: Future | None = None
 
 
 @cache

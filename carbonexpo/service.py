@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,15 @@ def run_calc(folder: Path, *, ledger: Path | None = None) -> tuple[Calculation, 
 
 
 def result_json(result: dict[str, Any]) -> str:
-    return json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    """UTF-8 JSON, two-space indent, floats in shortest round-trip form (NaN is refused)."""
+    import orjson
+
+    return (
+        orjson.dumps(result, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode(
+            "utf-8"
+        )
+        + "\n"
+    )
 
 
 def write_outputs(

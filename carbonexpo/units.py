@@ -6,21 +6,48 @@ to unit B' once per distinct unit string, so that a whole column is converted by
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 
 import pint
 
-ureg = pint.UnitRegistry(cache_folder=None)
-ureg.define("passenger = [passenger]")
-ureg.define("passenger_km = passenger * kilometer = pkm")
-ureg.define("tonne_km = tonne * kilometer = tkm")
-ureg.define("room_night = [room_night]")
-ureg.define("serving = [serving] = meal")
-ureg.define("vehicle = [vehicle]")
-ureg.define("vehicle_km = vehicle * kilometer = vkm")
-ureg.define("tce = 29.3076 * gigajoule")  # tonne of coal equivalent (GB/T 2589)
-ureg.define("kgCO2e = [co2e]")
-ureg.define("tCO2e = 1000 * kgCO2e")
+
+def _build_registry() -> pint.UnitRegistry:
+    reg = pint.UnitRegistry(cache_folder=None)
+    reg.define("passenger = [passenger]")
+    reg.define("passenger_km = passenger * kilometer = pkm")
+    reg.define("tonne_km = tonne * kilometer = tkm")
+    reg.define("room_night = [room_night]")
+    reg.define("serving = [serving] = meal")
+    reg.define("vehicle = [vehicle]")
+    reg.define("vehicle_km = vehicle * kilometer = vkm")
+    reg.define("tce = 29.3076 * gigajoule")  # tonne of coal equivalent (GB/T 2589)
+    reg.define("kgCO2e = [co2e]")
+    reg.define("tCO2e = 1000 * kgCO2e")
+    return reg
+
+
+_lock = threading.Lock()
+_future: Future[pint.UnitRegistry] | None = None
+
+
+def warm_up() -> None:
+    """Start building the registry in the background (it overlaps with CSV parsing, which
+    releases the GIL); the first unit lookup waits for it."""
+    global _future
+    with _lock:
+        if _future is None:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pint")
+            _future = pool.submit(_build_registry)
+            pool.shutdown(wait=False)
+
+
+def registry() -> pint.UnitRegistry:
+    warm_up()
+    assert _future is not None
+    return _future.result()
+
 
 ENERGY = "[length] ** 2 * [mass] / [time] ** 2"
 VOLUME = "[length] ** 3"
@@ -52,14 +79,14 @@ def parse_unit(text: str) -> pint.Unit:
     if not cleaned:
         raise UnitProblem("empty unit")
     try:
-        unit = ureg.parse_units(ALIASES.get(cleaned, cleaned))
+        unit = registry().parse_units(ALIASES.get(cleaned, cleaned))
     except Exception as exc:  # pint raises several unrelated types for garbage
         raise UnitProblem(f"unknown unit {text!r}") from exc
     return unit
 
 
 def dimension_of(text: str) -> str:
-    return str(ureg.get_dimensionality(parse_unit(text)))
+    return str(registry().get_dimensionality(parse_unit(text)))
 
 
 @lru_cache(maxsize=4096)
@@ -67,7 +94,7 @@ def multiplier(from_unit: str, to_unit: str) -> float:
     """How many `to_unit` one `from_unit` is; UnitProblem when the dimensions differ."""
     src, dst = parse_unit(from_unit), parse_unit(to_unit)
     try:
-        return float(ureg.Quantity(1.0, src).to(dst).magnitude)
+        return float(registry().Quantity(1.0, src).to(dst).magnitude)
     except pint.DimensionalityError as exc:
         raise UnitProblem(
             f"unit {from_unit!r} cannot be converted to {to_unit!r} (wrong dimension)"
@@ -79,5 +106,6 @@ def same_dimension(a: str, b: str) -> bool:
 
 
 def has_dimension(text: str, *dimensions: str) -> bool:
-    dim = ureg.get_dimensionality(parse_unit(text))
-    return any(dim == ureg.get_dimensionality(d) for d in dimensions)
+    reg = registry()
+    dim = reg.get_dimensionality(parse_unit(text))
+    return any(dim == reg.get_dimensionality(d) for d in dimensions)

@@ -1,5 +1,7 @@
 """Per-category activity frames (pure DataFrame -> DataFrame): what was done, in which unit,
-needing which factor key. Emissions are computed from these by calc.lines."""
+needing which factor key. Emissions are computed from these by calc.lines.
+
+Keys and units are Categoricals built from the few distinct values of each column."""
 
 from __future__ import annotations
 
@@ -8,9 +10,18 @@ import re
 import numpy as np
 import pandas as pd
 
+from carbonexpo.calc.codes import (
+    as_categorical,
+    cat_combine,
+    cat_map,
+    epoch_seconds,
+    from_labels,
+    lookup,
+)
 from carbonexpo.config import EventConfig
 from carbonexpo.geo import great_circle_km, resolve_place
 
+PHASES = ("build_up", "open", "tear_down")
 # Phase of rows that carry no date (documented in docs/methodology.md; listed as assumptions).
 DEFAULT_PHASE = {
     "refrigerants": "open",
@@ -62,36 +73,73 @@ ENERGY_CATEGORY = {
 }
 
 
-def _col(df: pd.DataFrame, name: str, default: object = None) -> pd.Series:
-    return df[name] if name in df else pd.Series(default, index=df.index, dtype=object)
+def _col(df: pd.DataFrame, name: str) -> object:
+    return df.get(name)
 
 
-def _phase(df: pd.DataFrame, category: str) -> pd.Series:
-    return _col(df, "phase").fillna(DEFAULT_PHASE[category]).astype(str)
+def _phase(df: pd.DataFrame, category: str) -> pd.Categorical:
+    return cat_map(_col(df, "phase"), lambda p: p, len(df), missing=DEFAULT_PHASE[category])
 
 
-def energy_phase(df: pd.DataFrame, config: EventConfig) -> pd.Series:
-    """Given phase, else the phase whose local dates contain the interval's start."""
-    local_day = df["start"].dt.tz_convert(config.timezone).dt.tz_localize(None).dt.normalize()
-    derived = pd.Series("open", index=df.index, dtype=object)
+def _frame(
+    df: pd.DataFrame,
+    key: pd.Categorical,
+    quantity: object,
+    unit: object,
+    phase: pd.Categorical,
+    **extra: object,
+) -> pd.DataFrame:
+    n = len(df)
+    out = {
+        "_row": df["_row"].to_numpy(),
+        "factor_key": key,
+        "quantity": np.asarray(quantity, dtype=np.float64),
+        "unit": as_categorical(unit, n),
+        "phase": phase,
+        "exhibitor": as_categorical(_col(df, "exhibitor"), n),
+    }
+    out.update(extra)
+    return pd.DataFrame(out)
+
+
+def local_day_bounds(config: EventConfig) -> tuple[np.ndarray, list[str]]:
+    """UTC seconds at local midnight starting each phase, and after the last one."""
+    tz = config.timezone
+    edges, names = [], []
     for name, rng in config.phases.items():
-        inside = (local_day >= pd.Timestamp(rng.start)) & (local_day <= pd.Timestamp(rng.end))
-        derived = derived.mask(inside, name)
-    return _col(df, "phase").fillna(derived).astype(str)
+        edges.append(pd.Timestamp(rng.start).tz_localize(tz).tz_convert("UTC").value // 10**9)
+        names.append(name)
+    last = config.phases.items()[-1][1].end
+    edges.append(
+        (pd.Timestamp(last) + pd.Timedelta(days=1)).tz_localize(tz).tz_convert("UTC").value // 10**9
+    )
+    return np.array(edges, dtype=np.int64), names
+
+
+def energy_phase(df: pd.DataFrame, config: EventConfig) -> pd.Categorical:
+    """Given phase, else the phase whose local dates contain the interval's start."""
+    edges, names = local_day_bounds(config)
+    start = epoch_seconds(df["start"])
+    idx = np.clip(np.searchsorted(edges, start, side="right") - 1, 0, len(names) - 1)
+    derived = np.array([PHASES.index(n) for n in names], dtype=np.int64)[idx]
+    given = as_categorical(_col(df, "phase"), len(df))
+    given_idx = np.array([PHASES.index(str(c)) for c in given.categories] + [-1], dtype=np.int64)[
+        np.where(given.codes < 0, len(given.categories), given.codes)
+    ]
+    codes = np.where(given_idx >= 0, given_idx, derived)
+    return pd.Categorical.from_codes(codes, categories=list(PHASES))
 
 
 def energy_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
-    key = df["carrier"].map(FUEL_KEYS).fillna(f"electricity.grid.{config.venue.grid}")
-    return pd.DataFrame(
-        {
-            "_row": df["_row"],
-            "factor_key": key,
-            "quantity": df["quantity"],
-            "unit": df["unit"],
-            "phase": energy_phase(df, config),
-            "exhibitor": None,
-            "carrier": df["carrier"],
-        }
+    grid_key = f"electricity.grid.{config.venue.grid}"
+    key = cat_map(df["carrier"], lambda c: FUEL_KEYS.get(c, grid_key), len(df))
+    return _frame(
+        df,
+        key,
+        df["quantity"],
+        df["unit"],
+        energy_phase(df, config),
+        carrier=as_categorical(df["carrier"], len(df)),
     )
 
 
@@ -107,129 +155,105 @@ def canonical_gas(name: str) -> str:
 
 
 def refrigerant_activity(df: pd.DataFrame) -> pd.DataFrame:
-    gases = df["gas"].astype(str)
-    key = "refrigerant." + gases.map({g: canonical_gas(g) for g in gases.unique()})
-    return pd.DataFrame(
-        {
-            "_row": df["_row"],
-            "factor_key": key,
-            "quantity": df["quantity"],
-            "unit": df["unit"],
-            "phase": _phase(df, "refrigerants"),
-            "exhibitor": _col(df, "exhibitor"),
-        }
+    key = cat_map(df["gas"], lambda g: "refrigerant." + canonical_gas(g), len(df))
+    return _frame(df, key, df["quantity"], df["unit"], _phase(df, "refrigerants"))
+
+
+def _places(values: object, n: int) -> tuple[np.ndarray, np.ndarray, pd.Categorical]:
+    """Resolve each distinct place once: per-row latitude, longitude, country."""
+    cat = as_categorical(values, n)
+    places = [resolve_place(str(c)) for c in cat.categories]
+    codes = np.where(cat.codes < 0, len(places), cat.codes)
+    lat = np.array([p.latitude if p else np.nan for p in places] + [np.nan])[codes]
+    lon = np.array([p.longitude if p else np.nan for p in places] + [np.nan])[codes]
+    country = from_labels([p.country if p else "" for p in places] + [""], codes)
+    return lat, lon, country
+
+
+def _distance(df: pd.DataFrame, computed_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    given = (
+        df["distance_km"].to_numpy(dtype=np.float64)
+        if "distance_km" in df
+        else np.full(len(df), np.nan)
     )
-
-
-def _places(values: pd.Series) -> pd.DataFrame:
-    """Resolve each distinct place once; columns lat, lon, country (NaN/'' when empty)."""
-    distinct = values.dropna().unique()
-    table = {v: resolve_place(str(v)) for v in distinct}
-    lat = values.map({k: p.latitude for k, p in table.items() if p})
-    lon = values.map({k: p.longitude for k, p in table.items() if p})
-    country = values.map({k: p.country for k, p in table.items() if p}).astype(object)
-    country = country.where(country.notna(), "")
-    return pd.DataFrame({"lat": lat.astype(float), "lon": lon.astype(float), "country": country})
+    missing = np.isnan(given)
+    return np.where(missing, computed_km, given), missing
 
 
 def travel_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
+    n = len(df)
     venue = config.venue
-    mode = df["mode"].astype(str)
-    origin = _places(_col(df, "origin"))
-    crow_km = great_circle_km(
-        origin["lat"].to_numpy(), origin["lon"].to_numpy(), venue.latitude, venue.longitude
-    )
-    given = _col(df, "distance_km").astype(float)
-    computed = crow_km * mode.map(DETOUR).to_numpy()
-    one_way_km = given.fillna(pd.Series(computed, index=df.index))
-    travellers = df["travellers"].astype(float)
-    trips = _col(df, "round_trips").astype(float).fillna(1.0)
-    pkm = travellers * trips * 2.0 * one_way_km
-    # Air: domestic when origin and venue share a country, else by one-way distance.
-    air_km = given.fillna(pd.Series(crow_km, index=df.index))
-    band = np.where(
-        origin["country"] == venue.country,
-        "domestic",
-        np.where(air_km < LONG_HAUL_KM, "short_haul", "long_haul"),
-    )
-    cabin = _col(df, "cabin").fillna("economy").astype(str)
+    mode = as_categorical(df["mode"], n)
+    lat, lon, country = _places(_col(df, "origin"), n)
+    crow_km = great_circle_km(lat, lon, venue.latitude, venue.longitude)
+    one_way, computed = _distance(df, crow_km * lookup(mode, DETOUR, n))
+    air_km, _ = _distance(df, crow_km)
+    domestic = np.asarray(country == venue.country)
+    band = np.where(domestic, 0, np.where(air_km < LONG_HAUL_KM, 1, 2))
+    bands = pd.Categorical.from_codes(band, categories=["domestic", "short_haul", "long_haul"])
     rf = ".rf" if config.claim.radiative_forcing else ""
-    air_key = "passenger.air." + pd.Series(band, index=df.index) + "." + cabin + rf
-    key = ("passenger." + mode).where(mode != "air", air_key)
-    return pd.DataFrame(
-        {
-            "_row": df["_row"],
-            "factor_key": key,
-            "quantity": pkm,
-            "unit": "passenger_km",
-            "phase": _phase(df, "travel"),
-            "exhibitor": _col(df, "exhibitor"),
-            "one_way_km": one_way_km,
-            "distance_computed": given.isna(),
-            "air_no_origin": (mode == "air") & (origin["country"] == ""),
-        }
+
+    def key(m: str, b: str, cabin: str) -> str:
+        return f"passenger.air.{b}.{cabin}{rf}" if m == "air" else f"passenger.{m}"
+
+    factor_key = cat_combine(
+        [mode, bands, _col(df, "cabin")], key, n, missing=(None, None, "economy")
+    )
+    travellers = df["travellers"].to_numpy(dtype=np.float64)
+    trips = df["round_trips"].to_numpy(dtype=np.float64) if "round_trips" in df else np.ones(n)
+    trips = np.where(np.isnan(trips), 1.0, trips)
+    pkm = travellers * trips * 2.0 * one_way
+    is_air = np.asarray(mode == "air")
+    return _frame(
+        df,
+        factor_key,
+        pkm,
+        "passenger_km",
+        _phase(df, "travel"),
+        one_way_km=one_way,
+        distance_computed=computed,
+        air_no_origin=is_air & np.asarray(country == ""),
     )
 
 
 def logistics_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
+    n = len(df)
     venue = config.venue
-    mode = df["mode"].astype(str)
-    origin = _places(_col(df, "origin"))
-    dest = _places(_col(df, "destination"))
-    dest_lat = dest["lat"].fillna(venue.latitude).to_numpy()
-    dest_lon = dest["lon"].fillna(venue.longitude).to_numpy()
-    origin_lat = origin["lat"].fillna(venue.latitude).to_numpy()
-    origin_lon = origin["lon"].fillna(venue.longitude).to_numpy()
-    crow = great_circle_km(origin_lat, origin_lon, dest_lat, dest_lon)
-    given = _col(df, "distance_km").astype(float)
-    km = given.fillna(pd.Series(crow * mode.map(DETOUR).to_numpy(), index=df.index))
-    tkm = df["mass_kg"].astype(float) / 1000.0 * km
-    key = "freight." + mode
-    if config.claim.radiative_forcing:
-        key = key.where(mode != "air", "freight.air.rf")
-    return pd.DataFrame(
-        {
-            "_row": df["_row"],
-            "factor_key": key,
-            "quantity": tkm,
-            "unit": "tonne_km",
-            "phase": _phase(df, "logistics"),
-            "exhibitor": _col(df, "exhibitor"),
-            "distance_computed": given.isna(),
-        }
-    )
-
-
-def simple_activity(
-    df: pd.DataFrame, category: str, key: pd.Series, quantity: str, unit: str
-) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "_row": df["_row"],
-            "factor_key": key,
-            "quantity": df[quantity],
-            "unit": unit,
-            "phase": _phase(df, category),
-            "exhibitor": _col(df, "exhibitor"),
-        }
-    )
+    mode = as_categorical(df["mode"], n)
+    o_lat, o_lon, _ = _places(_col(df, "origin"), n)
+    d_lat, d_lon, _ = _places(_col(df, "destination"), n)
+    o_lat = np.where(np.isnan(o_lat), venue.latitude, o_lat)
+    o_lon = np.where(np.isnan(o_lon), venue.longitude, o_lon)
+    d_lat = np.where(np.isnan(d_lat), venue.latitude, d_lat)
+    d_lon = np.where(np.isnan(d_lon), venue.longitude, d_lon)
+    crow = great_circle_km(o_lat, o_lon, d_lat, d_lon)
+    km, computed = _distance(df, crow * lookup(mode, DETOUR, n))
+    tkm = df["mass_kg"].to_numpy(dtype=np.float64) / 1000.0 * km
+    rf = config.claim.radiative_forcing
+    key = cat_map(mode, lambda m: "freight.air.rf" if (m == "air" and rf) else f"freight.{m}", n)
+    return _frame(df, key, tkm, "tonne_km", _phase(df, "logistics"), distance_computed=computed)
 
 
 def accommodation_activity(df: pd.DataFrame) -> pd.DataFrame:
-    key = "hotel." + df["country"].astype(str).str.upper()
-    return simple_activity(df, "accommodation", key, "room_nights", "room_night")
+    key = cat_map(df["country"], lambda c: "hotel." + c.upper(), len(df))
+    return _frame(df, key, df["room_nights"], "room_night", _phase(df, "accommodation"))
 
 
 def catering_activity(df: pd.DataFrame) -> pd.DataFrame:
-    return simple_activity(df, "catering", "meal." + df["meal"].astype(str), "servings", "serving")
+    key = cat_map(df["meal"], lambda m: "meal." + m, len(df))
+    return _frame(df, key, df["servings"], "serving", _phase(df, "catering"))
 
 
 def waste_activity(df: pd.DataFrame) -> pd.DataFrame:
-    key = "waste." + df["stream"].astype(str) + "." + df["treatment"].astype(str)
-    return simple_activity(df, "waste", key, "mass_kg", "kg")
+    key = cat_combine([df["stream"], df["treatment"]], lambda s, t: f"waste.{s}.{t}", len(df))
+    return _frame(df, key, df["mass_kg"], "kg", _phase(df, "waste"))
 
 
 def materials_activity(df: pd.DataFrame) -> pd.DataFrame:
-    origin = _col(df, "origin").fillna("virgin").astype(str)
-    key = "material." + df["material"].astype(str).str.strip().str.lower() + "." + origin
-    return simple_activity(df, "materials", key, "mass_kg", "kg")
+    key = cat_combine(
+        [df["material"], _col(df, "origin")],
+        lambda m, o: f"material.{m.strip().lower()}.{o}",
+        len(df),
+        missing=(None, "virgin"),
+    )
+    return _frame(df, key, df["mass_kg"], "kg", _phase(df, "materials"))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from carbonexpo.calc import activities as act
 from carbonexpo.calc.allocation import allocate_to_exhibitors
 from carbonexpo.calc.balance import Balance, compute_balance
+from carbonexpo.calc.codes import cat_map, lookup
 from carbonexpo.calc.lines import CATEGORIES, LineBuilder
 from carbonexpo.calc.offsets import OffsetResult, apply_offsets
 from carbonexpo.calc.scope2 import GreenPowerResult, allocate_green_power
@@ -37,6 +40,7 @@ class Calculation:
     warnings: list[str] = field(default_factory=list)
     exhibitors: pd.DataFrame | None = None
     factors_used: list[dict[str, Any]] = field(default_factory=list)
+    summary: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def build_lines(
@@ -49,9 +53,8 @@ def build_lines(
     tables = data.tables
     if t := tables.get("energy"):
         frame = act.energy_activity(t.df, config)
-        for carrier, category in act.ENERGY_CATEGORY.items():
-            part = frame[frame["carrier"] == carrier]
-            builder.add(part, source_file=t.file, category=category)
+        category = cat_map(frame["carrier"], act.ENERGY_CATEGORY.__getitem__, len(frame))
+        builder.add(frame, source_file=t.file, category=category)
     if t := tables.get("refrigerants"):
         builder.add(act.refrigerant_activity(t.df), source_file=t.file, category="refrigerants")
     if t := tables.get("travel"):
@@ -101,12 +104,10 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
     resolver = FactorResolver.for_event(list(config.factor_sets), data.user_factors)
     lines, builder, assumptions, warnings = build_lines(data, resolver)
 
-    elec = lines["category"] == "electricity"
-    kwh_per_unit = {u: multiplier(u, "kWh") for u in lines.loc[elec, "input_unit"].unique()}
-    line_kwh = (
-        lines.loc[elec, "input_quantity"].to_numpy()
-        * lines.loc[elec, "input_unit"].map(kwh_per_unit).astype(float).to_numpy()
-    )
+    elec = np.asarray(lines["category"] == "electricity")
+    units = lines["input_unit"].array[elec]
+    kwh_per_unit = {str(u): multiplier(str(u), "kWh") for u in units.unique().dropna()}
+    line_kwh = lines["input_quantity"].to_numpy()[elec] * lookup(units, kwh_per_unit, len(units))
     electricity_kwh = float(line_kwh.sum())
 
     gp_table = data.tables.get("green_power")
@@ -122,18 +123,18 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
     residual_key = f"electricity.residual.{country}"
     residual = resolver.resolve(residual_key, "kWh")
     if residual is None:
-        residual_key = f"electricity.grid.{config.venue.grid}"
+        missing_key, residual_key = residual_key, f"electricity.grid.{config.venue.grid}"
         residual = resolver.resolve(residual_key, "kWh")
         if elec.any():
             assumptions.append(
-                f"market-based: no residual-mix factor '{residual_key}' for "
-                f"{country}; uncovered electricity valued at the grid factor "
-                f"'{config.venue.grid}'"
+                f"market-based: no residual-mix factor '{missing_key}'; uncovered electricity "
+                f"valued at the grid factor '{residual_key}'"
             )
-    lines["kgco2e_market"] = lines["kgco2e"].astype(float)
+    market = lines["kgco2e"].to_numpy(dtype=np.float64).copy()
     if elec.any() and residual is not None:
         per_kwh = residual.kgco2e_per_unit * multiplier("kWh", residual.unit)
-        lines.loc[elec, "kgco2e_market"] = line_kwh * (1.0 - coverage) * per_kwh
+        market[elec] = line_kwh * (1.0 - coverage) * per_kwh
+    lines["kgco2e_market"] = market
 
     offsets = apply_offsets(
         data.tables["credits"].df if "credits" in data.tables else None,
@@ -141,7 +142,8 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
         claims=claims,
     )
     basis_col = "kgco2e_market" if config.claim.basis == "market" else "kgco2e"
-    gross_t = float(lines[basis_col].sum()) / 1000.0
+    summary = summarise(lines)
+    gross_t = float(summary[basis_col].sum()) / 1000.0
     balance = compute_balance(
         gross_tco2e=gross_t, offsets_tco2e=offsets.eligible_tco2e, basis=config.claim.basis
     )
@@ -151,7 +153,7 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
             "consumption; the surplus is not carried to offsets"
         )
     if lines["proxy"].any():
-        keys = sorted(lines.loc[lines["proxy"], "factor_key"].astype(str).unique())
+        keys = sorted(str(k) for k in lines["factor_key"][lines["proxy"].to_numpy()].unique())
         assumptions.append("proxy factors used (see factor notes): " + ", ".join(keys))
 
     exhibitors = None
@@ -177,29 +179,45 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
         assumptions=assumptions,
         warnings=warnings,
         exhibitors=exhibitors,
+        summary=summary,
         factors_used=sorted(builder.factors_used.values(), key=lambda f: (f["key"], f["set"])),
     )
 
 
+def summarise(lines: pd.DataFrame) -> pd.DataFrame:
+    """Sums of both totals by category × phase × scope, in one pass over the lines."""
+    category = pd.Categorical(lines["category"], categories=CATEGORIES)
+    phase = pd.Categorical(lines["phase"], categories=list(PHASE_NAMES))
+    scope = lines["scope"].to_numpy(dtype=np.int64)
+    key = (category.codes.astype(np.int64) * len(PHASE_NAMES) + phase.codes) * 4 + scope
+    size = len(CATEGORIES) * len(PHASE_NAMES) * 4
+    rows = []
+    loc = np.bincount(key, weights=lines["kgco2e"].to_numpy(), minlength=size)
+    mkt = np.bincount(key, weights=lines["kgco2e_market"].to_numpy(), minlength=size)
+    for k in np.flatnonzero((loc != 0) | (mkt != 0) | (np.bincount(key, minlength=size) > 0)):
+        c, rest = divmod(int(k), len(PHASE_NAMES) * 4)
+        p, sc = divmod(rest, 4)
+        rows.append((CATEGORIES[c], PHASE_NAMES[p], sc, loc[k], mkt[k]))
+    return pd.DataFrame(rows, columns=["category", "phase", "scope", "kgco2e", "kgco2e_market"])
+
+
 def totals(calc: Calculation) -> dict[str, Any]:
-    lines = calc.lines
+    sums = calc.summary
     t = 1000.0
 
-    def s(mask: pd.Series | slice, col: str = "kgco2e") -> float:
-        return float(lines.loc[mask, col].sum()) / t
+    def s(col: str = "kgco2e", scope: int | None = None) -> float:
+        part = sums if scope is None else sums[sums["scope"] == scope]
+        return float(part[col].sum()) / t
 
-    scope = lines["scope"]
-    location = s(slice(None))
-    market = s(slice(None), "kgco2e_market")
     visits = calc.data.config.visits
     b = calc.balance
     return {
-        "location_based_tco2e": location,
-        "market_based_tco2e": market,
-        "scope1_tco2e": s(scope == 1),
-        "scope2_location_tco2e": s(scope == 2),
-        "scope2_market_tco2e": s(scope == 2, "kgco2e_market"),
-        "scope3_tco2e": s(scope == 3),
+        "location_based_tco2e": s(),
+        "market_based_tco2e": s("kgco2e_market"),
+        "scope1_tco2e": s(scope=1),
+        "scope2_location_tco2e": s(scope=2),
+        "scope2_market_tco2e": s("kgco2e_market", scope=2),
+        "scope3_tco2e": s(scope=3),
         "electricity_mwh": calc.electricity_kwh / 1000.0,
         "green_power_applied_mwh": calc.green_power.applied_mwh,
         "green_power_surplus_mwh": calc.green_power.surplus_mwh,
@@ -213,37 +231,47 @@ def totals(calc: Calculation) -> dict[str, Any]:
     }
 
 
+def _basis_column(calc: Calculation) -> str:
+    return "kgco2e_market" if calc.balance.basis == "market" else "kgco2e"
+
+
 def by_category(calc: Calculation) -> dict[str, float]:
-    col = "kgco2e_market" if calc.balance.basis == "market" else "kgco2e"
-    sums = calc.lines.groupby("category", observed=True)[col].sum()
+    sums = calc.summary.groupby("category")[_basis_column(calc)].sum()
     return {c: float(sums.get(c, 0.0)) / 1000.0 for c in CATEGORIES}
 
 
 def by_phase(calc: Calculation) -> dict[str, float]:
-    col = "kgco2e_market" if calc.balance.basis == "market" else "kgco2e"
-    sums = calc.lines.groupby("phase", observed=True)[col].sum()
+    sums = calc.summary.groupby("phase")[_basis_column(calc)].sum()
     return {p: float(sums.get(p, 0.0)) / 1000.0 for p in PHASE_NAMES}
 
 
 def by_scope(calc: Calculation) -> dict[str, dict[str, float]]:
     out = {}
     for col, name in (("kgco2e", "location"), ("kgco2e_market", "market")):
-        sums = calc.lines.groupby("scope")[col].sum()
+        sums = calc.summary.groupby("scope")[col].sum()
         out[name] = {f"scope{k}": float(sums.get(k, 0.0)) / 1000.0 for k in (1, 2, 3)}
     return out
 
 
 def daily_electricity_kwh(calc: Calculation) -> dict[str, float]:
     """Electricity per local day of interval start (for the daily profile chart)."""
+    lines = calc.lines
+    elec = np.asarray(lines["category"] == "electricity")
     energy = calc.data.tables.get("energy")
-    if energy is None:
+    if energy is None or not elec.any():
         return {}
     df = energy.df
-    elec = df["carrier"] == "electricity"
-    if not elec.any():
-        return {}
-    factors = {u: multiplier(u, "kWh") for u in df.loc[elec, "unit"].unique()}
-    kwh = df.loc[elec, "quantity"] * df.loc[elec, "unit"].map(factors).astype(float)
-    day = df.loc[elec, "start"].dt.tz_convert(calc.data.config.timezone).dt.strftime("%Y-%m-%d")
-    sums = kwh.groupby(day).sum()
-    return {str(k): float(v) for k, v in sums.items()}
+    carrier = np.asarray(df["carrier"] == "electricity")
+    units = df["unit"][carrier]
+    factors = {str(u): multiplier(str(u), "kWh") for u in units.unique().dropna()}
+    kwh = df["quantity"].to_numpy()[carrier] * lookup(units, factors, len(units))
+    start = df["start"][carrier]
+    config = calc.data.config
+    local = start.dt.tz_convert(config.timezone).dt.tz_localize(None)
+    day = local.to_numpy().astype("datetime64[D]").astype(np.int64)
+    first = int(day.min())
+    sums = np.bincount(day - first, weights=kwh)
+    first_day = dt.date(1970, 1, 1) + dt.timedelta(days=first)
+    return {
+        (first_day + dt.timedelta(days=i)).isoformat(): float(v) for i, v in enumerate(sums) if v
+    }

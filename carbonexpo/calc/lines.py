@@ -1,5 +1,6 @@
-"""Turn activity frames into inventory lines: resolve each distinct factor key once, convert the
-activity to the factor's unit with one multiplier per distinct unit, multiply column-wise."""
+"""Turn activity frames into inventory lines: resolve each distinct (factor key, unit) pair
+once, convert the activity to the factor's unit with one multiplier per pair, multiply
+column-wise. Text columns stay Categoricals (codes + a few labels)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from carbonexpo.calc.codes import as_categorical, from_labels, lookup
 from carbonexpo.errors import Problem
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.units import UnitProblem, multiplier
@@ -29,6 +31,17 @@ LINE_COLUMNS = [
     "input_unit",
     "factor_set",
     "proxy",
+]
+TEXT_COLUMNS = [
+    "source_file",
+    "category",
+    "phase",
+    "activity_unit",
+    "factor_key",
+    "factor_source",
+    "exhibitor",
+    "input_unit",
+    "factor_set",
 ]
 CATEGORIES = [
     "electricity",
@@ -61,125 +74,145 @@ class LineBuilder:
     """Collects lines of all categories, the problems met and the factors used."""
 
     resolver: FactorResolver
-    frames: list[pd.DataFrame] = field(default_factory=list)
+    frames: list[dict[str, object]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     factors_used: dict[tuple[str, str], dict] = field(default_factory=dict)
 
     def add(
-        self,
-        activity: pd.DataFrame,
-        *,
-        source_file: str,
-        category: str,
-        key_column: str = "factor_key",
+        self, activity: pd.DataFrame, *, source_file: str, category: str | pd.Categorical
     ) -> None:
-        """`activity` holds `_row`, `factor_key`, `quantity`, `unit`, `phase`, `exhibitor`.
+        """`activity` holds `_row`, `factor_key`, `quantity`, `unit`, `phase`, `exhibitor`;
+        `category` is one name or one per row.
 
         A key (or key/unit pair) that resolves nowhere becomes one problem naming the rows that
         need it; those rows produce no line.
         """
-        if activity.empty:
+        n = len(activity)
+        if n == 0:
             return
-        pairs = activity[[key_column, "unit"]].drop_duplicates()
-        value = pd.Series(np.nan, index=activity.index)
-        factor_unit = pd.Series("", index=activity.index, dtype=object)
-        conv = pd.Series(np.nan, index=activity.index)
-        source = pd.Series("", index=activity.index, dtype=object)
-        set_id = pd.Series("", index=activity.index, dtype=object)
-        proxy = pd.Series(False, index=activity.index)
-        key_codes = activity[key_column].astype(str)
-        unit_codes = activity["unit"].astype(str)
-        for key, unit in pairs.itertuples(index=False):
-            sel = (key_codes == key) & (unit_codes == unit)
-            factor = self.resolver.resolve(key, unit)
+        key = as_categorical(activity["factor_key"], n)
+        unit = as_categorical(activity["unit"], n)
+        width = len(unit.categories) + 1
+        pair = (key.codes.astype(np.int64) + 1) * width + unit.codes + 1
+        inverse, uniq = pd.factorize(pair, sort=False)
+        m = len(uniq)
+        value, conv = np.full(m, np.nan), np.full(m, np.nan)
+        factor_units: list[str | None] = [None] * m
+        sources: list[str | None] = [None] * m
+        sets: list[str | None] = [None] * m
+        proxy = np.zeros(m, dtype=bool)
+        rows = activity["_row"].to_numpy()
+        for i, p in enumerate(uniq):
+            k_code, u_code = int(p // width) - 1, int(p % width) - 1
+            k = str(key.categories[k_code]) if k_code >= 0 else ""
+            u = str(unit.categories[u_code]) if u_code >= 0 else ""
+            factor = self.resolver.resolve(k, u)
             if factor is None:
-                rows = activity.loc[sel, "_row"].to_numpy()
-                listed = ", ".join(str(r) for r in rows[:20]) + (" …" if len(rows) > 20 else "")
-                known = "exists but not per " if self.resolver.has_key(key) else "resolves nowhere"
-                why = f"{known}{unit!r}" if known.startswith("exists") else known
-                self.problems.append(
-                    Problem(
-                        source_file,
-                        int(rows[0]),
-                        key_column if key_column in activity else "",
-                        f"emission factor {key!r} {why} (factors.csv, then "
-                        f"{', '.join(s.set_id for s in self.resolver.sets)}); "
-                        f"{len(rows)} row(s) need it: {listed}",
-                        "missing_factor",
-                    )
-                )
+                self._missing(k, u, rows[inverse == i], source_file)
                 continue
             try:
-                m = multiplier(unit, factor.unit)
+                conv[i] = multiplier(u, factor.unit)
             except UnitProblem as exc:
                 self.problems.append(
                     Problem(
-                        source_file,
-                        int(activity.loc[sel, "_row"].iat[0]),
-                        "unit",
-                        str(exc),
-                        "wrong_dimension",
+                        source_file, int(rows[inverse == i][0]), "unit", str(exc), "wrong_dimension"
                     )
                 )
                 continue
-            value[sel] = factor.kgco2e_per_unit
-            factor_unit[sel] = factor.unit
-            conv[sel] = m
-            label = self.resolver.source_label(factor)
-            source[sel] = label
-            set_id[sel] = factor.set_id
-            proxy[sel] = bool(factor.proxy_for)
+            value[i] = factor.kgco2e_per_unit
+            factor_units[i] = factor.unit
+            sources[i] = self.resolver.source_label(factor)
+            sets[i] = factor.set_id
+            proxy[i] = bool(factor.proxy_for)
             self.factors_used[(factor.set_id, factor.key + "|" + factor.unit)] = {
                 "key": factor.key,
                 "unit": factor.unit,
                 "kgco2e_per_unit": factor.kgco2e_per_unit,
                 "set": factor.set_id,
-                "source": label,
+                "source": sources[i],
                 "proxy_for": factor.proxy_for,
             }
-        ok = value.notna()
+        ok = ~np.isnan(value[inverse])
         if not ok.any():
             return
-        act = activity[ok]
-        quantity = act["quantity"].to_numpy(dtype=np.float64)
-        converted = quantity * conv[ok].to_numpy()
-        fv = value[ok].to_numpy()
-        lines = pd.DataFrame(
+        everything = bool(ok.all())
+
+        def keep(values: object) -> object:
+            return values if everything else values[ok]  # type: ignore[index]
+
+        inv = keep(inverse)
+        quantity = keep(activity["quantity"].to_numpy(dtype=np.float64))
+        converted = quantity * conv[inv]
+        fv = value[inv]
+        n_ok = len(inv)
+        categories = keep(as_categorical(category, n))
+        self.frames.append(
             {
-                "source_file": source_file,
-                "row": act["_row"].to_numpy(),
-                "category": category,
-                "scope": SCOPE_OF[category],
-                "phase": act["phase"].to_numpy(),
+                "source_file": as_categorical(source_file, n_ok),
+                "row": keep(rows),
+                "category": categories,
+                "scope": lookup(categories, SCOPE_OF, n_ok, default=0, dtype=np.int8),
+                "phase": keep(as_categorical(activity["phase"], n)),
                 "activity_quantity": converted,
-                "activity_unit": factor_unit[ok].to_numpy(),
-                "factor_key": act[key_column].to_numpy(),
+                "activity_unit": from_labels(factor_units, inv),
+                "factor_key": keep(key),
                 "factor_value": fv,
-                "factor_source": source[ok].to_numpy(),
+                "factor_source": from_labels(sources, inv),
                 "kgco2e": converted * fv,
-                "exhibitor": act["exhibitor"].to_numpy() if "exhibitor" in act else None,
+                "exhibitor": keep(as_categorical(activity["exhibitor"], n)),
                 "input_quantity": quantity,
-                "input_unit": act["unit"].to_numpy(),
-                "factor_set": set_id[ok].to_numpy(),
-                "proxy": proxy[ok].to_numpy(),
+                "input_unit": keep(unit),
+                "factor_set": from_labels(sets, inv),
+                "proxy": proxy[inv],
             }
         )
-        self.frames.append(lines)
+
+    def _missing(self, key: str, unit: str, rows: np.ndarray, source_file: str) -> None:
+        listed = ", ".join(str(r) for r in rows[:20]) + (" …" if len(rows) > 20 else "")
+        where = f"exists but not per {unit!r}" if self.resolver.has_key(key) else "resolves nowhere"
+        sets = ", ".join(s.set_id for s in self.resolver.sets)
+        self.problems.append(
+            Problem(
+                source_file,
+                int(rows[0]),
+                "factor_key",
+                f"emission factor {key!r} {where} (factors.csv, then {sets}); "
+                f"{len(rows)} row(s) need it: {listed}",
+                "missing_factor",
+            )
+        )
 
     def lines(self) -> pd.DataFrame:
         if not self.frames:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in LINE_COLUMNS})
-        df = pd.concat(self.frames, ignore_index=True)
-        for c in (
-            "source_file",
-            "category",
-            "phase",
-            "activity_unit",
-            "factor_key",
-            "factor_source",
-            "input_unit",
-            "factor_set",
-        ):
-            df[c] = df[c].astype("category")
-        df["exhibitor"] = df["exhibitor"].astype("object").where(df["exhibitor"].notna(), None)
-        return df
+            empty = {c: pd.Series(dtype=object) for c in LINE_COLUMNS}
+            for c in ("activity_quantity", "factor_value", "kgco2e", "input_quantity"):
+                empty[c] = pd.Series(dtype=np.float64)
+            empty["scope"] = pd.Series(dtype=np.int8)
+            empty["row"] = pd.Series(dtype=np.int64)
+            empty["proxy"] = pd.Series(dtype=bool)
+            for c in TEXT_COLUMNS:
+                empty[c] = pd.Series(pd.Categorical([]))
+            return pd.DataFrame(empty)[LINE_COLUMNS]
+        out = {}
+        for c in LINE_COLUMNS:
+            parts = [f[c] for f in self.frames]
+            if c in TEXT_COLUMNS:
+                out[c] = concat_categoricals(parts)
+            else:
+                out[c] = np.concatenate([np.asarray(p) for p in parts])
+        return pd.DataFrame(out, copy=False)
+
+
+def concat_categoricals(parts: list[object]) -> pd.Categorical:
+    """Concatenate Categoricals with different categories by recoding each part's codes into
+    one shared list of labels (numpy takes, no re-hashing of rows)."""
+    labels: dict[str, int] = {}
+    recoded = []
+    for part in parts:
+        cat = pd.Categorical(part)
+        # a trailing -1 in the mapping: code -1 (missing) indexes it and stays missing
+        mapping = np.array(
+            [labels.setdefault(str(c), len(labels)) for c in cat.categories] + [-1], dtype=np.int32
+        )
+        recoded.append(mapping[cat.codes])
+    return pd.Categorical.from_codes(np.concatenate(recoded), categories=list(labels))

@@ -22,10 +22,8 @@ def _clean(value: Any) -> Any:
 
 def _records(df: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     cols = [c for c in columns if c in df]
-    return [
-        {c: _clean(v) for c, v in zip(cols, row, strict=True)}
-        for row in df[cols].itertuples(index=False, name=None)
-    ]
+    frame = df[cols].astype(object).where(df[cols].notna(), None)
+    return [{c: _clean(v) for c, v in rec.items()} for rec in frame.to_dict("records")]
 
 
 def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) -> dict[str, Any]:

@@ -90,6 +90,7 @@ def load_sources() -> dict[str, Source]:
         return {r["source_id"]: Source(**r) for r in csv.DictReader(f)}
 
 
+@cache
 def set_ids() -> list[str]:
     root = factors_dir()
     return sorted(

@@ -11,6 +11,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from carbonexpo.calc.codes import epoch_seconds
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
 from carbonexpo.geo import resolve_place
@@ -145,29 +146,66 @@ def check_reporting_period(t: Table, config: EventConfig) -> list[Problem]:
 
 
 def check_meter_overlaps(t: Table) -> list[Problem]:
-    """Two intervals of one meter overlap: name both rows."""
+    """Two intervals of one meter overlap: name both rows.
+
+    BMS exports are usually sorted by meter and time; that is checked in one pass, and only an
+    unsorted table is sorted. Within a meter, an interval overlaps an earlier one when it starts
+    before the latest end seen so far (a running maximum, kept per meter by offsetting each
+    meter's times so that the maximum never leaks from one meter into the next)."""
     problems: list[Problem] = []
-    df = t.df[["_row", "meter", "start", "end"]].sort_values(
-        ["meter", "start", "_row"], kind="stable"
-    )
-    same = df["meter"].eq(df["meter"].shift())
-    # running maximum of `end` within the meter, and the row that set it
-    end_ns = df["end"].astype("int64")
-    run_max = end_ns.groupby(df["meter"], sort=False).cummax()
-    setter = df["_row"].where(end_ns == run_max).groupby(df["meter"], sort=False).ffill()
-    prev_max = run_max.groupby(df["meter"], sort=False).shift()
-    prev_row = setter.groupby(df["meter"], sort=False).shift()
-    bad = same & (df["start"].astype("int64") < prev_max)
-    if bad.any():
-        hits = df[bad]
-        msg = (
-            "interval overlaps row "
-            + prev_row[bad].astype("int64").astype(str)
-            + " of meter "
-            + hits["meter"].astype(str)
+    meter = t.df["meter"].array
+    codes = np.asarray(meter.codes, dtype=np.int64)
+    start = epoch_seconds(t.df["start"])
+    end = epoch_seconds(t.df["end"])
+    n = len(codes)
+    if n < 2:
+        return problems
+    same_meter = codes[1:] == codes[:-1]
+    ordered = (codes[1:] > codes[:-1]) | (same_meter & (start[1:] >= start[:-1]))
+    if ordered.all():
+        # sorted: if each interval starts no earlier than the previous one of its meter ends,
+        # no interval can overlap any earlier one (ends are bounded by the next start)
+        if not (same_meter & (start[1:] < end[:-1])).any():
+            return problems
+        order = np.arange(n)
+    else:
+        order = np.lexsort((np.arange(n), start, codes))
+    c, s, e = codes[order], start[order], end[order]
+    base = s.min()
+    span = int(max(e.max(), s.max()) - base) + 1
+    shifted_end = (e - base) + c * span
+    run_max = np.maximum.accumulate(shifted_end)
+    prev_max = np.concatenate(([np.iinfo(np.int64).min], run_max[:-1]))
+    same = np.concatenate(([False], c[1:] == c[:-1]))
+    bad = same & ((s - base) + c * span < prev_max)
+    if not bad.any():
+        return problems
+    # the row that set the running maximum, for the message
+    setter_pos = np.maximum.accumulate(np.where(shifted_end == run_max, np.arange(n), 0))
+    prev_setter = np.concatenate(([0], setter_pos[:-1]))
+    rows = t.df["_row"].to_numpy()
+    hits = np.flatnonzero(bad)
+    for i in hits[:MAX_LISTED]:
+        problems.append(
+            Problem(
+                t.file,
+                int(rows[order[i]]),
+                "start",
+                f"interval overlaps row {int(rows[order[prev_setter[i]]])} of "
+                f"meter {meter.categories[c[i]]}",
+                "meter_overlap",
+            )
         )
-        sub = Table(t.name, t.file, hits, t.sha256)
-        _report(problems, sub, np.ones(len(hits), bool), "start", msg, "meter_overlap")
+    if len(hits) > MAX_LISTED:
+        problems.append(
+            Problem(
+                t.file,
+                int(rows[order[hits[MAX_LISTED]]]),
+                "start",
+                f"... and {len(hits) - MAX_LISTED} more overlapping intervals",
+                "meter_overlap",
+            )
+        )
     return problems
 
 
@@ -220,11 +258,13 @@ def check_serial_blocks(t: Table, group: tuple[str, ...], optional: bool) -> lis
     same = np.ones(len(df), dtype=bool)
     for g in group:
         same &= df[g].eq(df[g].shift()).to_numpy()
-    grouped = df.groupby(keys, sort=False)
+    grouped = df.groupby(keys, sort=False, observed=True)
     run_max = grouped["last"].cummax()
-    setter = df["_row"].where(df["last"] == run_max).groupby(keys, sort=False).ffill()
-    prev_max = run_max.groupby(keys, sort=False).shift()
-    prev_row = setter.groupby(keys, sort=False).shift()
+    setter = (
+        df["_row"].where(df["last"] == run_max).groupby(keys, sort=False, observed=True).ffill()
+    )
+    prev_max = run_max.groupby(keys, sort=False, observed=True).shift()
+    prev_row = setter.groupby(keys, sort=False, observed=True).shift()
     bad = same & (df["first"] <= prev_max).to_numpy()
     if bad.any():
         hits = df[bad]
@@ -309,7 +349,7 @@ def check_unique(t: Table, columns: list[str]) -> list[Problem]:
     if not all(c in t.df for c in columns):
         return problems
     dup = t.df.duplicated(columns, keep="first")
-    first_row = t.df.groupby(columns, sort=False)["_row"].transform("first")
+    first_row = t.df.groupby(columns, sort=False, observed=True)["_row"].transform("first")
     msg = "duplicate of row " + first_row.astype(str)
     _report(problems, t, dup, columns[0], msg, "duplicate")
     return problems

@@ -11,6 +11,7 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from carbonexpo import geo, units
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import InputError, Problem
 from carbonexpo.factors.catalog import Factor, set_ids
@@ -131,6 +132,9 @@ def find_table_file(folder: Path, name: str) -> Path | None:
 def read_event(folder: Path) -> EventData:
     """Read and validate a whole event folder; raise InputError with every problem found."""
     folder = Path(folder)
+    units.warm_up()
+    if any(find_table_file(folder, n) for n in ("travel", "logistics")):
+        geo.warm_up()
     if not folder.is_dir():
         raise InputError([Problem(str(folder), 0, "", "not a folder", "missing_folder")])
     config, problems = load_config(folder / CONFIG_FILE)

@@ -1,15 +1,21 @@
 """Read one table file (CSV or the first sheet of an XLSX) and validate it column by column.
 
-Everything here is vectorised: a column is parsed with one pyarrow kernel, and only when that
-fails is the column scanned again to find which rows are at fault. All problems of a file are
-collected and returned together.
+Fast path: pyarrow parses the CSV straight into the column types of the schema (dictionary-
+encoded strings, float64, timestamps, dates), using both cores, and the checks run on whole
+columns (dictionaries for text, numpy for numbers). Only when pyarrow refuses a value does the
+file get read again as text, so that every bad cell can be named with its row and column.
+String columns come out as pandas Categoricals; nothing is ever looped over row by row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -22,10 +28,12 @@ from carbonexpo.io.schema import Column, TableSchema
 from carbonexpo.units import UnitProblem, parse_unit
 
 MAX_LISTED = 200  # rows listed per file, column and kind of problem; the rest are counted
-NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^(?i:[-+]?(nan|inf|infinity))$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
+DICT = pa.dictionary(pa.int32(), pa.string())
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
 
 
 @dataclass
@@ -50,8 +58,29 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_raw(path: Path) -> pa.Table:
-    """All columns as nullable strings (empty cell = null)."""
+def header_names(path: Path) -> list[str]:
+    if path.suffix.lower() == ".xlsx":
+        return [str(c).strip() for c in pd.read_excel(path, nrows=0, engine="calamine").columns]
+    with path.open("rb") as f:
+        head = f.readline().decode("utf-8-sig", errors="replace")
+    return [n.strip().strip('"').strip() for n in head.rstrip("\r\n").split(",")] if head else []
+
+
+def _csv(path: Path, types: dict[str, pa.DataType]) -> pa.Table:
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(block_size=1 << 24),
+        convert_options=pacsv.ConvertOptions(
+            column_types=types,
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+
+
+def read_text(path: Path, names: list[str]) -> pa.Table:
+    """Every column as nullable text (empty cell = null)."""
     if path.suffix.lower() == ".xlsx":
         frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="calamine")
         frame = frame.dropna(how="all")
@@ -60,19 +89,8 @@ def read_raw(path: Path) -> pa.Table:
             values = [None if _is_blank(v) else _cell_text(v) for v in frame[name].tolist()]
             columns[str(name).strip()] = pa.array(values, type=pa.string())
         return pa.table(columns)
-    with path.open("rb") as f:
-        head = f.readline().decode("utf-8-sig", errors="replace")
-    names = [n.strip().strip('"') for n in head.rstrip("\r\n").split(",")]
-    return pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(block_size=1 << 24),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
+    table = _csv(path, {n: pa.string() for n in names})
+    return table.rename_columns([n.strip() for n in table.column_names])
 
 
 def _is_blank(value: object) -> bool:
@@ -86,7 +104,7 @@ def _is_blank(value: object) -> bool:
 def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, pd.Timestamp | dt.datetime):
         return value.isoformat()
     return str(value)
 
@@ -132,23 +150,32 @@ def _mask(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def _fast_type(col: Column) -> pa.DataType:
+    return {
+        "str": DICT,
+        "enum": DICT,
+        "unit": DICT,
+        "float": pa.float64(),
+        "int": pa.float64(),
+        "date": pa.date32(),
+        "datetime": pa.timestamp("s"),
+    }[col.kind]
+
+
 def read_table(
     path: Path, schema: TableSchema, display: str, timezone: str | None = None
 ) -> tuple[Table | None, list[Problem]]:
     """Read and validate one table file. Returns (table or None, problems)."""
     out = _Collector(display)
+    digest: Future[str] = _HASHER.submit(file_sha256, path)
     try:
-        raw = read_raw(path)
-    except Exception as exc:  # a file that is not CSV/XLSX at all
+        names = header_names(path)
+    except Exception as exc:  # not a CSV/XLSX at all
         return None, [Problem(display, 0, "", f"cannot read the file: {exc}", "unreadable")]
-    names = [n.strip() for n in raw.column_names]
-    raw = raw.rename_columns(names)
     known = {c.name for c in schema.columns}
-    seen: set[str] = set()
-    for n in names:
-        if n in seen:
+    for i, n in enumerate(names):
+        if n in names[:i]:
             out.whole(n, "duplicate column", "duplicate_column")
-        seen.add(n)
         if n not in known:
             out.whole(
                 n,
@@ -160,68 +187,237 @@ def read_table(
             out.whole(col.name, f"missing required column {col.name!r}", "missing_column")
     if out.problems:
         return None, out.problems
+    columns = [c for c in schema.columns if c.name in names]
+    tz = timezone or "UTC"
+    typed = None
+    if path.suffix.lower() == ".csv":
+        try:
+            typed = _csv(path, {c.name: _fast_type(c) for c in columns})
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+            typed = None
+        except OSError as exc:
+            return None, [Problem(display, 0, "", f"cannot read the file: {exc}", "unreadable")]
     data: dict[str, object] = {}
-    for col in schema.columns:
-        if col.name not in names:
-            continue
-        values = pc.utf8_trim_whitespace(raw.column(col.name).combine_chunks())
-        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
-        data[col.name] = _convert(values, col, out, timezone)
+    if typed is not None:
+        typed = typed.rename_columns([n.strip() for n in typed.column_names])
+        for col in columns:
+            data[col.name] = _check_typed(typed.column(col.name), col, out, tz)
+        n_rows = typed.num_rows
+        if out.problems:  # read again as text, so that messages quote the cells as written
+            out.problems.clear()
+            typed = None
+    if typed is None:
+        try:
+            raw = read_text(path, names)
+        except Exception as exc:
+            return None, [Problem(display, 0, "", f"cannot read the file: {exc}", "unreadable")]
+        for col in columns:
+            values = pc.utf8_trim_whitespace(raw.column(col.name).combine_chunks())
+            values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+            data[col.name] = _convert_text(values, col, out, tz)
+        n_rows = raw.num_rows
     if out.problems:
         return None, out.problems
-    df = pd.DataFrame(dict(data.items()))
-    df.insert(0, "_row", np.arange(2, len(df) + 2, dtype=np.int64))
-    return Table(schema.name, display, df, file_sha256(path)), []
+    df = pd.DataFrame({"_row": np.arange(2, n_rows + 2, dtype=np.int64), **data}, copy=False)
+    return Table(schema.name, display, df, digest.result()), []
 
 
-def _convert(values: pa.Array, col: Column, out: _Collector, timezone: str | None) -> object:
-    null = _mask(pc.is_null(values))
-    if col.required and null.any():
-        out.rows(null, col.name, "required value is empty", code="empty")
-    if col.kind in ("str", "unit"):
-        if col.kind == "unit":
-            _check_units(values, col, out)
-        return _strings(values)
-    if col.kind == "enum":
-        allowed = col.choices
-        if all(c == c.lower() for c in allowed):
-            values = pc.utf8_lower(values)
-        bad = _mask(pc.invert(pc.is_in(values, value_set=pa.array(allowed)))) & ~null
-        if bad.any():
-            out.rows(
-                bad,
-                col.name,
-                f"unknown value (allowed: {', '.join(allowed)})",
-                values,
-                "unknown_value",
-            )
-        return _strings(values)
+# ------------------------------------------------------------------------------------------
+# Fast path: typed columns
+
+
+def _check_typed(chunked: pa.ChunkedArray, col: Column, out: _Collector, tz: str) -> object:
+    if chunked.null_count and col.required:
+        out.rows(_mask(pc.is_null(chunked)), col.name, "required value is empty", code="empty")
+    if col.kind in ("str", "enum", "unit"):
+        return _check_dictionary(chunked, col, out)
     if col.kind in ("float", "int"):
-        return _convert_number(values, col, out, null)
+        arr = pc.fill_null(chunked, np.nan).to_numpy()
+        present = (
+            ~_mask(pc.is_null(chunked)) if chunked.null_count else np.ones(len(arr), dtype=bool)
+        )
+        return _check_numbers(arr, present, col, out, lambda: chunked.combine_chunks())
     if col.kind == "date":
-        return _convert_date(values, col, out, null)
+        return _dates_to_series(chunked)
     if col.kind == "datetime":
-        return _convert_datetime(values, col, out, null, timezone or "UTC")
+        seconds = chunked.cast(pa.int64())
+        return _localised(
+            pc.fill_null(seconds, np.iinfo(np.int64).min).to_numpy(), _mask(pc.is_null(chunked)), tz
+        )
     raise AssertionError(col.kind)
 
 
-def _strings(values: pa.Array) -> pd.Series:
-    return pd.Series(values.to_pandas(), dtype="str")
+def _check_dictionary(chunked: pa.ChunkedArray, col: Column, out: _Collector) -> pd.Series:
+    arr = (
+        chunked.unify_dictionaries().combine_chunks() if chunked.num_chunks else pa.array([], DICT)
+    )
+    if not isinstance(arr.type, pa.DictionaryType):
+        arr = arr.dictionary_encode()
+    values = pc.utf8_trim_whitespace(arr.dictionary)
+    if col.kind == "enum" and all(c == c.lower() for c in col.choices):
+        values = pc.utf8_lower(values)
+    labels = [str(x) for x in values.to_pylist()]
+    indices = arr.indices
+    null = _mask(pc.is_null(indices)) if indices.null_count else None
+    if len(set(labels)) == len(labels) and "" not in labels:
+        # the usual case: the dictionary is already the categories, the indices the codes
+        codes = pc.fill_null(indices, -1).to_numpy(zero_copy_only=False)
+        _check_categories(labels, codes, col, out)
+        return pd.Series(pd.Categorical.from_codes(codes, labels))
+    # trimming or lowering made entries equal, or some are empty: re-encode the dictionary
+    uniq, inverse = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
+    raw = pc.fill_null(indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = inverse[raw].astype(np.int64) if len(inverse) else np.zeros(len(arr), np.int64)
+    if null is not None:
+        codes = np.where(null, -1, codes)
+    empty = np.flatnonzero(uniq == "")
+    if len(empty):  # whitespace-only cells are empty cells
+        codes = np.where(codes == empty[0], -1, codes)
+        if col.required:
+            out.rows(
+                codes == -1 if null is None else (codes == -1) & ~null,
+                col.name,
+                "required value is empty",
+                code="empty",
+            )
+    categories = [str(x) for x in uniq]
+    _check_categories(categories, codes, col, out)
+    return _categorical(codes, categories)
 
 
-def _convert_number(values: pa.Array, col: Column, out: _Collector, null: np.ndarray) -> np.ndarray:
+def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Series:
+    """Codes into a Categorical, dropping unused or empty categories."""
+    used = np.zeros(len(categories) + 1, dtype=bool)
+    used[codes + 1] = True
+    keep = [i for i, c in enumerate(categories) if used[i + 1] and c != ""]
+    remap = np.full(len(categories) + 1, -1, dtype=np.int64)
+    remap[np.array(keep, dtype=np.int64) + 1] = np.arange(len(keep))
+    new_codes = remap[codes + 1]
+    return pd.Series(pd.Categorical.from_codes(new_codes, [categories[i] for i in keep]))
+
+
+def _check_categories(
+    categories: list[str], codes: np.ndarray, col: Column, out: _Collector
+) -> None:
+    if col.kind == "enum":
+        for i, value in enumerate(categories):
+            if value and value not in col.choices:
+                out.rows(
+                    codes == i,
+                    col.name,
+                    f"unknown value (allowed: {', '.join(col.choices)}): {value!r}",
+                    code="unknown_value",
+                )
+    elif col.kind == "unit":
+        for i, value in enumerate(categories):
+            if not value:
+                continue
+            try:
+                parse_unit(value)
+            except UnitProblem as exc:
+                out.rows(codes == i, col.name, str(exc), code="unknown_unit")
+
+
+def _check_numbers(
+    arr: np.ndarray, present: np.ndarray, col: Column, out: _Collector, values: object
+) -> np.ndarray:
+    def shown() -> pa.Array | None:
+        return values() if callable(values) else values  # type: ignore[return-value]
+
+    nonfinite = present & ~np.isfinite(arr)
+    if nonfinite.any():
+        out.rows(nonfinite, col.name, "not a finite number", shown(), "not_finite")
+    finite = present & np.isfinite(arr)
+    if col.minimum is not None:
+        low = finite & (arr < col.minimum)
+        if low.any():
+            what = "negative value" if col.minimum == 0 else f"value below {col.minimum:g}"
+            out.rows(low, col.name, what, shown(), "negative" if col.minimum == 0 else "range")
+    if col.positive:
+        zero = finite & (arr <= 0)
+        if zero.any():
+            out.rows(zero, col.name, "must be greater than 0", shown(), "not_positive")
+    if col.integer:
+        frac = finite & (np.floor(arr) != arr)
+        if frac.any():
+            out.rows(frac, col.name, "not a whole number", shown(), "not_integer")
+        if present.all():
+            return np.nan_to_num(arr).astype(np.int64)
+    return arr
+
+
+def _dates_to_series(chunked: pa.ChunkedArray | pa.Array) -> pd.Series:
+    missing = _mask(pc.is_null(chunked))
+    days = pc.fill_null(chunked.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
+    dates = days.astype("datetime64[D]").astype("datetime64[s]")
+    dates[missing] = np.datetime64("NaT")
+    return pd.Series(dates)
+
+
+@cache
+def _fixed_offset(tz: str, year: int) -> int | None:
+    """The zone's UTC offset in seconds if it is the same all year, else None."""
+    zone = ZoneInfo(tz)
+    offsets = {
+        dt.datetime(year, m, d, tzinfo=zone).utcoffset() for m in range(1, 13) for d in (1, 15)
+    }
+    offsets |= {dt.datetime(year + 1, 1, 1, tzinfo=zone).utcoffset()}
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    return int(offset.total_seconds()) if offset is not None else None
+
+
+def _localised(local_seconds: np.ndarray, null: np.ndarray, tz: str) -> pd.Series:
+    """Naive local seconds -> UTC timestamps (vectorised; DST-aware where the zone has DST)."""
+    any_null = bool(null.any())
+    valid = local_seconds[~null] if any_null else local_seconds
+    if len(valid) == 0:
+        return pd.Series(
+            np.full(len(local_seconds), np.datetime64("NaT"), "datetime64[s]")
+        ).dt.tz_localize("UTC")
+    years = {int(str(np.datetime64(int(v), "s"))[:4]) for v in (valid.min(), valid.max())}
+    offsets = {_fixed_offset(tz, y) for y in range(min(years), max(years) + 1)}
+    if len(offsets) == 1 and None not in offsets:
+        (offset,) = offsets
+        utc = valid - offset
+    else:
+        local = pa.array(valid.astype("datetime64[s]"))
+        aware = pc.assume_timezone(local, timezone=tz, ambiguous="earliest", nonexistent="earliest")
+        utc = aware.cast(pa.int64()).to_numpy(zero_copy_only=False)
+    if any_null:
+        full = np.full(len(local_seconds), np.iinfo(np.int64).min, dtype=np.int64)
+        full[~null] = utc
+        utc = full
+    return pd.Series(
+        pd.array(utc.view("datetime64[s]"), dtype=pd.DatetimeTZDtype(unit="s", tz="UTC"))
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Slow path: text columns, every bad cell located
+
+
+def _convert_text(values: pa.Array, col: Column, out: _Collector, tz: str) -> object:
+    null = _mask(pc.is_null(values))
+    if col.required and null.any():
+        out.rows(null, col.name, "required value is empty", code="empty")
+    if col.kind in ("str", "enum", "unit"):
+        return _check_dictionary(pa.chunked_array([values.dictionary_encode()]), col, out)
+    if col.kind in ("float", "int"):
+        return _convert_number(values, col, out)
+    if col.kind == "date":
+        return _convert_date(values, col, out, null)
+    if col.kind == "datetime":
+        return _convert_datetime(values, col, out, null, tz)
+    raise AssertionError(col.kind)
+
+
+def _convert_number(values: pa.Array, col: Column, out: _Collector) -> np.ndarray:
     try:
         numbers = pc.cast(values, pa.float64())
     except pa.ArrowInvalid:
-        ok = _mask(
-            pc.fill_null(
-                pc.match_substring_regex(
-                    values,
-                    r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^(?i:[-+]?(nan|inf|infinity))$",
-                ),
-                True,
-            )
-        )
+        ok = _mask(pc.fill_null(pc.match_substring_regex(values, NUMBER), True))
         out.rows(~ok, col.name, "not a number", values, "not_numeric")
         numbers = pc.cast(
             pc.if_else(pa.array(ok), values, pa.scalar(None, pa.string())), pa.float64()
@@ -229,26 +425,7 @@ def _convert_number(values: pa.Array, col: Column, out: _Collector, null: np.nda
     present = ~_mask(pc.is_null(numbers))
     arr = pc.fill_null(numbers, 0.0).to_numpy(zero_copy_only=False).astype(np.float64)
     arr[~present] = np.nan
-    nonfinite = present & ~np.isfinite(arr)
-    if nonfinite.any():
-        out.rows(nonfinite, col.name, "not a finite number", values, "not_finite")
-    finite = present & np.isfinite(arr)
-    if col.minimum is not None:
-        low = finite & (arr < col.minimum)
-        if low.any():
-            what = "negative value" if col.minimum == 0 else f"value below {col.minimum:g}"
-            out.rows(low, col.name, what, values, "negative" if col.minimum == 0 else "range")
-    if col.positive:
-        zero = finite & (arr <= 0)
-        if zero.any():
-            out.rows(zero, col.name, "must be greater than 0", values, "not_positive")
-    if col.integer:
-        frac = finite & (np.floor(arr) != arr)
-        if frac.any():
-            out.rows(frac, col.name, "not a whole number", values, "not_integer")
-        if not null.any():
-            return np.nan_to_num(arr).astype(np.int64)
-    return arr
+    return _check_numbers(arr, present, col, out, values)
 
 
 def _convert_date(values: pa.Array, col: Column, out: _Collector, null: np.ndarray) -> pd.Series:
@@ -262,30 +439,28 @@ def _convert_date(values: pa.Array, col: Column, out: _Collector, null: np.ndarr
     if parsed is None:
         good = np.zeros(len(values), dtype=bool)
         texts = values.to_pylist()
-        for i in np.flatnonzero(~null):  # only reached when the fast path failed
+        for i in np.flatnonzero(~null & ok):  # only reached when the fast cast failed
             try:
-                pd.Timestamp(texts[i])
-                good[i] = bool(ok[i])
+                dt.date.fromisoformat(texts[i])
+                good[i] = True
             except ValueError:
                 pass
         out.rows(~good & ~null, col.name, "not a date (YYYY-MM-DD)", values, "bad_date")
         parsed = pc.cast(
             pc.if_else(pa.array(good), values, pa.scalar(None, pa.string())), pa.date32()
         )
-    missing = _mask(pc.is_null(parsed))
-    days = pc.fill_null(parsed.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
-    dates = days.astype("datetime64[D]").astype("datetime64[s]")
-    dates[missing] = np.datetime64("NaT")
-    return pd.Series(dates)
+    return _dates_to_series(parsed)
 
 
 def _convert_datetime(
-    values: pa.Array, col: Column, out: _Collector, null: np.ndarray, timezone: str
+    values: pa.Array, col: Column, out: _Collector, null: np.ndarray, tz: str
 ) -> pd.Series:
-    """ISO date-times; local to `timezone` unless an offset is given. Returned in UTC."""
+    """ISO date-times; local to `tz` unless an offset is given. Returned in UTC."""
     ok = _mask(pc.fill_null(pc.match_substring_regex(values, DATETIME), True))
     has_offset = _mask(pc.fill_null(pc.match_substring_regex(values, OFFSET), False))
-    result = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[s]")
+    result = pd.Series(np.full(len(values), np.datetime64("NaT"), "datetime64[s]")).dt.tz_localize(
+        "UTC"
+    )
     bad = ~ok & ~null
     for offset in (False, True):
         sel = ok & ~null & (has_offset == offset)
@@ -294,43 +469,29 @@ def _convert_datetime(
         part = pc.filter(values, pa.array(sel))
         part = pc.replace_substring_regex(part, r"^(\d{4}-\d{2}-\d{2})$", r"\1T00:00:00")
         part = pc.replace_substring_regex(part, r"([+-]\d{2})(\d{2})$", r"\1:\2")
+        target = pa.timestamp("s", tz="UTC") if offset else pa.timestamp("s")
         try:
-            if offset:
-                stamps = pc.cast(part, pa.timestamp("s", tz="UTC"))
-            else:
-                local = pc.cast(part, pa.timestamp("s"))
-                stamps = pc.assume_timezone(
-                    local, timezone=timezone, ambiguous="earliest", nonexistent="earliest"
-                )
-            result[sel] = (
-                stamps.cast(pa.int64()).to_numpy(zero_copy_only=False).astype("datetime64[s]")
-            )
+            stamps = pc.cast(part, target)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            idx = np.flatnonzero(sel)
+            good = np.zeros(len(part), dtype=bool)
             texts = part.to_pylist()
-            for i, text in zip(idx, texts, strict=True):  # slow path only for bad columns
+            for i, text in enumerate(texts):  # slow path only for a column with bad cells
                 try:
-                    ts = pd.Timestamp(text)
-                    ts = ts.tz_convert("UTC") if ts.tzinfo else ts.tz_localize(timezone)
-                    result[i] = np.datetime64(ts.tz_convert("UTC").tz_localize(None), "s")
-                except (ValueError, TypeError):
-                    bad[i] = True
+                    dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+                    good[i] = True
+                except ValueError:
+                    pass
+            idx = np.flatnonzero(sel)
+            bad[idx[~good]] = True
+            sel = np.zeros(len(values), dtype=bool)
+            sel[idx[good]] = True
+            part = pc.filter(part, pa.array(good))
+            stamps = pc.cast(part, target)
+        seconds = stamps.cast(pa.int64()).to_numpy(zero_copy_only=False)
+        if offset:
+            result[sel] = pd.to_datetime(seconds, unit="s", utc=True)
+        else:
+            result[sel] = _localised(seconds, np.zeros(len(seconds), bool), tz).to_numpy()
     if bad.any():
         out.rows(bad, col.name, "not an ISO date-time", values, "bad_datetime")
-    return pd.Series(result).dt.tz_localize("UTC")
-
-
-def _check_units(values: pa.Array, col: Column, out: _Collector) -> None:
-    distinct = pc.unique(values).to_pylist()
-    for text in distinct:
-        if text is None:
-            continue
-        try:
-            parse_unit(text)
-        except UnitProblem as exc:
-            out.rows(
-                _mask(pc.fill_null(pc.equal(values, text), False)),
-                col.name,
-                str(exc),
-                code="unknown_unit",
-            )
+    return result

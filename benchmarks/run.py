@@ -1,0 +1,167 @@
+"""Time `carbonexpo calc` against the time pyarrow needs to read the same CSV files.
+
+    python benchmarks/run.py [--scales 1 0.1] [--repeat 3] [--data benchmarks/data]
+
+For each scale: generate the event (if absent), time (a) pyarrow.csv reading every CSV of the
+folder in this process and (b) `carbonexpo calc DIR --json OUT` as a separate process, median of
+--repeat runs each; report the ratio b/a, the peak RSS of (b), the scaling factor between the
+largest and smallest scale, and the time of `carbonexpo --help`. Appends to RESULTS.md with the
+machine's details when --record is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow
+import pyarrow.csv as pacsv
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+CALC = [sys.executable, "-m", "carbonexpo", "calc"]
+
+
+def read_all(folder: Path) -> int:
+    rows = 0
+    for path in sorted(folder.glob("*.csv")):
+        rows += pacsv.read_csv(path).num_rows
+    return rows
+
+
+def timed(fn, repeat: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def calc_once(folder: Path) -> tuple[float, int]:
+    """Run calc in a child that reports its own peak RSS (KiB) on stderr's last line.
+
+    The peak is VmHWM of /proc/self/status: getrusage's ru_maxrss survives fork and exec, so
+    a child of this (large) process would report this process's peak instead of its own."""
+    code = (
+        "import sys, runpy; sys.argv=['carbonexpo','calc',sys.argv[1],'--json',"
+        "sys.argv[2]];\ntry:\n runpy.run_module('carbonexpo', run_name='__main__')\n"
+        "except SystemExit as e:\n rc=e.code\nelse:\n rc=0\n"
+        "hwm=[l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+        "print('RSS', hwm, file=sys.stderr)\n"
+        "sys.exit(rc)"
+    )
+    t0 = time.perf_counter()
+    r = subprocess.run(
+        [sys.executable, "-c", code, str(folder), os.devnull],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - t0
+    if r.returncode not in (0, 1):
+        raise SystemExit(f"calc failed ({r.returncode}):\n{r.stderr[-3000:]}")
+    rss = int(r.stderr.strip().splitlines()[-1].split()[1])
+    return elapsed, rss
+
+
+def read_process(folder: Path) -> None:
+    code = (
+        "import sys, pathlib, pyarrow.csv as c\n"
+        "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.csv')): c.read_csv(p)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(folder)], check=True)
+
+
+def measure(folder: Path, repeat: int) -> dict[str, float]:
+    read_s, rows = timed(lambda: read_all(folder), repeat)
+    read_proc_s, _ = timed(lambda: read_process(folder), repeat)
+    runs = [calc_once(folder) for _ in range(repeat)]
+    calc_s = statistics.median(t for t, _ in runs)
+    rss_mb = max(r for _, r in runs) / 1024
+    size_mb = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
+    return {
+        "rows": rows,
+        "size_mb": size_mb,
+        "read_s": read_s,
+        "calc_s": calc_s,
+        "ratio": calc_s / read_s,
+        "rss_mb": rss_mb,
+        "read_proc_s": read_proc_s,
+        "ratio_proc": calc_s / read_proc_s,
+    }
+
+
+def help_time(repeat: int) -> float:
+    t, _ = timed(
+        lambda: subprocess.run(
+            [sys.executable, "-m", "carbonexpo", "--help"], capture_output=True, check=True
+        ),
+        repeat,
+    )
+    return t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", type=float, nargs="+", default=[1.0, 0.1])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--data", type=Path, default=HERE / "data")
+    ap.add_argument("--record", action="store_true", help="append the results to RESULTS.md")
+    args = ap.parse_args()
+    results = {}
+    for scale in args.scales:
+        folder = args.data / f"scale-{scale:g}"
+        if not (folder / "event.yaml").exists():
+            generate(folder, scale)
+        results[scale] = measure(folder, args.repeat)
+        r = results[scale]
+        print(
+            f"scale {scale:g}: {r['rows']:,} rows, {r['size_mb']:.0f} MB; pyarrow read "
+            f"{r['read_s']:.2f} s (as a process {r['read_proc_s']:.2f} s); calc "
+            f"{r['calc_s']:.2f} s; ratio {r['ratio']:.2f} ({r['ratio_proc']:.2f} against the "
+            f"process); peak RSS {r['rss_mb']:.0f} MB",
+            flush=True,
+        )
+    big, small = max(results), min(results)
+    scaling = results[big]["calc_s"] / results[small]["calc_s"] if big != small else 1.0
+    h = help_time(args.repeat)
+    print(
+        f"time(scale {big:g}) / time(scale {small:g}) = {scaling:.2f}; "
+        f"carbonexpo --help {h * 1000:.0f} ms"
+    )
+    if args.record:
+        lines = [
+            f"\n## {time.strftime('%Y-%m-%d %H:%M')} — {platform.node()}",
+            f"{platform.platform()}; Python {platform.python_version()}; pyarrow "
+            f"{pyarrow.__version__}; {os.cpu_count()} cores; median of {args.repeat}",
+            "",
+            "| scale | rows | CSV MB | pyarrow read s (in process / as a process) | calc s "
+            "| ratio (in process / as a process) | peak RSS MB |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {s:g} | {r['rows']:,} | {r['size_mb']:.0f} | {r['read_s']:.2f} / "
+            f"{r['read_proc_s']:.2f} | {r['calc_s']:.2f} | {r['ratio']:.2f} / "
+            f"{r['ratio_proc']:.2f} | {r['rss_mb']:.0f} |"
+            for s, r in sorted(results.items(), reverse=True)
+        ]
+        lines += [
+            "",
+            f"scaling time({big:g})/time({small:g}) = {scaling:.2f}; "
+            f"`carbonexpo --help` {h * 1000:.0f} ms",
+        ]
+        with (HERE / "RESULTS.md").open("a", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

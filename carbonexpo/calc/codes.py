@@ -1,0 +1,106 @@
+"""Categorical helpers: work on the few distinct values of a column, then spread the answer to
+every row through the integer codes. This is what keeps million-row tables fast."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def as_categorical(values: object, n: int) -> pd.Categorical:
+    """A column (Series, array, Categorical) or a scalar repeated n times, as a Categorical."""
+    if isinstance(values, pd.Series):
+        values = values.array
+    if isinstance(values, pd.Categorical):
+        return values
+    if values is None or isinstance(values, str | int | float):
+        if values is None:
+            return pd.Categorical.from_codes(np.full(n, -1, np.int64), categories=[])
+        return pd.Categorical.from_codes(np.zeros(n, np.int64), categories=[values])
+    return pd.Categorical(values)
+
+
+def from_labels(labels: Sequence[object], codes: np.ndarray) -> pd.Categorical:
+    """Rows take labels[codes] (code -1 = missing); equal labels are merged."""
+    if len(labels) == 0:
+        return pd.Categorical.from_codes(np.full(len(codes), -1, np.int64), categories=[])
+    keyed = [("\x00" if x is None else str(x)) for x in labels]
+    if len(set(keyed)) == len(keyed) and "\x00" not in keyed:  # distinct: codes as they are
+        return pd.Categorical.from_codes(codes, categories=keyed)
+    uniq, inverse = np.unique(np.asarray(keyed, dtype=object), return_inverse=True)
+    cats = list(uniq)
+    table = np.append(inverse, -1).astype(np.int32)  # index -1 -> missing
+    new = table[codes]
+    if "\x00" in cats:  # a None label: missing
+        hole = cats.index("\x00")
+        new = np.where(new == hole, -1, new)
+        new = np.where(new > hole, new - 1, new)
+        cats.pop(hole)
+    return pd.Categorical.from_codes(new, categories=cats)
+
+
+def cat_map(
+    values: object, func: Callable[[str], object], n: int, missing: object = None
+) -> pd.Categorical:
+    """Map each distinct value through func (missing cells map to `missing`)."""
+    cat = as_categorical(values, n)
+    labels = [func(str(c)) for c in cat.categories]
+    codes = cat.codes
+    if missing is not None and (codes < 0).any():
+        labels.append(missing)
+        codes = np.where(codes < 0, len(labels) - 1, codes)
+    return from_labels(labels, codes)
+
+
+def cat_combine(
+    parts: Sequence[object],
+    func: Callable[..., object],
+    n: int,
+    missing: Sequence[object] | None = None,
+) -> pd.Categorical:
+    """Combine several columns row-wise through func, evaluated once per distinct combination.
+    A missing cell passes `missing[i]` (default None) to func."""
+    cats = [as_categorical(p, n) for p in parts]
+    stride = 1
+    combo = np.zeros(n, dtype=np.int64)
+    for c in cats:
+        combo += (c.codes.astype(np.int64) + 1) * stride
+        stride *= len(c.categories) + 1
+    uniq, inverse = np.unique(combo, return_inverse=True)
+    labels = []
+    for value in uniq:
+        args = []
+        for i, c in enumerate(cats):
+            code = int(value % (len(c.categories) + 1)) - 1
+            value //= len(c.categories) + 1
+            default = missing[i] if missing else None
+            args.append(default if code < 0 else str(c.categories[code]))
+        labels.append(func(*args))
+    return from_labels(labels, inverse.astype(np.int64))
+
+
+def lookup(
+    values: object,
+    table: dict[str, float],
+    n: int,
+    default: float = np.nan,
+    dtype: type = np.float64,
+) -> np.ndarray:
+    """Per-row value from a per-value table (missing cells and unknown values -> default)."""
+    cat = as_categorical(values, n)
+    per_cat = np.array(
+        [table.get(str(c), default) for c in cat.categories] + [default], dtype=dtype
+    )
+    return per_cat[cat.codes]  # code -1 (missing) picks the trailing default
+
+
+def epoch_seconds(stamps: pd.Series) -> np.ndarray:
+    """UTC timestamps (tz-aware Series) as int64 seconds since the epoch; NaT -> int64 min."""
+    values = np.asarray(stamps.array.asi8, dtype=np.int64)  # UTC, in the series' own unit
+    per_second = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[stamps.dt.unit]
+    if per_second == 1:
+        return values
+    nat = values == np.iinfo(np.int64).min
+    return np.where(nat, values, values // per_second)

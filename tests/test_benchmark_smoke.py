@@ -1,0 +1,22 @@
+"""The benchmark generator's event goes through calc (tiny scale; timings live in benchmarks/)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+from tests.conftest import ROOT, run_cli
+
+
+def test_generated_mega_event_smoke(tmp_path) -> None:
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(tmp_path / "ev", 0.002)
+    r = run_cli("calc", str(tmp_path / "ev"), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    energy = next(i for i in result["inputs"] if i["file"] == "energy.csv")
+    assert energy["rows"] == 9216  # 8 meters × 1,152 quarter hours
+    assert result["totals"]["electricity_mwh"] > 0
+    assert len(result["credits"]) == 20
