@@ -100,3 +100,21 @@ def summary_text(result: dict[str, Any]) -> str:
         "NEUTRAL" if t["neutral"] else f"NOT NEUTRAL: short by {t['net_tco2e']:,.3f} tCO2e",
     ]
     return "\n".join(rows)
+
+
+def write_report_for(
+    calc: Calculation,
+    result: dict[str, Any],
+    path: Path,
+    *,
+    lang: str,
+    exhibitor: str | None = None,
+) -> None:
+    from carbonexpo.report.write import write_report
+
+    if exhibitor is None:
+        write_report(result, path, lang)
+        return
+    from carbonexpo.report.statement import write_statement
+
+    write_statement(calc, result, exhibitor, path, lang)

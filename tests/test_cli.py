@@ -138,3 +138,37 @@ def test_xlsx_table_reads_like_csv(event, tmp_path) -> None:
     r = run_cli("calc", str(folder), "--json", "-")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["by_category"]["accommodation"] == pytest.approx(0.535)
+
+
+def test_writing_to_a_device_writes_through_and_never_replaces_it(tmp_path) -> None:
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    r = run_cli("calc", str(EXAMPLE), "--json", str(fifo))
+    reader.join(timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert json.loads(received[0])["event"]["id"] == "cisce-2024"
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path) -> None:
+    from carbonexpo.io.writers import write_atomic
+
+    target = tmp_path / "out.json"
+    target.write_text("old", encoding="utf-8")
+
+    def failing(p):
+        p.write_text("half", encoding="utf-8")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, failing)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]

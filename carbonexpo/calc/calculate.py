@@ -63,7 +63,7 @@ def build_lines(
         n = int(frame["distance_computed"].sum())
         if n:
             assumptions.append(
-                f"travel: {n} row(s) had no distance_km; distances computed from "
+                f"travel: {n} row(s) had no distance_km, distances computed from "
                 "the origin's coordinates (great-circle × detour: rail 1.2, road "
                 "1.3, bus 1.5, air/ferry 1.0)"
             )
@@ -79,8 +79,8 @@ def build_lines(
         n = int(frame["distance_computed"].sum())
         if n:
             assumptions.append(
-                f"logistics: {n} row(s) had no distance_km; distances computed "
-                "from coordinates (destination defaults to the venue; road 1.3, "
+                f"logistics: {n} row(s) had no distance_km, distances computed "
+                "from coordinates (destination defaults to the venue, road 1.3, "
                 "rail 1.2, sea/air/barge great-circle)"
             )
     for name, fn in (
@@ -127,7 +127,7 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
         residual = resolver.resolve(residual_key, "kWh")
         if elec.any():
             assumptions.append(
-                f"market-based: no residual-mix factor '{missing_key}'; uncovered electricity "
+                f"market-based: no residual-mix factor '{missing_key}', uncovered electricity "
                 f"valued at the grid factor '{residual_key}'"
             )
     market = lines["kgco2e"].to_numpy(dtype=np.float64).copy()
@@ -150,7 +150,7 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
     if green.surplus_mwh > 0:
         warnings.append(
             f"green power: {green.surplus_mwh:.3f} MWh of eligible instruments exceed "
-            "consumption; the surplus is not carried to offsets"
+            "consumption, the surplus is not carried to offsets"
         )
     if lines["proxy"].any():
         keys = sorted(str(k) for k in lines["factor_key"][lines["proxy"].to_numpy()].unique())
@@ -210,6 +210,7 @@ def totals(calc: Calculation) -> dict[str, Any]:
         return float(part[col].sum()) / t
 
     visits = calc.data.config.visits
+    area = calc.data.config.venue.area_m2
     b = calc.balance
     return {
         "location_based_tco2e": s(),
@@ -228,6 +229,30 @@ def totals(calc: Calculation) -> dict[str, Any]:
         "surplus_tco2e": b.surplus_tco2e,
         "neutral": b.neutral,
         "per_visit_kgco2e": (b.gross_tco2e * 1000.0 / visits) if visits else None,
+        "per_m2_kgco2e": (b.gross_tco2e * 1000.0 / area) if area else None,
+        "green_power_avoided_tco2e": s(scope=2) - s("kgco2e_market", scope=2),
+    }
+
+
+def boundary(calc: Calculation) -> dict[str, list[str]]:
+    """Categories with at least one inventory line are included; the others had no data."""
+    present = set(calc.summary["category"])
+    return {
+        "included": [c for c in CATEGORIES if c in present],
+        "excluded": [c for c in CATEGORIES if c not in present],
+    }
+
+
+def data_quality(calc: Calculation) -> dict[str, Any]:
+    """How much of the claim-basis total rests on proxy factors or computed distances."""
+    col = _basis_column(calc)
+    lines = calc.lines
+    total = float(calc.summary[col].sum())
+    proxy = float(lines[col].to_numpy()[lines["proxy"].to_numpy()].sum())
+    return {
+        "proxy_tco2e": proxy / 1000.0,
+        "proxy_share": (proxy / total) if total else 0.0,
+        "lines": len(lines),
     }
 
 

@@ -130,6 +130,7 @@ class LineBuilder:
                 "kgco2e_per_unit": factor.kgco2e_per_unit,
                 "set": factor.set_id,
                 "source": sources[i],
+                "source_id": factor.source_id,
                 "proxy_for": factor.proxy_for,
             }
         ok = ~np.isnan(value[inverse])

@@ -8,7 +8,16 @@ from typing import Any
 import pandas as pd
 
 from carbonexpo import __version__
-from carbonexpo.calc.calculate import Calculation, by_category, by_phase, totals
+from carbonexpo.calc.calculate import (
+    Calculation,
+    boundary,
+    by_category,
+    by_phase,
+    by_scope,
+    daily_electricity_kwh,
+    data_quality,
+    totals,
+)
 from carbonexpo.config import STANDARD_TITLES
 
 
@@ -30,7 +39,13 @@ def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) 
     config = calc.data.config
     generated = generated_at or dt.datetime.now(dt.UTC)
     out: dict[str, Any] = {
-        "event": {"id": config.id, "name": config.name},
+        "event": {
+            "id": config.id,
+            "name": config.name,
+            "organiser": config.organiser,
+            "venue": config.venue.model_dump(),
+            "visits": config.visits,
+        },
         "carbonexpo_version": __version__,
         "generated_at": generated.isoformat(timespec="seconds"),
         "period": {
@@ -60,8 +75,12 @@ def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) 
         ],
         "inputs": calc.data.inputs,
         "totals": totals(calc),
+        "boundary": boundary(calc),
         "by_category": by_category(calc),
         "by_phase": by_phase(calc),
+        "by_scope": by_scope(calc),
+        "daily_electricity_kwh": daily_electricity_kwh(calc),
+        "data_quality": data_quality(calc),
         "instruments": _records(
             calc.green_power.instruments,
             ["instrument_id", "type", "status", "mwh", "mwh_applied", "reason"],
@@ -83,12 +102,21 @@ def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) 
             ],
         ),
         "factors_used": calc.factors_used,
+        "sources": used_sources(calc),
         "assumptions": list(calc.assumptions),
         "warnings": list(calc.warnings),
     }
     if calc.exhibitors is not None:
         out["exhibitors"] = exhibitor_statements(calc.exhibitors)
     return out
+
+
+def used_sources(calc: Calculation) -> list[dict[str, Any]]:
+    from carbonexpo.factors.catalog import load_sources
+
+    catalogue = load_sources()
+    ids = sorted({f["source_id"] for f in calc.factors_used if f["source_id"] in catalogue})
+    return [vars(catalogue[i]) for i in ids]
 
 
 def exhibitor_statements(table: pd.DataFrame) -> list[dict[str, Any]]:

@@ -76,7 +76,7 @@ def allocate_green_power(
                     "vintage: generation starts " + start_text + ", more than "
                     f"{config.claim.green_power_vintage_months} months before the reporting "
                     "period ends "
-                    f"({latest:%Y-%m-%d}; earliest allowed {earliest:%Y-%m-%d})",
+                    f"({latest:%Y-%m-%d}, earliest allowed {earliest:%Y-%m-%d})",
                     "vintage: generation starts "
                     + start_text
                     + f", after the reporting period ends "
@@ -136,7 +136,7 @@ def allocate_green_power(
     partial = eligible & (applied < eligible_mwh) & (applied > 0)
     unused = eligible & (applied == 0) & (eligible_mwh > 0)
     reason = reason.mask(
-        partial, "applied in part: reaches the consumption cap; the rest is surplus"
+        partial, "applied in part: reaches the consumption cap, the rest is surplus"
     )
     reason = reason.mask(unused, "eligible but not needed: consumption already covered (surplus)")
     out = pd.DataFrame(

@@ -10,6 +10,7 @@ from carbonexpo import __version__
 from carbonexpo.cli.calc_cmd import calc, init, validate
 from carbonexpo.cli.common import CONTEXT
 from carbonexpo.cli.factors_cmd import factors
+from carbonexpo.cli.report_cmd import report
 
 
 @click.group(context_settings=CONTEXT)
@@ -26,6 +27,7 @@ cli.add_command(factors)
 cli.add_command(init)
 cli.add_command(validate)
 cli.add_command(calc)
+cli.add_command(report)
 
 
 def main() -> None:

@@ -12,6 +12,10 @@ from pathlib import Path
 
 def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
     path = Path(path)
+    if path.exists() and not path.is_file():
+        # a device or a pipe (/dev/null, /dev/stdout, a FIFO): write through, never replace it
+        writer(path)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)

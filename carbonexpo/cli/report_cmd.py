@@ -1,0 +1,51 @@
+"""`carbonexpo report`: the balance report as HTML, Markdown or PDF, in English or Chinese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from carbonexpo.cli.common import CONTEXT, handle_errors
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="report.html, report.md or report.pdf",
+)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--exhibitor", help="write this exhibitor's statement instead of the event report")
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="check serial blocks against claims in this ledger database (read only)",
+)
+@handle_errors
+def report(
+    folder: Path, output: Path, lang: str, exhibitor: str | None, ledger_path: Path | None
+) -> None:
+    """Write the carbon-neutrality balance report (or one exhibitor's statement).
+
+    Example: carbonexpo report examples/cisce-2024 -o report.pdf --lang zh
+    """
+    import warnings
+
+    from carbonexpo.report.pdf import MissingCJKFontWarning
+    from carbonexpo.report.write import FORMATS
+    from carbonexpo.service import run_calc, write_report_for
+
+    if output.suffix.lower() not in FORMATS:
+        raise click.UsageError("--output must end in .html, .md or .pdf")
+    calc, result = run_calc(folder, ledger=ledger_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MissingCJKFontWarning)
+        write_report_for(calc, result, output, lang=lang, exhibitor=exhibitor)
+    for w in caught:
+        click.echo(f"Warning: {w.message}", err=True)
+    click.echo(f"wrote {output}")

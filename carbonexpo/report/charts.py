@@ -1,0 +1,110 @@
+"""Charts as inline SVG (matplotlib, Agg-free SVG backend). Deterministic output: fixed hash
+salt, no date metadata, text kept as text so that it is searchable and renders CJK."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+CJK_FONTS = [
+    "WenQuanYi Micro Hei",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Droid Sans Fallback",
+    "DejaVu Sans",
+]
+COLOURS = [
+    "#1b7f5f",
+    "#3fa37f",
+    "#7cc4a4",
+    "#b7e0cc",
+    "#2f6690",
+    "#3a7ca5",
+    "#81c3d7",
+    "#d9a441",
+    "#c06c2b",
+    "#8c564b",
+]
+
+
+def _figure(width: float = 6.4, height: float = 3.0):  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("svg", force=True)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "carbonexpo",
+            "font.family": "sans-serif",
+            "font.sans-serif": CJK_FONTS,
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+    return plt.subplots(figsize=(width, height))
+
+
+def _svg(fig: Any) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.StringIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "carbonexpo"})
+    plt.close(fig)
+    text = buf.getvalue()
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text[text.index("<svg") :], flags=re.DOTALL)
+    return text
+
+
+def bar_chart(
+    labels: list[str], values: list[float], title: str, unit: str, horizontal: bool = True
+) -> str:
+    fig, ax = _figure(6.4, max(2.2, 0.32 * len(labels) + 0.8) if horizontal else 3.0)
+    if horizontal:
+        ax.barh(labels[::-1], values[::-1], color=COLOURS[0])
+        ax.set_xlabel(unit)
+    else:
+        ax.bar(labels, values, color=COLOURS[: len(labels)])
+        ax.set_ylabel(unit)
+    ax.set_title(title)
+    return _svg(fig)
+
+
+def daily_chart(days: list[str], kwh: list[float], title: str) -> str:
+    fig, ax = _figure(6.4, 2.6)
+    ax.bar([d[5:] for d in days], kwh, color=COLOURS[4])
+    ax.set_title(title)
+    ax.tick_params(axis="x", labelrotation=60)
+    return _svg(fig)
+
+
+def waterfall_chart(steps: list[tuple[str, float, str]], title: str, unit: str) -> str:
+    """steps: (label, value, kind) with kind 'total' (a bar from 0) or 'delta' (a floating
+    bar from the running level)."""
+    fig, ax = _figure(6.4, 3.0)
+    level = 0.0
+    for i, (_label, value, kind) in enumerate(steps):
+        if kind == "total":
+            ax.bar(i, value, color=COLOURS[0])
+            level = value
+        else:
+            bottom = level + min(value, 0.0)
+            ax.bar(i, abs(value), bottom=bottom, color=COLOURS[7] if value < 0 else COLOURS[8])
+            level += value
+        ax.text(
+            i,
+            max(level, 0) if kind != "total" else value,
+            f"{value:,.0f}",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    ax.set_xticks(range(len(steps)), [s[0] for s in steps])
+    ax.set_ylabel(unit)
+    ax.set_title(title)
+    return _svg(fig)

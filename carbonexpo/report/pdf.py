@@ -1,0 +1,48 @@
+"""HTML -> PDF with WeasyPrint. The URL fetcher allows only data: URLs: a report or certificate
+never reads a local file or touches the network, whatever its text contains."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import warnings
+from functools import cache
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class MissingCJKFontWarning(UserWarning):
+    """Chinese text would print as empty boxes: no CJK font is installed."""
+
+
+@cache
+def cjk_font_available() -> bool:
+    """True when fontconfig knows a font covering Chinese (checked once)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    out = subprocess.run(
+        [fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False
+    ).stdout
+    return bool(out.strip())
+
+
+CJK_HELP = (
+    "no Chinese (CJK) font is installed, so Chinese text would print as empty boxes; "
+    "install one, e.g. `apt-get install fonts-wqy-microhei` (Debian/Ubuntu) or "
+    "fonts-noto-cjk"
+)
+
+
+def check_fonts(html: str) -> None:
+    if CJK.search(html) and not cjk_font_available():
+        warnings.warn(CJK_HELP, MissingCJKFontWarning, stacklevel=2)
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML, URLFetcher
+
+    check_fonts(html)
+    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()

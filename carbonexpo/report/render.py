@@ -1,0 +1,149 @@
+"""One jinja2 environment (autoescape on, StrictUndefined, number filters) and the report
+context: plain data taken from the result; templates compute nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from carbonexpo.report import charts
+from carbonexpo.report.labels import LABELS, STANDARD_NAMES
+from carbonexpo.report.translate import to_chinese
+from carbonexpo.resources import templates_dir
+
+CATEGORY_ORDER = [
+    "electricity",
+    "fuels",
+    "heat_cooling",
+    "refrigerants",
+    "travel",
+    "accommodation",
+    "logistics",
+    "catering",
+    "waste",
+    "materials",
+]
+
+
+def num(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{float(value):,.{digits}f}"
+
+
+def integer(value: Any) -> str:
+    return "–" if value is None else f"{int(value):,}"
+
+
+def pct(value: Any, digits: int = 1) -> str:
+    return "–" if value is None else f"{100 * float(value):.{digits}f} %"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(num=num, integer=integer, pct=pct)
+    env.filters["zh"] = to_chinese
+    return env
+
+
+def neutrality_statement(result: dict[str, Any], lang: str) -> str:
+    t = LABELS[lang]
+    totals = result["totals"]
+    text = t["neutral_yes"] if totals["neutral"] else t["neutral_no"]
+    return text.format(
+        standard=STANDARD_NAMES[lang][result["claim"]["standard"]],
+        gross=num(totals["gross_tco2e"]),
+        offsets=num(totals["offsets_eligible_tco2e"]),
+        net=num(totals["net_tco2e"]),
+        basis=t[result["claim"]["basis"]],
+    )
+
+
+def waterfall_steps(result: dict[str, Any], t: dict[str, str]) -> list[tuple[str, float, str]]:
+    totals = result["totals"]
+    steps = [(t["wf_location"], totals["location_based_tco2e"], "total")]
+    if result["claim"]["basis"] == "market":
+        steps += [
+            (t["wf_green"], -totals["green_power_avoided_tco2e"], "delta"),
+            (t["wf_gross"], totals["gross_tco2e"], "total"),
+        ]
+    steps += [
+        (t["wf_offsets"], -min(totals["offsets_eligible_tco2e"], totals["gross_tco2e"]), "delta"),
+        (t["wf_net"], totals["net_tco2e"], "total"),
+    ]
+    return steps
+
+
+def report_context(
+    result: dict[str, Any], lang: str, *, with_charts: bool = True
+) -> dict[str, Any]:
+    t = LABELS[lang]
+    totals = result["totals"]
+    categories = [(c, result["by_category"][c]) for c in CATEGORY_ORDER]
+    tr = to_chinese if lang == "zh" else (lambda text: text)
+    ctx: dict[str, Any] = {
+        "t": t,
+        "lang": lang,
+        "r": result,
+        "totals": totals,
+        "tr": tr,
+        "standard_name": STANDARD_NAMES[lang][result["claim"]["standard"]],
+        "statement": neutrality_statement(result, lang),
+        "categories": categories,
+        "phases": [(p, result["by_phase"][p]) for p in ("build_up", "open", "tear_down")],
+        "exhibitors_top": sorted(result.get("exhibitors", []), key=lambda e: -e["total_tco2e"])[
+            :20
+        ],
+        "generated": result["generated_at"],
+        "charts": {},
+    }
+    if with_charts:
+        shown = [(t[c], v) for c, v in categories if v]
+        ctx["charts"] = {
+            "category": charts.bar_chart(
+                [a for a, _ in shown], [b for _, b in shown], t["chart_category"], t["tco2e"]
+            ),
+            "phase": charts.bar_chart(
+                [t[p] for p, _ in ctx["phases"]],
+                [v for _, v in ctx["phases"]],
+                t["chart_phase"],
+                t["tco2e"],
+                horizontal=False,
+            ),
+            "waterfall": charts.waterfall_chart(
+                waterfall_steps(result, t), t["chart_waterfall"], t["tco2e"]
+            ),
+        }
+        daily = result.get("daily_electricity_kwh") or {}
+        if daily:
+            ctx["charts"]["daily"] = charts.daily_chart(
+                list(daily), list(daily.values()), t["chart_daily"]
+            )
+    return ctx
+
+
+def render_template(name: str, context: dict[str, Any]) -> str:
+    return environment().get_template(name).render(**context)
+
+
+def render_html(result: dict[str, Any], lang: str = "en") -> str:
+    return render_template("report.html.j2", report_context(result, lang))
+
+
+def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
+    return render_template("report.md.j2", report_context(result, lang, with_charts=False))
+
+
+def today() -> str:
+    return dt.date.today().isoformat()

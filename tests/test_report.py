@@ -1,0 +1,139 @@
+"""Reports: golden HTML and Markdown (en, zh), PDF text and a PNG of page 1, escaping, fonts."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from carbonexpo.report.render import render_html
+from carbonexpo.report.translate import untranslated
+from tests.conftest import EXAMPLE, ROOT, run_cli
+from tests.golden.regenerate import golden_reports, golden_result
+
+GOLDEN = Path(__file__).parent / "golden"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cisce-2024.report.en.html",
+        "cisce-2024.report.zh.html",
+        "cisce-2024.report.en.md",
+        "cisce-2024.report.zh.md",
+    ],
+)
+def test_report_matches_golden(name: str) -> None:
+    assert golden_reports()[name] == (GOLDEN / name).read_text(encoding="utf-8")
+
+
+def test_report_sections_in_disclosure_order() -> None:
+    md = (GOLDEN / "cisce-2024.report.zh.md").read_text(encoding="utf-8")
+    heads = re.findall(r"^## (.+)$", md, flags=re.M)
+    assert [h[:2] for h in heads] == [
+        "一、",
+        "二、",
+        "三、",
+        "四、",
+        "五、",
+        "六、",
+        "七、",
+        "八、",
+    ]
+    assert "本活动实现碳中和" in md
+
+
+def test_chinese_report_leaves_no_calculator_sentence_in_english() -> None:
+    result = json.loads(golden_result())
+    texts = (
+        [i["reason"] for i in result["instruments"]]
+        + [c["reason"] for c in result["credits"]]
+        + result["assumptions"]
+        + result["warnings"]
+    )
+    assert [u for t in texts for u in untranslated(t)] == []
+
+
+def test_charts_are_inline_svg_with_text() -> None:
+    html = render_html(json.loads(golden_result()), "zh")
+    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.DOTALL)
+    assert len(svgs) == 4  # category, phase, daily electricity, waterfall
+    assert "按类别的排放" in html and "从基于位置的排放到净排放" in html
+    assert "<image" not in html and "<metadata>" not in html
+    assert not re.search(r"(href|src)=\"(https?|file):", html)
+
+
+def test_pdf_has_chinese_name_and_net_figure_and_a_page_png(tmp_path) -> None:
+    out = tmp_path / "report.pdf"
+    r = run_cli("report", str(EXAMPLE), "-o", str(out), "--lang", "zh")
+    assert r.returncode == 0, r.stderr
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "第二届中国国际供应链促进博览会" in text
+    assert "净排放量" in text and "0.0" in text
+    if shutil.which("pdftoppm"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "70",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(out),
+                str(ARTIFACTS / "report-zh-page"),
+            ],
+            check=True,
+        )
+        assert any(ARTIFACTS.glob("report-zh-page*.png"))
+
+
+def test_html_escapes_hostile_names(event, tmp_path) -> None:
+    hostile = "<script>alert(1)</script>"
+    folder = event(
+        {
+            "energy": "meter,carrier,start,end,quantity,unit\n"
+            f'"{hostile}",electricity,2024-11-26T08:00,2024-11-26T09:00,10,kWh\n',
+            "booths": f'exhibitor,booth,area_m2\n"{hostile}",A1,9\n',
+        }
+    )
+    out = tmp_path / "r.html"
+    r = run_cli("report", str(folder), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    html = out.read_text(encoding="utf-8")
+    assert hostile not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_pdf_fetcher_refuses_local_files(tmp_path) -> None:
+    from carbonexpo.report.pdf import html_to_pdf
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET", encoding="utf-8")
+    html = (
+        f'<p>x</p><img src="file://{secret}"><link rel="stylesheet" href="file://{secret}">'
+        f'<iframe src="file://{secret}"></iframe>'
+    )
+    pdf = html_to_pdf(html)
+    assert b"TOPSECRET" not in pdf
+
+
+def test_missing_cjk_font_warns(monkeypatch) -> None:
+    from carbonexpo.report import pdf
+
+    monkeypatch.setattr(pdf, "cjk_font_available", lambda: False)
+    with pytest.warns(pdf.MissingCJKFontWarning, match="fonts-wqy-microhei"):
+        pdf.check_fonts("<p>碳中和</p>")
+
+
+def test_unknown_report_format_is_a_usage_error(tmp_path) -> None:
+    r = run_cli("report", str(EXAMPLE), "-o", str(tmp_path / "r.docx"))
+    assert r.returncode == 2
