@@ -8,6 +8,7 @@ import click
 
 from carbonexpo import __version__
 from carbonexpo.cli.calc_cmd import calc, init, validate
+from carbonexpo.cli.certificate_cmd import certificate, keys, verify
 from carbonexpo.cli.common import CONTEXT
 from carbonexpo.cli.factors_cmd import factors
 from carbonexpo.cli.report_cmd import report
@@ -28,6 +29,9 @@ cli.add_command(init)
 cli.add_command(validate)
 cli.add_command(calc)
 cli.add_command(report)
+cli.add_command(keys)
+cli.add_command(certificate)
+cli.add_command(verify)
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ CATEGORY_ORDER = [
 
 
 def num(value: Any, digits: int = 1) -> str:
+    """Thousands separators, fixed decimals; accepts numbers and decimal strings."""
     if value is None:
         return "–"
     return f"{float(value):,.{digits}f}"

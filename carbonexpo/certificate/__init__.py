@@ -1,0 +1,1 @@
+"""Signed, offline-verifiable carbon-neutrality certificates (spec §8)."""

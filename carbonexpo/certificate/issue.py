@@ -1,0 +1,72 @@
+"""Issue a certificate: the signed JSON record and its one-page bilingual PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from carbonexpo.certificate.keys import load_private
+from carbonexpo.certificate.record import build_record, sign
+from carbonexpo.errors import NotNeutralError
+from carbonexpo.io.writers import write_bytes_atomic, write_text_atomic
+from carbonexpo.report.labels import STANDARD_NAMES
+
+
+def qr_payload(cert: dict[str, Any]) -> str:
+    return f"carbonexpo:{cert['certificate_id']}:{cert['sha256']}"
+
+
+def qr_svg(text: str) -> str:
+    import segno
+
+    return segno.make(text, error="m").svg_inline(scale=3, border=2)
+
+
+def certificate_html(cert: dict[str, Any], json_name: str = "cert.json") -> str:
+    from carbonexpo.report.render import render_template
+
+    record = cert["record"]
+    return render_template(
+        "certificate.html.j2",
+        {
+            "c": cert,
+            "r": record,
+            "qr": qr_svg(qr_payload(cert)),
+            "json_name": json_name,
+            "standard_en": STANDARD_NAMES["en"][record["standard"]],
+            "standard_zh": STANDARD_NAMES["zh"][record["standard"]],
+            "credit_total": sum(c["last"] - c["first"] + 1 for c in record["credits"]),
+        },
+    )
+
+
+def issue_certificate(
+    result: dict[str, Any],
+    *,
+    key_path: Path,
+    pdf_path: Path,
+    issuer: str,
+    issue_date: str | None = None,
+) -> dict[str, Any]:
+    if not result["totals"]["neutral"]:
+        t = result["totals"]
+        raise NotNeutralError(
+            f"no certificate for an event that is not neutral: gross {t['gross_tco2e']:.3f} "
+            f"tCO2e exceeds eligible offsets {t['offsets_eligible_tco2e']:.3f} tCO2e by "
+            f"{t['net_tco2e']:.3f} tCO2e"
+        )
+    key = load_private(key_path)
+    record = build_record(
+        result, issuer=issuer, issue_date=issue_date or dt.date.today().isoformat()
+    )
+    cert = sign(record, key)
+    from carbonexpo.report.pdf import html_to_pdf
+
+    pdf = html_to_pdf(certificate_html(cert, pdf_path.with_suffix(".json").name))
+    write_text_atomic(
+        pdf_path.with_suffix(".json"), json.dumps(cert, ensure_ascii=False, indent=2) + "\n"
+    )
+    write_bytes_atomic(pdf_path, pdf)
+    return cert

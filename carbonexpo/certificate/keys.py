@@ -1,0 +1,68 @@
+"""Ed25519 issuer keys: a private key file (PEM, mode 0600, never overwritten) and its .pub."""
+
+from __future__ import annotations
+
+import base64
+import os
+import stat
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from carbonexpo.errors import CertificateError
+
+
+def public_path(private: Path) -> Path:
+    return private.with_name(private.name + ".pub")
+
+
+def generate_keys(out: Path) -> tuple[Path, Path]:
+    """Write a new private key to `out` (0600) and its public key beside it; refuse to
+    overwrite either."""
+    pub = public_path(out)
+    for p in (out, pub):
+        if p.exists():
+            raise CertificateError(f"{p} already exists; not overwriting a key")
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+    out.chmod(0o600)  # whatever the umask
+    pub.write_text(encode_public(key.public_key()) + "\n", encoding="ascii")
+    return out, pub
+
+
+def load_private(path: Path) -> Ed25519PrivateKey:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise CertificateError(
+            f"{path} is readable by others (mode {mode:o}); run: chmod 600 {path}"
+        )
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise CertificateError(f"{path} is not a PEM private key: {exc}") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise CertificateError(f"{path} is not an Ed25519 key")
+    return key
+
+
+def encode_public(key: Ed25519PublicKey) -> str:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def decode_public(text: str) -> Ed25519PublicKey:
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+        return Ed25519PublicKey.from_public_bytes(raw)
+    except (ValueError, TypeError) as exc:
+        raise CertificateError(f"not an Ed25519 public key: {exc}") from exc
+
+
+def load_public(path: Path) -> Ed25519PublicKey:
+    return decode_public(path.read_text(encoding="ascii"))

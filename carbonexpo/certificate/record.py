@@ -1,0 +1,180 @@
+"""The certificate record, its canonical form, hash and signature, and their verification.
+
+Canonical form: JSON with sorted keys, no insignificant whitespace, UTF-8 (non-ASCII kept), and
+no floats: every non-integer quantity is a decimal string with six decimals (tCO2e to the gram,
+MWh to the Wh), so that any JSON library reproduces the same bytes. The signature is Ed25519
+over the 32-byte SHA-256 digest of those bytes; the certificate id is derived from the digest.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from carbonexpo.certificate.keys import decode_public, encode_public
+from carbonexpo.errors import CertificateError
+
+FORMAT = "carbonexpo-certificate/1"
+
+
+def decimal(value: float) -> str:
+    return f"{value:.6f}"
+
+
+def build_record(result: dict[str, Any], *, issuer: str, issue_date: str) -> dict[str, Any]:
+    t = result["totals"]
+    return {
+        "format": FORMAT,
+        "event": {
+            "id": result["event"]["id"],
+            "name": result["event"]["name"],
+            "organiser": result["event"].get("organiser"),
+            "venue": result["event"]["venue"]["name"],
+        },
+        "period": {
+            "start": result["period"]["start"],
+            "end": result["period"]["end"],
+            "timezone": result["period"]["timezone"],
+        },
+        "boundary": {
+            "included": result["boundary"]["included"],
+            "excluded": result["boundary"]["excluded"],
+            "venue_country": result["event"]["venue"]["country"],
+            "grid": result["event"]["venue"]["grid"],
+        },
+        "standard": result["claim"]["standard"],
+        "basis": result["claim"]["basis"],
+        "totals": {
+            "location_based_tco2e": decimal(t["location_based_tco2e"]),
+            "market_based_tco2e": decimal(t["market_based_tco2e"]),
+            "gross_tco2e": decimal(t["gross_tco2e"]),
+            "offsets_eligible_tco2e": decimal(t["offsets_eligible_tco2e"]),
+            "net_tco2e": decimal(t["net_tco2e"]),
+            "electricity_mwh": decimal(t["electricity_mwh"]),
+            "green_power_applied_mwh": decimal(t["green_power_applied_mwh"]),
+            "neutral": bool(t["neutral"]),
+        },
+        "instruments": [
+            {
+                "instrument_id": i["instrument_id"],
+                "type": i["type"],
+                "mwh_applied": decimal(i["mwh_applied"]),
+            }
+            for i in result["instruments"]
+            if i["status"] == "applied" and i["mwh_applied"] > 0
+        ],
+        "credits": [
+            {
+                "registry": c["registry"],
+                "project_id": c["project_id"],
+                "vintage": int(c["vintage"]),
+                "serial_prefix": c["serial_prefix"],
+                "first": int(c["first"]),
+                "last": int(c["last"]),
+                "retired_on": c["retired_on"],
+            }
+            for c in result["credits"]
+            if c["status"] == "eligible"
+        ],
+        "factor_sets": [
+            {"id": s["id"], "version": s["version"], "sha256": s["sha256"]}
+            for s in result["factor_sets"]
+        ],
+        "inputs": [{"file": i["file"], "sha256": i["sha256"]} for i in result["inputs"]],
+        "issuer": issuer,
+        "issue_date": issue_date,
+        "carbonexpo_version": result["carbonexpo_version"],
+    }
+
+
+def canonical(record: dict[str, Any]) -> bytes:
+    _no_floats(record, "record")
+    return json.dumps(
+        record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def _no_floats(value: Any, path: str) -> None:
+    if isinstance(value, float):
+        raise CertificateError(f"{path}: floats are not allowed in a certificate record")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _no_floats(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _no_floats(v, f"{path}[{i}]")
+
+
+def certificate_id(digest_hex: str) -> str:
+    h = digest_hex[:16].upper()
+    return "CXC-" + "-".join(h[i : i + 4] for i in range(0, 16, 4))
+
+
+def sign(record: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
+    digest = hashlib.sha256(canonical(record)).digest()
+    return {
+        "certificate_id": certificate_id(digest.hex()),
+        "record": record,
+        "sha256": digest.hex(),
+        "signature": base64.b64encode(key.sign(digest)).decode("ascii"),
+        "public_key": encode_public(key.public_key()),
+        "algorithm": "Ed25519 over the SHA-256 digest of the canonical record",
+        "canonicalization": "JSON, sorted keys, separators (',', ':'), UTF-8, no floats",
+    }
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    messages: list[str]
+
+
+def verify(cert: dict[str, Any], public_key: Ed25519PublicKey | None = None) -> Verification:
+    """Recompute the hash and check the signature; say precisely what failed."""
+    for key in ("record", "sha256", "signature", "public_key", "certificate_id"):
+        if key not in cert:
+            return Verification(False, [f"malformed certificate: no {key!r}"])
+    try:
+        digest = hashlib.sha256(canonical(cert["record"])).digest()
+    except (CertificateError, TypeError, ValueError) as exc:
+        return Verification(False, [f"malformed record: {exc}"])
+    if digest.hex() != cert["sha256"]:
+        return Verification(
+            False,
+            [
+                "hash mismatch: the record was changed after signing "
+                f"(recomputed {digest.hex()}, stated {cert['sha256']})"
+            ],
+        )
+    if certificate_id(digest.hex()) != cert["certificate_id"]:
+        return Verification(False, ["certificate id does not match the hash"])
+    try:
+        embedded = decode_public(cert["public_key"])
+        signature = base64.b64decode(cert["signature"], validate=True)
+    except (CertificateError, ValueError) as exc:
+        return Verification(False, [f"malformed key or signature: {exc}"])
+    notes = []
+    if public_key is not None:
+        if encode_public(public_key) != cert["public_key"]:
+            return Verification(
+                False, ["key mismatch: the certificate was not signed with the given public key"]
+            )
+        notes.append("signed by the given public key")
+    else:
+        notes.append(
+            "checked against the key embedded in the certificate; that key itself is "
+            "not authenticated: pass --public-key with the issuer's published key"
+        )
+    try:
+        embedded.verify(signature, digest)
+    except InvalidSignature:
+        return Verification(
+            False, ["bad signature: it was not made over this record with this key"]
+        )
+    return Verification(True, notes)

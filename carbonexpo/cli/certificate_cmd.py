@@ -1,0 +1,130 @@
+"""`carbonexpo keys generate`, `carbonexpo certificate` and `carbonexpo verify`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from carbonexpo.cli.common import CONTEXT, handle_errors
+
+
+@click.group(context_settings=CONTEXT)
+def keys() -> None:
+    """Issuer signing keys (Ed25519).
+
+    Example: carbonexpo keys generate --out issuer.key
+    """
+
+
+@keys.command("generate", context_settings=CONTEXT)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="private key file (mode 0600); the public key goes to OUT.pub",
+)
+@handle_errors
+def generate(out: Path) -> None:
+    """Write a new Ed25519 key pair; never overwrites an existing key.
+
+    Example: carbonexpo keys generate --out issuer.key
+    """
+    from carbonexpo.certificate.keys import generate_keys
+
+    private, public = generate_keys(out)
+    click.echo(f"wrote {private} (private, mode 600) and {public} (publish this one)")
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="issuer's private key",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="cert.pdf; the signed record goes beside it as cert.json",
+)
+@click.option("--issuer", default=None, help="issuer name (default: the event's organiser)")
+@click.option("--date", "issue_date", default=None, help="issue date YYYY-MM-DD (default today)")
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="check serial blocks against claims in this ledger database (read only)",
+)
+@handle_errors
+def certificate(
+    folder: Path,
+    key_path: Path,
+    output: Path,
+    issuer: str | None,
+    issue_date: str | None,
+    ledger_path: Path | None,
+) -> None:
+    """Issue a signed carbon-neutrality certificate (refused when the event is not neutral).
+
+    Example: carbonexpo certificate examples/cisce-2024 --key issuer.key -o cert.pdf
+    """
+    from carbonexpo.certificate.issue import issue_certificate
+    from carbonexpo.service import run_calc
+
+    if output.suffix.lower() != ".pdf":
+        raise click.UsageError("--output must end in .pdf")
+    _, result = run_calc(folder, ledger=ledger_path)
+    cert = issue_certificate(
+        result,
+        key_path=key_path,
+        pdf_path=output,
+        issuer=issuer or result["event"].get("organiser") or "unknown",
+        issue_date=issue_date,
+    )
+    click.echo(
+        f"certificate {cert['certificate_id']}: wrote {output} and {output.with_suffix('.json')}"
+    )
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("cert_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--public-key",
+    "public_key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="the issuer's published key (KEY.pub)",
+)
+@handle_errors
+def verify(cert_json: Path, public_key: Path | None) -> None:
+    """Recompute the hash of a certificate record and check its signature (exit 1 if not).
+
+    Example: carbonexpo verify cert.json --public-key issuer.key.pub
+    """
+    import json
+
+    from carbonexpo.certificate.keys import load_public
+    from carbonexpo.certificate.record import verify as verify_cert
+
+    try:
+        cert = json.loads(cert_json.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        click.echo(f"INVALID: {cert_json} is not JSON: {exc}", err=True)
+        sys.exit(1)
+    key = load_public(public_key) if public_key else None
+    outcome = verify_cert(cert if isinstance(cert, dict) else {}, key)
+    if not outcome.ok:
+        click.echo(f"INVALID: {outcome.messages[0]}", err=True)
+        sys.exit(1)
+    record = cert["record"]
+    click.echo(
+        f"valid: certificate {cert['certificate_id']} for {record['event']['id']} "
+        f"({record['standard']}, net {record['totals']['net_tco2e']} tCO2e)"
+    )
+    for note in outcome.messages:
+        click.echo(f"note: {note}")
