@@ -11,6 +11,7 @@ from carbonexpo.cli.calc_cmd import calc, init, validate
 from carbonexpo.cli.certificate_cmd import certificate, keys, verify
 from carbonexpo.cli.common import CONTEXT
 from carbonexpo.cli.factors_cmd import factors
+from carbonexpo.cli.ledger_cmd import ledger
 from carbonexpo.cli.report_cmd import report
 
 
@@ -32,6 +33,7 @@ cli.add_command(report)
 cli.add_command(keys)
 cli.add_command(certificate)
 cli.add_command(verify)
+cli.add_command(ledger)
 
 
 def main() -> None:

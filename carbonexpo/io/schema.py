@@ -311,3 +311,14 @@ SCHEMAS: dict[str, TableSchema] = {
     ]
 }
 TABLE_ORDER = list(SCHEMAS)
+# Building-management-system exports imported into the ledger (not part of an event folder).
+BMS_EXPORT = TableSchema(
+    "bms",
+    (
+        _c("meter", required=True),
+        _c("timestamp", "datetime", required=True),
+        _c("value", "float", required=True, minimum=0.0),
+        _c("end", "datetime"),
+    ),
+    "meter readings: interval quantities, or counter values of cumulative meters",
+)

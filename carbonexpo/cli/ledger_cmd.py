@@ -1,0 +1,212 @@
+"""`carbonexpo ledger …`: the venue's SQLite ledger of meters, readings and claims."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from carbonexpo.cli.common import CONTEXT, handle_errors
+
+DB = click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CARBONEXPO_DB",
+    default="carbonexpo.db",
+    show_default=True,
+    help="ledger database (or $CARBONEXPO_DB)",
+)
+
+
+@click.group(context_settings=CONTEXT)
+def ledger() -> None:
+    """The venue ledger: meter readings and cross-event claims in one SQLite file.
+
+    Example: carbonexpo ledger init --db venue.db --timezone Asia/Shanghai
+    """
+
+
+@ledger.command("init", context_settings=CONTEXT)
+@DB
+@click.option(
+    "--timezone",
+    default="UTC",
+    show_default=True,
+    help="time zone of timestamps without an offset in BMS exports",
+)
+@handle_errors
+def init_cmd(db: Path, timezone: str) -> None:
+    """Create the ledger (or check an existing one).
+
+    Example: carbonexpo ledger init --db venue.db --timezone Asia/Shanghai
+    """
+    from carbonexpo.ledger.store import Ledger
+
+    with Ledger.open(db, create=True, timezone=timezone) as store:
+        click.echo(f"ledger {db} ready (time zone {store.timezone})")
+
+
+@ledger.group("meters", context_settings=CONTEXT)
+def meters_group() -> None:
+    """Meters known to the ledger.
+
+    Example: carbonexpo ledger meters add E-A1-01 --carrier electricity --unit kWh --hall A1
+    """
+
+
+@meters_group.command("add", context_settings=CONTEXT)
+@DB
+@click.argument("meter_id")
+@click.option("--carrier", required=True)
+@click.option("--unit", required=True)
+@click.option("--hall")
+@click.option("--cumulative", is_flag=True, help="the meter reports a running counter")
+@click.option("--rollover", type=float, help="the counter wraps to 0 after this value")
+@handle_errors
+def meters_add(
+    db: Path,
+    meter_id: str,
+    carrier: str,
+    unit: str,
+    hall: str | None,
+    cumulative: bool,
+    rollover: float | None,
+) -> None:
+    """Add a meter.
+
+    Example: carbonexpo ledger meters add GAS-1 --carrier natural_gas --unit m3 --cumulative
+    """
+    from carbonexpo.ledger.operations import add_meter
+    from carbonexpo.ledger.store import Ledger
+
+    with Ledger.open(db) as store:
+        add_meter(
+            store,
+            meter_id,
+            carrier=carrier,
+            unit=unit,
+            hall=hall,
+            cumulative=cumulative,
+            rollover=rollover,
+        )
+    click.echo(f"added meter {meter_id}")
+
+
+@meters_group.command("list", context_settings=CONTEXT)
+@DB
+@handle_errors
+def meters_list(db: Path) -> None:
+    """List meters with their number of readings.
+
+    Example: carbonexpo ledger meters list --db venue.db
+    """
+    from carbonexpo.ledger.operations import meters
+    from carbonexpo.ledger.store import Ledger
+
+    with Ledger.open(db) as store:
+        table = meters(store)
+    if table.empty:
+        click.echo("no meters")
+        return
+    click.echo(table.to_string(index=False))
+
+
+@ledger.command("import", context_settings=CONTEXT)
+@DB
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--cumulative", is_flag=True, help="treat every meter of the file as a counter")
+@handle_errors
+def import_cmd(db: Path, file: Path, cumulative: bool) -> None:
+    """Import a BMS export (CSV/XLSX: meter, timestamp, value[, end]); idempotent.
+
+    Example: carbonexpo ledger import bms-2024-11.csv --db venue.db
+    """
+    from carbonexpo.ledger.operations import import_file
+    from carbonexpo.ledger.store import Ledger
+
+    with Ledger.open(db) as store:
+        size = file.stat().st_size
+        show = size > 20_000_000 and sys.stderr.isatty()
+        with click.progressbar(
+            length=max(size // 40, 1),
+            label=f"importing {file.name}",
+            file=sys.stderr,
+            hidden=not show,
+        ) as bar:
+            summary = import_file(
+                store, file, force_cumulative=cumulative, progress=lambda n: bar.update(n)
+            )
+    if summary["already_imported"]:
+        click.echo(f"{file.name}: already imported, nothing added")
+        return
+    for note in summary["notes"]:
+        click.echo(f"note: {note}")
+    click.echo(
+        f"{file.name}: {summary['added']} interval(s) added, {summary['ignored']} already present"
+    )
+
+
+@ledger.command("export-energy", context_settings=CONTEXT)
+@DB
+@click.option(
+    "--event",
+    "folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="event folder (its event.yaml gives the period)",
+)
+@click.option("--force", is_flag=True, help="replace an existing energy.csv")
+@handle_errors
+def export_energy_cmd(db: Path, folder: Path, force: bool) -> None:
+    """Write the event's energy.csv from the stored readings of its reporting period.
+
+    Example: carbonexpo ledger export-energy --event my-expo --db venue.db
+    """
+    from carbonexpo.ledger.operations import export_energy
+    from carbonexpo.ledger.store import Ledger
+
+    with Ledger.open(db) as store:
+        target = export_energy(store, folder, force=force)
+    click.echo(f"wrote {target}")
+
+
+@ledger.command("claim", context_settings=CONTEXT)
+@DB
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@handle_errors
+def claim_cmd(db: Path, folder: Path) -> None:
+    """Record the event's applied green-power and eligible credit blocks; refuse any block
+    already claimed by another event.
+
+    Example: carbonexpo ledger claim examples/cisce-2024 --db venue.db
+    """
+    from carbonexpo.ledger.operations import claim_event
+    from carbonexpo.ledger.store import Ledger
+
+    with Ledger.open(db) as store:
+        summary = claim_event(store, folder)
+    click.echo(
+        f"claimed {summary['claimed']} block(s) ({summary['already']} already claimed by "
+        f"this event, {summary['not_claimable']} not applied or not eligible)"
+    )
+
+
+@ledger.command("verify", context_settings=CONTEXT)
+@DB
+@handle_errors
+def verify_cmd(db: Path) -> None:
+    """Re-check the hash chain of the audit log and the rows each entry wrote.
+
+    Example: carbonexpo ledger verify --db venue.db
+    """
+    from carbonexpo.ledger.store import Ledger
+
+    with Ledger.open(db) as store:
+        broken = store.verify()
+        entries = store.conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
+    if broken:
+        click.echo(f"BROKEN at audit entry {broken.seq}: {broken.why}", err=True)
+        sys.exit(1)
+    click.echo(f"ledger intact: {entries} audit entries verified")

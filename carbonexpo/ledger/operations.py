@@ -1,0 +1,332 @@
+"""What the ledger commands do: each is one transaction with one audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carbonexpo.errors import LedgerError, Problem, raise_if
+from carbonexpo.io.schema import BMS_EXPORT, CARRIERS
+from carbonexpo.io.tables import file_sha256, read_table
+from carbonexpo.ledger.bms import MeterInfo, to_intervals
+from carbonexpo.ledger.store import Ledger
+from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
+
+CHUNK = 100_000
+
+
+def add_meter(
+    ledger: Ledger,
+    meter_id: str,
+    *,
+    carrier: str,
+    unit: str,
+    hall: str | None,
+    cumulative: bool,
+    rollover: float | None,
+) -> None:
+    if carrier not in CARRIERS:
+        raise LedgerError(f"unknown carrier {carrier!r} (allowed: {', '.join(CARRIERS)})")
+    try:
+        dims = (
+            (ENERGY,) if carrier in ("electricity", "heat", "cooling") else (ENERGY, VOLUME, MASS)
+        )
+        if not has_dimension(unit, *dims):
+            raise LedgerError(f"unit {unit!r} has the wrong dimension for {carrier}")
+    except UnitProblem as exc:
+        raise LedgerError(str(exc)) from exc
+    if rollover is not None and (not cumulative or rollover <= 0):
+        raise LedgerError("--rollover needs --cumulative and a value > 0")
+    with ledger.transaction():
+        if ledger.conn.execute("SELECT 1 FROM meters WHERE id = ?", (meter_id,)).fetchone():
+            raise LedgerError(f"meter {meter_id!r} already exists")
+        seq = ledger.next_seq()
+        ledger.conn.execute(
+            "INSERT INTO meters VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (meter_id, carrier, unit, hall, int(cumulative), rollover, seq),
+        )
+        ledger.record("meter_add", {"meter": meter_id}, ("meters",))
+
+
+def meters(ledger: Ledger) -> pd.DataFrame:
+    return pd.read_sql_query(
+        "SELECT m.id, m.carrier, m.unit, m.hall, m.cumulative, m.rollover, "
+        "COUNT(r.start) AS readings FROM meters m LEFT JOIN readings r "
+        "ON r.meter_id = m.id GROUP BY m.id ORDER BY m.id",
+        ledger.conn,
+    )
+
+
+def _meter_infos(ledger: Ledger) -> dict[str, MeterInfo]:
+    rows = ledger.conn.execute("SELECT id, carrier, unit, hall, cumulative, rollover FROM meters")
+    return {r[0]: MeterInfo(r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows}
+
+
+def import_file(
+    ledger: Ledger,
+    path: Path,
+    *,
+    force_cumulative: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Import a BMS export; the same file twice adds nothing. Returns a summary."""
+    sha = file_sha256(path)
+    if ledger.conn.execute("SELECT 1 FROM imports WHERE sha256 = ?", (sha,)).fetchone():
+        return {"file": path.name, "added": 0, "already_imported": True, "notes": []}
+    table, problems = read_table(path, BMS_EXPORT, path.name, ledger.timezone)
+    raise_if(problems)
+    assert table is not None
+    infos = _meter_infos(ledger)
+    with ledger.transaction():
+        last = {
+            m: tuple(r)
+            for m, *r in ledger.conn.execute(
+                "SELECT c.meter_id, c.ts, c.value FROM counters c JOIN (SELECT meter_id, "
+                "MAX(ts) AS ts FROM counters GROUP BY meter_id) x "
+                "ON c.meter_id = x.meter_id AND c.ts = x.ts"
+            )
+        }
+        result = to_intervals(
+            table.df, infos, file=path.name, force_cumulative=force_cumulative, last_counter=last
+        )  # type: ignore[arg-type]
+        raise_if(result.problems)
+        readings = result.readings
+        _check_overlaps(ledger, readings, path.name)
+        seq = ledger.next_seq()
+        before = ledger.conn.total_changes
+        sql = "INSERT OR IGNORE INTO readings VALUES (?, ?, ?, ?, ?)"
+        rows = list(
+            zip(
+                readings["meter_id"].astype(str),
+                readings["start"].astype(np.int64).tolist(),
+                readings["end"].astype(np.int64).tolist(),
+                readings["quantity"].astype(float).tolist(),
+                [seq] * len(readings),
+                strict=True,
+            )
+        )
+        for i in range(0, len(rows), CHUNK):
+            ledger.conn.executemany(sql, rows[i : i + CHUNK])
+            if progress:
+                progress(min(CHUNK, len(rows) - i))
+        added = ledger.conn.total_changes - before
+        counters = result.counters
+        if len(counters):
+            ledger.conn.executemany(
+                "INSERT OR IGNORE INTO counters VALUES (?, ?, ?, ?)",
+                zip(
+                    counters["meter_id"].astype(str),
+                    counters["ts"].astype(np.int64).tolist(),
+                    counters["value"].astype(float).tolist(),
+                    [seq] * len(counters),
+                    strict=True,
+                ),
+            )
+        ledger.conn.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, ?)", (sha, path.name, table.rows, seq)
+        )
+        ledger.record(
+            "import",
+            {
+                "file": path.name,
+                "sha256": sha,
+                "rows": table.rows,
+                "intervals_added": added,
+                "notes": result.notes[:200],
+            },
+            ("imports", "readings", "counters"),
+        )
+    return {
+        "file": path.name,
+        "added": added,
+        "ignored": len(readings) - added,
+        "already_imported": False,
+        "notes": result.notes,
+    }
+
+
+def _check_overlaps(ledger: Ledger, readings: pd.DataFrame, file: str) -> None:
+    """New intervals must not overlap stored ones of the same meter (an identical start is
+    the same interval, ignored)."""
+    problems = []
+    for meter, part in readings.groupby("meter_id", sort=True):
+        lo, hi = int(part["start"].min()), int(part["end"].max())
+        stored = pd.read_sql_query(
+            "SELECT start, end FROM readings WHERE meter_id = ? AND start < ? AND end > ? "
+            "ORDER BY start",
+            ledger.conn,
+            params=(meter, hi, lo),
+        )
+        if stored.empty:
+            continue
+        new = part.sort_values("start")
+        pos = np.searchsorted(stored["start"].to_numpy(), new["start"].to_numpy(), side="right")
+        prev_end = np.where(pos > 0, stored["end"].to_numpy()[np.maximum(pos - 1, 0)], -1)
+        prev_start = np.where(pos > 0, stored["start"].to_numpy()[np.maximum(pos - 1, 0)], -1)
+        nxt_start = np.where(
+            pos < len(stored),
+            stored["start"].to_numpy()[np.minimum(pos, len(stored) - 1)],
+            np.iinfo(np.int64).max,
+        )
+        same = prev_start == new["start"].to_numpy()
+        clash = ~same & ((prev_end > new["start"].to_numpy()) | (nxt_start < new["end"].to_numpy()))
+        if clash.any():
+            first = dt.datetime.fromtimestamp(int(new["start"].to_numpy()[clash][0]), dt.UTC)
+            when = first.strftime("%Y-%m-%d %H:%M")
+            problems.append(
+                Problem(
+                    file,
+                    0,
+                    "timestamp",
+                    f"meter {meter}: {int(clash.sum())} interval(s) overlap "
+                    f"readings already in the ledger (first at {when} UTC)",
+                    "overlap_ledger",
+                )
+            )
+    raise_if(problems)
+
+
+def export_energy(ledger: Ledger, folder: Path, *, force: bool = False) -> Path:
+    """Write FOLDER/energy.csv for the event's reporting period from stored readings."""
+    from carbonexpo.io.event import load_config
+    from carbonexpo.io.writers import write_atomic
+
+    config, problems = load_config(folder / "event.yaml")
+    raise_if(problems)
+    assert config is not None
+    target = folder / "energy.csv"
+    if target.exists() and not force:
+        raise LedgerError(f"{target} exists; pass --force to replace it")
+    tz = config.timezone
+    lo = pd.Timestamp(config.phases.start).tz_localize(tz).tz_convert("UTC").value // 10**9
+    hi = (pd.Timestamp(config.phases.end) + pd.Timedelta(days=1)).tz_localize(tz).tz_convert(
+        "UTC"
+    ).value // 10**9
+    df = pd.read_sql_query(
+        "SELECT r.meter_id AS meter, m.carrier, r.start, r.end, r.quantity, m.unit, m.hall "
+        "FROM readings r JOIN meters m ON m.id = r.meter_id WHERE r.start >= ? AND r.end <= ? "
+        "ORDER BY r.meter_id, r.start",
+        ledger.conn,
+        params=(lo, hi),
+    )
+    if df.empty:
+        raise LedgerError(
+            f"no readings in the reporting period {config.phases.start} – {config.phases.end}"
+        )
+    for col in ("start", "end"):
+        local = pd.to_datetime(df[col], unit="s", utc=True).dt.tz_convert(tz)
+        df[col] = local.dt.strftime("%Y-%m-%dT%H:%M:%S")
+    df["phase"] = ""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(df, preserve_index=False)  # floats in shortest round-trip form
+    write_atomic(
+        target, lambda p: pacsv.write_csv(table, p, pacsv.WriteOptions(quoting_style="needed"))
+    )
+    return target
+
+
+def claim_event(ledger: Ledger, folder: Path) -> dict[str, int]:
+    """Record the event's applied green-power blocks and eligible credit blocks; refuse the
+    whole claim when any block of the event overlaps a block claimed by another event."""
+    from carbonexpo.calc.calculate import calculate
+    from carbonexpo.io.event import read_event
+
+    data = read_event(folder)
+    event_id = data.config.id
+    blocks = []
+    if gp := data.tables.get("green_power"):
+        df = gp.df
+        if "serial_prefix" in df:
+            df = df[df["serial_prefix"].notna()]
+            blocks += [
+                ("green_power", str(p), int(f), int(la), str(i), r)
+                for p, f, la, i, r in zip(
+                    df["serial_prefix"],
+                    df["first"],
+                    df["last"],
+                    df["instrument_id"],
+                    df["_row"],
+                    strict=True,
+                )
+            ]
+    if cr := data.tables.get("credits"):
+        df = cr.df
+        blocks += [
+            ("credit", str(p), int(f), int(la), f"{g} {pid}", r)
+            for p, f, la, g, pid, r in zip(
+                df["serial_prefix"],
+                df["first"],
+                df["last"],
+                df["registry"],
+                df["project_id"],
+                df["_row"],
+                strict=True,
+            )
+        ]
+    with ledger.transaction():
+        claims = ledger.claims_frame()
+        calc = calculate(data, claims=claims)
+        clashes = _clashes(claims, blocks, event_id)
+        if clashes:
+            raise LedgerError("claim refused: " + "; ".join(clashes))
+        applied = set(
+            calc.green_power.instruments.loc[
+                (calc.green_power.instruments["status"] == "applied")
+                & (calc.green_power.instruments["mwh_applied"] > 0),
+                "instrument_id",
+            ]
+        )
+        eligible = calc.offsets.credits[calc.offsets.credits["status"] == "eligible"]
+        eligible_keys = set(zip(eligible["serial_prefix"], eligible["first"], strict=True))
+        chosen = [
+            b
+            for b in blocks
+            if (b[0] == "green_power" and b[4] in applied)
+            or (b[0] == "credit" and (b[1], b[2]) in eligible_keys)
+        ]
+        mine = claims[claims["event_id"] == event_id]
+        have = set(zip(mine["kind"], mine["prefix"], mine["first"], mine["last"], strict=True))
+        new = [b for b in chosen if (b[0], b[1], b[2], b[3]) not in have]
+        seq = ledger.next_seq()
+        ledger.conn.executemany(
+            "INSERT INTO claims (kind, prefix, first, last, event_id, detail, audit_seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(k, p, f, la, event_id, d, seq) for k, p, f, la, d, _ in new],
+        )
+        ledger.record("claim", {"event": event_id, "blocks": len(new)}, ("claims",))
+    return {
+        "claimed": len(new),
+        "already": len(chosen) - len(new),
+        "not_claimable": len(blocks) - len(chosen),
+    }
+
+
+def _clashes(claims: pd.DataFrame, blocks: list[tuple], event_id: str) -> list[str]:
+    theirs = claims[claims["event_id"] != event_id]
+    out = []
+    if theirs.empty:
+        return out
+    for kind, prefix, first, last, _detail, row in blocks:
+        hit = theirs[
+            (theirs["kind"] == kind)
+            & (theirs["prefix"] == prefix)
+            & (theirs["first"] <= last)
+            & (theirs["last"] >= first)
+        ]
+        if len(hit):
+            h = hit.iloc[0]
+            out.append(
+                f"{'green_power' if kind == 'green_power' else 'credits'}.csv row {row} "
+                f"({prefix} {first}–{last}) overlaps block {h['first']}–{h['last']} "
+                f"claimed by event {h['event_id']!r}"
+            )
+    return out
+
+

@@ -1,0 +1,240 @@
+"""The venue ledger: one SQLite file holding meters, readings, serial-block claims and a
+hash-chained audit log (spec §7).
+
+Every command is one transaction (BEGIN IMMEDIATE: writers queue behind each other, readers go
+on); WAL journal, foreign keys on, a busy timeout. Each audit entry carries the digest of the
+rows its change wrote, and the hash of the previous entry, so that `verify` notices both an
+edited log and a row edited behind the ledger's back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from carbonexpo.errors import LedgerError
+
+SCHEMA_VERSION = "1"
+GENESIS = "0" * 64
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts TEXT NOT NULL, action TEXT NOT NULL, payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL, hash TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS meters (
+    id TEXT PRIMARY KEY, carrier TEXT NOT NULL, unit TEXT NOT NULL, hall TEXT,
+    cumulative INTEGER NOT NULL CHECK (cumulative IN (0, 1)), rollover REAL,
+    audit_seq INTEGER NOT NULL REFERENCES audit(seq));
+CREATE TABLE IF NOT EXISTS imports (
+    sha256 TEXT PRIMARY KEY, file TEXT NOT NULL, rows INTEGER NOT NULL,
+    audit_seq INTEGER NOT NULL REFERENCES audit(seq));
+CREATE TABLE IF NOT EXISTS readings (
+    meter_id TEXT NOT NULL REFERENCES meters(id), start INTEGER NOT NULL, end INTEGER NOT NULL,
+    quantity REAL NOT NULL, audit_seq INTEGER NOT NULL REFERENCES audit(seq),
+    PRIMARY KEY (meter_id, start)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS counters (
+    meter_id TEXT NOT NULL REFERENCES meters(id), ts INTEGER NOT NULL, value REAL NOT NULL,
+    audit_seq INTEGER NOT NULL REFERENCES audit(seq),
+    PRIMARY KEY (meter_id, ts)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claims (
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('green_power', 'credit')),
+    prefix TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL CHECK (last >= first),
+    event_id TEXT NOT NULL, detail TEXT NOT NULL,
+    audit_seq INTEGER NOT NULL REFERENCES audit(seq));
+CREATE INDEX IF NOT EXISTS claims_block ON claims (kind, prefix, first);
+"""
+APPEND_ONLY = ("audit", "readings", "counters", "claims", "imports")
+# what each table's rows are digested by, in audit order
+DIGEST_COLUMNS = {
+    "meters": "id, carrier, unit, hall, cumulative, rollover",
+    "imports": "sha256, file, rows",
+    "readings": "meter_id, start, end, quantity",
+    "counters": "meter_id, ts, value",
+    "claims": "kind, prefix, first, last, event_id, detail",
+}
+ORDER = {
+    "meters": "id",
+    "imports": "sha256",
+    "readings": "meter_id, start",
+    "counters": "meter_id, ts",
+    "claims": "kind, prefix, first",
+}
+
+
+def canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def rows_digest(rows: pd.DataFrame) -> str:
+    """sha256 over the rows as CSV (fixed column order, floats by repr)."""
+    text = rows.to_csv(index=False, header=False, float_format="%.17g", lineterminator="\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Broken:
+    seq: int
+    why: str
+
+
+class Ledger:
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    # -- opening --------------------------------------------------------------------------
+    @classmethod
+    @contextmanager
+    def open(
+        cls, path: Path, *, create: bool = False, timezone: str | None = None
+    ) -> Iterator[Ledger]:
+        path = Path(path)
+        if not create and not path.exists():
+            raise LedgerError(f"no ledger at {path} (create one with `carbonexpo ledger init`)")
+        conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 60000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            ledger = cls(conn, path)
+            if create:
+                ledger._create(timezone or "UTC")
+            elif ledger.meta("schema_version") != SCHEMA_VERSION:
+                raise LedgerError(
+                    f"{path} is not a carbonexpo ledger (schema {ledger.meta('schema_version')!r})"
+                )
+            yield ledger
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(f"{path}: {exc}") from exc
+        finally:
+            conn.close()
+
+    def _create(self, timezone: str) -> None:
+        with self.transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            for table in APPEND_ONLY:
+                for op in ("UPDATE", "DELETE"):
+                    self.conn.execute(
+                        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON "
+                        f"{table} BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                    )
+            if self.meta("schema_version") is None:
+                self.conn.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+                )
+                self.conn.execute("INSERT INTO meta VALUES ('timezone', ?)", (timezone,))
+                self.append_audit("init", {"timezone": timezone})
+
+    def meta(self, key: str) -> str | None:
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return row[0] if row else None
+
+    @property
+    def timezone(self) -> str:
+        return self.meta("timezone") or "UTC"
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One command = one transaction: all of it lands, or none of it."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        # rows reference the audit entry that is appended after them: check at commit
+        self.conn.execute("PRAGMA defer_foreign_keys = ON")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # -- audit ----------------------------------------------------------------------------
+    def next_seq(self) -> int:
+        return int(self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM audit").fetchone()[0]) + 1
+
+    def record(self, action: str, payload: dict[str, Any], tables: tuple[str, ...]) -> int:
+        """Append the audit entry for rows already written with audit_seq = next_seq(), with
+        the digest of those rows as read back from the database."""
+        seq = self.next_seq()
+        digests = {t: self.table_digest(t, seq) for t in tables}
+        written = self.append_audit(action, {**payload, "digests": digests})
+        assert written == seq
+        return seq
+
+    def append_audit(self, action: str, payload: dict[str, Any]) -> int:
+        row = self.conn.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        prev = row[0] if row else GENESIS
+        seq = self.next_seq()
+        ts = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        body = canonical({"seq": seq, "ts": ts, "action": action, "payload": payload, "prev": prev})
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        self.conn.execute(
+            "INSERT INTO audit (seq, ts, action, payload, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (seq, ts, action, canonical(payload), prev, digest),
+        )
+        return seq
+
+    def table_digest(self, table: str, seq: int) -> str:
+        rows = pd.read_sql_query(
+            f"SELECT {DIGEST_COLUMNS[table]} FROM {table} WHERE audit_seq = ? "  # noqa: S608
+            f"ORDER BY {ORDER[table]}",
+            self.conn,
+            params=(seq,),
+        )
+        return rows_digest(rows)
+
+    def verify(self) -> Broken | None:
+        """Recompute the chain and each entry's row digests; the first broken entry, if any."""
+        prev = GENESIS
+        entries = self.conn.execute(
+            "SELECT seq, ts, action, payload, prev_hash, hash FROM audit ORDER BY seq"
+        ).fetchall()
+        for seq, ts, action, payload_text, prev_hash, digest in entries:
+            try:
+                payload = json.loads(payload_text)
+            except json.JSONDecodeError:
+                return Broken(seq, "payload is not JSON")
+            if prev_hash != prev:
+                return Broken(seq, "does not follow the previous entry's hash")
+            body = canonical(
+                {"seq": seq, "ts": ts, "action": action, "payload": payload, "prev": prev_hash}
+            )
+            if hashlib.sha256(body.encode("utf-8")).hexdigest() != digest:
+                return Broken(seq, "its content no longer matches its hash")
+            for table, expected in payload.get("digests", {}).items():
+                if self.table_digest(table, seq) != expected:
+                    return Broken(
+                        seq, f"rows of table {table!r} written by this entry were changed"
+                    )
+            prev = digest
+        # rows that no entry accounts for
+        for table in DIGEST_COLUMNS:
+            orphan = self.conn.execute(
+                f"SELECT audit_seq FROM {table} WHERE audit_seq NOT IN "  # noqa: S608
+                "(SELECT seq FROM audit) LIMIT 1"
+            ).fetchone()
+            if orphan:
+                return Broken(int(orphan[0]), f"table {table!r} holds rows of a missing entry")
+        return None
+
+    # -- claims ---------------------------------------------------------------------------
+    def claims_frame(self) -> pd.DataFrame:
+        return pd.read_sql_query(
+            "SELECT kind, prefix, first, last, event_id FROM claims", self.conn
+        )

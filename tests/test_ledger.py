@@ -1,0 +1,291 @@
+"""The venue ledger, with a real SQLite file: idempotent imports, crash safety, concurrency,
+cross-event claims, tamper detection, counters with rollover and reset."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import EXAMPLE, ROOT, make_event, run_cli
+
+BMS = (
+    "meter,timestamp,value\n"
+    "E1,2024-11-26T08:00,10\nE1,2024-11-26T08:15,12\nE1,2024-11-26T08:30,11\n"
+    "G1,2024-11-26T08:00,9990\nG1,2024-11-26T09:00,9995\nG1,2024-11-26T10:00,3\n"
+    "G1,2024-11-26T11:00,8\nG1,2024-11-26T12:00,1\n"
+)
+
+
+def ledger(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    return run_cli("ledger", *args, "--db", str(db))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "venue.db"
+    assert ledger("init", "--timezone", "Asia/Shanghai", db=path).returncode == 0
+    assert (
+        ledger(
+            "meters",
+            "add",
+            "E1",
+            "--carrier",
+            "electricity",
+            "--unit",
+            "kWh",
+            "--hall",
+            "A",
+            db=path,
+        ).returncode
+        == 0
+    )
+    assert (
+        ledger(
+            "meters",
+            "add",
+            "G1",
+            "--carrier",
+            "natural_gas",
+            "--unit",
+            "m3",
+            "--cumulative",
+            "--rollover",
+            "10000",
+            db=path,
+        ).returncode
+        == 0
+    )
+    return path
+
+
+def content(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    h = hashlib.sha256()
+    for table in ("meters", "readings", "counters", "claims", "imports", "audit"):
+        for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
+            h.update(repr(row).encode())
+    conn.close()
+    return h.hexdigest()
+
+
+def integrity(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_import_is_idempotent_and_counters_come_out_right(db, tmp_path) -> None:
+    f = tmp_path / "bms.csv"
+    f.write_text(BMS, encoding="utf-8")
+    r = ledger("import", str(f), db=db)
+    assert r.returncode == 0, r.stderr
+    assert "rollover: meter G1 row 7: counter wrapped at 10000 (9995 -> 3), counted 8" in r.stdout
+    assert (
+        "reset: meter G1 row 9: counter restarted (8 -> 1), counted 1 since the reset" in r.stdout
+    )
+    before = content(db)
+    r = ledger("import", str(f), db=db)
+    assert "already imported, nothing added" in r.stdout
+    assert content(db) == before
+    g1 = (
+        sqlite3.connect(db)
+        .execute("SELECT quantity FROM readings WHERE meter_id = 'G1' ORDER BY start")
+        .fetchall()
+    )
+    assert [q for (q,) in g1] == [5.0, 8.0, 5.0, 1.0]
+
+
+def test_same_rows_in_another_file_add_nothing(db, tmp_path) -> None:
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(BMS, encoding="utf-8")
+    b.write_text(
+        BMS.replace("meter,timestamp,value\n", "meter,timestamp,value\n") + "\n", encoding="utf-8"
+    )
+    assert ledger("import", str(a), db=db).returncode == 0
+    r = ledger("import", str(b), db=db)
+    assert r.returncode == 0, r.stderr
+    assert "0 interval(s) added" in r.stdout
+
+
+def test_meter_running_backwards_is_bad_input(db, tmp_path) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text(
+        "meter,timestamp,value\nG1,2024-11-26T08:00,5000\nG1,2024-11-26T09:00,5010\n"
+        "G1,2024-11-26T10:00,4000\n",
+        encoding="utf-8",
+    )
+    before = content(db)
+    r = ledger("import", str(f), db=db)
+    assert r.returncode == 2
+    assert "bad.csv:4:value: meter G1 runs backwards: 4000 after 5010 (row 3)" in r.stderr
+    assert content(db) == before
+
+
+def test_unknown_meter_and_gaps(db, tmp_path) -> None:
+    f = tmp_path / "u.csv"
+    f.write_text("meter,timestamp,value\nX9,2024-11-26T08:00,1\n", encoding="utf-8")
+    r = ledger("import", str(f), db=db)
+    assert r.returncode == 2 and "u.csv:2:meter: unknown meter 'X9'" in r.stderr
+
+
+def big_export(path: Path, meters: int, per_meter: int) -> None:
+    start = np.datetime64("2024-11-21T00:00")
+    rows = meters * per_meter
+    idx = np.arange(rows)
+    ts = start + (idx % per_meter) * np.timedelta64(15, "m")
+    pd.DataFrame(
+        {
+            "meter": np.char.add("B", (idx // per_meter).astype(str)),
+            "timestamp": np.datetime_as_string(ts, unit="m"),
+            "value": np.round(np.random.default_rng(1).uniform(1, 50, rows), 2),
+        }
+    ).to_csv(path, index=False)
+
+
+def add_meters(db: Path, names: list[str]) -> None:
+    conn = sqlite3.connect(db)  # quick setup through the library, one transaction
+    conn.close()
+    code = (
+        "import sys; from pathlib import Path; from carbonexpo.ledger.store import Ledger;"
+        "from carbonexpo.ledger.operations import add_meter\n"
+        "with Ledger.open(Path(sys.argv[1])) as s:\n"
+        " [add_meter(s, m, carrier='electricity', unit='kWh', hall=None, cumulative=False,"
+        " rollover=None) for m in sys.argv[2:]]"
+    )
+    subprocess.run([sys.executable, "-c", code, str(db), *names], check=True, cwd=ROOT)
+
+
+def test_killed_import_leaves_the_database_as_before(db, tmp_path) -> None:
+    add_meters(db, [f"B{i}" for i in range(40)])
+    f = tmp_path / "big.csv"
+    big_export(f, 40, 5000)  # 200,000 readings
+    before = content(db)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "carbonexpo", "ledger", "import", str(f), "--db", str(db)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wal = Path(str(db) + "-wal")
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > 2_000_000:  # writing readings
+            break
+        time.sleep(0.005)
+    assert proc.poll() is None, "import finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert integrity(db) == "ok"
+    assert content(db) == before
+    assert ledger("verify", db=db).returncode == 0
+
+
+def test_two_concurrent_importers_lose_no_row(db, tmp_path) -> None:
+    add_meters(db, [f"B{i}" for i in range(20)])
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    big_export(a, 10, 3000)
+    frame = pd.read_csv(a)
+    frame["meter"] = frame["meter"].str.replace("B", "B1", n=1)  # B0..B9 -> B10..B19
+    frame.to_csv(b, index=False)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "carbonexpo", "ledger", "import", str(p), "--db", str(db)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for p in (a, b)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    n = sqlite3.connect(db).execute("SELECT COUNT(*) FROM readings").fetchone()[0]
+    assert n == 60_000
+    assert ledger("verify", db=db).returncode == 0
+
+
+def test_editing_a_row_behind_the_ledgers_back_fails_verify(db, tmp_path) -> None:
+    f = tmp_path / "bms.csv"
+    f.write_text(BMS, encoding="utf-8")
+    assert ledger("import", str(f), db=db).returncode == 0
+    assert ledger("verify", db=db).returncode == 0
+    conn = sqlite3.connect(db)
+    seq = conn.execute("SELECT MAX(seq) FROM audit").fetchone()[0]
+    conn.execute("DROP TRIGGER readings_no_update")
+    conn.execute("UPDATE readings SET quantity = quantity * 0.5 WHERE meter_id = 'E1'")
+    conn.commit()
+    conn.close()
+    r = ledger("verify", db=db)
+    assert r.returncode == 1
+    assert f"BROKEN at audit entry {seq}: rows of table 'readings'" in r.stderr
+
+
+def test_editing_the_audit_log_fails_verify(db) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute('UPDATE audit SET payload = \'{"meter":"E9"}\' WHERE seq = 2')
+    conn.commit()
+    conn.close()
+    r = ledger("verify", db=db)
+    assert r.returncode == 1 and "BROKEN at audit entry 2" in r.stderr
+
+
+def test_append_only_triggers_refuse_updates(db) -> None:
+    conn = sqlite3.connect(db)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM audit")
+
+
+def test_claims_across_events(db, tmp_path) -> None:
+    r = ledger("claim", str(EXAMPLE), db=db)
+    assert r.returncode == 0, r.stderr
+    assert "claimed 5 block(s)" in r.stdout  # 2 applied instruments with blocks + 3 credits
+    r = ledger("claim", str(EXAMPLE), db=db)  # the same event again: nothing new
+    assert "claimed 0 block(s) (5 already claimed" in r.stdout
+    other = tmp_path / "other"
+    make_event(
+        other,
+        {"credits": (EXAMPLE / "credits.csv").read_text(encoding="utf-8")},
+        (EXAMPLE / "event.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: cisce-2024", "id: other-expo"),
+    )
+    r = ledger("claim", str(other), db=db)
+    assert r.returncode == 1
+    assert "claimed by event 'cisce-2024'" in r.stderr
+    r = run_cli("calc", str(other), "--ledger", str(db), "--json", "-")
+    import json
+
+    credits = json.loads(r.stdout)["credits"]
+    assert any(
+        "already claimed by event 'cisce-2024' in the ledger" in c["reason"] for c in credits
+    )
+    assert ledger("verify", db=db).returncode == 0
+
+
+def test_export_energy_round_trip(db, tmp_path) -> None:
+    f = tmp_path / "bms.csv"
+    f.write_text(BMS, encoding="utf-8")
+    assert ledger("import", str(f), db=db).returncode == 0
+    folder = make_event(tmp_path / "ev", {}, (EXAMPLE / "event.yaml").read_text(encoding="utf-8"))
+    r = run_cli("ledger", "export-energy", "--event", str(folder), "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    energy = pd.read_csv(folder / "energy.csv")
+    assert len(energy) == 7 and energy["start"].iloc[0] == "2024-11-26T08:00:00"
+    r = run_cli("calc", str(folder), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("ledger", "export-energy", "--event", str(folder), "--db", str(db))
+    assert r.returncode == 1 and "--force" in r.stderr
