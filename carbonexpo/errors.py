@@ -19,8 +19,11 @@ class Problem:
     column: str
     message: str
     code: str = "invalid"
+    where: str = ""  # a location of another shape, e.g. FILE:SHEET:CELL of a form
 
     def __str__(self) -> str:
+        if self.where:
+            return f"{self.where}: {self.message}"
         return f"{self.file}:{self.row}:{self.column}: {self.message}"
 
 

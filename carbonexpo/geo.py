@@ -127,3 +127,11 @@ def great_circle_km(lat1, lon1, lat2, lon2):  # type: ignore[no-untyped-def]
     dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+@cache
+def capital_of(country: str) -> str | None:
+    """The capital city of a country (GeoNames), for a default venue."""
+    table = pd.read_csv(factors_dir() / "geo" / "capitals.csv", keep_default_na=False)
+    hit = table.loc[table["country"] == country.upper(), "capital"]
+    return str(hit.iloc[0]) if len(hit) else None

@@ -10,7 +10,7 @@ import pandas as pd
 from carbonexpo.calc.calculate import Calculation, calculate
 from carbonexpo.calc.result import build_result
 from carbonexpo.io.event import read_event
-from carbonexpo.io.writers import write_atomic, write_text_atomic
+from carbonexpo.io.writers import defuse_formulas, write_atomic, write_text_atomic
 
 
 def run_calc(folder: Path, *, ledger: Path | None = None) -> tuple[Calculation, dict[str, Any]]:
@@ -56,7 +56,8 @@ def write_outputs(
     if exhibitors_path and calc.exhibitors is not None:
         table = calc.exhibitors.copy()
         table["total_kgco2e"] = table["own_kgco2e"] + table["allocated_kgco2e"]
-        write_atomic(exhibitors_path, lambda p: table.to_csv(p, index=False))
+        safe = defuse_formulas(table)  # opened in spreadsheets: no formula injection
+        write_atomic(exhibitors_path, lambda p: safe.to_csv(p, index=False))
 
 
 def write_lines(lines: pd.DataFrame, path: Path) -> None:

@@ -989,6 +989,15 @@ def build_geo(raw: Path) -> None:
         )
     fields = list(rows[0])
     sha = write_csv(HERE / "geo/cities.csv", fields, rows)
+    countries = json.loads(
+        (raw / "geonames_cities15000/countries.json").read_text(encoding="utf-8")
+    )
+    capitals = [
+        {"country": c["iso"], "name": c["name"], "capital": c["capital"]}
+        for c in sorted(countries.values(), key=lambda c: c["iso"])
+        if c.get("capital")
+    ]
+    capitals_sha = write_csv(HERE / "geo/capitals.csv", ["country", "name", "capital"], capitals)
     write_json(
         HERE / "geo/datapackage.json",
         {
@@ -1011,7 +1020,14 @@ def build_geo(raw: Path) -> None:
                             {"name": "population", "type": "integer", "unit": "person"},
                         ]
                     },
-                }
+                },
+                {
+                    "name": "capitals",
+                    "path": "capitals.csv",
+                    "sha256": capitals_sha,
+                    "rows": len(capitals),
+                    "schema": {"fields": []},
+                },
             ],
         },
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 
 from carbonexpo import __version__
+from carbonexpo.cli.booth_cmd import booth, import_forms_cmd
 from carbonexpo.cli.calc_cmd import calc, init, validate
 from carbonexpo.cli.certificate_cmd import certificate, keys, verify
 from carbonexpo.cli.common import CONTEXT
@@ -34,6 +35,8 @@ cli.add_command(keys)
 cli.add_command(certificate)
 cli.add_command(verify)
 cli.add_command(ledger)
+cli.add_command(booth)
+cli.add_command(import_forms_cmd)
 
 
 def main() -> None:

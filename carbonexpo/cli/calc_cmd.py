@@ -21,16 +21,29 @@ DIR = click.Path(exists=True, file_okay=False, path_type=Path)
     show_default=True,
     help="event id written into event.yaml",
 )
+@click.option(
+    "--exhibitor-form",
+    "form",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="also (or, for an existing folder, only) write an exhibitor form (.xlsx)",
+)
+@click.option("--exhibitor", default="", help="exhibitor name pre-filled in the form")
 @handle_errors
-def init(folder: Path, event_id: str) -> None:
+def init(folder: Path, event_id: str, form: Path | None, exhibitor: str) -> None:
     """Create an event folder: a commented event.yaml and every table with one example row.
 
-    Example: carbonexpo init my-expo --id my-expo-2025
+    Example: carbonexpo init my-expo --id my-expo-2025 --exhibitor-form form.xlsx
     """
     from carbonexpo.io.scaffold import init_event
 
-    for path in init_event(folder, event_id):
-        click.echo(f"wrote {path}")
+    if not (form and (folder / "event.yaml").exists()):
+        for path in init_event(folder, event_id):
+            click.echo(f"wrote {path}")
+    if form:
+        from carbonexpo.booth.forms import write_form
+
+        write_form(form, exhibitor=exhibitor, event_name=event_id)
+        click.echo(f"wrote {form}")
 
 
 @click.command(context_settings=CONTEXT)

@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+
 
 def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
     path = Path(path)
@@ -34,3 +36,21 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     write_atomic(path, lambda p: p.write_bytes(data))
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe
+    (OWASP CSV injection); numbers, including negative ones, are left alone."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(
+            out[col].dtype, pd.CategoricalDtype | pd.StringDtype
+        ):
+            values = out[col].astype(object)
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            if risky.any():
+                out[col] = values.where(~risky, "'" + values.astype(str))
+    return out

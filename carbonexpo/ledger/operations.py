@@ -328,5 +328,3 @@ def _clashes(claims: pd.DataFrame, blocks: list[tuple], event_id: str) -> list[s
                 f"claimed by event {h['event_id']!r}"
             )
     return out
-
-

@@ -48,7 +48,20 @@ def golden_reports() -> dict[str, str]:
     return out
 
 
+def golden_statement(exhibitor: str = "CN Supply Chain Co. 001") -> str:
+    from carbonexpo.calc.calculate import calculate
+    from carbonexpo.calc.result import build_result
+    from carbonexpo.io.event import read_event
+    from carbonexpo.report.render import render_template
+    from carbonexpo.report.statement import statement_context
+
+    calc = calculate(read_event(ROOT / "examples" / "cisce-2024"))
+    result = build_result(calc, generated_at=GENERATED_AT)
+    return render_template("statement.md.j2", statement_context(calc, result, exhibitor, "en"))
+
+
 def main() -> None:
+    (HERE / "cisce-2024.statement.en.md").write_text(golden_statement(), encoding="utf-8")
     (HERE / "cisce-2024.result.json").write_text(golden_result(), encoding="utf-8")
     for name, text in golden_reports().items():
         (HERE / name).write_text(text, encoding="utf-8")

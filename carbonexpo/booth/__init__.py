@@ -1,0 +1,1 @@
+"""Exhibitor booth footprints: quick estimates, data forms, statements (issue 9)."""

@@ -1,0 +1,294 @@
+"""Quick booth footprint: build materials, power, staff travel, hotels and freight, computed
+with the same activity steps and factor resolution as an event inventory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carbonexpo.booth import defaults as d
+from carbonexpo.calc import activities as act
+from carbonexpo.calc.lines import LineBuilder
+from carbonexpo.config import EventConfig
+from carbonexpo.errors import CarbonExpoError, InputError, Problem, raise_if
+from carbonexpo.factors.resolve import FactorResolver
+from carbonexpo.geo import resolve_place
+from carbonexpo.io.schema import FREIGHT_MODES, TRAVEL_MODES
+from carbonexpo.units import MASS, UnitProblem, has_dimension, multiplier
+
+GROUPS = {
+    "materials": "build materials",
+    "electricity": "power",
+    "travel": "staff travel",
+    "accommodation": "hotels",
+    "logistics": "freight",
+}
+BUILDS = tuple(d.BUILD_MATERIALS_KG_PER_M2)
+
+
+@dataclass
+class BoothSpec:
+    area_m2: float
+    build: str
+    days: float
+    power_kw: float | None = None
+    staff: list[tuple[str, str, float]] = field(default_factory=list)
+    freight: list[tuple[str, str, float]] = field(default_factory=list)
+    nights: float = 0.0
+    country: str = "CN"
+    exhibitor: str = ""
+    booth: str = ""
+
+
+@dataclass
+class Estimate:
+    spec: BoothSpec
+    by_group: dict[str, float]  # tCO2e
+    total_tco2e: float
+    lines: pd.DataFrame
+    assumptions: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "exhibitor": self.spec.exhibitor,
+            "booth": self.spec.booth,
+            "area_m2": self.spec.area_m2,
+            "build": self.spec.build,
+            "days": self.spec.days,
+            "by_group_tco2e": self.by_group,
+            "total_tco2e": self.total_tco2e,
+            "estimate": True,
+            "assumptions": self.assumptions,
+            "lines": [
+                {
+                    "group": GROUPS[str(c)],
+                    "factor_key": str(k),
+                    "activity_quantity": float(q),
+                    "activity_unit": str(u),
+                    "factor_value": float(v),
+                    "factor_source": str(s),
+                    "kgco2e": float(kg),
+                }
+                for c, k, q, u, v, s, kg in zip(
+                    self.lines["category"],
+                    self.lines["factor_key"],
+                    self.lines["activity_quantity"],
+                    self.lines["activity_unit"],
+                    self.lines["factor_value"],
+                    self.lines["factor_source"],
+                    self.lines["kgco2e"],
+                    strict=True,
+                )
+            ],
+        }
+
+
+def parse_staff(text: str) -> tuple[str, str, float]:
+    """'Shanghai:hsr:4' -> (origin, mode, travellers)."""
+    parts = text.rsplit(":", 2)
+    if len(parts) != 3:
+        raise CarbonExpoError(f"--staff {text!r}: expected ORIGIN:MODE:COUNT, e.g. Shanghai:hsr:4")
+    origin, mode, count = (p.strip() for p in parts)
+    if mode not in TRAVEL_MODES:
+        raise CarbonExpoError(
+            f"--staff {text!r}: unknown mode {mode!r} (allowed: {', '.join(TRAVEL_MODES)})"
+        )
+    try:
+        n = float(count)
+    except ValueError as exc:
+        raise CarbonExpoError(f"--staff {text!r}: {count!r} is not a number") from exc
+    if not np.isfinite(n) or n <= 0:
+        raise CarbonExpoError(f"--staff {text!r}: the number of people must be > 0")
+    return origin, mode, n
+
+
+def parse_freight(text: str) -> tuple[str, str, float]:
+    """'Shanghai:hgv:800kg' -> (origin, mode, mass in kg)."""
+    parts = text.rsplit(":", 2)
+    if len(parts) != 3:
+        raise CarbonExpoError(
+            f"--freight {text!r}: expected ORIGIN:MODE:MASS, e.g. Shanghai:hgv:800kg"
+        )
+    origin, mode, mass = (p.strip() for p in parts)
+    if mode not in FREIGHT_MODES:
+        raise CarbonExpoError(
+            f"--freight {text!r}: unknown mode {mode!r} (allowed: {', '.join(FREIGHT_MODES)})"
+        )
+    m = re.fullmatch(r"([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*([A-Za-z]*)", mass)
+    if not m:
+        raise CarbonExpoError(f"--freight {text!r}: {mass!r} is not a mass such as 800kg")
+    unit = m.group(2) or "kg"
+    try:
+        if not has_dimension(unit, MASS):
+            raise CarbonExpoError(f"--freight {text!r}: {unit!r} is not a unit of mass")
+        kg = float(m.group(1)) * multiplier(unit, "kg")
+    except UnitProblem as exc:
+        raise CarbonExpoError(f"--freight {text!r}: {exc}") from exc
+    if kg <= 0:
+        raise CarbonExpoError(f"--freight {text!r}: the mass must be > 0")
+    return origin, mode, kg
+
+
+def estimate_config(
+    *,
+    venue: str,
+    country: str,
+    factor_sets: list[str],
+    grid: str | None,
+    radiative_forcing: bool = True,
+) -> EventConfig:
+    place = resolve_place(venue)
+    if place is None:
+        raise CarbonExpoError(
+            f"--venue {venue!r} not found (IATA code, city, 'City, CC' or 'lat,lon')"
+        )
+    today = dt.date.today()
+    return EventConfig.model_validate(
+        {
+            "id": "booth-estimate",
+            "name": "booth estimate",
+            "timezone": "UTC",
+            "venue": {
+                "name": venue,
+                "country": country,
+                "grid": grid or country,
+                "latitude": place.latitude,
+                "longitude": place.longitude,
+            },
+            "phases": {"open": {"start": today, "end": today}},
+            "factor_sets": factor_sets,
+            "claim": {"radiative_forcing": radiative_forcing},
+        }
+    )
+
+
+def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
+    if spec.build not in BUILDS:
+        raise CarbonExpoError(f"unknown build {spec.build!r} (allowed: {', '.join(BUILDS)})")
+    if not spec.area_m2 > 0 or not spec.days > 0:
+        raise CarbonExpoError("area and days must be > 0")
+    resolver = FactorResolver.for_event(list(config.factor_sets))
+    builder = LineBuilder(resolver)
+    assumptions: list[str] = []
+    exhibitor = spec.exhibitor or None
+
+    def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+        df = pd.DataFrame(rows)
+        df.insert(0, "_row", np.arange(2, len(df) + 2))
+        if exhibitor:
+            df["exhibitor"] = exhibitor
+        return df
+
+    intensities = d.BUILD_MATERIALS_KG_PER_M2[spec.build]
+    materials = frame(
+        [
+            {"material": m, "origin": o, "mass_kg": kg * spec.area_m2}
+            for (m, o), kg in intensities.items()
+        ]
+    )
+    builder.add(act.materials_activity(materials), source_file="booth", category="materials")
+    assumptions.append(
+        f"estimate: build materials of a {spec.build} booth from default "
+        "intensities (kg per m²): "
+        + ", ".join(f"{m} {o} {kg:g}" for (m, o), kg in intensities.items())
+    )
+    power = spec.power_kw
+    if power is None:
+        power = d.POWER_KW_PER_M2[spec.build] * spec.area_m2
+        assumptions.append(
+            f"estimate: power {d.POWER_KW_PER_M2[spec.build]:g} kW per m² "
+            f"({power:g} kW) for a {spec.build} booth"
+        )
+    kwh = power * d.OPEN_HOURS_PER_DAY * d.LOAD_FACTOR * spec.days
+    assumptions.append(
+        f"estimate: {d.OPEN_HOURS_PER_DAY:g} h a day at {d.LOAD_FACTOR:.0%} of "
+        f"the connected load over {spec.days:g} day(s): {kwh:,.0f} kWh at the "
+        f"grid factor (location-based)"
+    )
+    electricity = pd.DataFrame(
+        {
+            "_row": [2],
+            "factor_key": [f"electricity.grid.{config.venue.grid}"],
+            "quantity": [kwh],
+            "unit": ["kWh"],
+            "phase": ["open"],
+            "exhibitor": [exhibitor],
+        }
+    )
+    builder.add(electricity, source_file="booth", category="electricity")
+    if spec.staff:
+        travel = frame(
+            [
+                {"origin": o, "mode": m, "travellers": n, "round_trips": 1.0}
+                for o, m, n in spec.staff
+            ]
+        )
+        _check_places(travel["origin"], "--staff")
+        builder.add(act.travel_activity(travel, config), source_file="booth", category="travel")
+        assumptions.append(
+            "staff: one round trip each; distances from the origin to the venue "
+            "(rail 1.2, road 1.3 × great-circle)"
+        )
+    if spec.nights:
+        hotels = frame([{"country": spec.country, "room_nights": spec.nights}])
+        builder.add(
+            act.accommodation_activity(hotels), source_file="booth", category="accommodation"
+        )
+    if spec.freight:
+        legs = []
+        for o, m, kg in spec.freight:
+            legs += [
+                {"shipment": f"{o} out", "mode": m, "mass_kg": kg, "origin": o},
+                {"shipment": f"{o} back", "mode": m, "mass_kg": kg, "destination": o},
+            ]
+        freight = frame(legs)
+        _check_places(
+            pd.concat(
+                [
+                    freight.get("origin", pd.Series(dtype=object)),
+                    freight.get("destination", pd.Series(dtype=object)),
+                ]
+            ),
+            "--freight",
+        )
+        builder.add(
+            act.logistics_activity(freight, config), source_file="booth", category="logistics"
+        )
+        assumptions.append(
+            f"freight: {d.FREIGHT_LEGS} legs per shipment (to the show and "
+            "back), distances from coordinates"
+        )
+    if builder.problems:
+        raise InputError(
+            [
+                Problem("booth", 0, p.column, p.message.split(" (factors.csv")[0], p.code)
+                for p in builder.problems
+            ]
+        )
+    lines = builder.lines()
+    sums = lines.groupby("category", observed=True)["kgco2e"].sum()
+    by_group = {label: float(sums.get(cat, 0.0)) / 1000.0 for cat, label in GROUPS.items()}
+    if lines["proxy"].any():
+        keys = sorted({str(k) for k in lines["factor_key"][lines["proxy"].to_numpy()]})
+        assumptions.append("proxy factors: " + ", ".join(keys))
+    return Estimate(spec, by_group, float(lines["kgco2e"].sum()) / 1000.0, lines, assumptions)
+
+
+def _check_places(values: pd.Series, option: str) -> None:
+    problems = [
+        Problem(
+            "booth",
+            0,
+            option,
+            f"place {v!r} not found (IATA code, city, 'City, CC' or 'lat,lon')",
+            "unknown_place",
+        )
+        for v in values.dropna().unique()
+        if resolve_place(str(v)) is None
+    ]
+    raise_if(problems)

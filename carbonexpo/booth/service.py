@@ -1,0 +1,138 @@
+"""Booth estimates for the CLI: the estimate context (venue, factors) and text output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from carbonexpo.booth.estimate import (
+    GROUPS,
+    BoothSpec,
+    Estimate,
+    estimate_booth,
+    estimate_config,
+    parse_freight,
+    parse_staff,
+)
+from carbonexpo.config import EventConfig
+from carbonexpo.errors import CarbonExpoError, raise_if
+from carbonexpo.geo import capital_of
+from carbonexpo.io.schema import SCHEMAS, Column, TableSchema
+from carbonexpo.io.tables import read_table
+
+DEFAULT_SETS = ["cn-mee-2022", "desnz-2024"]
+BOOTH_FORM = TableSchema(
+    "booth_estimates",
+    (
+        *SCHEMAS["booths"].columns,
+        Column("days", "float", positive=True),
+        Column("power_kw", "float", minimum=0.0),
+        Column("nights", "float", minimum=0.0),
+        Column("country"),
+    ),
+)
+
+
+def context(
+    *, country: str | None, venue: str | None, event_dir: Path | None
+) -> tuple[EventConfig, list[str]]:
+    notes: list[str] = []
+    if event_dir is not None:
+        from carbonexpo.io.event import load_config
+
+        config, problems = load_config(event_dir / "event.yaml")
+        raise_if(problems)
+        assert config is not None
+        return config, notes
+    country = (country or "CN").upper()
+    if venue is None:
+        venue = capital_of(country)
+        if venue is None:
+            raise CarbonExpoError(f"no capital known for {country}: pass --venue")
+        notes.append(
+            f"venue: not given; {venue} ({country}) assumed for distances, pass --venue or --event"
+        )
+    grid = country
+    return estimate_config(venue=venue, country=country, factor_sets=DEFAULT_SETS, grid=grid), notes
+
+
+def estimate_one(
+    *,
+    area: float,
+    build: str,
+    days: float,
+    power_kw: float | None,
+    staff: list[str],
+    freight: list[str],
+    nights: float,
+    country: str | None,
+    venue: str | None,
+    event_dir: Path | None,
+) -> Estimate:
+    config, notes = context(country=country, venue=venue, event_dir=event_dir)
+    spec = BoothSpec(
+        area_m2=area,
+        build=build,
+        days=days,
+        power_kw=power_kw,
+        staff=[parse_staff(s) for s in staff],
+        freight=[parse_freight(f) for f in freight],
+        nights=nights,
+        country=(country or config.venue.country).upper(),
+    )
+    result = estimate_booth(spec, config)
+    result.assumptions[:0] = notes
+    return result
+
+
+def estimate_many(
+    path: Path, *, days: float, country: str | None, venue: str | None, event_dir: Path | None
+) -> list[Estimate]:
+    table, problems = read_table(path, BOOTH_FORM, path.name)
+    raise_if(problems)
+    assert table is not None
+    config, notes = context(country=country, venue=venue, event_dir=event_dir)
+    out = []
+    df = table.df
+    for i in range(len(df)):
+        row = df.iloc[i]
+        spec = BoothSpec(
+            area_m2=float(row["area_m2"]),
+            build=str(row["build"])
+            if "build" in df and row["build"] == row["build"] and row["build"] is not None
+            else "shell",
+            days=float(row["days"]) if "days" in df and row["days"] == row["days"] else days,
+            power_kw=float(row["power_kw"])
+            if "power_kw" in df and row["power_kw"] == row["power_kw"]
+            else None,
+            nights=float(row["nights"])
+            if "nights" in df and row["nights"] == row["nights"]
+            else 0.0,
+            country=str(row["country"])
+            if "country" in df and isinstance(row["country"], str)
+            else config.venue.country,
+            exhibitor=str(row["exhibitor"]),
+            booth=str(row["booth"]),
+        )
+        est = estimate_booth(spec, config)
+        est.assumptions[:0] = notes
+        out.append(est)
+    return out
+
+
+def format_estimates(estimates: list[Estimate]) -> str:
+    lines = []
+    for e in estimates:
+        s = e.spec
+        title = " ".join(x for x in (s.exhibitor, s.booth) if x) or "booth"
+        lines.append(f"{title}: {s.area_m2:g} m², {s.build}, {s.days:g} day(s) — ESTIMATE")
+        for label in GROUPS.values():
+            lines.append(f"  {label:<18} {e.by_group[label]:>12,.3f} tCO2e")
+        lines.append(f"  {'total':<18} {e.total_tco2e:>12,.3f} tCO2e")
+        lines.append("  assumptions:")
+        lines += [f"   - {a}" for a in e.assumptions]
+        lines.append("")
+    if len(estimates) > 1:
+        lines.append(
+            f"{len(estimates)} booths, total {sum(e.total_tco2e for e in estimates):,.3f} tCO2e"
+        )
+    return "\n".join(lines).rstrip()

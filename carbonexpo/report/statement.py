@@ -1,0 +1,88 @@
+"""One exhibitor's statement: its own lines and its share of shared venue emissions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from carbonexpo.calc.calculate import Calculation
+from carbonexpo.errors import CarbonExpoError
+from carbonexpo.io.writers import write_bytes_atomic, write_text_atomic
+from carbonexpo.report.labels import LABELS, STANDARD_NAMES
+from carbonexpo.report.render import CATEGORY_ORDER, render_template
+from carbonexpo.report.translate import to_chinese
+
+MAX_LINES = 300
+
+
+def statement_context(
+    calc: Calculation, result: dict[str, Any], exhibitor: str, lang: str
+) -> dict[str, Any]:
+    statements = {s["exhibitor"]: s for s in result.get("exhibitors", [])}
+    if exhibitor not in statements:
+        known = ", ".join(sorted(statements)[:10])
+        raise CarbonExpoError(
+            f"no statement for exhibitor {exhibitor!r}"
+            + (f" (exhibitors include: {known} …)" if known else " (the event has no booths.csv)")
+        )
+    s = statements[exhibitor]
+    t = LABELS[lang]
+    rows = [
+        (c, s["own_by_category"].get(c, 0.0), s["allocated_by_category"].get(c, 0.0))
+        for c in CATEGORY_ORDER
+    ]
+    lines = calc.lines
+    own = lines[(lines["exhibitor"] == exhibitor).to_numpy()]
+    basis = "kgco2e_market" if result["claim"]["basis"] == "market" else "kgco2e"
+    own_lines = [
+        {
+            "file": str(f),
+            "row": int(r),
+            "category": str(c),
+            "key": str(k),
+            "quantity": float(q),
+            "unit": str(u),
+            "kgco2e": float(kg),
+        }
+        for f, r, c, k, q, u, kg in zip(
+            own["source_file"],
+            own["row"],
+            own["category"],
+            own["factor_key"],
+            own["activity_quantity"],
+            own["activity_unit"],
+            own[basis],
+            strict=True,
+        )
+    ]
+    return {
+        "t": t,
+        "lang": lang,
+        "r": result,
+        "s": s,
+        "rows": [r for r in rows if r[1] or r[2]],
+        "lines": own_lines[:MAX_LINES],
+        "more_lines": max(len(own_lines) - MAX_LINES, 0),
+        "standard_name": STANDARD_NAMES[lang][result["claim"]["standard"]],
+        "tr": to_chinese if lang == "zh" else (lambda x: x),
+        "generated": result["generated_at"],
+    }
+
+
+def write_statement(
+    calc: Calculation, result: dict[str, Any], exhibitor: str, path: Path, lang: str
+) -> None:
+    ctx = statement_context(calc, result, exhibitor, lang)
+    suffix = path.suffix.lower()
+    if suffix == ".md":
+        write_text_atomic(path, render_template("statement.md.j2", ctx))
+        return
+    html = render_template("statement.html.j2", ctx)
+    if suffix in (".html", ".htm"):
+        write_text_atomic(path, html)
+    elif suffix == ".pdf":
+        from carbonexpo.report.pdf import html_to_pdf
+
+        write_bytes_atomic(path, html_to_pdf(html))
+    else:
+        raise CarbonExpoError(f"unknown statement format {path.suffix!r}")
