@@ -8,6 +8,7 @@ import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,7 +72,7 @@ _warming: Future | None = None
 
 
 @cache
-def _airports() -> dict[str, dict]:
+def _airports() -> dict[str, Any]:
     import airportsdata
 
     return airportsdata.load("IATA")
@@ -103,7 +104,7 @@ def resolve_place(text: str) -> Place | None:
         hits = [h for h in hits if cities.at[h, "country"] == country]
         if not hits:
             return None
-    best = cities.loc[hits[0]]
+    best = cities.loc[hits[0]].to_dict()
     others = len({cities.at[h, "country"] for h in hits}) - 1
     return Place(
         float(best["latitude"]),
@@ -120,7 +121,7 @@ def nearest_country(lat: float, lon: float) -> str:
     return str(cities["country"].iat[int(np.argmin(d))])
 
 
-def great_circle_km(lat1, lon1, lat2, lon2):  # type: ignore[no-untyped-def]
+def great_circle_km(lat1, lon1, lat2, lon2):
     """Haversine distance in km; works on scalars and numpy arrays alike."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi = p2 - p1

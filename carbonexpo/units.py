@@ -14,7 +14,7 @@ import pint
 
 
 def _build_registry() -> pint.UnitRegistry:
-    reg = pint.UnitRegistry(cache_folder=None)
+    reg: pint.UnitRegistry = pint.UnitRegistry(cache_folder=None)
     reg.define("passenger = [passenger]")
     reg.define("passenger_km = passenger * kilometer = pkm")
     reg.define("tonne_km = tonne * kilometer = tkm")

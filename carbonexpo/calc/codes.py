@@ -90,7 +90,7 @@ def lookup(
 ) -> np.ndarray:
     """Per-row value from a per-value table (missing cells and unknown values -> default)."""
     cat = as_categorical(values, n)
-    per_cat = np.array(
+    per_cat: np.ndarray = np.array(
         [table.get(str(c), default) for c in cat.categories] + [default], dtype=dtype
     )
     return per_cat[cat.codes]  # code -1 (missing) picks the trailing default

@@ -139,7 +139,7 @@ class LineBuilder:
         everything = bool(ok.all())
 
         def keep(values: object) -> object:
-            return values if everything else values[ok]  # type: ignore[index]
+            return values if everything else values[ok]
 
         inv = keep(inverse)
         quantity = keep(activity["quantity"].to_numpy(dtype=np.float64))

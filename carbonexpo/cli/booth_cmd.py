@@ -70,10 +70,12 @@ def estimate(
 
     if from_file is None and area is None:
         raise click.UsageError("give --area (or --from booths.csv)")
-    common = {"country": country, "venue": venue, "event_dir": event_dir}
     if from_file is not None:
-        estimates = estimate_many(from_file, days=days, **common)
+        estimates = estimate_many(
+            from_file, days=days, country=country, venue=venue, event_dir=event_dir
+        )
     else:
+        assert area is not None
         estimates = [
             estimate_one(
                 area=area,
@@ -83,7 +85,9 @@ def estimate(
                 staff=list(staff),
                 freight=list(freight),
                 nights=nights,
-                **common,
+                country=country,
+                venue=venue,
+                event_dir=event_dir,
             )
         ]
     if as_json:

@@ -54,7 +54,7 @@ class TableSchema:
 
 
 def _c(name: str, kind: Kind = "str", **kw: object) -> Column:
-    return Column(name, kind, **kw)  # type: ignore[arg-type]
+    return Column(name, kind, **kw)
 
 
 Q = {"minimum": 0.0}

@@ -322,7 +322,7 @@ def _check_numbers(
     arr: np.ndarray, present: np.ndarray, col: Column, out: _Collector, values: object
 ) -> np.ndarray:
     def shown() -> pa.Array | None:
-        return values() if callable(values) else values  # type: ignore[return-value]
+        return values() if callable(values) else values
 
     nonfinite = present & ~np.isfinite(arr)
     if nonfinite.any():

@@ -93,7 +93,7 @@ def import_file(
         }
         result = to_intervals(
             table.df, infos, file=path.name, force_cumulative=force_cumulative, last_counter=last
-        )  # type: ignore[arg-type]
+        )
         raise_if(result.problems)
         readings = result.readings
         _check_overlaps(ledger, readings, path.name)
@@ -310,7 +310,7 @@ def claim_event(ledger: Ledger, folder: Path) -> dict[str, int]:
 
 def _clashes(claims: pd.DataFrame, blocks: list[tuple], event_id: str) -> list[str]:
     theirs = claims[claims["event_id"] != event_id]
-    out = []
+    out: list[str] = []
     if theirs.empty:
         return out
     for kind, prefix, first, last, _detail, row in blocks:

@@ -29,7 +29,7 @@ COLOURS = [
 ]
 
 
-def _figure(width: float = 6.4, height: float = 3.0):  # type: ignore[no-untyped-def]
+def _figure(width: float = 6.4, height: float = 3.0):
     import matplotlib
 
     matplotlib.use("svg", force=True)

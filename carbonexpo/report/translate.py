@@ -23,7 +23,7 @@ TABLE_ZH = {
     "waste": "废弃物",
 }
 
-PATTERNS: list[tuple[re.Pattern[str], str]] = [
+PATTERNS: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(p), r)
     for p, r in [
         (
