@@ -172,3 +172,17 @@ def test_atomic_write_leaves_no_partial_file(tmp_path) -> None:
         write_atomic(target, failing)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_outputs_get_ordinary_permissions(tmp_path) -> None:
+    import os
+    import stat
+
+    out = tmp_path / "r.json"
+    assert run_cli("calc", str(EXAMPLE), "--json", str(out)).returncode == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask  # as a plain open() would make
+    out.chmod(0o640)
+    assert run_cli("calc", str(EXAMPLE), "--json", str(out)).returncode == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640  # an existing file keeps its mode
