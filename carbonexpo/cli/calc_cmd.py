@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, handle_errors
+from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors
 
 DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -80,12 +80,7 @@ def validate(folder: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="write per-exhibitor statements (.csv; needs booths.csv)",
 )
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="check serial blocks against claims in this ledger database (read only)",
-)
+@LEDGER_OPTION
 @click.option("--require-neutral", is_flag=True, help="exit 1 when the event is not neutral")
 @handle_errors
 def calc(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, handle_errors
+from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors
 
 
 @click.group(context_settings=CONTEXT)
@@ -55,12 +55,7 @@ def generate(out: Path) -> None:
 )
 @click.option("--issuer", default=None, help="issuer name (default: the event's organiser)")
 @click.option("--date", "issue_date", default=None, help="issue date YYYY-MM-DD (default today)")
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="check serial blocks against claims in this ledger database (read only)",
-)
+@LEDGER_OPTION
 @handle_errors
 def certificate(
     folder: Path,

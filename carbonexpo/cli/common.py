@@ -5,11 +5,18 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+LEDGER_OPTION = click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="check serial blocks against claims in this ledger database (read only)",
+)
 F = TypeVar("F", bound=Callable[..., Any])
 
 

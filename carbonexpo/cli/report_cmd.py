@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, handle_errors
+from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors
 
 
 @click.command(context_settings=CONTEXT)
@@ -20,12 +20,7 @@ from carbonexpo.cli.common import CONTEXT, handle_errors
 )
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--exhibitor", help="write this exhibitor's statement instead of the event report")
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="check serial blocks against claims in this ledger database (read only)",
-)
+@LEDGER_OPTION
 @handle_errors
 def report(
     folder: Path, output: Path, lang: str, exhibitor: str | None, ledger_path: Path | None

@@ -9,23 +9,13 @@ from typing import Any
 
 import jinja2
 
+from carbonexpo.calc.lines import CATEGORIES
 from carbonexpo.report import charts
 from carbonexpo.report.labels import LABELS, STANDARD_NAMES
 from carbonexpo.report.translate import to_chinese
 from carbonexpo.resources import templates_dir
 
-CATEGORY_ORDER = [
-    "electricity",
-    "fuels",
-    "heat_cooling",
-    "refrigerants",
-    "travel",
-    "accommodation",
-    "logistics",
-    "catering",
-    "waste",
-    "materials",
-]
+CATEGORY_ORDER = CATEGORIES  # the spec's order of categories
 
 
 def num(value: Any, digits: int = 1) -> str:
