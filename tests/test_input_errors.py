@@ -225,3 +225,16 @@ def test_garbage_files_never_traceback(event, tmp_path) -> None:
     r = run_cli("calc", str(folder))
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
+
+
+def test_utf8_bom_is_tolerated_and_gbk_is_refused_clearly(event, tmp_path) -> None:
+    folder = event({})
+    (folder / "accommodation.csv").write_bytes(b"\xef\xbb\xbfcountry,room_nights\nCN,10\n")
+    r = run_cli("calc", str(folder), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    (folder / "catering.csv").write_bytes(
+        "meal,servings,exhibitor\nstandard,10,北京展商\n".encode("gbk")
+    )
+    r = run_cli("calc", str(folder))
+    assert r.returncode == 2
+    assert "catering.csv:0:: not UTF-8 text" in r.stderr

@@ -137,3 +137,19 @@ def test_missing_cjk_font_warns(monkeypatch) -> None:
 def test_unknown_report_format_is_a_usage_error(tmp_path) -> None:
     r = run_cli("report", str(EXAMPLE), "-o", str(tmp_path / "r.docx"))
     assert r.returncode == 2
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md", ".pdf"])
+def test_report_of_an_event_with_empty_tables(event, tmp_path, suffix) -> None:
+    folder = event(
+        {
+            "energy": "meter,carrier,start,end,quantity,unit\n",
+            "credits": "registry,project_id,vintage,serial_prefix,first,last\n",
+        }
+    )
+    out = tmp_path / f"r{suffix}"
+    r = run_cli("report", str(folder), "-o", str(out), "--lang", "zh")
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size > 0
+    r = run_cli("calc", str(folder), "--json", "-")
+    assert any("inventory is empty" in w for w in json.loads(r.stdout)["warnings"])

@@ -147,6 +147,11 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
     balance = compute_balance(
         gross_tco2e=gross_t, offsets_tco2e=offsets.eligible_tco2e, basis=config.claim.basis
     )
+    if lines.empty:
+        warnings.append(
+            "the inventory is empty: no table of the event folder holds an "
+            "activity, so there is nothing to neutralise"
+        )
     if green.surplus_mwh > 0:
         warnings.append(
             f"green power: {green.surplus_mwh:.3f} MWh of eligible instruments exceed "

@@ -210,6 +210,17 @@ def read_table(
         try:
             raw = read_text(path, names)
         except Exception as exc:
+            if "invalid UTF8" in str(exc):
+                return None, [
+                    Problem(
+                        display,
+                        0,
+                        "",
+                        "not UTF-8 text: save the file as UTF-8 "
+                        "(exports in GBK/GB18030 must be converted)",
+                        "encoding",
+                    )
+                ]
             return None, [Problem(display, 0, "", f"cannot read the file: {exc}", "unreadable")]
         for col in columns:
             values = pc.utf8_trim_whitespace(raw.column(col.name).combine_chunks())
