@@ -238,3 +238,24 @@ def test_utf8_bom_is_tolerated_and_gbk_is_refused_clearly(event, tmp_path) -> No
     r = run_cli("calc", str(folder))
     assert r.returncode == 2
     assert "catering.csv:0:: not UTF-8 text" in r.stderr
+
+
+def test_blank_lines_are_skipped_and_rows_keep_their_file_numbers(event, tmp_path) -> None:
+    import pandas as pd
+
+    folder = event(
+        {
+            "energy": ENERGY_HEAD
+            + OK_ENERGY
+            + "\n"
+            + "M2,electricity,2024-11-26T08:00,2024-11-26T09:00,-1,kWh\n\n\n"
+        }
+    )
+    pd.DataFrame({"country": ["CN", None, "CN"], "room_nights": [1, None, -2]}).to_excel(
+        folder / "accommodation.xlsx", index=False
+    )
+    lines = errors_of(folder, tmp_path)
+    assert lines == [
+        "accommodation.xlsx:4:room_nights: negative value: '-2'",
+        "energy.csv:4:quantity: negative value: '-1'",
+    ]

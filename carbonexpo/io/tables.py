@@ -70,6 +70,9 @@ def _csv(path: Path, types: dict[str, pa.DataType]) -> pa.Table:
     return pacsv.read_csv(
         path,
         read_options=pacsv.ReadOptions(block_size=1 << 24),
+        # keep empty lines as rows so that row numbers stay those of the file; all-empty
+        # rows are dropped afterwards by _drop_blank
+        parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
             column_types=types,
             null_values=[""],
@@ -83,7 +86,6 @@ def read_text(path: Path, names: list[str]) -> pa.Table:
     """Every column as nullable text (empty cell = null)."""
     if path.suffix.lower() == ".xlsx":
         frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="calamine")
-        frame = frame.dropna(how="all")
         columns = {}
         for name in frame.columns:
             values = [None if _is_blank(v) else _cell_text(v) for v in frame[name].tolist()]
@@ -91,6 +93,22 @@ def read_text(path: Path, names: list[str]) -> pa.Table:
         return pa.table(columns)
     table = _csv(path, {n: pa.string() for n in names})
     return table.rename_columns([n.strip() for n in table.column_names])
+
+
+def _drop_blank(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """Drop rows where every cell is empty; return the spreadsheet row numbers of the rest."""
+    n = table.num_rows
+    blank = None
+    for column in table.columns:
+        empty = pc.is_null(column)
+        if pa.types.is_string(column.type):
+            empty = pc.or_kleene(empty, pc.equal(pc.utf8_trim_whitespace(column), ""))
+        blank = empty if blank is None else pc.and_kleene(blank, empty)
+    if blank is None or not pc.any(blank).as_py():
+        return table, np.arange(2, n + 2, dtype=np.int64)
+    keep = pc.invert(pc.fill_null(blank, False))
+    rows = np.flatnonzero(_mask(keep)) + 2
+    return table.filter(keep), rows.astype(np.int64)
 
 
 def _is_blank(value: object) -> bool:
@@ -113,6 +131,10 @@ class _Collector:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        self.row_numbers = np.zeros(0, dtype=np.int64)  # spreadsheet row of each position
+
+    def row(self, pos: int) -> int:
+        return int(self.row_numbers[pos]) if pos < len(self.row_numbers) else pos + 2
 
     def rows(
         self,
@@ -129,12 +151,14 @@ class _Collector:
             if values is not None:
                 v = values[int(pos)].as_py()
                 shown = f": {v!r}" if v is not None else ""
-            self.problems.append(Problem(self.file, int(pos) + 2, column, message + shown, code))
+            self.problems.append(
+                Problem(self.file, self.row(int(pos)), column, message + shown, code)
+            )
         if len(positions) > MAX_LISTED:
             self.problems.append(
                 Problem(
                     self.file,
-                    int(positions[MAX_LISTED]) + 2,
+                    self.row(int(positions[MAX_LISTED])),
                     column,
                     f"... and {len(positions) - MAX_LISTED} more rows with the same problem "
                     f"({message})",
@@ -200,9 +224,9 @@ def read_table(
     data: dict[str, object] = {}
     if typed is not None:
         typed = typed.rename_columns([n.strip() for n in typed.column_names])
+        typed, out.row_numbers = _drop_blank(typed)
         for col in columns:
             data[col.name] = _check_typed(typed.column(col.name), col, out, tz)
-        n_rows = typed.num_rows
         if out.problems:  # read again as text, so that messages quote the cells as written
             out.problems.clear()
             typed = None
@@ -222,14 +246,14 @@ def read_table(
                     )
                 ]
             return None, [Problem(display, 0, "", f"cannot read the file: {exc}", "unreadable")]
+        raw, out.row_numbers = _drop_blank(raw)
         for col in columns:
             values = pc.utf8_trim_whitespace(raw.column(col.name).combine_chunks())
             values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
             data[col.name] = _convert_text(values, col, out, tz)
-        n_rows = raw.num_rows
     if out.problems:
         return None, out.problems
-    df = pd.DataFrame({"_row": np.arange(2, n_rows + 2, dtype=np.int64), **data}, copy=False)
+    df = pd.DataFrame({"_row": out.row_numbers, **data}, copy=False)
     return Table(schema.name, display, df, digest.result()), []
 
 
