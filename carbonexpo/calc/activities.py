@@ -229,8 +229,9 @@ def logistics_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
     crow = great_circle_km(o_lat, o_lon, d_lat, d_lon)
     km, computed = _distance(df, crow * lookup(mode, DETOUR, n))
     tkm = df["mass_kg"].to_numpy(dtype=np.float64) / 1000.0 * km
-    rf = config.claim.radiative_forcing
-    key = cat_map(mode, lambda m: "freight.air.rf" if (m == "air" and rf) else f"freight.{m}", n)
+    # spec §2/§3: freight.<mode> for every mode; radiative forcing is a travel option (a folder
+    # factors.csv row `freight.air` with the DESNZ "with RF" value counts it for air freight)
+    key = cat_map(mode, lambda m: f"freight.{m}", n)
     return _frame(df, key, tkm, "tonne_km", _phase(df, "logistics"), distance_computed=computed)
 
 
