@@ -289,3 +289,31 @@ def test_export_energy_round_trip(db, tmp_path) -> None:
     assert r.returncode == 0, r.stderr
     r = run_cli("ledger", "export-energy", "--event", str(folder), "--db", str(db))
     assert r.returncode == 1 and "--force" in r.stderr
+
+
+def test_green_power_block_claimed_by_another_event_is_rejected_naming_it(db, tmp_path) -> None:
+    import json
+
+    assert ledger("claim", str(EXAMPLE), db=db).returncode == 0
+    other = tmp_path / "other"
+    make_event(
+        other,
+        {
+            "energy": (EXAMPLE / "energy.csv").read_text(encoding="utf-8"),
+            "green_power": (EXAMPLE / "green_power.csv").read_text(encoding="utf-8"),
+        },
+        (EXAMPLE / "event.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: cisce-2024", "id: other-expo")
+        .replace("cisce-2024", "other-expo"),
+    )
+    gp = (other / "green_power.csv").read_text(encoding="utf-8").replace("cisce-2024", "other-expo")
+    (other / "green_power.csv").write_text(gp, encoding="utf-8")
+    r = run_cli("calc", str(other), "--ledger", str(db), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    instruments = {i["instrument_id"]: i for i in json.loads(r.stdout)["instruments"]}
+    trade = instruments["BJ-GPT-2024-11-0087"]
+    assert trade["status"] == "rejected"
+    assert trade["reason"] == "serial block already claimed by event 'cisce-2024' in the ledger"
+    r = ledger("claim", str(other), db=db)
+    assert r.returncode == 1 and "claimed by event 'cisce-2024'" in r.stderr
