@@ -128,6 +128,13 @@ CASES = {
         {"travel": "origin,mode,travellers\nNowhereville Xq,car,3\n"},
         "travel.csv:2:origin: place 'Nowhereville Xq' not found",
     ),
+    "factor_of_the_wrong_unit": (
+        {
+            "accommodation": "country,room_nights\nCN,1\n",
+            "factors": "key,unit,kgco2e_per_unit,source\nhotel.CN,kWh,1,x\n",
+        },
+        "accommodation.csv:2:factor_key: factors.csv gives 'hotel.CN' per 'kWh'",
+    ),
     "bad_date": (
         {
             "credits": "registry,project_id,vintage,serial_prefix,first,last,retired_on\n"
@@ -259,3 +266,10 @@ def test_blank_lines_are_skipped_and_rows_keep_their_file_numbers(event, tmp_pat
         "accommodation.xlsx:4:room_nights: negative value: '-2'",
         "energy.csv:4:quantity: negative value: '-1'",
     ]
+
+
+def test_header_only_file_without_final_newline_is_an_empty_table(event) -> None:
+    folder = event({})
+    (folder / "energy.csv").write_text("meter,carrier,start,end,quantity,unit", encoding="utf-8")
+    r = run_cli("calc", str(folder), "--json", "-")
+    assert r.returncode == 0, r.stderr

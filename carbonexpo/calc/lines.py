@@ -106,6 +106,21 @@ class LineBuilder:
             k_code, u_code = int(p // width) - 1, int(p % width) - 1
             k = str(key.categories[k_code]) if k_code >= 0 else ""
             u = str(unit.categories[u_code]) if u_code >= 0 else ""
+            mismatch = self.resolver.user_mismatch(k, u)
+            if mismatch:
+                where = inverse == i
+                self.problems.append(
+                    Problem(
+                        source_file,
+                        int(rows[where][0]),
+                        "factor_key",
+                        f"factors.csv gives {k!r} per {mismatch[0].unit!r} "
+                        f"({mismatch[0].note}), but these rows need it per {u!r}: "
+                        f"{int(where.sum())} row(s)",
+                        "factor_unit",
+                    )
+                )
+                continue
             factor = self.resolver.resolve(k, u)
             if factor is None:
                 self._missing(k, u, rows[inverse == i], source_file)

@@ -44,6 +44,20 @@ class FactorResolver:
                     continue
         return None
 
+    def user_mismatch(self, key: str, activity_unit: str) -> list[Factor]:
+        """The folder's factors.csv rows for `key` when none has the activity's dimension:
+        such a row must not be passed over for a shipped factor."""
+        for name, layer in self.layers:
+            if name != USER_LAYER:
+                continue
+            rows = layer.get(key.lower(), [])
+            try:
+                if rows and not any(same_dimension(f.unit, activity_unit) for f in rows):
+                    return rows
+            except UnitProblem:
+                return rows
+        return []
+
     def has_key(self, key: str) -> bool:
         return any(key.lower() in layer for _, layer in self.layers)
 

@@ -91,8 +91,17 @@ def read_text(path: Path, names: list[str]) -> pa.Table:
             values = [None if _is_blank(v) else _cell_text(v) for v in frame[name].tolist()]
             columns[str(name).strip()] = pa.array(values, type=pa.string())
         return pa.table(columns)
+    if _header_only(path):
+        return pa.table({n: pa.array([], pa.string()) for n in names})
     table = _csv(path, {n: pa.string() for n in names})
     return table.rename_columns([n.strip() for n in table.column_names])
+
+
+def _header_only(path: Path) -> bool:
+    """A CSV with a header and no data (pyarrow refuses one without a final newline)."""
+    with path.open("rb") as f:
+        f.readline()
+        return not f.read(1 << 16).strip()
 
 
 def _drop_blank(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
