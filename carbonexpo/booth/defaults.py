@@ -11,6 +11,13 @@ from __future__ import annotations
 SHELL_PROFILE_USES = 50  # rented system profiles serve about 50 shows
 MODULAR_SYSTEM_USES = 20  # an exhibitor's own modular stand serves about 20 shows
 
+CUSTOM_BUILD = {
+    ("mdf", "virgin"): 25.0,
+    ("timber", "virgin"): 15.0,
+    ("carpet", "virgin"): 0.4,
+    ("pvc_print", "virgin"): 0.5,
+    ("steel", "virgin"): 2.0,
+}
 BUILD_MATERIALS_KG_PER_M2: dict[str, dict[tuple[str, str], float]] = {
     # rented system shell scheme: aluminium profiles amortised, hired wall panels re-used,
     # new carpet and fascia graphics each show
@@ -21,13 +28,7 @@ BUILD_MATERIALS_KG_PER_M2: dict[str, dict[tuple[str, str], float]] = {
         ("pvc_print", "virgin"): 0.2,
     },
     # built for the show: MDF walls, timber frame, plywood raised floor, graphics, some steel
-    "custom": {
-        ("mdf", "virgin"): 25.0,
-        ("timber", "virgin"): 15.0,
-        ("carpet", "virgin"): 0.4,
-        ("pvc_print", "virgin"): 0.5,
-        ("steel", "virgin"): 2.0,
-    },
+    "custom": CUSTOM_BUILD,
     # exhibitor-owned modular system: aluminium amortised, re-used panels, new graphics
     "modular": {
         ("aluminium", "virgin"): 8.0 / MODULAR_SYSTEM_USES,
@@ -36,13 +37,7 @@ BUILD_MATERIALS_KG_PER_M2: dict[str, dict[tuple[str, str], float]] = {
         ("pvc_print", "virgin"): 0.4,
     },
     # raw space: the exhibitor's contractor builds a stand, assumed to be a custom build
-    "space_only": {
-        ("mdf", "virgin"): 25.0,
-        ("timber", "virgin"): 15.0,
-        ("carpet", "virgin"): 0.4,
-        ("pvc_print", "virgin"): 0.5,
-        ("steel", "virgin"): 2.0,
-    },
+    "space_only": CUSTOM_BUILD,
 }
 POWER_KW_PER_M2 = {"shell": 0.10, "custom": 0.20, "modular": 0.15, "space_only": 0.20}
 OPEN_HOURS_PER_DAY = 10.0
