@@ -137,6 +137,10 @@ def test_not_neutral_event_is_refused(event, tmp_path) -> None:
 
 
 def test_pdf_contains_id_and_qr_decodes_to_id_and_hash(issued) -> None:
+    from carbonexpo.report.pdf import cjk_font_available
+
+    if not cjk_font_available():  # mixed fallback fonts make the text layer unreadable
+        pytest.skip("no CJK font installed (.ci/run installs fonts-wqy-microhei)")
     cert = json.loads((issued / "cert.json").read_text(encoding="utf-8"))
     text = "".join(p.extract_text() for p in PdfReader(issued / "cert.pdf").pages)
     assert cert["certificate_id"] in text

@@ -73,9 +73,14 @@ def test_pdf_has_chinese_name_and_net_figure_and_a_page_png(tmp_path) -> None:
     out = tmp_path / "report.pdf"
     r = run_cli("report", str(EXAMPLE), "-o", str(out), "--lang", "zh")
     assert r.returncode == 0, r.stderr
+    from carbonexpo.report.pdf import cjk_font_available
+
+    if not cjk_font_available():  # mixed fallback fonts make the text layer unreadable
+        pytest.skip("no CJK font installed (.ci/run installs fonts-wqy-microhei)")
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "2nd China International Supply Chain Expo" in text and "0.0" in text
     assert "第二届中国国际供应链促进博览会" in text
-    assert "净排放量" in text and "0.0" in text
+    assert "净排放量" in text
     if shutil.which("pdftoppm"):
         ARTIFACTS.mkdir(exist_ok=True)
         subprocess.run(
