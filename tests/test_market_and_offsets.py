@@ -175,3 +175,20 @@ def test_exhibitors_csv_and_json(event, tmp_path) -> None:
     assert statements[0]["exhibitor"] == "A Co"
     assert statements[0]["allocated_tco2e"] == pytest.approx(40.0 * 0 + 100 * 0.5856)
     assert out.read_text().startswith("exhibitor,category,own_kgco2e,allocated_kgco2e")
+
+
+def test_enumerations_and_registries_ignore_case(event) -> None:
+    row = GOOD_GP.replace(",GEC,", ",gec,")
+    credit = GOOD_CR.replace("CCER,", "ccer,")
+    calc = result(
+        event(
+            {
+                "energy": ENERGY.replace("electricity", "Electricity"),
+                "green_power": GP_HEAD + row,
+                "credits": CR_HEAD + credit,
+            }
+        )
+    )
+    assert calc.green_power.instruments.iloc[0]["type"] == "GEC"
+    assert calc.green_power.applied_mwh == 60
+    assert calc.offsets.eligible_tco2e == 50

@@ -134,10 +134,10 @@ def _cell_problems(value: Any, col: Column) -> tuple[Any, str]:
         return number, ""
     text = str(value).strip()
     if col.kind == "enum":
-        low = text.lower() if all(c == c.lower() for c in col.choices) else text
-        if low not in col.choices:
+        canonical = {c.lower(): c for c in col.choices}.get(text.lower())
+        if canonical is None:
             return None, f"unknown value {text!r} (allowed: {', '.join(col.choices)})"
-        return low, ""
+        return canonical, ""
     if col.kind == "unit":
         try:
             parse_unit(text)

@@ -60,7 +60,7 @@ def apply_offsets(
     reasons = [
         pd.Series(
             np.where(
-                ~registry.isin(accepted),
+                ~registry.str.upper().isin([r.upper() for r in accepted]),
                 "registry " + registry.map(repr) + " not accepted under "
                 f"{config.claim.standard} (accepted: {', '.join(accepted)})",
                 "",

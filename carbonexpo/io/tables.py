@@ -298,9 +298,10 @@ def _check_dictionary(chunked: pa.ChunkedArray, col: Column, out: _Collector) ->
     if not isinstance(arr.type, pa.DictionaryType):
         arr = arr.dictionary_encode()
     values = pc.utf8_trim_whitespace(arr.dictionary)
-    if col.kind == "enum" and all(c == c.lower() for c in col.choices):
-        values = pc.utf8_lower(values)
     labels = [str(x) for x in values.to_pylist()]
+    if col.kind == "enum":  # case does not matter: 'gec', 'Metro' are GEC, metro
+        canonical = {c.lower(): c for c in col.choices}
+        labels = [canonical.get(label.lower(), label) for label in labels]
     indices = arr.indices
     null = _mask(pc.is_null(indices)) if indices.null_count else None
     if len(set(labels)) == len(labels) and "" not in labels:
