@@ -189,12 +189,19 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
     )
 
 
+def recode(values: pd.Series, categories: list[str]) -> np.ndarray:
+    """Positions of a categorical column's values in `categories` (every value must be one)."""
+    cat = values.array
+    mapping = np.array([categories.index(str(c)) for c in cat.categories], dtype=np.int64)
+    return mapping[np.asarray(cat.codes)] if len(mapping) else np.zeros(len(values), np.int64)
+
+
 def summarise(lines: pd.DataFrame) -> pd.DataFrame:
     """Sums of both totals by category × phase × scope, in one pass over the lines."""
-    category = pd.Categorical(lines["category"], categories=CATEGORIES)
-    phase = pd.Categorical(lines["phase"], categories=list(PHASE_NAMES))
+    category = recode(lines["category"], CATEGORIES)
+    phase = recode(lines["phase"], list(PHASE_NAMES))
     scope = lines["scope"].to_numpy(dtype=np.int64)
-    key = (category.codes.astype(np.int64) * len(PHASE_NAMES) + phase.codes) * 4 + scope
+    key = (category * len(PHASE_NAMES) + phase) * 4 + scope
     size = len(CATEGORIES) * len(PHASE_NAMES) * 4
     rows = []
     loc = np.bincount(key, weights=lines["kgco2e"].to_numpy(), minlength=size)
