@@ -16,13 +16,18 @@ from carbonexpo.io.writers import defuse_formulas, write_atomic, write_text_atom
 def run_calc(folder: Path, *, ledger: Path | None = None) -> tuple[Calculation, dict[str, Any]]:
     data = read_event(folder)
     claims = None
+    head = None
     if ledger is not None:
         from carbonexpo.ledger.store import Ledger
 
         with Ledger.open(ledger, create=False) as store:
             claims = store.claims_frame()
+            head = store.head()
     calc = calculate(data, claims=claims)
-    return calc, build_result(calc)
+    result = build_result(calc)
+    if head is not None:
+        result["ledger"] = {"file": ledger.name, "audit_seq": head[0], "head_hash": head[1]}
+    return calc, result
 
 
 def result_json(result: dict[str, Any]) -> str:

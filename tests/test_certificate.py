@@ -173,3 +173,17 @@ def test_record_has_no_floats_and_is_canonical() -> None:
     record["totals"]["net_tco2e"] = 0.5
     with pytest.raises(CertificateError, match="floats are not allowed"):
         canonical(record)
+
+
+def test_certificate_anchors_the_ledger_head(tmp_path) -> None:
+    db = tmp_path / "venue.db"
+    assert run_cli("ledger", "init", "--db", str(db)).returncode == 0
+    assert run_cli("ledger", "claim", str(EXAMPLE), "--db", str(db)).returncode == 0
+    key, _ = generate_keys(tmp_path / "k.key")
+    out = tmp_path / "cert.pdf"
+    r = run_cli("certificate", str(EXAMPLE), "--key", str(key), "-o", str(out), "--ledger", str(db))
+    assert r.returncode == 0, r.stderr
+    record = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["record"]
+    conn = __import__("sqlite3").connect(db)
+    seq, digest = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    assert record["ledger"] == {"file": "venue.db", "audit_seq": seq, "head_hash": digest}

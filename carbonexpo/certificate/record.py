@@ -90,6 +90,8 @@ def build_record(result: dict[str, Any], *, issuer: str, issue_date: str) -> dic
         "issuer": issuer,
         "issue_date": issue_date,
         "carbonexpo_version": result["carbonexpo_version"],
+        # the ledger state the serial blocks were checked against (None: not checked)
+        "ledger": result.get("ledger"),
     }
 
 

@@ -233,6 +233,11 @@ class Ledger:
                 return Broken(int(orphan[0]), f"table {table!r} holds rows of a missing entry")
         return None
 
+    def head(self) -> tuple[int, str]:
+        """The last audit entry (seq, hash): what a certificate anchors to."""
+        row = self.conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
     # -- claims ---------------------------------------------------------------------------
     def claims_frame(self) -> pd.DataFrame:
         return pd.read_sql_query(
