@@ -25,7 +25,7 @@ def run_calc(folder: Path, *, ledger: Path | None = None) -> tuple[Calculation, 
             head = store.head()
     calc = calculate(data, claims=claims)
     result = build_result(calc)
-    if head is not None:
+    if head is not None and ledger is not None:
         result["ledger"] = {"file": ledger.name, "audit_seq": head[0], "head_hash": head[1]}
     return calc, result
 
