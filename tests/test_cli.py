@@ -186,3 +186,27 @@ def test_outputs_get_ordinary_permissions(tmp_path) -> None:
     out.chmod(0o640)
     assert run_cli("calc", str(EXAMPLE), "--json", str(out)).returncode == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o640  # an existing file keeps its mode
+
+
+def test_example_as_typed_xlsx_gives_the_same_result(tmp_path) -> None:
+    """Tables saved from Excel (numbers as numbers, dates as date cells) read like the CSVs."""
+    import shutil
+
+    folder = tmp_path / "xl"
+    shutil.copytree(EXAMPLE, folder)
+    for name in ("green_power", "credits", "travel", "energy", "booths"):
+        csv = folder / f"{name}.csv"
+        df = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        for c in df.columns:
+            numbers = pd.to_numeric(df[c], errors="coerce")
+            if numbers.notna().all():
+                df[c] = numbers
+        for c in ("generation_start", "generation_end", "retired_on", "start", "end"):
+            if c in df:
+                df[c] = pd.to_datetime(df[c].replace("", None))
+        df.replace("", None).to_excel(folder / f"{name}.xlsx", index=False)
+        csv.unlink()
+    a = json.loads(run_cli("calc", str(folder), "--json", "-").stdout)
+    b = json.loads(run_cli("calc", str(EXAMPLE), "--json", "-").stdout)
+    for key in ("totals", "by_category", "by_phase", "instruments", "credits"):
+        assert a[key] == b[key], key

@@ -132,6 +132,11 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, pd.Timestamp | dt.datetime):
+        # an Excel date cell is a datetime at midnight: write it as the date it shows
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
 
