@@ -168,9 +168,9 @@ def add_meters(db: Path, names: list[str]) -> None:
 
 
 def test_killed_import_leaves_the_database_as_before(db, tmp_path) -> None:
-    add_meters(db, [f"B{i}" for i in range(40)])
+    add_meters(db, [f"B{i}" for i in range(80)])
     f = tmp_path / "big.csv"
-    big_export(f, 40, 5000)  # 200,000 readings
+    big_export(f, 80, 5000)  # 400,000 readings
     before = content(db)
     proc = subprocess.Popen(
         [sys.executable, "-m", "carbonexpo", "ledger", "import", str(f), "--db", str(db)],
