@@ -273,3 +273,26 @@ def test_header_only_file_without_final_newline_is_an_empty_table(event) -> None
     (folder / "energy.csv").write_text("meter,carrier,start,end,quantity,unit", encoding="utf-8")
     r = run_cli("calc", str(folder), "--json", "-")
     assert r.returncode == 0, r.stderr
+
+
+def test_long_lists_of_one_problem_are_capped_with_a_count(event, tmp_path) -> None:
+    rows = "".join(
+        f"M{i},electricity,2024-11-26T08:00,2024-11-26T09:00,-1,kWh\n" for i in range(205)
+    )
+    overlaps = (
+        "".join(
+            f"X,electricity,2024-11-26T08:{i:02d},2024-11-26T09:00,1,kWh\n" for i in range(0, 59)
+        )
+        * 4
+    )
+    lines = errors_of(event({"energy": ENERGY_HEAD + rows}), tmp_path)
+    negative = [line for line in lines if "quantity" in line]
+    assert len(negative) == 201
+    assert negative[-1] == (
+        "energy.csv:202:quantity: ... and 5 more rows with the same problem (negative value)"
+    )
+    lines = errors_of(event({"energy": ENERGY_HEAD + overlaps}), tmp_path)
+    assert len(lines) == 201
+    assert [line for line in lines if "more" in line] == [
+        "energy.csv:111:start: ... and 35 more overlapping intervals"
+    ]

@@ -15,7 +15,7 @@ from carbonexpo.calc.codes import epoch_seconds
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
 from carbonexpo.geo import resolve_place
-from carbonexpo.io.tables import MAX_LISTED, Table
+from carbonexpo.io.tables import MAX_LISTED, Table, listed_problems
 from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
 
 ENERGY_ONLY = ("electricity", "heat", "cooling")
@@ -60,27 +60,14 @@ def _report(
 ) -> None:
     mask = np.asarray(mask, dtype=bool)
     rows = table.df["_row"].to_numpy()[mask]
-    messages = message[mask].tolist() if isinstance(message, pd.Series) else None
-    for i, row in enumerate(rows[:MAX_LISTED]):
-        problems.append(
-            Problem(
-                table.file,
-                int(row),
-                column,
-                messages[i] if messages is not None else str(message),
-                code,
-            )
-        )
-    if len(rows) > MAX_LISTED:
-        problems.append(
-            Problem(
-                table.file,
-                int(rows[MAX_LISTED]),
-                column,
-                f"... and {len(rows) - MAX_LISTED} more rows with the same problem",
-                code,
-            )
-        )
+    messages = (
+        message[mask].tolist()
+        if isinstance(message, pd.Series)
+        else [str(message)] * min(len(rows), MAX_LISTED + 1)
+    )
+    problems += listed_problems(
+        table.file, rows, column, messages, code, len(rows), "rows with the same problem"
+    )
 
 
 def check_unit_dimension(
@@ -185,27 +172,21 @@ def check_meter_overlaps(t: Table) -> list[Problem]:
     prev_setter = np.concatenate(([0], setter_pos[:-1]))
     rows = t.df["_row"].to_numpy()
     hits = np.flatnonzero(bad)
-    for i in hits[:MAX_LISTED]:
-        problems.append(
-            Problem(
-                t.file,
-                int(rows[order[i]]),
-                "start",
-                f"interval overlaps row {int(rows[order[prev_setter[i]]])} of "
-                f"meter {meter.categories[c[i]]}",
-                "meter_overlap",
-            )
-        )
-    if len(hits) > MAX_LISTED:
-        problems.append(
-            Problem(
-                t.file,
-                int(rows[order[hits[MAX_LISTED]]]),
-                "start",
-                f"... and {len(hits) - MAX_LISTED} more overlapping intervals",
-                "meter_overlap",
-            )
-        )
+    shown = hits[: MAX_LISTED + 1]
+    messages = [
+        f"interval overlaps row {int(rows[order[prev_setter[i]]])} of meter "
+        f"{meter.categories[c[i]]}"
+        for i in shown
+    ]
+    problems += listed_problems(
+        t.file,
+        rows[order[shown]],
+        "start",
+        messages,
+        "meter_overlap",
+        len(hits),
+        "overlapping intervals",
+    )
     return problems
 
 

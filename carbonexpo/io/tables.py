@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -159,29 +160,54 @@ class _Collector:
         code: str = "invalid",
     ) -> None:
         """Report every row where mask is True (up to MAX_LISTED, then a count)."""
-        positions = np.flatnonzero(mask)
-        for pos in positions[:MAX_LISTED]:
-            shown = ""
-            if values is not None:
-                v = values[int(pos)].as_py()
-                shown = f": {v!r}" if v is not None else ""
-            self.problems.append(
-                Problem(self.file, self.row(int(pos)), column, message + shown, code)
-            )
-        if len(positions) > MAX_LISTED:
-            self.problems.append(
-                Problem(
-                    self.file,
-                    self.row(int(positions[MAX_LISTED])),
-                    column,
-                    f"... and {len(positions) - MAX_LISTED} more rows with the same problem "
-                    f"({message})",
-                    code,
-                )
-            )
+        positions = np.flatnonzero(mask)[: MAX_LISTED + 1]
+        messages = [message] * len(positions)
+        if values is not None:
+            shown = (values[int(p)].as_py() for p in positions[:MAX_LISTED])
+            messages = [
+                m + (f": {v!r}" if v is not None else "")
+                for m, v in zip(messages, shown, strict=False)
+            ] + messages[MAX_LISTED:]
+        self.problems += listed_problems(
+            self.file,
+            [self.row(int(p)) for p in positions],
+            column,
+            messages,
+            code,
+            int(np.count_nonzero(mask)),
+            f"rows with the same problem ({message})",
+        )
 
     def whole(self, column: str, message: str, code: str = "invalid") -> None:
         self.problems.append(Problem(self.file, 1, column, message, code))
+
+
+def listed_problems(
+    file: str,
+    rows: Sequence[int],
+    column: str,
+    messages: Sequence[str],
+    code: str,
+    total: int,
+    more: str,
+) -> list[Problem]:
+    """One problem per row for the first MAX_LISTED rows, then one line counting the rest
+    ("... and N more <more>") at the next row. `rows`/`messages` need hold only that many."""
+    out = [
+        Problem(file, int(r), column, m, code)
+        for r, m in zip(rows[:MAX_LISTED], messages[:MAX_LISTED], strict=False)
+    ]
+    if total > MAX_LISTED:
+        out.append(
+            Problem(
+                file,
+                int(rows[MAX_LISTED]),
+                column,
+                f"... and {total - MAX_LISTED} more {more}",
+                code,
+            )
+        )
+    return out
 
 
 def _mask(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
