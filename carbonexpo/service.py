@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +32,29 @@ def run_calc(folder: Path, *, ledger: Path | None = None) -> tuple[Calculation, 
 
 
 def result_json(result: dict[str, Any]) -> str:
-    """UTF-8 JSON, two-space indent, floats in shortest round-trip form (NaN is refused)."""
+    """UTF-8 JSON, two-space indent, floats in shortest round-trip form. A NaN or infinity is
+    refused (orjson would write null, hiding a bug)."""
     import orjson
 
+    _check_finite(result, "result")
     return (
         orjson.dumps(result, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode(
             "utf-8"
         )
         + "\n"
     )
+
+
+def _check_finite(value: Any, path: str) -> None:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{path} is {value}: results hold finite numbers only")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_finite(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_finite(v, f"{path}[{i}]")
 
 
 def write_outputs(
