@@ -105,9 +105,7 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
     lines, builder, assumptions, warnings = build_lines(data, resolver)
 
     elec = np.asarray(lines["category"] == "electricity")
-    units = lines["input_unit"].array[elec]
-    kwh_per_unit = {str(u): multiplier(str(u), "kWh") for u in units.unique().dropna()}
-    line_kwh = lines["input_quantity"].to_numpy()[elec] * lookup(units, kwh_per_unit, len(units))
+    line_kwh = in_kwh(lines["input_quantity"].to_numpy()[elec], lines["input_unit"].array[elec])
     electricity_kwh = float(line_kwh.sum())
 
     gp_table = data.tables.get("green_power")
@@ -187,6 +185,13 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
         summary=summary,
         factors_used=sorted(builder.factors_used.values(), key=lambda f: (f["key"], f["set"])),
     )
+
+
+def in_kwh(quantity: np.ndarray, units: object) -> np.ndarray:
+    """Quantities in kWh, one pint multiplier per distinct unit."""
+    cat = pd.Categorical(units).remove_unused_categories()  # other carriers' units too
+    per_unit = {str(u): multiplier(str(u), "kWh") for u in cat.categories}
+    return quantity * lookup(cat, per_unit, len(cat))
 
 
 def recode(values: pd.Series, categories: list[str]) -> np.ndarray:
@@ -292,16 +297,14 @@ def by_scope(calc: Calculation) -> dict[str, dict[str, float]]:
 
 def daily_electricity_kwh(calc: Calculation) -> dict[str, float]:
     """Electricity per local day of interval start (for the daily profile chart)."""
-    lines = calc.lines
-    elec = np.asarray(lines["category"] == "electricity")
     energy = calc.data.tables.get("energy")
-    if energy is None or not elec.any():
+    if energy is None:
         return {}
     df = energy.df
     carrier = np.asarray(df["carrier"] == "electricity")
-    units = df["unit"][carrier]
-    factors = {str(u): multiplier(str(u), "kWh") for u in units.unique().dropna()}
-    kwh = df["quantity"].to_numpy()[carrier] * lookup(units, factors, len(units))
+    if not carrier.any():
+        return {}
+    kwh = in_kwh(df["quantity"].to_numpy()[carrier], df["unit"].array[carrier])
     start = df["start"][carrier]
     config = calc.data.config
     local = start.dt.tz_convert(config.timezone).dt.tz_localize(None)
