@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from carbonexpo.booth.estimate import (
     GROUPS,
@@ -92,26 +95,21 @@ def estimate_many(
     assert table is not None
     config, notes = context(country=country, venue=venue, event_dir=event_dir)
     out = []
-    df = table.df
-    for i in range(len(df)):
-        row = df.iloc[i]
+    for record in table.df.to_dict("records"):
+
+        def given(column: str, record: dict = record) -> Any:
+            value = record.get(column)
+            return None if value is None or pd.isna(value) else value
+
         spec = BoothSpec(
-            area_m2=float(row["area_m2"]),
-            build=str(row["build"])
-            if "build" in df and row["build"] == row["build"] and row["build"] is not None
-            else "shell",
-            days=float(row["days"]) if "days" in df and row["days"] == row["days"] else days,
-            power_kw=float(row["power_kw"])
-            if "power_kw" in df and row["power_kw"] == row["power_kw"]
-            else None,
-            nights=float(row["nights"])
-            if "nights" in df and row["nights"] == row["nights"]
-            else 0.0,
-            country=str(row["country"])
-            if "country" in df and isinstance(row["country"], str)
-            else config.venue.country,
-            exhibitor=str(row["exhibitor"]),
-            booth=str(row["booth"]),
+            area_m2=float(record["area_m2"]),
+            build=str(given("build") or "shell"),
+            days=float(given("days") or days),
+            power_kw=None if given("power_kw") is None else float(given("power_kw")),
+            nights=float(given("nights") or 0.0),
+            country=str(given("country") or config.venue.country),
+            exhibitor=str(record["exhibitor"]),
+            booth=str(record["booth"]),
         )
         est = estimate_booth(spec, config)
         est.assumptions[:0] = notes
