@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -23,6 +23,19 @@ STANDARD_TITLES = {
     "mee-2019": "MEE Guideline for carbon neutrality of large-scale events (2019, trial)",
     "iso-14068-1": "ISO 14068-1:2023 Climate change management — carbon neutrality",
     "pas-2060": "PAS 2060:2014 (withdrawn 2025; legacy option)",
+}
+
+STANDARD_NAMES = {  # as a sentence names them, per language
+    "en": {
+        "mee-2019": "the MEE Guideline for carbon neutrality of large-scale events (2019)",
+        "iso-14068-1": "ISO 14068-1:2023",
+        "pas-2060": "PAS 2060:2014 (legacy)",
+    },
+    "zh": {
+        "mee-2019": "生态环境部《大型活动碳中和实施指南（试行）》（2019）",
+        "iso-14068-1": "ISO 14068-1:2023",
+        "pas-2060": "PAS 2060:2014（已废止，沿用）",
+    },
 }
 
 
@@ -98,6 +111,13 @@ class Claim(Strict):
     credit_vintage_max_age_years: int = Field(default=5, ge=0, le=50)
     green_power_vintage_months: int = Field(default=24, ge=0, le=240)
     radiative_forcing: bool = True
+    max_excluded_share: float = Field(default=0.05, ge=0, le=1)
+    markets: tuple[str, ...] = ()
+
+    @field_validator("markets")
+    @classmethod
+    def markets_upper(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(m.strip().upper() for m in v)
 
     @field_validator("accepted_registries")
     @classmethod
@@ -114,6 +134,34 @@ class Claim(Strict):
         return self.accepted_registries or DEFAULT_REGISTRIES[self.standard]
 
 
+Category = Literal[
+    "electricity",
+    "fuels",
+    "heat_cooling",
+    "refrigerants",
+    "travel",
+    "accommodation",
+    "logistics",
+    "catering",
+    "waste",
+    "materials",
+]
+CATEGORY_NAMES: tuple[str, ...] = get_args(Category)  # the boundary of spec §9, in §4's order
+
+
+class Exclusion(Strict):
+    """A category left out of the inventory (spec §9): why, and how much it is thought to be.
+    Both may be missing here: `calc` warns and `certificate` refuses, naming what is missing."""
+
+    reason: str | None = None
+    estimate_tco2e: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+    @field_validator("reason")
+    @classmethod
+    def blank_is_missing(cls, v: str | None) -> str | None:
+        return v.strip() or None if v is not None else None
+
+
 class EventConfig(Strict):
     id: EventId
     name: str = Field(min_length=1)
@@ -124,6 +172,7 @@ class EventConfig(Strict):
     visits: int | None = Field(default=None, ge=0)
     factor_sets: tuple[str, ...] = Field(min_length=1)
     claim: Claim = Claim()
+    exclusions: dict[Category, Exclusion] = Field(default_factory=dict)
     allocation: Literal["area"] = "area"
 
     @field_validator("timezone")

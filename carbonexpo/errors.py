@@ -27,8 +27,39 @@ class Problem:
         return f"{self.file}:{self.row}:{self.column}: {self.message}"
 
 
+EXIT_OK = 0
+EXIT_NOT_MET = 1
+EXIT_BAD_INPUT = 2
+EXIT_CODES = (
+    (EXIT_OK, "done (a non-neutral event is a result, not an error)"),
+    (
+        EXIT_NOT_MET,
+        "a requirement not met: not neutral with --require-neutral, certificate refused, "
+        "verification failed, a ledger claim refused or a broken audit chain",
+    ),
+    (EXIT_BAD_INPUT, "bad input: FILE:ROW:COLUMN: or --option: messages; nothing was written"),
+)
+
+
 class CarbonExpoError(Exception):
-    """Root of every error carbonexpo raises on purpose; anything else is a bug."""
+    """Root of every error carbonexpo raises on purpose; anything else is a bug. Unless a
+    subclass says otherwise, it is bad input (exit 2): a file, a folder or an option."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class OptionError(CarbonExpoError):
+    """A command-line option's value is bad; the message starts with the option's name."""
+
+    def __init__(self, option: str, message: str):
+        self.option = option
+        super().__init__(f"{option}: {message}")
+
+
+class RequirementNotMet(CarbonExpoError):
+    """The input is fine, but what was asked cannot be granted (exit 1)."""
+
+    exit_code = EXIT_NOT_MET
 
 
 class InputError(CarbonExpoError):
@@ -43,16 +74,28 @@ class FactorDataError(CarbonExpoError):
     """A shipped factor set is broken (missing file, bad unit, unresolved source, wrong hash)."""
 
 
-class NotNeutralError(CarbonExpoError):
+class NotNeutralError(RequirementNotMet):
     """The event is not carbon neutral where neutrality was required (exit code 1)."""
 
 
 class LedgerError(CarbonExpoError):
-    """The venue ledger refused an operation or found its data inconsistent."""
+    """A ledger operation was asked with bad input (no such database, a meter that exists)."""
+
+
+class ClaimRefused(RequirementNotMet):
+    """The ledger refused a claim: a block is already claimed by another event (exit 1)."""
 
 
 class CertificateError(CarbonExpoError):
-    """A certificate could not be issued or did not verify."""
+    """A certificate file or key is malformed (bad input)."""
+
+
+class CertificateRefused(RequirementNotMet):
+    """No certificate for this event: not neutral, no data, or an incomplete boundary."""
+
+
+class VerificationFailed(RequirementNotMet):
+    """A certificate or ledger did not verify (exit 1)."""
 
 
 def raise_if(problems: list[Problem]) -> None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from carbonexpo.calc.calculate import Calculation, calculate
 from carbonexpo.calc.result import build_result
 from carbonexpo.io.event import read_event
 from carbonexpo.io.writers import defuse_formulas, write_atomic, write_text_atomic
+from carbonexpo.numbers import clean_tree, round_sig
 
 
 def run_calc(folder: Path, *, ledger: Path | None = None) -> tuple[Calculation, dict[str, Any]]:
@@ -31,30 +32,19 @@ def run_calc(folder: Path, *, ledger: Path | None = None) -> tuple[Calculation, 
     return calc, result
 
 
-def result_json(result: dict[str, Any]) -> str:
-    """UTF-8 JSON, two-space indent, floats in shortest round-trip form. A NaN or infinity is
-    refused (orjson would write null, hiding a bug)."""
+def result_json(result: Any) -> str:
+    """UTF-8 JSON, two-space indent, no float noise (numbers.clean: tCO2e to the gram, other
+    floats at 12 significant digits). A NaN or infinity is refused (orjson would write null,
+    hiding a bug)."""
     import orjson
 
-    _check_finite(result, "result")
+    cleaned = clean_tree(result)
     return (
-        orjson.dumps(result, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode(
+        orjson.dumps(cleaned, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode(
             "utf-8"
         )
         + "\n"
     )
-
-
-def _check_finite(value: Any, path: str) -> None:
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{path} is {value}: results hold finite numbers only")
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _check_finite(v, f"{path}.{k}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _check_finite(v, f"{path}[{i}]")
 
 
 def write_outputs(
@@ -76,14 +66,23 @@ def write_outputs(
     if exhibitors_path and calc.exhibitors is not None:
         table = calc.exhibitors.copy()
         table["total_kgco2e"] = table["own_kgco2e"] + table["allocated_kgco2e"]
-        safe = defuse_formulas(table)  # opened in spreadsheets: no formula injection
+        safe = defuse_formulas(
+            without_float_noise(table)
+        )  # opened in spreadsheets: no formula injection
         write_atomic(exhibitors_path, lambda p: safe.to_csv(p, index=False))
 
 
+def without_float_noise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns at 12 significant digits (numbers.round_sig), the rest as they are."""
+    out = frame.copy(deep=False)
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col].dtype):
+            out[col] = round_sig(out[col].to_numpy(dtype=np.float64))
+    return out
+
+
 def write_lines(lines: pd.DataFrame, path: Path) -> None:
-    out = lines.drop(columns=["proxy"]).rename(
-        columns={"kgco2e": "kgco2e", "kgco2e_market": "kgco2e_market"}
-    )
+    out = without_float_noise(lines.drop(columns=["proxy"]))
     if path.suffix.lower() == ".parquet":
         write_atomic(path, lambda p: out.to_parquet(p, index=False))
     else:
@@ -118,9 +117,16 @@ def summary_text(result: dict[str, Any]) -> str:
         "",
         f"instruments: {len(result['instruments'])} ({rejected_i} rejected); "
         f"credit blocks: {len(result['credits'])} ({rejected_c} rejected)",
-        "NEUTRAL" if t["neutral"] else f"NOT NEUTRAL: short by {t['net_tco2e']:,.3f} tCO2e",
+        VERDICTS[t["status"]].format(net=t["net_tco2e"]),
     ]
     return "\n".join(rows)
+
+
+VERDICTS = {
+    "neutral": "NEUTRAL",
+    "not_neutral": "NOT NEUTRAL: short by {net:,.3f} tCO2e",
+    "no_data": "NO DATA: the folder holds no activity data, so no claim can be made",
+}
 
 
 def write_report_for(

@@ -40,7 +40,7 @@ def test_init_writes_a_folder_that_validates(tmp_path) -> None:
     assert r.returncode == 0, r.stderr
     assert "no problems" in r.stdout
     r = run_cli("init", str(tmp_path / "new"))
-    assert r.returncode == 1 and "already exists" in r.stderr
+    assert r.returncode == 2 and "already exists" in r.stderr
 
 
 def test_calc_writes_json_lines_csv_and_parquet(tmp_path) -> None:

@@ -152,7 +152,7 @@ def test_cli_show_prints_value_and_source() -> None:
 
 def test_cli_show_unknown_key_fails() -> None:
     r = run_cli("factors", "show", "no.such.key")
-    assert r.returncode == 1
+    assert r.returncode == 2
     assert "no factor 'no.such.key'" in r.stderr
 
 

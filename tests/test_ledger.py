@@ -288,7 +288,7 @@ def test_export_energy_round_trip(db, tmp_path) -> None:
     r = run_cli("calc", str(folder), "--json", "-")
     assert r.returncode == 0, r.stderr
     r = run_cli("ledger", "export-energy", "--event", str(folder), "--db", str(db))
-    assert r.returncode == 1 and "--force" in r.stderr
+    assert r.returncode == 2 and "--force" in r.stderr
 
 
 def test_green_power_block_claimed_by_another_event_is_rejected_naming_it(db, tmp_path) -> None:

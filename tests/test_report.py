@@ -46,7 +46,7 @@ def test_report_sections_in_disclosure_order() -> None:
         "七、",
         "八、",
     ]
-    assert "本活动实现碳中和" in md
+    assert "实现碳中和" in md
 
 
 def test_chinese_report_leaves_no_calculator_sentence_in_english() -> None:

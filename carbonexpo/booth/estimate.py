@@ -15,7 +15,7 @@ from carbonexpo.booth import defaults as d
 from carbonexpo.calc import activities as act
 from carbonexpo.calc.lines import LineBuilder
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import CarbonExpoError, InputError, Problem, raise_if
+from carbonexpo.errors import InputError, OptionError, Problem, raise_if
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import resolve_place
 from carbonexpo.io.schema import FREIGHT_MODES, TRAVEL_MODES
@@ -92,18 +92,18 @@ def parse_staff(text: str) -> tuple[str, str, float]:
     """'Shanghai:hsr:4' -> (origin, mode, travellers)."""
     parts = text.rsplit(":", 2)
     if len(parts) != 3:
-        raise CarbonExpoError(f"--staff {text!r}: expected ORIGIN:MODE:COUNT, e.g. Shanghai:hsr:4")
+        raise OptionError("--staff", f"{text!r}: expected ORIGIN:MODE:COUNT, e.g. Shanghai:hsr:4")
     origin, mode, count = (p.strip() for p in parts)
     if mode not in TRAVEL_MODES:
-        raise CarbonExpoError(
-            f"--staff {text!r}: unknown mode {mode!r} (allowed: {', '.join(TRAVEL_MODES)})"
+        raise OptionError(
+            "--staff", f"{text!r}: unknown mode {mode!r} (allowed: {', '.join(TRAVEL_MODES)})"
         )
     try:
         n = float(count)
     except ValueError as exc:
-        raise CarbonExpoError(f"--staff {text!r}: {count!r} is not a number") from exc
+        raise OptionError("--staff", f"{text!r}: {count!r} is not a number") from exc
     if not np.isfinite(n) or n <= 0:
-        raise CarbonExpoError(f"--staff {text!r}: the number of people must be > 0")
+        raise OptionError("--staff", f"{text!r}: the number of people must be > 0")
     return origin, mode, n
 
 
@@ -111,26 +111,26 @@ def parse_freight(text: str) -> tuple[str, str, float]:
     """'Shanghai:hgv:800kg' -> (origin, mode, mass in kg)."""
     parts = text.rsplit(":", 2)
     if len(parts) != 3:
-        raise CarbonExpoError(
-            f"--freight {text!r}: expected ORIGIN:MODE:MASS, e.g. Shanghai:hgv:800kg"
+        raise OptionError(
+            "--freight", f"{text!r}: expected ORIGIN:MODE:MASS, e.g. Shanghai:hgv:800kg"
         )
     origin, mode, mass = (p.strip() for p in parts)
     if mode not in FREIGHT_MODES:
-        raise CarbonExpoError(
-            f"--freight {text!r}: unknown mode {mode!r} (allowed: {', '.join(FREIGHT_MODES)})"
+        raise OptionError(
+            "--freight", f"{text!r}: unknown mode {mode!r} (allowed: {', '.join(FREIGHT_MODES)})"
         )
     m = re.fullmatch(r"([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*([A-Za-z]*)", mass)
     if not m:
-        raise CarbonExpoError(f"--freight {text!r}: {mass!r} is not a mass such as 800kg")
+        raise OptionError("--freight", f"{text!r}: {mass!r} is not a mass such as 800kg")
     unit = m.group(2) or "kg"
     try:
         if not has_dimension(unit, MASS):
-            raise CarbonExpoError(f"--freight {text!r}: {unit!r} is not a unit of mass")
+            raise OptionError("--freight", f"{text!r}: {unit!r} is not a unit of mass")
         kg = float(m.group(1)) * multiplier(unit, "kg")
     except UnitProblem as exc:
-        raise CarbonExpoError(f"--freight {text!r}: {exc}") from exc
+        raise OptionError("--freight", f"{text!r}: {exc}") from exc
     if kg <= 0:
-        raise CarbonExpoError(f"--freight {text!r}: the mass must be > 0")
+        raise OptionError("--freight", f"{text!r}: the mass must be > 0")
     return origin, mode, kg
 
 
@@ -144,8 +144,8 @@ def estimate_config(
 ) -> EventConfig:
     place = resolve_place(venue)
     if place is None:
-        raise CarbonExpoError(
-            f"--venue {venue!r} not found (IATA code, city, 'City, CC' or 'lat,lon')"
+        raise OptionError(
+            "--venue", f"{venue!r} not found (IATA code, city, 'City, CC' or 'lat,lon')"
         )
     today = dt.date.today()
     return EventConfig.model_validate(
@@ -169,9 +169,11 @@ def estimate_config(
 
 def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
     if spec.build not in BUILDS:
-        raise CarbonExpoError(f"unknown build {spec.build!r} (allowed: {', '.join(BUILDS)})")
-    if not spec.area_m2 > 0 or not spec.days > 0:
-        raise CarbonExpoError("area and days must be > 0")
+        raise OptionError("--build", f"unknown build {spec.build!r} (allowed: {', '.join(BUILDS)})")
+    if not spec.area_m2 > 0:
+        raise OptionError("--area", f"{spec.area_m2:g} m²: the booth area must be > 0")
+    if not spec.days > 0:
+        raise OptionError("--days", f"{spec.days:g}: the number of days must be > 0")
     resolver = FactorResolver.for_event(list(config.factor_sets))
     builder = LineBuilder(resolver)
     assumptions: list[str] = []

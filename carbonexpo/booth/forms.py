@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from carbonexpo.errors import CarbonExpoError, InputError, Problem
+from carbonexpo.errors import CarbonExpoError, InputError, Problem, raise_if
 from carbonexpo.io.schema import SCHEMAS, Column
 from carbonexpo.io.writers import write_atomic
 from carbonexpo.units import UnitProblem, parse_unit
@@ -68,6 +68,9 @@ SHEETS = (
     ),
 )
 INSTRUCTIONS = "Instructions"
+FORM_VERSION = "2"  # 2: carries the event id and this version (spec §9)
+# label -> row of the Instructions sheet (column B holds the value)
+FORM_FIELDS = {"Event": 2, "Event id": 3, "Form version": 4, "Exhibitor": 5}
 
 
 def _text_cell(cell: Any, value: str) -> None:
@@ -75,7 +78,7 @@ def _text_cell(cell: Any, value: str) -> None:
     cell.data_type = "s"  # never a formula, whatever the first character
 
 
-def write_form(path: Path, *, exhibitor: str = "", event_name: str = "") -> None:
+def write_form(path: Path, *, event_id: str, event_name: str = "", exhibitor: str = "") -> None:
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -85,6 +88,8 @@ def write_form(path: Path, *, exhibitor: str = "", event_name: str = "") -> None
     rows = [
         ("carbonexpo exhibitor form", ""),
         ("Event", event_name),
+        ("Event id", event_id),
+        ("Form version", FORM_VERSION),
         ("Exhibitor", exhibitor),
         ("", ""),
         ("Fill one sheet per topic; leave a sheet empty when it does not apply.", ""),
@@ -131,7 +136,7 @@ def _cell_problems(value: Any, col: Column) -> tuple[Any, str]:
             return None, "must be greater than 0"
         if col.integer and not number.is_integer():
             return None, "not a whole number"
-        return number, ""
+        return (int(number) if number.is_integer() else number), ""  # 6, not 6.0
     text = str(value).strip()
     if col.kind == "enum":
         canonical = {c.lower(): c for c in col.choices}.get(text.lower())
@@ -146,8 +151,10 @@ def _cell_problems(value: Any, col: Column) -> tuple[Any, str]:
     return text, ""
 
 
-def read_form(path: Path) -> tuple[str, dict[str, list[dict[str, Any]]], list[Problem]]:
-    """(exhibitor, rows per table, problems) of one returned form."""
+def read_form(
+    path: Path, event_id: str
+) -> tuple[str, dict[str, list[dict[str, Any]]], list[Problem]]:
+    """(exhibitor, rows per table, problems) of one returned form made for event `event_id`."""
     from openpyxl import load_workbook
 
     file = path.name
@@ -156,21 +163,35 @@ def read_form(path: Path) -> tuple[str, dict[str, list[dict[str, Any]]], list[Pr
         wb = load_workbook(path, read_only=False, data_only=False)
     except Exception as exc:  # not an xlsx at all
         return "", {}, [Problem(file, 0, "", f"cannot read the form: {exc}", "unreadable")]
-    exhibitor = ""
+    fields: dict[str, str] = {}
     if INSTRUCTIONS in wb.sheetnames:
         ws = wb[INSTRUCTIONS]
-        for row in ws.iter_rows(min_row=1, max_row=10, max_col=2):
-            if row[0].value == "Exhibitor":
-                exhibitor = str(row[1].value or "").strip()
+        for row in ws.iter_rows(min_row=1, max_row=12, max_col=2):
+            if isinstance(row[0].value, str) and row[0].value in FORM_FIELDS:
+                fields[row[0].value] = str(row[1].value or "").strip()
+
+    def header_problem(label: str, message: str, code: str) -> Problem:
+        cell = f"B{FORM_FIELDS[label]}"
+        return Problem(file, 0, cell, message, code, where=f"{file}:{INSTRUCTIONS}:{cell}")
+
+    exhibitor = fields.get("Exhibitor", "")
     if not exhibitor:
+        problems.append(header_problem("Exhibitor", "the exhibitor's name is empty", "empty"))
+    if fields.get("Form version") != FORM_VERSION:
         problems.append(
-            Problem(
-                file,
-                0,
-                "B3",
-                "the exhibitor's name is empty",
-                "empty",
-                where=f"{file}:{INSTRUCTIONS}:B3",
+            header_problem(
+                "Form version",
+                f"form version {fields.get('Form version') or 'missing'}, expected "
+                f"{FORM_VERSION}: make a new form with `carbonexpo init FOLDER --exhibitor-form`",
+                "form_version",
+            )
+        )
+    elif fields.get("Event id") != event_id:
+        problems.append(
+            header_problem(
+                "Event id",
+                f"this form is for event {fields.get('Event id')!r}, not {event_id!r}",
+                "foreign_form",
             )
         )
     tables: dict[str, list[dict[str, Any]]] = {}
@@ -226,10 +247,14 @@ def read_form(path: Path) -> tuple[str, dict[str, list[dict[str, Any]]], list[Pr
 
 def import_forms(folder: Path, forms: list[Path]) -> dict[str, int]:
     """Validate every form, then merge all of them; nothing is written if any cell is bad."""
-    problems: list[Problem] = []
+    from carbonexpo.io.event import load_config
+
+    config, problems = load_config(folder / "event.yaml")
+    raise_if(problems)
+    assert config is not None
     merged: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for form in forms:
-        exhibitor, tables, form_problems = read_form(form)
+        exhibitor, tables, form_problems = read_form(form, config.id)
         problems += form_problems
         if exhibitor in merged:
             problems.append(

@@ -17,7 +17,7 @@ from carbonexpo.booth.estimate import (
     parse_staff,
 )
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import CarbonExpoError, raise_if
+from carbonexpo.errors import OptionError, raise_if
 from carbonexpo.geo import capital_of
 from carbonexpo.io.schema import SCHEMAS, Column, TableSchema
 from carbonexpo.io.tables import read_table
@@ -50,7 +50,7 @@ def context(
     if venue is None:
         venue = capital_of(country)
         if venue is None:
-            raise CarbonExpoError(f"no capital known for {country}: pass --venue")
+            raise OptionError("--country", f"no capital known for {country}: pass --venue")
         notes.append(
             f"venue: not given; {venue} ({country}) assumed for distances, pass --venue or --event"
         )

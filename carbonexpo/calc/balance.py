@@ -1,4 +1,5 @@
-"""gross − eligible offsets = net (spec §3.2)."""
+"""gross − eligible offsets = net (spec §3.2); an event without activity data is never neutral
+(spec §9: status "no_data")."""
 
 from __future__ import annotations
 
@@ -13,15 +14,21 @@ class Balance:
     net_tco2e: float
     surplus_tco2e: float
     neutral: bool
+    status: str = "neutral"  # neutral | not_neutral | no_data
 
 
-def compute_balance(*, gross_tco2e: float, offsets_tco2e: float, basis: str) -> Balance:
+def compute_balance(
+    *, gross_tco2e: float, offsets_tco2e: float, basis: str, has_data: bool = True
+) -> Balance:
     difference = gross_tco2e - offsets_tco2e
+    neutral = has_data and difference <= 0
+    status = "no_data" if not has_data else ("neutral" if neutral else "not_neutral")
     return Balance(
         basis=basis,
         gross_tco2e=gross_tco2e,
         offsets_tco2e=offsets_tco2e,
         net_tco2e=max(difference, 0.0),
         surplus_tco2e=max(-difference, 0.0),
-        neutral=difference <= 0,
+        neutral=neutral,
+        status=status,
     )

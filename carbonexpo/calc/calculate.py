@@ -13,6 +13,7 @@ from carbonexpo.calc import activities as act
 from carbonexpo.calc.allocation import allocate_to_exhibitors
 from carbonexpo.calc.balance import Balance, compute_balance
 from carbonexpo.calc.codes import cat_map, lookup
+from carbonexpo.calc.completeness import Completeness, assess
 from carbonexpo.calc.lines import CATEGORIES, LineBuilder
 from carbonexpo.calc.offsets import OffsetResult, apply_offsets
 from carbonexpo.calc.scope2 import GreenPowerResult, allocate_green_power
@@ -36,6 +37,7 @@ class Calculation:
     balance: Balance
     electricity_kwh: float
     residual_key: str
+    completeness: Completeness
     assumptions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     exhibitors: pd.DataFrame | None = None
@@ -142,14 +144,20 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
     basis_col = "kgco2e_market" if config.claim.basis == "market" else "kgco2e"
     summary = summarise(lines)
     gross_t = float(summary[basis_col].sum()) / 1000.0
+    present = set(summary["category"])
     balance = compute_balance(
-        gross_tco2e=gross_t, offsets_tco2e=offsets.eligible_tco2e, basis=config.claim.basis
+        gross_tco2e=gross_t,
+        offsets_tco2e=offsets.eligible_tco2e,
+        basis=config.claim.basis,
+        has_data=bool(present),
     )
+    completeness = assess(config, present, gross_t)
     if lines.empty:
         warnings.append(
             "the inventory is empty: no table of the event folder holds an "
-            "activity, so there is nothing to neutralise"
+            "activity, so there is nothing to neutralise (status: no data)"
         )
+    warnings += completeness.warnings()
     if green.surplus_mwh > 0:
         warnings.append(
             f"green power: {green.surplus_mwh:.3f} MWh of eligible instruments exceed "
@@ -179,6 +187,7 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
         balance=balance,
         electricity_kwh=electricity_kwh,
         residual_key=residual_key,
+        completeness=completeness,
         assumptions=assumptions,
         warnings=warnings,
         exhibitors=exhibitors,
@@ -245,18 +254,30 @@ def totals(calc: Calculation) -> dict[str, Any]:
         "net_tco2e": b.net_tco2e,
         "surplus_tco2e": b.surplus_tco2e,
         "neutral": b.neutral,
+        "status": b.status,
         "per_visit_kgco2e": (b.gross_tco2e * 1000.0 / visits) if visits else None,
         "per_m2_kgco2e": (b.gross_tco2e * 1000.0 / area) if area else None,
         "green_power_avoided_tco2e": s(scope=2) - s("kgco2e_market", scope=2),
     }
 
 
-def boundary(calc: Calculation) -> dict[str, list[str]]:
-    """Categories with at least one inventory line are included; the others had no data."""
-    present = set(calc.summary["category"])
+def boundary(calc: Calculation) -> dict[str, Any]:
+    """Categories with at least one inventory line are included; the others had no data and are
+    either declared exclusions (with reason and estimate) or missing."""
+    c = calc.completeness
     return {
-        "included": [c for c in CATEGORIES if c in present],
-        "excluded": [c for c in CATEGORIES if c not in present],
+        "included": list(c.included),
+        "excluded": [c_ for c_ in CATEGORIES if c_ not in c.included],
+        "exclusions": [
+            {"category": e.category, "reason": e.reason, "estimate_tco2e": e.estimate_tco2e}
+            for e in c.exclusions
+        ],
+        "missing": list(c.missing),
+        "excluded_estimate_tco2e": c.excluded_tco2e,
+        "excluded_share": c.excluded_share if c.excluded_share != float("inf") else None,
+        "max_excluded_share": c.max_excluded_share,
+        "complete": c.complete,
+        "problems": c.problems(),
     }
 
 

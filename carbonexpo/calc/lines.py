@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from carbonexpo.calc.codes import as_categorical, from_labels, lookup
+from carbonexpo.config import CATEGORY_NAMES
 from carbonexpo.errors import Problem
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.units import UnitProblem, multiplier
@@ -43,18 +44,7 @@ TEXT_COLUMNS = [
     "input_unit",
     "factor_set",
 ]
-CATEGORIES = [
-    "electricity",
-    "fuels",
-    "heat_cooling",
-    "refrigerants",
-    "travel",
-    "accommodation",
-    "logistics",
-    "catering",
-    "waste",
-    "materials",
-]
+CATEGORIES = list(CATEGORY_NAMES)
 SCOPE_OF = {
     "electricity": 2,
     "fuels": 1,

@@ -18,6 +18,7 @@ from carbonexpo.calc.calculate import (
     data_quality,
     totals,
 )
+from carbonexpo.calc.wording import Wording, claim_wording
 from carbonexpo.config import STANDARD_TITLES
 
 
@@ -38,6 +39,7 @@ def _records(df: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
 def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) -> dict[str, Any]:
     config = calc.data.config
     generated = generated_at or dt.datetime.now(dt.UTC)
+    sums = totals(calc)
     out: dict[str, Any] = {
         "event": {
             "id": config.id,
@@ -69,12 +71,15 @@ def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) 
             "green_power_vintage_months": config.claim.green_power_vintage_months,
             "radiative_forcing": config.claim.radiative_forcing,
             "residual_factor_key": calc.residual_key,
+            "max_excluded_share": config.claim.max_excluded_share,
+            "markets": list(config.claim.markets),
+            "wording": vars(wording_of(calc, sums)),
         },
         "factor_sets": [
             {"id": s.set_id, "version": s.version, "sha256": s.sha256} for s in calc.resolver.sets
         ],
         "inputs": calc.data.inputs,
-        "totals": totals(calc),
+        "totals": sums,
         "boundary": boundary(calc),
         "by_category": by_category(calc),
         "by_phase": by_phase(calc),
@@ -109,6 +114,21 @@ def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) 
     if calc.exhibitors is not None:
         out["exhibitors"] = exhibitor_statements(calc.exhibitors)
     return out
+
+
+def wording_of(calc: Calculation, sums: dict[str, Any]) -> Wording:
+    config = calc.data.config
+    return claim_wording(
+        no_data=calc.completeness.no_data,
+        neutral=calc.balance.neutral,
+        markets=config.claim.markets,
+        standard=config.claim.standard,
+        gross_tco2e=calc.balance.gross_tco2e,
+        offsets_eligible_tco2e=calc.offsets.eligible_tco2e,
+        electricity_mwh=sums["electricity_mwh"],
+        green_applied_mwh=sums["green_power_applied_mwh"],
+        green_avoided_tco2e=sums["green_power_avoided_tco2e"],
+    )
 
 
 def used_sources(calc: Calculation) -> list[dict[str, Any]]:

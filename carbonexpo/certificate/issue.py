@@ -9,7 +9,7 @@ from typing import Any
 
 from carbonexpo.certificate.keys import load_private
 from carbonexpo.certificate.record import build_record, sign
-from carbonexpo.errors import NotNeutralError
+from carbonexpo.errors import CertificateRefused
 from carbonexpo.io.writers import write_bytes_atomic, write_text_atomic
 from carbonexpo.report.labels import STANDARD_NAMES
 
@@ -42,6 +42,21 @@ def certificate_html(cert: dict[str, Any], json_name: str = "cert.json") -> str:
     )
 
 
+def refuse_unless_certifiable(result: dict[str, Any]) -> None:
+    """A certificate needs data, neutrality and a complete boundary (spec §8, §9); the refusal
+    names every reason at once."""
+    t = result["totals"]
+    reasons = []
+    if t["status"] == "not_neutral":
+        reasons.append(
+            f"the event is not neutral: gross {t['gross_tco2e']:.3f} tCO2e exceeds eligible "
+            f"offsets {t['offsets_eligible_tco2e']:.3f} tCO2e by {t['net_tco2e']:.3f} tCO2e"
+        )
+    reasons += result["boundary"]["problems"]
+    if reasons:
+        raise CertificateRefused("no certificate: " + "; ".join(reasons))
+
+
 def issue_certificate(
     result: dict[str, Any],
     *,
@@ -50,13 +65,7 @@ def issue_certificate(
     issuer: str,
     issue_date: str | None = None,
 ) -> dict[str, Any]:
-    if not result["totals"]["neutral"]:
-        t = result["totals"]
-        raise NotNeutralError(
-            f"no certificate for an event that is not neutral: gross {t['gross_tco2e']:.3f} "
-            f"tCO2e exceeds eligible offsets {t['offsets_eligible_tco2e']:.3f} tCO2e by "
-            f"{t['net_tco2e']:.3f} tCO2e"
-        )
+    refuse_unless_certifiable(result)
     key = load_private(key_path)
     record = build_record(
         result, issuer=issuer, issue_date=issue_date or dt.date.today().isoformat()

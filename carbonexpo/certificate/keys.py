@@ -66,3 +66,20 @@ def decode_public(text: str) -> Ed25519PublicKey:
 
 def load_public(path: Path) -> Ed25519PublicKey:
     return decode_public(path.read_text(encoding="ascii"))
+
+
+def load_trusted(public_key: Path | None, trust_dir: Path | None) -> dict[str, Ed25519PublicKey]:
+    """Name -> key of every key the user trusts: --public-key and every *.pub in --trust DIR."""
+    keys: dict[str, Ed25519PublicKey] = {}
+    if public_key is not None:
+        keys[public_key.name] = load_public(public_key)
+    if trust_dir is not None:
+        files = sorted(trust_dir.glob("*.pub"))
+        if not files:
+            raise CertificateError(f"--trust {trust_dir}: no *.pub key files in it")
+        for path in files:
+            try:
+                keys[path.name] = load_public(path)
+            except CertificateError as exc:
+                raise CertificateError(f"{path}: {exc}") from exc
+    return keys

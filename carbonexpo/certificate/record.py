@@ -45,10 +45,33 @@ def build_record(result: dict[str, Any], *, issuer: str, issue_date: str) -> dic
         "boundary": {
             "included": result["boundary"]["included"],
             "excluded": result["boundary"]["excluded"],
+            "exclusions": [
+                {
+                    "category": e["category"],
+                    "reason": e["reason"],
+                    "estimate_tco2e": decimal(e["estimate_tco2e"]),
+                }
+                for e in result["boundary"]["exclusions"]
+            ],
+            "max_excluded_share": decimal(result["boundary"]["max_excluded_share"]),
             "venue_country": result["event"]["venue"]["country"],
             "grid": result["event"]["venue"]["grid"],
         },
         "standard": result["claim"]["standard"],
+        "claim": {
+            k: result["claim"]["wording"][k]
+            for k in (
+                "kind",
+                "headline_en",
+                "headline_zh",
+                "green_electricity_en",
+                "green_electricity_zh",
+                "reductions_en",
+                "reductions_zh",
+                "offsets_en",
+                "offsets_zh",
+            )
+        },
         "basis": result["claim"]["basis"],
         "totals": {
             "location_based_tco2e": decimal(t["location_based_tco2e"]),
@@ -126,57 +149,102 @@ def sign(record: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
         "sha256": digest.hex(),
         "signature": base64.b64encode(key.sign(digest)).decode("ascii"),
         "public_key": encode_public(key.public_key()),
-        "algorithm": "Ed25519 over the SHA-256 digest of the canonical record",
-        "canonicalization": "JSON, sorted keys, separators (',', ':'), UTF-8, no floats",
+        "algorithm": ALGORITHM,
+        "canonicalization": CANONICALIZATION,
     }
+
+
+ALGORITHM = "Ed25519 over the SHA-256 digest of the canonical record"
+CANONICALIZATION = "JSON, sorted keys, separators (',', ':'), UTF-8, no floats"
+ENVELOPE = {
+    "certificate_id": str,
+    "record": dict,
+    "sha256": str,
+    "signature": str,
+    "public_key": str,
+    "algorithm": str,
+    "canonicalization": str,
+}
 
 
 @dataclass(frozen=True)
 class Verification:
+    """`ok`: the record is intact and signed by a trusted key. `intact`: hash and signature
+    hold against the key embedded in the file (which proves nothing about who signed)."""
+
     ok: bool
+    intact: bool
     messages: list[str]
 
 
-def verify(cert: dict[str, Any], public_key: Ed25519PublicKey | None = None) -> Verification:
-    """Recompute the hash and check the signature; say precisely what failed."""
-    for key in ("record", "sha256", "signature", "public_key", "certificate_id"):
-        if key not in cert:
-            return Verification(False, [f"malformed certificate: no {key!r}"])
+def envelope_problems(cert: Any) -> list[str]:
+    """The outer fields are not signed, so they are parsed strictly: exactly the keys `sign`
+    writes, each of its type, and the one algorithm and canonicalization carbonexpo uses."""
+    if not isinstance(cert, dict):
+        return ["malformed certificate: not a JSON object"]
+    out = [f"malformed certificate: no {k!r}" for k in ENVELOPE if k not in cert]
+    out += [f"malformed certificate: unknown key {k!r}" for k in cert if k not in ENVELOPE]
+    out += [
+        f"malformed certificate: {k!r} is not a {t.__name__}"
+        for k, t in ENVELOPE.items()
+        if k in cert and not isinstance(cert[k], t)
+    ]
+    if cert.get("algorithm") not in (None, ALGORITHM):
+        out.append(f"unsupported algorithm {cert['algorithm']!r} (only {ALGORITHM!r})")
+    if cert.get("canonicalization") not in (None, CANONICALIZATION):
+        out.append(f"unsupported canonicalization {cert['canonicalization']!r}")
+    return out
+
+
+def verify(cert: Any, trusted: dict[str, Ed25519PublicKey] | None = None) -> Verification:
+    """Recompute the hash, check the signature, and say whether the signing key is one of
+    `trusted` (name -> key, e.g. the file it came from). Says precisely what failed."""
+
+    def fail(message: str) -> Verification:
+        return Verification(False, False, [message])
+
+    problems = envelope_problems(cert)
+    if problems:
+        return fail("; ".join(problems))
     try:
         digest = hashlib.sha256(canonical(cert["record"])).digest()
     except (CertificateError, TypeError, ValueError) as exc:
-        return Verification(False, [f"malformed record: {exc}"])
+        return fail(f"malformed record: {exc}")
     if digest.hex() != cert["sha256"]:
-        return Verification(
-            False,
-            [
-                "hash mismatch: the record was changed after signing "
-                f"(recomputed {digest.hex()}, stated {cert['sha256']})"
-            ],
+        return fail(
+            "hash mismatch: the record was changed after signing "
+            f"(recomputed {digest.hex()}, stated {cert['sha256']})"
         )
     if certificate_id(digest.hex()) != cert["certificate_id"]:
-        return Verification(False, ["certificate id does not match the hash"])
+        return fail("certificate id does not match the hash")
     try:
         embedded = decode_public(cert["public_key"])
         signature = base64.b64decode(cert["signature"], validate=True)
     except (CertificateError, ValueError) as exc:
-        return Verification(False, [f"malformed key or signature: {exc}"])
-    notes = []
-    if public_key is not None:
-        if encode_public(public_key) != cert["public_key"]:
-            return Verification(
-                False, ["key mismatch: the certificate was not signed with the given public key"]
-            )
-        notes.append("signed by the given public key")
-    else:
-        notes.append(
-            "checked against the key embedded in the certificate; that key itself is "
-            "not authenticated: pass --public-key with the issuer's published key"
-        )
+        return fail(f"malformed key or signature: {exc}")
     try:
         embedded.verify(signature, digest)
     except InvalidSignature:
+        return fail("bad signature: it was not made over this record with this key")
+    if not trusted:
         return Verification(
-            False, ["bad signature: it was not made over this record with this key"]
+            False,
+            True,
+            [
+                "issuer not authenticated: the signature matches only the key embedded in "
+                "the certificate, which anyone can replace; pass --public-key with the "
+                "issuer's published key or --trust DIR"
+            ],
         )
-    return Verification(True, notes)
+    names = [n for n, k in trusted.items() if encode_public(k) == cert["public_key"]]
+    if not names:
+        return Verification(
+            False,
+            True,
+            [
+                "key mismatch: the certificate was not signed with the given public key"
+                if len(trusted) == 1
+                else f"key mismatch: not signed with any of the {len(trusted)} trusted keys"
+            ],
+        )
+    return Verification(True, True, [f"signed by the trusted key {names[0]}"])

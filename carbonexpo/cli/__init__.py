@@ -1,5 +1,5 @@
 """The command line: a thin click group. Commands parse options, call one library function and
-turn CarbonExpoError into exit codes (0 ok, 1 domain failure, 2 bad usage or input).
+turn CarbonExpoError into exit codes (0 done, 1 a requirement not met, 2 bad input).
 Heavy libraries are imported inside the commands so that `carbonexpo --help` stays fast."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from carbonexpo import __version__
 from carbonexpo.cli.booth_cmd import booth, import_forms_cmd
 from carbonexpo.cli.calc_cmd import calc, init, validate
 from carbonexpo.cli.certificate_cmd import certificate, keys, verify
-from carbonexpo.cli.common import CONTEXT
+from carbonexpo.cli.common import CONTEXT, EXIT_HELP
 from carbonexpo.cli.factors_cmd import factors
 from carbonexpo.cli.ledger_cmd import ledger
 from carbonexpo.cli.report_cmd import report
@@ -37,6 +37,16 @@ cli.add_command(verify)
 cli.add_command(ledger)
 cli.add_command(booth)
 cli.add_command(import_forms_cmd)
+
+
+def _with_exit_codes(command: click.Command) -> None:
+    """Every command's --help ends with the one exit-code table (spec §9)."""
+    command.epilog = EXIT_HELP
+    for sub in getattr(command, "commands", {}).values():
+        _with_exit_codes(sub)
+
+
+_with_exit_codes(cli)
 
 
 def main() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -91,10 +90,10 @@ def estimate(
             )
         ]
     if as_json:
+        from carbonexpo.service import result_json
+
         payload = [e.as_dict() for e in estimates]
-        click.echo(
-            json.dumps(payload[0] if from_file is None else payload, ensure_ascii=False, indent=2)
-        )
+        click.echo(result_json(payload[0] if from_file is None else payload), nl=False)
     else:
         click.echo(format_estimates(estimates))
 

@@ -36,14 +36,20 @@ def init(folder: Path, event_id: str, form: Path | None, exhibitor: str) -> None
     """
     from carbonexpo.io.scaffold import init_event
 
-    if not (form and (folder / "event.yaml").exists()):
+    existing = (folder / "event.yaml").exists()
+    if not (form and existing):
         for path in init_event(folder, event_id):
             click.echo(f"wrote {path}")
     if form:
         from carbonexpo.booth.forms import write_form
+        from carbonexpo.errors import raise_if
+        from carbonexpo.io.event import load_config
 
-        write_form(form, exhibitor=exhibitor, event_name=event_id)
-        click.echo(f"wrote {form}")
+        config, problems = load_config(folder / "event.yaml")
+        raise_if(problems)
+        assert config is not None
+        write_form(form, event_id=config.id, event_name=config.name, exhibitor=exhibitor)
+        click.echo(f"wrote {form} (event {config.id})")
 
 
 @click.command(context_settings=CONTEXT)
@@ -110,6 +116,8 @@ def calc(
     )
     out = sys.stderr if json_path == "-" else sys.stdout
     click.echo(summary_text(result), file=out)
+    for warning in result["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
     if require_neutral and not result["totals"]["neutral"]:
         raise NotNeutralError(
             f"not neutral: gross {result['totals']['gross_tco2e']:.3f} tCO2e exceeds eligible "

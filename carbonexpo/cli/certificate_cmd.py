@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -95,30 +94,36 @@ def certificate(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="the issuer's published key (KEY.pub)",
 )
+@click.option(
+    "--trust",
+    "trust_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="a folder of trusted issuers' keys (*.pub)",
+)
 @handle_errors
-def verify(cert_json: Path, public_key: Path | None) -> None:
-    """Recompute the hash of a certificate record and check its signature (exit 1 if not).
+def verify(cert_json: Path, public_key: Path | None, trust_dir: Path | None) -> None:
+    """Check a certificate: its hash, its signature, and that a trusted key signed it.
+    VALID (exit 0) only against --public-key or a key in --trust; otherwise exit 1.
 
     Example: carbonexpo verify cert.json --public-key issuer.key.pub
     """
     import json
 
-    from carbonexpo.certificate.keys import load_public
+    from carbonexpo.certificate.keys import load_trusted
     from carbonexpo.certificate.record import verify as verify_cert
+    from carbonexpo.errors import VerificationFailed
 
+    trusted = load_trusted(public_key, trust_dir)
     try:
         cert = json.loads(cert_json.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        click.echo(f"INVALID: {cert_json} is not JSON: {exc}", err=True)
-        sys.exit(1)
-    key = load_public(public_key) if public_key else None
-    outcome = verify_cert(cert if isinstance(cert, dict) else {}, key)
+        raise VerificationFailed(f"INVALID: {cert_json.name} is not JSON: {exc}") from exc
+    outcome = verify_cert(cert, trusted)
     if not outcome.ok:
-        click.echo(f"INVALID: {outcome.messages[0]}", err=True)
-        sys.exit(1)
+        raise VerificationFailed(f"INVALID: {outcome.messages[0]}")
     record = cert["record"]
     click.echo(
-        f"valid: certificate {cert['certificate_id']} for {record['event']['id']} "
+        f"VALID: certificate {cert['certificate_id']} for {record['event']['id']} "
         f"({record['standard']}, net {record['totals']['net_tco2e']} tCO2e)"
     )
     for note in outcome.messages:

@@ -110,7 +110,7 @@ def meters_list(db: Path) -> None:
     if table.empty:
         click.echo("no meters")
         return
-    click.echo(table.to_string(index=False))
+    click.echo(table.to_string(index=False, na_rep="–"))
 
 
 @ledger.command("import", context_settings=CONTEXT)
@@ -207,6 +207,7 @@ def verify_cmd(db: Path) -> None:
         broken = store.verify()
         entries = store.conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
     if broken:
-        click.echo(f"BROKEN at audit entry {broken.seq}: {broken.why}", err=True)
-        sys.exit(1)
+        from carbonexpo.errors import VerificationFailed
+
+        raise VerificationFailed(f"BROKEN at audit entry {broken.seq}: {broken.why}")
     click.echo(f"ledger intact: {entries} audit entries verified")

@@ -1,4 +1,6 @@
-"""`carbonexpo init`: a new event folder with every table's header and one example row."""
+"""`carbonexpo init`: a new event folder with every table's header, and TABLES.md beside them
+with each table's columns and an example row. Scaffolds are not data (spec §9): the tables
+`init` writes hold no row, so nothing it writes can reach a result."""
 
 from __future__ import annotations
 
@@ -36,7 +38,40 @@ claim:
   credit_vintage_max_age_years: 5
   green_power_vintage_months: 24
   radiative_forcing: true
+  max_excluded_share: 0.05         # excluded estimates may be at most this share of gross
+  # markets: [EU]                  # an EU market: offset-based claims are worded "compensated"
+# Every category (electricity, fuels, heat_cooling, refrigerants, travel, accommodation,
+# logistics, catering, waste, materials) needs data or an exclusion, e.g.:
+# exclusions:
+#   heat_cooling: {{reason: "the hall has no district heat or cooling", estimate_tco2e: 0}}
 """
+
+
+REFERENCE_FILE = "TABLES.md"
+
+
+def table_reference() -> str:
+    """Markdown: every table's purpose, columns (required ones marked) and an example row."""
+    out = [
+        "# The tables of this event folder",
+        "",
+        "Each table is optional; fill the ones that apply and leave the rest with their header.",
+        "A category with no data must be listed under `exclusions:` in event.yaml with a reason",
+        "and an estimate, or no certificate can be issued. Required columns are marked *.",
+        "The example rows below are examples only: copy a row into the table to use it.",
+        "",
+    ]
+    for name, schema in SCHEMAS.items():
+        cols = [c.name + ("*" if c.required else "") for c in schema.columns]
+        out += [
+            f"## {name}.csv — {schema.description}",
+            "",
+            "| " + " | ".join(cols) + " |",
+            "|" + "---|" * len(cols),
+            "| " + " | ".join(schema.example.get(c.name, "") for c in schema.columns) + " |",
+            "",
+        ]
+    return "\n".join(out)
 
 
 def init_event(folder: Path, event_id: str = "my-event") -> list[Path]:
@@ -53,10 +88,8 @@ def init_event(folder: Path, event_id: str = "my-event") -> list[Path]:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([c.name for c in schema.columns])
-        example = {**schema.example}
-        if "beneficiary" in example:
-            example["beneficiary"] = event_id
-        w.writerow([example.get(c.name, "") for c in schema.columns])
         write_text_atomic(path, buf.getvalue())
         written.append(path)
+    write_text_atomic(folder / REFERENCE_FILE, table_reference())
+    written.append(folder / REFERENCE_FILE)
     return written

@@ -16,6 +16,7 @@ import pandas as pd
 
 from carbonexpo.calc.codes import epoch_seconds
 from carbonexpo.errors import Problem
+from carbonexpo.numbers import decimals_of
 
 SPIKE_FACTOR = 10.0
 GAP_FACTOR = 1.5
@@ -186,14 +187,16 @@ def _cumulative(
             f"meter {meter}: one counter value only; it is the baseline, no interval yet"
         )
         return None
-    delta = np.diff(values)
+    # differences of counters at the counter's own precision (1024.5 − 1000.1 is 24.4, not
+    # 24.4000000000001)
+    delta = np.round(np.diff(values), decimals_of(values))
     positive = delta[delta >= 0]
     median = float(np.median(positive)) if len(positive) else 0.0
     quantity = delta.copy()
     for i in np.flatnonzero(delta < 0):
         before, after = values[i], values[i + 1]
         row = int(rows[i + 1])
-        wrapped = after + (info.rollover or 0.0) - before
+        wrapped = round(after + (info.rollover or 0.0) - before, decimals_of(values))
         plausible = SPIKE_FACTOR * median if median > 0 else (info.rollover or 0.0)
         if info.rollover and 0 <= wrapped <= plausible:
             quantity[i] = wrapped

@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carbonexpo.errors import LedgerError, Problem, raise_if
+from carbonexpo.errors import ClaimRefused, LedgerError, Problem, raise_if
 from carbonexpo.io.schema import BMS_EXPORT, CARRIERS
 from carbonexpo.io.tables import file_sha256, read_table
 from carbonexpo.ledger.bms import MeterInfo, to_intervals
 from carbonexpo.ledger.store import Ledger
+from carbonexpo.numbers import round_sig
 from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
 
 CHUNK = 100_000
@@ -222,6 +223,7 @@ def export_energy(ledger: Ledger, folder: Path, *, force: bool = False) -> Path:
         local = pd.to_datetime(df[col], unit="s", utc=True).dt.tz_convert(tz)
         df[col] = local.dt.strftime("%Y-%m-%dT%H:%M:%S")
     df["phase"] = ""
+    df["quantity"] = round_sig(df["quantity"].to_numpy(dtype=np.float64))
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -275,7 +277,7 @@ def claim_event(ledger: Ledger, folder: Path) -> dict[str, int]:
         calc = calculate(data, claims=claims)
         clashes = _clashes(claims, blocks, event_id)
         if clashes:
-            raise LedgerError("claim refused: " + "; ".join(clashes))
+            raise ClaimRefused("claim refused: " + "; ".join(clashes))
         applied = set(
             calc.green_power.instruments.loc[
                 (calc.green_power.instruments["status"] == "applied")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from carbonexpo.config import STANDARD_NAMES  # noqa: F401  (re-exported for templates)
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Carbon-neutrality balance report",
@@ -34,6 +36,9 @@ LABELS: dict[str, dict[str, str]] = {
         "excluded": "Sources excluded",
         "reason": "Reason",
         "no_data": "no activity data supplied in the event folder",
+        "estimate": "Estimate",
+        "exclusion_no_reason": "(no reason given)",
+        "missing_exclusion": "not declared under exclusions: in event.yaml",
         "standard": "Standard applied",
         "basis": "Claim basis",
         "market": "market-based",
@@ -108,10 +113,6 @@ LABELS: dict[str, dict[str, str]] = {
         "offsets": "Eligible offsets",
         "net": "Net emissions",
         "surplus": "Offset surplus",
-        "neutral_yes": "The event is carbon neutral under {standard}: "
-        "eligible offsets of {offsets} tCO2e cover gross emissions of {gross} tCO2e ({basis}).",
-        "neutral_no": "The event is NOT carbon neutral under {standard}: gross emissions of "
-        "{gross} tCO2e ({basis}) exceed eligible offsets of {offsets} tCO2e by {net} tCO2e.",
         "assumptions": "Assumptions and proxies",
         "warnings": "Warnings",
         "none": "none",
@@ -173,6 +174,9 @@ LABELS: dict[str, dict[str, str]] = {
         "excluded": "未纳入核算的排放源",
         "reason": "原因",
         "no_data": "活动文件夹中未提供活动数据",
+        "estimate": "估算",
+        "exclusion_no_reason": "（未说明理由）",
+        "missing_exclusion": "未在 event.yaml 的 exclusions: 中声明",
         "standard": "所依据的标准",
         "basis": "声明口径",
         "market": "基于市场",
@@ -246,10 +250,6 @@ LABELS: dict[str, dict[str, str]] = {
         "offsets": "合格抵消量",
         "net": "净排放量",
         "surplus": "抵消富余",
-        "neutral_yes": "依据{standard}，本活动实现碳中和：合格抵消量 "
-        "{offsets} 吨二氧化碳当量覆盖了排放总量 {gross} 吨二氧化碳当量（{basis}）。",
-        "neutral_no": "依据{standard}，本活动未实现碳中和：排放总量 {gross} 吨二氧化碳当量"
-        "（{basis}）超出合格抵消量 {offsets} 吨二氧化碳当量，缺口 {net} 吨二氧化碳当量。",
         "assumptions": "假设与替代因子",
         "warnings": "警示",
         "none": "无",
@@ -278,17 +278,5 @@ LABELS: dict[str, dict[str, str]] = {
         "statement_intro": "自身排放（注明该参展商的数据行）及按展位面积分摊的场馆共用排放。",
         "disclaimer": "由主办方使用 carbonexpo 自行声明；《大型活动碳中和实施指南（试行）》与 "
         "ISO 14068-1 要求进行第三方核查。",
-    },
-}
-STANDARD_NAMES = {
-    "en": {
-        "mee-2019": "the MEE Guideline for carbon neutrality of large-scale events (2019)",
-        "iso-14068-1": "ISO 14068-1:2023",
-        "pas-2060": "PAS 2060:2014 (legacy)",
-    },
-    "zh": {
-        "mee-2019": "生态环境部《大型活动碳中和实施指南（试行）》（2019）",
-        "iso-14068-1": "ISO 14068-1:2023",
-        "pas-2060": "PAS 2060:2014（已废止，沿用）",
     },
 }

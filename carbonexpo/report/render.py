@@ -49,16 +49,8 @@ def environment() -> jinja2.Environment:
 
 
 def neutrality_statement(result: dict[str, Any], lang: str) -> str:
-    t = LABELS[lang]
-    totals = result["totals"]
-    text = t["neutral_yes"] if totals["neutral"] else t["neutral_no"]
-    return text.format(
-        standard=STANDARD_NAMES[lang][result["claim"]["standard"]],
-        gross=num(totals["gross_tco2e"]),
-        offsets=num(totals["offsets_eligible_tco2e"]),
-        net=num(totals["net_tco2e"]),
-        basis=t[result["claim"]["basis"]],
-    )
+    """The claim's headline, in the wording the calculation chose (spec §9)."""
+    return str(result["claim"]["wording"][f"headline_{lang}"])
 
 
 def waterfall_steps(result: dict[str, Any], t: dict[str, str]) -> list[tuple[str, float, str]]:
@@ -91,6 +83,7 @@ def report_context(
         "tr": tr,
         "standard_name": STANDARD_NAMES[lang][result["claim"]["standard"]],
         "statement": neutrality_statement(result, lang),
+        "wording": result["claim"]["wording"],
         "categories": categories,
         "phases": [(p, result["by_phase"][p]) for p in ("build_up", "open", "tear_down")],
         "exhibitors_top": sorted(result.get("exhibitors", []), key=lambda e: -e["total_tco2e"])[
