@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,8 +24,17 @@ class Problem:
 
     def __str__(self) -> str:
         if self.where:
-            return f"{self.where}: {self.message}"
-        return f"{self.file}:{self.row}:{self.column}: {self.message}"
+            return printable(f"{self.where}: {self.message}")
+        return printable(f"{self.file}:{self.row}:{self.column}: {self.message}")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """One line with no control characters: each is shown as its escape (\\x00, \\n), so that a
+    message about a hostile file cannot garble the terminal or split into two problems."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 EXIT_OK = 0

@@ -214,7 +214,7 @@ def test_malformed_event_yaml_names_the_key_path(
 def test_missing_event_yaml(tmp_path) -> None:
     (tmp_path / "ev").mkdir()
     lines = errors_of(tmp_path / "ev", tmp_path)
-    assert lines[0].startswith("event.yaml:0::")
+    assert lines[0].startswith("event.yaml:1:: missing")
 
 
 def test_validate_command_reports_same_problems(event) -> None:
@@ -244,7 +244,7 @@ def test_utf8_bom_is_tolerated_and_gbk_is_refused_clearly(event, tmp_path) -> No
     )
     r = run_cli("calc", str(folder))
     assert r.returncode == 2
-    assert "catering.csv:0:: not UTF-8 text" in r.stderr
+    assert "catering.csv:2:: not UTF-8 text" in r.stderr
 
 
 def test_blank_lines_are_skipped_and_rows_keep_their_file_numbers(event, tmp_path) -> None:

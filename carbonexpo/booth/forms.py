@@ -132,6 +132,8 @@ def _cell_problems(value: Any, col: Column) -> tuple[Any, str]:
             return None, "not a finite number"
         if col.minimum is not None and number < col.minimum:
             return None, "negative value"
+        if col.maximum is not None and number > col.maximum:
+            return None, f"value above {col.maximum:g}: not physically meaningful for one event"
         if col.positive and number <= 0:
             return None, "must be greater than 0"
         if col.integer and not number.is_integer():

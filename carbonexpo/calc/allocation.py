@@ -1,6 +1,7 @@
 """Per-exhibitor statements (spec §3.3): own lines plus a share of shared venue emissions in
 proportion to booth area. Shares are split in whole milligrams with the largest-remainder
-method, so that they add up exactly to the shared total."""
+method, so that they add up exactly to the shared total. The split is done in Python integers
+(arbitrary size), so no accepted input can overflow it."""
 
 from __future__ import annotations
 
@@ -11,16 +12,23 @@ SHARED_CATEGORIES = ("electricity", "fuels", "heat_cooling", "refrigerants", "wa
 MG_PER_KG = 1_000_000
 
 
+WEIGHT_SCALE = 1_000_000  # weights (booth areas in m²) are used to the mm²
+
+
 def largest_remainder(total_mg: int, weights: np.ndarray) -> np.ndarray:
-    """Split a whole number of milligrams by weights into whole numbers that sum to it."""
-    if total_mg == 0 or weights.sum() <= 0:
-        return np.zeros(len(weights), dtype=np.int64)
-    exact = total_mg * (weights / weights.sum())
-    base = np.floor(exact).astype(np.int64)
-    left = int(total_mg - base.sum())
-    order = np.argsort(-(exact - base), kind="stable")
-    base[order[:left]] += 1
-    return base
+    """Split a whole number of milligrams by weights into whole numbers that sum to it, in
+    exact integer arithmetic (one Python int per exhibitor, a few thousand at most)."""
+    w = [round(float(x) * WEIGHT_SCALE) for x in weights]
+    whole = sum(w)
+    total = int(total_mg)
+    if total == 0 or whole <= 0:
+        return np.zeros(len(w), dtype=object)
+    parts = [divmod(total * wi, whole) for wi in w]
+    base = [q for q, _ in parts]
+    left = total - sum(base)
+    for i in sorted(range(len(w)), key=lambda i: -parts[i][1])[:left]:  # stable on ties
+        base[i] += 1
+    return np.array(base, dtype=object)
 
 
 def allocate_to_exhibitors(

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import ValidationError
 
 from carbonexpo import geo, units
@@ -18,6 +17,7 @@ from carbonexpo.factors.catalog import Factor, set_ids
 from carbonexpo.io.checks import check_tables
 from carbonexpo.io.schema import SCHEMAS, TABLE_ORDER
 from carbonexpo.io.tables import Table, file_sha256, read_table
+from carbonexpo.io.yaml_strict import load_yaml
 
 CONFIG_FILE = "event.yaml"
 
@@ -44,53 +44,23 @@ class EventData:
         return rows
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """Key path ('claim.basis') -> line number in the YAML text, for error messages."""
-    lines: dict[str, int] = {}
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
-        return lines
-
-    def walk(n: yaml.Node, prefix: str) -> None:
-        if isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                path = f"{prefix}.{k.value}" if prefix else str(k.value)
-                lines[path] = k.start_mark.line + 1
-                walk(v, path)
-        elif isinstance(n, yaml.SequenceNode):
-            for i, v in enumerate(n.value):
-                lines[f"{prefix}.{i}"] = v.start_mark.line + 1
-                walk(v, f"{prefix}.{i}")
-
-    if node is not None:
-        walk(node, "")
-    return lines
-
-
 def load_config(path: Path) -> tuple[EventConfig | None, list[Problem]]:
     name = path.name
-    if not path.exists():
-        return None, [
-            Problem(name, 0, "", "missing: every event folder needs event.yaml", "missing_file")
-        ]
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+    if not path.is_file():
         return None, [
             Problem(
                 name,
-                (mark.line + 1) if mark else 0,
+                1,
                 "",
-                f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                "bad_yaml",
+                f"missing: every event folder needs {name} (looked in {path.parent})",
+                "missing_file",
             )
         ]
+    data, lines, problems = load_yaml(path.read_bytes(), name)
+    if problems:
+        return None, problems
     if not isinstance(data, dict):
         return None, [Problem(name, 1, "", "must be a mapping of keys to values", "bad_yaml")]
-    lines = _key_lines(text)
     try:
         config = EventConfig.model_validate(data)
     except ValidationError as exc:

@@ -34,6 +34,9 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     minimum: float | None = None  # inclusive lower bound for numbers
+    # inclusive upper bound: what one event can physically hold, so that arithmetic on any
+    # accepted value stays exact and finite
+    maximum: float | None = None
     positive: bool = False  # strictly > 0
     integer: bool = False
 
@@ -58,6 +61,8 @@ def _c(name: str, kind: Kind = "str", **kw: object) -> Column:
 
 
 Q = {"minimum": 0.0}
+MAX_KM = 50_000.0  # one way, beyond any route on Earth (half the circumference is 20,038 km)
+SERIAL_MAX = 10**15  # serial numbers and their counts stay exact in int64 and float64
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
     for s in [
@@ -68,7 +73,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("carrier", "enum", required=True, choices=CARRIERS),
                 _c("start", "datetime", required=True),
                 _c("end", "datetime", required=True),
-                _c("quantity", "float", required=True, **Q),
+                _c("quantity", "float", required=True, maximum=1e9, **Q),
                 _c("unit", "unit", required=True),
                 _c("hall"),
                 _c("phase", "enum", choices=PHASES),
@@ -89,7 +94,7 @@ SCHEMAS: dict[str, TableSchema] = {
             "refrigerants",
             (
                 _c("gas", required=True),
-                _c("quantity", "float", required=True, **Q),
+                _c("quantity", "float", required=True, maximum=1e6, **Q),
                 _c("unit", "unit", required=True),
                 _c("phase", "enum", choices=PHASES),
                 _c("exhibitor"),
@@ -102,14 +107,14 @@ SCHEMAS: dict[str, TableSchema] = {
             (
                 _c("instrument_id", required=True),
                 _c("type", "enum", required=True, choices=INSTRUMENT_TYPES),
-                _c("mwh", "float", required=True, **Q),
+                _c("mwh", "float", required=True, maximum=1e7, **Q),
                 _c("generation_start", "date", required=True),
                 _c("generation_end", "date", required=True),
                 _c("country", required=True),
                 _c("technology"),
                 _c("serial_prefix"),
-                _c("first", "int", minimum=0, integer=True),
-                _c("last", "int", minimum=0, integer=True),
+                _c("first", "int", minimum=0, maximum=SERIAL_MAX, integer=True),
+                _c("last", "int", minimum=0, maximum=SERIAL_MAX, integer=True),
                 _c("beneficiary"),
                 _c("retired_on", "date"),
             ),
@@ -140,9 +145,9 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("exhibitor"),
                 _c("origin"),
                 _c("mode", "enum", required=True, choices=TRAVEL_MODES),
-                _c("travellers", "float", required=True, **Q),
-                _c("round_trips", "float", **Q),
-                _c("distance_km", "float", **Q),
+                _c("travellers", "float", required=True, maximum=1e8, **Q),
+                _c("round_trips", "float", maximum=1e3, **Q),
+                _c("distance_km", "float", maximum=MAX_KM, **Q),
                 _c("cabin", "enum", choices=("economy", "premium", "business", "first")),
             ),
             "visitor and staff travel",
@@ -161,7 +166,7 @@ SCHEMAS: dict[str, TableSchema] = {
             "accommodation",
             (
                 _c("country", required=True),
-                _c("room_nights", "float", required=True, **Q),
+                _c("room_nights", "float", required=True, maximum=1e8, **Q),
                 _c("exhibitor"),
             ),
             "hotel room-nights",
@@ -173,8 +178,8 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("shipment", required=True),
                 _c("exhibitor"),
                 _c("mode", "enum", required=True, choices=FREIGHT_MODES),
-                _c("mass_kg", "float", required=True, **Q),
-                _c("distance_km", "float", **Q),
+                _c("mass_kg", "float", required=True, maximum=1e9, **Q),
+                _c("distance_km", "float", maximum=MAX_KM, **Q),
                 _c("origin"),
                 _c("destination"),
                 _c("phase", "enum", choices=PHASES),
@@ -199,7 +204,7 @@ SCHEMAS: dict[str, TableSchema] = {
                     required=True,
                     choices=("vegan", "vegetarian", "standard", "meat"),
                 ),
-                _c("servings", "float", required=True, **Q),
+                _c("servings", "float", required=True, maximum=1e9, **Q),
                 _c("exhibitor"),
             ),
             "meals served",
@@ -229,7 +234,7 @@ SCHEMAS: dict[str, TableSchema] = {
                     required=True,
                     choices=("landfill", "incineration", "recycling", "composting", "reuse"),
                 ),
-                _c("mass_kg", "float", required=True, **Q),
+                _c("mass_kg", "float", required=True, maximum=1e9, **Q),
                 _c("exhibitor"),
             ),
             "waste by stream and treatment",
@@ -239,7 +244,7 @@ SCHEMAS: dict[str, TableSchema] = {
             "materials",
             (
                 _c("material", required=True),
-                _c("mass_kg", "float", required=True, **Q),
+                _c("mass_kg", "float", required=True, maximum=1e9, **Q),
                 _c("origin", "enum", choices=("virgin", "recycled", "reused")),
                 _c("exhibitor"),
             ),
@@ -251,10 +256,10 @@ SCHEMAS: dict[str, TableSchema] = {
             (
                 _c("registry", required=True),
                 _c("project_id", required=True),
-                _c("vintage", "int", required=True, minimum=1990, integer=True),
+                _c("vintage", "int", required=True, minimum=1990, maximum=2100, integer=True),
                 _c("serial_prefix", required=True),
-                _c("first", "int", required=True, minimum=0, integer=True),
-                _c("last", "int", required=True, minimum=0, integer=True),
+                _c("first", "int", required=True, minimum=0, maximum=SERIAL_MAX, integer=True),
+                _c("last", "int", required=True, minimum=0, maximum=SERIAL_MAX, integer=True),
                 _c("retired_on", "date"),
                 _c("beneficiary"),
                 _c("project_type"),
@@ -277,7 +282,7 @@ SCHEMAS: dict[str, TableSchema] = {
             (
                 _c("key", required=True),
                 _c("unit", "unit", required=True),
-                _c("kgco2e_per_unit", "float", required=True, **Q),
+                _c("kgco2e_per_unit", "float", required=True, maximum=1e8, **Q),
                 _c("source", required=True),
                 _c("year", "int", minimum=1900, integer=True),
             ),
@@ -295,7 +300,7 @@ SCHEMAS: dict[str, TableSchema] = {
             (
                 _c("exhibitor", required=True),
                 _c("booth", required=True),
-                _c("area_m2", "float", required=True, positive=True),
+                _c("area_m2", "float", required=True, positive=True, maximum=1e6),
                 _c("build", "enum", choices=("shell", "custom", "modular", "space_only")),
                 _c("hall"),
             ),
@@ -317,7 +322,7 @@ BMS_EXPORT = TableSchema(
     (
         _c("meter", required=True),
         _c("timestamp", "datetime", required=True),
-        _c("value", "float", required=True, minimum=0.0),
+        _c("value", "float", required=True, minimum=0.0, maximum=1e15),
         _c("end", "datetime"),
     ),
     "meter readings: interval quantities, or counter values of cumulative meters",

@@ -226,16 +226,80 @@ def _fast_type(col: Column) -> pa.DataType:
     }[col.kind]
 
 
+ENCODING_HINT = "save the file as UTF-8 (exports in GBK/GB18030 or UTF-16 must be converted)"
+
+
+def encoding_problem(path: Path, display: str) -> Problem | None:
+    """A CSV that is not UTF-8 text, located at the line of its first undecodable byte."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as f:
+        head = f.read(4)
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
+            return Problem(
+                display, 1, "", f"UTF-16 or binary, not UTF-8 text: {ENCODING_HINT}", "encoding"
+            )
+        f.seek(0)
+        while chunk := f.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line += chunk[: exc.start].count(b"\n")
+                return Problem(display, line, "", f"not UTF-8 text: {ENCODING_HINT}", "encoding")
+            line += chunk.count(b"\n")
+            if b"\x00" in chunk:
+                return Problem(display, line, "", "a NUL byte: not a text file", "encoding")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:  # the file ends inside a character
+        return Problem(display, line, "", f"not UTF-8 text: {ENCODING_HINT}", "encoding")
+    return None
+
+
+def shape_problem(path: Path, display: str, names: list[str], exc: Exception) -> Problem:
+    """A CSV pyarrow could not split into the header's columns: the first row with another
+    number of cells, found with the csv module (an error path only)."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        start = 1
+        try:
+            for cells in reader:
+                if reader.line_num > 1 and cells and len(cells) != len(names):
+                    return Problem(
+                        display,
+                        start,
+                        "",
+                        f"{len(cells)} cells where the header has {len(names)} columns",
+                        "row_shape",
+                    )
+                start = reader.line_num + 1
+        except csv.Error as err:
+            return Problem(
+                display,
+                start,
+                "",
+                f"cannot split this row into cells ({err}): a quote that is never closed?",
+                "row_shape",
+            )
+    return Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")
+
+
 def read_table(
     path: Path, schema: TableSchema, display: str, timezone: str | None = None
 ) -> tuple[Table | None, list[Problem]]:
     """Read and validate one table file. Returns (table or None, problems)."""
     out = _Collector(display)
+    if path.suffix.lower() == ".csv" and (bad := encoding_problem(path, display)):
+        return None, [bad]
     digest: Future[str] = _HASHER.submit(file_sha256, path)
     try:
         names = header_names(path)
     except Exception as exc:  # not a CSV/XLSX at all
-        return None, [Problem(display, 0, "", f"cannot read the file: {exc}", "unreadable")]
+        return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
     known = {c.name for c in schema.columns}
     for i, n in enumerate(names):
         if n in names[:i]:
@@ -260,7 +324,7 @@ def read_table(
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
             typed = None
         except OSError as exc:
-            return None, [Problem(display, 0, "", f"cannot read the file: {exc}", "unreadable")]
+            return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
     data: dict[str, object] = {}
     if typed is not None:
         typed = typed.rename_columns([n.strip() for n in typed.column_names])
@@ -274,18 +338,9 @@ def read_table(
         try:
             raw = read_text(path, names)
         except Exception as exc:
-            if "invalid UTF8" in str(exc):
-                return None, [
-                    Problem(
-                        display,
-                        0,
-                        "",
-                        "not UTF-8 text: save the file as UTF-8 "
-                        "(exports in GBK/GB18030 must be converted)",
-                        "encoding",
-                    )
-                ]
-            return None, [Problem(display, 0, "", f"cannot read the file: {exc}", "unreadable")]
+            if path.suffix.lower() == ".csv":
+                return None, [shape_problem(path, display, names, exc)]
+            return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
         raw, out.row_numbers = _drop_blank(raw)
         for col in columns:
             values = pc.utf8_trim_whitespace(raw.column(col.name).combine_chunks())
@@ -409,6 +464,17 @@ def _check_numbers(
         if low.any():
             what = "negative value" if col.minimum == 0 else f"value below {col.minimum:g}"
             out.rows(low, col.name, what, shown(), "negative" if col.minimum == 0 else "range")
+    if col.maximum is not None:
+        high = finite & (arr > col.maximum)
+        if high.any():
+            out.rows(
+                high,
+                col.name,
+                f"value above {col.maximum:g}: not physically meaningful for one event "
+                "(check the unit and the decimal separator)",
+                shown(),
+                "range",
+            )
     if col.positive:
         zero = finite & (arr <= 0)
         if zero.any():
