@@ -1,3 +1,21 @@
-"""carbonexpo: tells an exhibition whether it really was zero-carbon, and proves it."""
+"""carbonexpo: was the exhibition really zero-carbon? The public API is carbonexpo.api,
+re-exported here: `carbonexpo.calculate(folder)`, `carbonexpo.write_report(run, path)`, …"""
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """The API's names, imported on first use (so that `carbonexpo --help` stays fast)."""
+    api = importlib.import_module("carbonexpo.api")
+    if name == "api":
+        return api
+    if name in api.__all__:
+        return getattr(api, name)
+    raise AttributeError(f"module 'carbonexpo' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return ["__version__", "api", *importlib.import_module("carbonexpo.api").__all__]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Standard = Literal["mee-2019", "iso-14068-1", "pas-2060"]
+PHASES = ("build_up", "open", "tear_down")  # in time order
 EventId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=80)]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 NonNegative = Annotated[float, Field(ge=0)]

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from carbonexpo.certificate.keys import generate_keys, load_private
 from carbonexpo.certificate.record import build_record, sign, verify
 from carbonexpo.errors import CertificateError
+from carbonexpo.result import Result
 from tests.conftest import EXAMPLE, ROOT, run_cli
 from tests.golden.regenerate import golden_result
 
@@ -113,10 +114,11 @@ def test_a_different_key_fails(issued, tmp_path) -> None:
 def test_a_signature_copied_from_another_event_fails(issued, tmp_path) -> None:
     key, _ = generate_keys(tmp_path / "k.key")
     private = load_private(key)
-    result = json.loads(golden_result())
+    result = Result.model_validate_json(golden_result())
     a = sign(build_record(result, issuer="X", issue_date="2025-02-01"), private)
-    other = copy.deepcopy(result)
-    other["event"]["id"] = "another-expo"
+    other = result.model_copy(
+        update={"event": result.event.model_copy(update={"id": "another-expo"})}
+    )
     b = sign(build_record(other, issuer="X", issue_date="2025-02-01"), private)
     spliced = dict(b, signature=a["signature"])
     assert verify(spliced).messages[0].startswith("bad signature")
@@ -160,7 +162,9 @@ def test_pdf_contains_id_and_qr_decodes_to_id_and_hash(issued) -> None:
 
 
 def test_record_has_no_floats_and_is_canonical() -> None:
-    record = build_record(json.loads(golden_result()), issuer="X", issue_date="2025-02-01")
+    record = build_record(
+        Result.model_validate_json(golden_result()), issuer="X", issue_date="2025-02-01"
+    )
     from carbonexpo.certificate.record import canonical
 
     data = canonical(record)

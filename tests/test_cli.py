@@ -213,7 +213,7 @@ def test_example_as_typed_xlsx_gives_the_same_result(tmp_path) -> None:
 
 
 def test_result_json_refuses_non_finite_numbers() -> None:
-    from carbonexpo.service import result_json
+    from carbonexpo.api import result_json
 
     assert result_json({"a": [1.5, {"b": 2}]}).startswith("{")
     with pytest.raises(ValueError, match=r"result.a\[1\].b is nan"):

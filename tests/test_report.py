@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from carbonexpo.report.render import render_html
-from carbonexpo.report.translate import untranslated
+from carbonexpo.result import Result
 from tests.conftest import EXAMPLE, ROOT, run_cli
 from tests.golden.regenerate import golden_reports, golden_result
 
@@ -49,19 +49,33 @@ def test_report_sections_in_disclosure_order() -> None:
     assert "实现碳中和" in md
 
 
+def test_every_message_has_english_and_chinese_with_the_same_fields() -> None:
+    import string
+
+    from carbonexpo.notes import MESSAGES
+
+    assert set(MESSAGES["en"]) == set(MESSAGES["zh"])
+    for code, text in MESSAGES["en"].items():
+
+        def fields(t: str) -> set[str]:
+            return {f for _, f, _, _ in string.Formatter().parse(t) if f}
+
+        assert fields(text) == fields(MESSAGES["zh"][code]), code
+
+
 def test_chinese_report_leaves_no_calculator_sentence_in_english() -> None:
-    result = json.loads(golden_result())
-    texts = (
-        [i["reason"] for i in result["instruments"]]
-        + [c["reason"] for c in result["credits"]]
-        + result["assumptions"]
-        + result["warnings"]
-    )
-    assert [u for t in texts for u in untranslated(t)] == []
+    from carbonexpo.notes import render_all
+
+    result = Result.model_validate_json(golden_result())
+    notes = [i.reasons for i in result.instruments] + [c.reasons for c in result.credits]
+    notes += [[n] for n in result.assumptions + result.warnings]
+    for group in notes:
+        zh = render_all(group, "zh")
+        assert not re.search(r"[a-z]{4,} [a-z]{4,} [a-z]{4,}", zh), zh  # no English phrase
 
 
 def test_charts_are_inline_svg_with_text() -> None:
-    html = render_html(json.loads(golden_result()), "zh")
+    html = render_html(Result.model_validate_json(golden_result()), "zh")
     svgs = re.findall(r"<svg.*?</svg>", html, flags=re.DOTALL)
     assert len(svgs) == 4  # category, phase, daily electricity, waterfall
     assert "按类别的排放" in html and "从基于位置的排放到净排放" in html
@@ -157,4 +171,4 @@ def test_report_of_an_event_with_empty_tables(event, tmp_path, suffix) -> None:
     assert r.returncode == 0, r.stderr
     assert out.stat().st_size > 0
     r = run_cli("calc", str(folder), "--json", "-")
-    assert any("inventory is empty" in w for w in json.loads(r.stdout)["warnings"])
+    assert any("inventory is empty" in w["text"] for w in json.loads(r.stdout)["warnings"])

@@ -18,10 +18,9 @@ from carbonexpo.calc.codes import (
     from_labels,
     lookup,
 )
-from carbonexpo.config import EventConfig
+from carbonexpo.config import PHASES, EventConfig
 from carbonexpo.geo import great_circle_km, resolve_place
 
-PHASES = ("build_up", "open", "tear_down")
 # Phase of rows that carry no date (documented in docs/methodology.md; listed as assumptions).
 DEFAULT_PHASE = {
     "refrigerants": "open",

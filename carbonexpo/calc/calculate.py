@@ -17,12 +17,12 @@ from carbonexpo.calc.completeness import Completeness, assess
 from carbonexpo.calc.lines import CATEGORIES, LineBuilder
 from carbonexpo.calc.offsets import OffsetResult, apply_offsets
 from carbonexpo.calc.scope2 import GreenPowerResult, allocate_green_power
+from carbonexpo.config import PHASES
 from carbonexpo.errors import raise_if
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.io.event import EventData
+from carbonexpo.notes import Note, note
 from carbonexpo.units import multiplier
-
-PHASE_NAMES = ("build_up", "open", "tear_down")
 
 
 @dataclass
@@ -38,8 +38,8 @@ class Calculation:
     electricity_kwh: float
     residual_key: str
     completeness: Completeness
-    assumptions: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    assumptions: list[Note] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)
     exhibitors: pd.DataFrame | None = None
     factors_used: list[dict[str, Any]] = field(default_factory=list)
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -47,11 +47,11 @@ class Calculation:
 
 def build_lines(
     data: EventData, resolver: FactorResolver
-) -> tuple[pd.DataFrame, LineBuilder, list[str], list[str]]:
+) -> tuple[pd.DataFrame, LineBuilder, list[Note], list[Note]]:
     config = data.config
     builder = LineBuilder(resolver)
-    assumptions: list[str] = []
-    warnings: list[str] = []
+    assumptions: list[Note] = []
+    warnings: list[Note] = []
     tables = data.tables
     if t := tables.get("energy"):
         frame = act.energy_activity(t.df, config)
@@ -62,29 +62,15 @@ def build_lines(
     if t := tables.get("travel"):
         frame = act.travel_activity(t.df, config)
         builder.add(frame, source_file=t.file, category="travel")
-        n = int(frame["distance_computed"].sum())
-        if n:
-            assumptions.append(
-                f"travel: {n} row(s) had no distance_km, distances computed from "
-                "the origin's coordinates (great-circle × detour: rail 1.2, road "
-                "1.3, bus 1.5, air/ferry 1.0)"
-            )
-        n = int(frame["air_no_origin"].sum())
-        if n:
-            warnings.append(
-                f"travel: {n} air row(s) without a resolvable origin were treated as "
-                "international (short- or long-haul by distance)"
-            )
+        if n := int(frame["distance_computed"].sum()):
+            assumptions.append(note("travel_distance_computed", rows=n))
+        if n := int(frame["air_no_origin"].sum()):
+            warnings.append(note("air_without_origin", rows=n))
     if t := tables.get("logistics"):
         frame = act.logistics_activity(t.df, config)
         builder.add(frame, source_file=t.file, category="logistics")
-        n = int(frame["distance_computed"].sum())
-        if n:
-            assumptions.append(
-                f"logistics: {n} row(s) had no distance_km, distances computed "
-                "from coordinates (destination defaults to the venue, road 1.3, "
-                "rail 1.2, sea/air/barge great-circle)"
-            )
+        if n := int(frame["distance_computed"].sum()):
+            assumptions.append(note("logistics_distance_computed", rows=n))
     for name, fn in (
         ("accommodation", act.accommodation_activity),
         ("catering", act.catering_activity),
@@ -96,7 +82,7 @@ def build_lines(
     for name, phase in act.DEFAULT_PHASE.items():
         t = tables.get(name)
         if t is not None and ("phase" not in t.df or t.df["phase"].isna().any()):
-            assumptions.append(f"{name}: rows without a phase are counted in '{phase}'")
+            assumptions.append(note("default_phase", table=name, phase=phase))
     raise_if(builder.problems)
     return builder.lines(), builder, assumptions, warnings
 
@@ -127,8 +113,7 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
         residual = resolver.resolve(residual_key, "kWh")
         if elec.any():
             assumptions.append(
-                f"market-based: no residual-mix factor '{missing_key}', uncovered electricity "
-                f"valued at the grid factor '{residual_key}'"
+                note("residual_fallback", missing_key=missing_key, used_key=residual_key)
             )
     market = lines["kgco2e"].to_numpy(dtype=np.float64).copy()
     if elec.any() and residual is not None:
@@ -153,31 +138,22 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
     )
     completeness = assess(config, present, gross_t)
     if lines.empty:
-        warnings.append(
-            "the inventory is empty: no table of the event folder holds an "
-            "activity, so there is nothing to neutralise (status: no data)"
-        )
+        warnings.append(note("empty_inventory"))
     warnings += completeness.warnings()
     if green.surplus_mwh > 0:
-        warnings.append(
-            f"green power: {green.surplus_mwh:.3f} MWh of eligible instruments exceed "
-            "consumption, the surplus is not carried to offsets"
-        )
+        warnings.append(note("green_power_surplus", mwh=green.surplus_mwh))
     if lines["proxy"].any():
         keys = sorted(str(k) for k in lines["factor_key"][lines["proxy"].to_numpy()].unique())
-        assumptions.append("proxy factors used (see factor notes): " + ", ".join(keys))
+        assumptions.append(note("proxy_factors", keys=keys))
 
     exhibitors = None
     if b := data.tables.get("booths"):
         exhibitors, _ = allocate_to_exhibitors(lines, b.df, value_column=basis_col)
         unknown = sorted(set(lines["exhibitor"].dropna()) - set(b.df["exhibitor"]))
         if unknown:
-            warnings.append(
-                "exhibitors named in the tables but absent from booths.csv (no "
-                "shared share): " + ", ".join(unknown[:20])
-            )
+            warnings.append(note("exhibitors_without_booth", names=[str(u) for u in unknown[:20]]))
     elif lines["exhibitor"].notna().any():
-        assumptions.append("no booths.csv: shared venue emissions are not allocated to exhibitors")
+        assumptions.append(note("no_booths"))
     return Calculation(
         data=data,
         resolver=resolver,
@@ -213,17 +189,17 @@ def recode(values: pd.Series, categories: list[str]) -> np.ndarray:
 def summarise(lines: pd.DataFrame) -> pd.DataFrame:
     """Sums of both totals by category × phase × scope, in one pass over the lines."""
     category = recode(lines["category"], CATEGORIES)
-    phase = recode(lines["phase"], list(PHASE_NAMES))
+    phase = recode(lines["phase"], list(PHASES))
     scope = lines["scope"].to_numpy(dtype=np.int64)
-    key = (category * len(PHASE_NAMES) + phase) * 4 + scope
-    size = len(CATEGORIES) * len(PHASE_NAMES) * 4
+    key = (category * len(PHASES) + phase) * 4 + scope
+    size = len(CATEGORIES) * len(PHASES) * 4
     rows = []
     loc = np.bincount(key, weights=lines["kgco2e"].to_numpy(), minlength=size)
     mkt = np.bincount(key, weights=lines["kgco2e_market"].to_numpy(), minlength=size)
     for k in np.flatnonzero((loc != 0) | (mkt != 0) | (np.bincount(key, minlength=size) > 0)):
-        c, rest = divmod(int(k), len(PHASE_NAMES) * 4)
+        c, rest = divmod(int(k), len(PHASES) * 4)
         p, sc = divmod(rest, 4)
-        rows.append((CATEGORIES[c], PHASE_NAMES[p], sc, loc[k], mkt[k]))
+        rows.append((CATEGORIES[c], PHASES[p], sc, loc[k], mkt[k]))
     return pd.DataFrame(rows, columns=["category", "phase", "scope", "kgco2e", "kgco2e_market"])
 
 
@@ -305,7 +281,7 @@ def by_category(calc: Calculation) -> dict[str, float]:
 
 def by_phase(calc: Calculation) -> dict[str, float]:
     sums = calc.summary.groupby("phase")[_basis_column(calc)].sum()
-    return {p: float(sums.get(p, 0.0)) / 1000.0 for p in PHASE_NAMES}
+    return {p: float(sums.get(p, 0.0)) / 1000.0 for p in PHASES}
 
 
 def by_scope(calc: Calculation) -> dict[str, dict[str, float]]:

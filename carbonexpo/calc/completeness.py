@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carbonexpo.config import CATEGORY_NAMES, EventConfig
+from carbonexpo.notes import Note, note
 
 
 @dataclass(frozen=True)
@@ -38,48 +39,39 @@ class Completeness:
         """True when a certificate may rest on this boundary."""
         return not (self.no_data or self.missing or self.incomplete or self.over_threshold)
 
-    def problems(self) -> list[str]:
-        """Why a claim on this boundary cannot be certified, one sentence each."""
+    def problems(self) -> list[Note]:
+        """Why a claim on this boundary cannot be certified."""
         out = []
         if self.no_data:
-            out.append("the event folder holds no activity data: there is nothing to certify")
+            out.append(note("no_data"))
         if self.missing:
-            out.append(
-                "categories without data and without an exclusion in event.yaml: "
-                + ", ".join(self.missing)
-            )
+            out.append(note("categories_missing_refusal", categories=list(self.missing)))
         return out + self._exclusion_problems()
 
-    def _exclusion_problems(self) -> list[str]:
+    def _exclusion_problems(self) -> list[Note]:
         out = []
         for e in self.exclusions:
-            lacks = [
-                n
-                for n, v in (("reason", e.reason), ("estimate_tco2e", e.estimate_tco2e))
-                if v is None
-            ]
+            given = (("reason", e.reason), ("estimate_tco2e", e.estimate_tco2e))
+            lacks = [name for name, value in given if value is None]
             if lacks:
-                out.append(f"exclusion of {e.category} lacks {' and '.join(lacks)}")
+                out.append(note("exclusion_lacks", category=e.category, missing=lacks))
         if self.over_threshold and not self.no_data:
             out.append(
-                f"excluded estimates {self.excluded_tco2e:,.3f} tCO2e are "
-                f"{_percent(self.excluded_share)} of gross, above claim.max_excluded_share "
-                f"{_percent(self.max_excluded_share)}"
+                note(
+                    "exclusions_over_threshold",
+                    excluded=self.excluded_tco2e,
+                    share=_percent(self.excluded_share),
+                    maximum=_percent(self.max_excluded_share),
+                )
             )
         return out
 
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Note]:
         out = []
         if self.missing:
-            out.append(
-                "no data and no exclusion for: "
-                + ", ".join(self.missing)
-                + " — list each under `exclusions:` in event.yaml with a reason and an "
-                "estimate, or add its table; a certificate is refused until then"
-            )
+            out.append(note("categories_missing", categories=list(self.missing)))
         out += self._exclusion_problems()
-        for c in self.needless:
-            out.append(f"exclusions: {c} has data in the folder; the exclusion is ignored")
+        out += [note("exclusion_ignored", category=c) for c in self.needless]
         return out
 
 

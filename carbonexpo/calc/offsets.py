@@ -14,8 +14,10 @@ import numpy as np
 import pandas as pd
 
 from carbonexpo.calc.blocks import block_sizes, claimed_elsewhere
-from carbonexpo.calc.scope2 import _join
+from carbonexpo.calc.reasons import Reasons
+from carbonexpo.calc.scope2 import retirement_reasons
 from carbonexpo.config import EventConfig
+from carbonexpo.notes import render_all
 
 RETIREMENT_WINDOW_MONTHS = 12
 
@@ -48,6 +50,7 @@ def apply_offsets(
                     "tco2e",
                     "status",
                     "reason",
+                    "reasons",
                     "_row",
                 ]
             ),
@@ -57,92 +60,47 @@ def apply_offsets(
     df = credits
     accepted = config.claim.registries
     registry = df["registry"].astype(str)
-    reasons = [
-        pd.Series(
-            np.where(
-                ~registry.str.upper().isin([r.upper() for r in accepted]),
-                "registry " + registry.map(repr) + " not accepted under "
-                f"{config.claim.standard} (accepted: {', '.join(accepted)})",
-                "",
-            ),
-            index=df.index,
-        )
-    ]
-
+    why = Reasons(len(df))
+    why.add(
+        ~registry.str.upper().isin([r.upper() for r in accepted]),
+        "registry_not_accepted",
+        registry=registry.to_numpy(),
+        standard=config.claim.standard,
+        accepted=list(accepted),
+    )
     oldest = config.event_year - config.claim.credit_vintage_max_age_years
     vintage = df["vintage"].astype(np.int64)
-    reasons.append(
-        pd.Series(
-            np.where(
-                vintage < oldest,
-                "vintage " + vintage.astype(str) + f" is older than {oldest} (event year "
-                f"{config.event_year} − {config.claim.credit_vintage_max_age_years})",
-                "",
-            ),
-            index=df.index,
-        )
+    why.add(
+        vintage < oldest,
+        "credit_too_old",
+        vintage=vintage.to_numpy(),
+        oldest=oldest,
+        year=config.event_year,
+        age=config.claim.credit_vintage_max_age_years,
     )
-
     retired_on = (
         df["retired_on"]
         if "retired_on" in df
         else pd.Series(pd.NaT, index=df.index, dtype="datetime64[s]")
     )
+    retired = retirement_reasons(why, df, config)
+    deadline = retirement_deadline(config)
+    why.add(
+        retired & (retired_on > deadline).to_numpy(),
+        "retired_late",
+        retired_on=retired_on.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+        months=RETIREMENT_WINDOW_MONTHS,
+        deadline=f"{deadline:%Y-%m-%d}",
+    )
+    elsewhere = claimed_elsewhere(df, claims, kind="credit", event_id=config.id)
+    why.add(elsewhere.notna(), "claimed_elsewhere", other=elsewhere.to_numpy())
+    eligible = pd.Series(~why.any(), index=df.index)
+    notes = why.notes()
     beneficiary = (
         df["beneficiary"].astype(object)
         if "beneficiary" in df
         else pd.Series(None, index=df.index, dtype=object)
     )
-    not_retired = retired_on.isna()
-    other = ~not_retired & (beneficiary.fillna("") != config.id)
-    reasons.append(
-        pd.Series(
-            np.select(
-                [not_retired, other],
-                [
-                    "not retired: retired_on is empty",
-                    "retired for "
-                    + beneficiary.fillna("(no beneficiary)").astype(str).map(repr)
-                    + ", not for this event "
-                    + repr(config.id),
-                ],
-                "",
-            ),
-            index=df.index,
-        )
-    )
-
-    deadline = retirement_deadline(config)
-    late = ~not_retired & (retired_on > deadline)
-    reasons.append(
-        pd.Series(
-            np.where(
-                late,
-                "retired on " + retired_on.dt.strftime("%Y-%m-%d").fillna("") + ", more than "
-                f"{RETIREMENT_WINDOW_MONTHS} months after the reporting period ended (deadline "
-                f"{deadline:%Y-%m-%d})",
-                "",
-            ),
-            index=df.index,
-        )
-    )
-
-    elsewhere = claimed_elsewhere(df, claims, kind="credit", event_id=config.id)
-    reasons.append(
-        pd.Series(
-            np.where(
-                elsewhere.notna(),
-                "serial block already claimed by event "
-                + elsewhere.astype(str).map(repr)
-                + " in the ledger",
-                "",
-            ),
-            index=df.index,
-        )
-    )
-
-    reason = _join(reasons)
-    eligible = reason == ""
     tco2e = block_sizes(df["first"], df["last"]).astype(float)
     out = pd.DataFrame(
         {
@@ -154,7 +112,8 @@ def apply_offsets(
             "last": df["last"].astype(np.int64),
             "tco2e": tco2e,
             "status": np.where(eligible, "eligible", "rejected"),
-            "reason": reason,
+            "reason": pd.Series([render_all(n) for n in notes], index=df.index, dtype=object),
+            "reasons": pd.Series(notes, index=df.index, dtype=object),
             "retired_on": retired_on.dt.strftime("%Y-%m-%d"),
             "beneficiary": beneficiary,
             "project_type": df.get("project_type", None),

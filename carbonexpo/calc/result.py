@@ -1,4 +1,4 @@
-"""The result JSON of spec §4, as plain data (floats at full precision)."""
+"""Build the typed result (carbonexpo.result.Result) of a calculation."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from carbonexpo.calc.calculate import (
     data_quality,
     totals,
 )
-from carbonexpo.calc.wording import Wording, claim_wording
+from carbonexpo.calc.wording import claim_wording
 from carbonexpo.config import STANDARD_TITLES
+from carbonexpo.result import LedgerAnchor, Result, Wording
 
 
 def _clean(value: Any) -> Any:
@@ -36,7 +37,12 @@ def _records(df: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     return [{c: _clean(v) for c, v in rec.items()} for rec in frame.to_dict("records")]
 
 
-def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) -> dict[str, Any]:
+def build_result(
+    calc: Calculation,
+    *,
+    generated_at: dt.datetime | None = None,
+    ledger: LedgerAnchor | None = None,
+) -> Result:
     config = calc.data.config
     generated = generated_at or dt.datetime.now(dt.UTC)
     sums = totals(calc)
@@ -73,7 +79,7 @@ def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) 
             "residual_factor_key": calc.residual_key,
             "max_excluded_share": config.claim.max_excluded_share,
             "markets": list(config.claim.markets),
-            "wording": vars(wording_of(calc, sums)),
+            "wording": wording_of(calc, sums),
         },
         "factor_sets": [
             {"id": s.set_id, "version": s.version, "sha256": s.sha256} for s in calc.resolver.sets
@@ -88,7 +94,7 @@ def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) 
         "data_quality": data_quality(calc),
         "instruments": _records(
             calc.green_power.instruments,
-            ["instrument_id", "type", "status", "mwh", "mwh_applied", "reason"],
+            ["instrument_id", "type", "status", "mwh", "mwh_applied", "reason", "reasons"],
         ),
         "credits": _records(
             calc.offsets.credits,
@@ -102,6 +108,7 @@ def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) 
                 "tco2e",
                 "status",
                 "reason",
+                "reasons",
                 "retired_on",
                 "beneficiary",
             ],
@@ -113,7 +120,8 @@ def build_result(calc: Calculation, *, generated_at: dt.datetime | None = None) 
     }
     if calc.exhibitors is not None:
         out["exhibitors"] = exhibitor_statements(calc.exhibitors)
-    return out
+    out["ledger"] = ledger
+    return Result.model_validate(out)
 
 
 def wording_of(calc: Calculation, sums: dict[str, Any]) -> Wording:

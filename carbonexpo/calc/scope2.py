@@ -18,12 +18,15 @@ import numpy as np
 import pandas as pd
 
 from carbonexpo.calc.blocks import claimed_elsewhere
+from carbonexpo.calc.reasons import Reasons
 from carbonexpo.config import EventConfig
+from carbonexpo.notes import render_all
 
 
 @dataclass(frozen=True)
 class GreenPowerResult:
-    instruments: pd.DataFrame  # instrument_id, type, status, mwh, mwh_applied, reason, _row
+    # instrument_id, type, status, mwh, mwh_applied, reason (English), reasons (notes), _row
+    instruments: pd.DataFrame
     applied_mwh: float
     surplus_mwh: float
 
@@ -42,103 +45,51 @@ def allocate_green_power(
 ) -> GreenPowerResult:
     if instruments is None or instruments.empty:
         empty = pd.DataFrame(
-            columns=["instrument_id", "type", "status", "mwh", "mwh_applied", "reason", "_row"]
+            columns=[
+                "instrument_id",
+                "type",
+                "status",
+                "mwh",
+                "mwh_applied",
+                "reason",
+                "reasons",
+                "_row",
+            ]
         )
         return GreenPowerResult(empty, 0.0, 0.0)
     df = instruments
-    onsite = df["type"] == "onsite"
-    reasons: list[pd.Series] = []
-
-    wrong_market = ~onsite & (df["country"].str.upper() != config.venue.country)
-    reasons.append(
-        pd.Series(
-            np.where(
-                wrong_market,
-                "market boundary: generated in "
-                + df["country"].astype(str)
-                + ", outside the venue's market "
-                + config.venue.country,
-                "",
-            ),
-            index=df.index,
-        )
+    onsite = (df["type"] == "onsite").to_numpy()
+    why = Reasons(len(df))
+    country = df["country"].astype(str).str.upper().to_numpy()
+    why.add(
+        ~onsite & (country != config.venue.country),
+        "gp_market",
+        country=country,
+        venue_country=config.venue.country,
     )
-
     earliest, latest = vintage_window(config)
-    too_old = df["generation_start"] < earliest
-    too_new = df["generation_start"] > latest
-    start_text = df["generation_start"].dt.strftime("%Y-%m-%d")
-    reasons.append(
-        pd.Series(
-            np.select(
-                [too_old, too_new],
-                [
-                    "vintage: generation starts " + start_text + ", more than "
-                    f"{config.claim.green_power_vintage_months} months before the reporting "
-                    "period ends "
-                    f"({latest:%Y-%m-%d}, earliest allowed {earliest:%Y-%m-%d})",
-                    "vintage: generation starts "
-                    + start_text
-                    + f", after the reporting period ends "
-                    f"({latest:%Y-%m-%d})",
-                ],
-                "",
-            ),
-            index=df.index,
-        )
+    start_text = df["generation_start"].dt.strftime("%Y-%m-%d").to_numpy()
+    window = {"end": f"{latest:%Y-%m-%d}", "earliest": f"{earliest:%Y-%m-%d}"}
+    why.add(
+        df["generation_start"] < earliest,
+        "gp_too_old",
+        start=start_text,
+        months=config.claim.green_power_vintage_months,
+        **window,
     )
-
-    retired = df["retired_on"].notna() if "retired_on" in df else pd.Series(False, df.index)
-    beneficiary = (
-        df["beneficiary"].astype(object)
-        if "beneficiary" in df
-        else pd.Series(None, index=df.index, dtype=object)
-    )
-    not_retired = ~onsite & ~retired
-    other = ~onsite & retired & (beneficiary.fillna("") != config.id)
-    reasons.append(
-        pd.Series(
-            np.select(
-                [not_retired, other],
-                [
-                    "not retired: retired_on is empty",
-                    "retired for "
-                    + beneficiary.fillna("(no beneficiary)").astype(str).map(repr)
-                    + ", not for this event "
-                    + repr(config.id),
-                ],
-                "",
-            ),
-            index=df.index,
-        )
-    )
-
+    why.add(df["generation_start"] > latest, "gp_too_new", start=start_text, end=window["end"])
+    retirement_reasons(why, df, config, exempt=onsite)
     elsewhere = claimed_elsewhere(df, claims, kind="green_power", event_id=config.id)
-    reasons.append(
-        pd.Series(
-            np.where(
-                elsewhere.notna(),
-                "serial block already claimed by event "
-                + elsewhere.astype(str).map(repr)
-                + " in the ledger",
-                "",
-            ),
-            index=df.index,
-        )
-    )
+    why.add(elsewhere.notna(), "claimed_elsewhere", other=elsewhere.to_numpy())
 
-    reason = _join(reasons)
-    eligible = reason == ""
+    eligible = ~why.any()
     mwh = df["mwh"].astype(float)
     eligible_mwh = mwh.where(eligible, 0.0)
     before = eligible_mwh.cumsum() - eligible_mwh
     applied = np.clip(consumption_mwh - before, 0.0, eligible_mwh)
-    partial = eligible & (applied < eligible_mwh) & (applied > 0)
-    unused = eligible & (applied == 0) & (eligible_mwh > 0)
-    reason = reason.mask(
-        partial, "applied in part: reaches the consumption cap, the rest is surplus"
-    )
-    reason = reason.mask(unused, "eligible but not needed: consumption already covered (surplus)")
+    why.add(eligible & (applied < eligible_mwh) & (applied > 0), "gp_partial")
+    why.add(eligible & (applied == 0) & (eligible_mwh > 0), "gp_unused")
+    notes = why.notes()
     out = pd.DataFrame(
         {
             "instrument_id": df["instrument_id"].astype(str),
@@ -146,7 +97,8 @@ def allocate_green_power(
             "status": np.where(eligible, "applied", "rejected"),
             "mwh": mwh,
             "mwh_applied": applied.astype(float),
-            "reason": reason,
+            "reason": pd.Series([render_all(n) for n in notes], index=df.index, dtype=object),
+            "reasons": pd.Series(notes, index=df.index, dtype=object),
             "_row": df["_row"],
         }
     )
@@ -154,9 +106,24 @@ def allocate_green_power(
     return GreenPowerResult(out, applied_total, float(eligible_mwh.sum()) - applied_total)
 
 
-def _join(parts: list[pd.Series]) -> pd.Series:
-    joined = parts[0]
-    for p in parts[1:]:
-        joined = np.where((joined != "") & (p != ""), joined + "; " + p, joined + p)
-        joined = pd.Series(joined, index=parts[0].index)
-    return joined.astype(str)
+def retirement_reasons(
+    why: Reasons, df: pd.DataFrame, config: EventConfig, *, exempt: np.ndarray | None = None
+) -> np.ndarray:
+    """Rule 3 of §3.1 and the retirement rule of §3.2: retired (`retired_on`) for this event
+    (`beneficiary` = event id). Returns the rows that are retired."""
+    n = len(df)
+    exempt = np.zeros(n, dtype=bool) if exempt is None else exempt
+    retired = df["retired_on"].notna().to_numpy() if "retired_on" in df else np.zeros(n, bool)
+    beneficiary = (
+        df["beneficiary"].astype(object).fillna("").astype(str).to_numpy()
+        if "beneficiary" in df
+        else np.full(n, "", dtype=object)
+    )
+    why.add(~exempt & ~retired, "not_retired")
+    why.add(
+        ~exempt & retired & (beneficiary != config.id),
+        "retired_for_other",
+        beneficiary=np.where(beneficiary == "", "(no beneficiary)", beneficiary),
+        event=config.id,
+    )
+    return retired

@@ -6,9 +6,8 @@ product has a neutral, reduced or positive impact based on offsetting are banned
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from carbonexpo.config import STANDARD_NAMES
+from carbonexpo.result import Wording
 
 EU_MARKETS = frozenset(
     {
@@ -17,21 +16,6 @@ EU_MARKETS = frozenset(
     }
 )  # fmt: skip
 EU_RULE = "Directive (EU) 2024/825 (applicable from 27 September 2026)"
-
-
-@dataclass(frozen=True)
-class Wording:
-    status: str  # neutral | not_neutral | no_data
-    kind: str  # carbon_neutral | compensated | not_neutral | no_data
-    rule: str  # why this wording was chosen
-    headline_en: str
-    headline_zh: str
-    green_electricity_en: str
-    green_electricity_zh: str
-    reductions_en: str
-    reductions_zh: str
-    offsets_en: str
-    offsets_zh: str
 
 
 def claim_wording(

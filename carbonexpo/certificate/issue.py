@@ -9,9 +9,11 @@ from typing import Any
 
 from carbonexpo.certificate.keys import load_private
 from carbonexpo.certificate.record import build_record, sign
+from carbonexpo.config import STANDARD_NAMES
 from carbonexpo.errors import CertificateRefused
 from carbonexpo.io.writers import write_bytes_atomic, write_text_atomic
-from carbonexpo.report.labels import STANDARD_NAMES
+from carbonexpo.notes import render
+from carbonexpo.result import Result
 
 
 def qr_payload(cert: dict[str, Any]) -> str:
@@ -42,23 +44,23 @@ def certificate_html(cert: dict[str, Any], json_name: str = "cert.json") -> str:
     )
 
 
-def refuse_unless_certifiable(result: dict[str, Any]) -> None:
+def refuse_unless_certifiable(result: Result) -> None:
     """A certificate needs data, neutrality and a complete boundary (spec §8, §9); the refusal
     names every reason at once."""
-    t = result["totals"]
+    t = result.totals
     reasons = []
-    if t["status"] == "not_neutral":
+    if t.status == "not_neutral":
         reasons.append(
-            f"the event is not neutral: gross {t['gross_tco2e']:.3f} tCO2e exceeds eligible "
-            f"offsets {t['offsets_eligible_tco2e']:.3f} tCO2e by {t['net_tco2e']:.3f} tCO2e"
+            f"the event is not neutral: gross {t.gross_tco2e:.3f} tCO2e exceeds eligible "
+            f"offsets {t.offsets_eligible_tco2e:.3f} tCO2e by {t.net_tco2e:.3f} tCO2e"
         )
-    reasons += result["boundary"]["problems"]
+    reasons += [render(p) for p in result.boundary.problems]
     if reasons:
         raise CertificateRefused("no certificate: " + "; ".join(reasons))
 
 
 def issue_certificate(
-    result: dict[str, Any],
+    result: Result,
     *,
     key_path: Path,
     pdf_path: Path,

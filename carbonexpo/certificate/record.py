@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from carbonexpo.certificate.keys import decode_public, encode_public
 from carbonexpo.errors import CertificateError
+from carbonexpo.result import Result
 
 FORMAT = "carbonexpo-certificate/1"
 
@@ -27,95 +28,97 @@ def decimal(value: float) -> str:
     return f"{value:.6f}"
 
 
-def build_record(result: dict[str, Any], *, issuer: str, issue_date: str) -> dict[str, Any]:
-    t = result["totals"]
+def build_record(result: Result, *, issuer: str, issue_date: str) -> dict[str, Any]:
+    t = result.totals
+    b = result.boundary
+    venue = result.event.venue
+    wording = result.claim.wording
     return {
         "format": FORMAT,
         "event": {
-            "id": result["event"]["id"],
-            "name": result["event"]["name"],
-            "organiser": result["event"].get("organiser"),
-            "venue": result["event"]["venue"]["name"],
+            "id": result.event.id,
+            "name": result.event.name,
+            "organiser": result.event.organiser,
+            "venue": venue.name,
         },
         "period": {
-            "start": result["period"]["start"],
-            "end": result["period"]["end"],
-            "timezone": result["period"]["timezone"],
+            "start": result.period.start,
+            "end": result.period.end,
+            "timezone": result.period.timezone,
         },
         "boundary": {
-            "included": result["boundary"]["included"],
-            "excluded": result["boundary"]["excluded"],
+            "included": list(b.included),
+            "excluded": list(b.excluded),
             "exclusions": [
                 {
-                    "category": e["category"],
-                    "reason": e["reason"],
-                    "estimate_tco2e": decimal(e["estimate_tco2e"]),
+                    "category": e.category,
+                    "reason": e.reason,
+                    "estimate_tco2e": decimal(e.estimate_tco2e or 0.0),
                 }
-                for e in result["boundary"]["exclusions"]
+                for e in b.exclusions
             ],
-            "max_excluded_share": decimal(result["boundary"]["max_excluded_share"]),
-            "venue_country": result["event"]["venue"]["country"],
-            "grid": result["event"]["venue"]["grid"],
+            "max_excluded_share": decimal(b.max_excluded_share),
+            "venue_country": venue.country,
+            "grid": venue.grid,
         },
-        "standard": result["claim"]["standard"],
-        "claim": {
-            k: result["claim"]["wording"][k]
-            for k in (
-                "kind",
-                "headline_en",
-                "headline_zh",
-                "green_electricity_en",
-                "green_electricity_zh",
-                "reductions_en",
-                "reductions_zh",
-                "offsets_en",
-                "offsets_zh",
-            )
-        },
-        "basis": result["claim"]["basis"],
+        "standard": result.claim.standard,
+        "claim": {k: getattr(wording, k) for k in CLAIM_WORDS},
+        "basis": result.claim.basis,
         "totals": {
-            "location_based_tco2e": decimal(t["location_based_tco2e"]),
-            "market_based_tco2e": decimal(t["market_based_tco2e"]),
-            "gross_tco2e": decimal(t["gross_tco2e"]),
-            "offsets_eligible_tco2e": decimal(t["offsets_eligible_tco2e"]),
-            "net_tco2e": decimal(t["net_tco2e"]),
-            "electricity_mwh": decimal(t["electricity_mwh"]),
-            "green_power_applied_mwh": decimal(t["green_power_applied_mwh"]),
-            "neutral": bool(t["neutral"]),
+            "location_based_tco2e": decimal(t.location_based_tco2e),
+            "market_based_tco2e": decimal(t.market_based_tco2e),
+            "gross_tco2e": decimal(t.gross_tco2e),
+            "offsets_eligible_tco2e": decimal(t.offsets_eligible_tco2e),
+            "net_tco2e": decimal(t.net_tco2e),
+            "electricity_mwh": decimal(t.electricity_mwh),
+            "green_power_applied_mwh": decimal(t.green_power_applied_mwh),
+            "neutral": bool(t.neutral),
         },
         "instruments": [
             {
-                "instrument_id": i["instrument_id"],
-                "type": i["type"],
-                "mwh_applied": decimal(i["mwh_applied"]),
+                "instrument_id": i.instrument_id,
+                "type": i.type,
+                "mwh_applied": decimal(i.mwh_applied),
             }
-            for i in result["instruments"]
-            if i["status"] == "applied" and i["mwh_applied"] > 0
+            for i in result.instruments
+            if i.status == "applied" and i.mwh_applied > 0
         ],
         "credits": [
             {
-                "registry": c["registry"],
-                "project_id": c["project_id"],
-                "vintage": int(c["vintage"]),
-                "serial_prefix": c["serial_prefix"],
-                "first": int(c["first"]),
-                "last": int(c["last"]),
-                "retired_on": c["retired_on"],
+                "registry": c.registry,
+                "project_id": c.project_id,
+                "vintage": int(c.vintage),
+                "serial_prefix": c.serial_prefix,
+                "first": int(c.first),
+                "last": int(c.last),
+                "retired_on": c.retired_on,
             }
-            for c in result["credits"]
-            if c["status"] == "eligible"
+            for c in result.credits
+            if c.status == "eligible"
         ],
         "factor_sets": [
-            {"id": s["id"], "version": s["version"], "sha256": s["sha256"]}
-            for s in result["factor_sets"]
+            {"id": s.id, "version": s.version, "sha256": s.sha256} for s in result.factor_sets
         ],
-        "inputs": [{"file": i["file"], "sha256": i["sha256"]} for i in result["inputs"]],
+        "inputs": [{"file": i.file, "sha256": i.sha256} for i in result.inputs],
         "issuer": issuer,
         "issue_date": issue_date,
-        "carbonexpo_version": result["carbonexpo_version"],
+        "carbonexpo_version": result.carbonexpo_version,
         # the ledger state the serial blocks were checked against (None: not checked)
-        "ledger": result.get("ledger"),
+        "ledger": result.ledger.model_dump() if result.ledger else None,
     }
+
+
+CLAIM_WORDS = (
+    "kind",
+    "headline_en",
+    "headline_zh",
+    "green_electricity_en",
+    "green_electricity_zh",
+    "reductions_en",
+    "reductions_zh",
+    "offsets_en",
+    "offsets_zh",
+)
 
 
 def canonical(record: dict[str, Any]) -> bytes:

@@ -65,7 +65,7 @@ def estimate(
     Example: carbonexpo booth estimate --area 36 --build custom --days 5 --staff "Shanghai:hsr:4"
     --staff "Frankfurt am Main:air:2" --freight "Shanghai:hgv:800kg" --nights 10 --country CN
     """
-    from carbonexpo.booth.service import estimate_many, estimate_one, format_estimates
+    from carbonexpo.api import estimate_many, estimate_one, format_estimates
 
     if from_file is None and area is None:
         raise click.UsageError("give --area (or --from booths.csv)")
@@ -90,7 +90,7 @@ def estimate(
             )
         ]
     if as_json:
-        from carbonexpo.service import result_json
+        from carbonexpo.api import result_json
 
         payload = [e.as_dict() for e in estimates]
         click.echo(result_json(payload[0] if from_file is None else payload), nl=False)
@@ -109,7 +109,7 @@ def import_forms_cmd(folder: Path, forms: tuple[Path, ...]) -> None:
 
     Example: carbonexpo import-forms my-expo forms/*.xlsx
     """
-    from carbonexpo.booth.forms import import_forms
+    from carbonexpo.api import import_forms
 
     counts = import_forms(folder, list(forms))
     click.echo(

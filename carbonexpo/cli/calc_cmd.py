@@ -30,26 +30,19 @@ DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 @click.option("--exhibitor", default="", help="exhibitor name pre-filled in the form")
 @handle_errors
 def init(folder: Path, event_id: str, form: Path | None, exhibitor: str) -> None:
-    """Create an event folder: a commented event.yaml and every table with one example row.
+    """Create an event folder: a commented event.yaml, every table's header, and TABLES.md with
+    each table's columns and an example row.
 
     Example: carbonexpo init my-expo --id my-expo-2025 --exhibitor-form form.xlsx
     """
-    from carbonexpo.io.scaffold import init_event
+    from carbonexpo import api
 
-    existing = (folder / "event.yaml").exists()
-    if not (form and existing):
-        for path in init_event(folder, event_id):
+    if not (form and (folder / "event.yaml").exists()):
+        for path in api.init_event(folder, event_id):
             click.echo(f"wrote {path}")
     if form:
-        from carbonexpo.booth.forms import write_form
-        from carbonexpo.errors import raise_if
-        from carbonexpo.io.event import load_config
-
-        config, problems = load_config(folder / "event.yaml")
-        raise_if(problems)
-        assert config is not None
-        write_form(form, event_id=config.id, event_name=config.name, exhibitor=exhibitor)
-        click.echo(f"wrote {form} (event {config.id})")
+        event = api.write_exhibitor_form(folder, form, exhibitor)
+        click.echo(f"wrote {form} (event {event})")
 
 
 @click.command(context_settings=CONTEXT)
@@ -60,13 +53,9 @@ def validate(folder: Path) -> None:
 
     Example: carbonexpo validate examples/cisce-2024
     """
-    from carbonexpo.calc.calculate import build_lines
-    from carbonexpo.factors.resolve import FactorResolver
-    from carbonexpo.io.event import read_event
+    from carbonexpo import api
 
-    data = read_event(folder)
-    resolver = FactorResolver.for_event(list(data.config.factor_sets), data.user_factors)
-    build_lines(data, resolver)
+    data = api.validate(folder)
     rows = sum(t.rows for t in data.tables.values())
     click.echo(f"{folder}: {len(data.tables)} table(s), {rows} row(s): no problems")
 
@@ -101,26 +90,15 @@ def calc(
 
     Example: carbonexpo calc examples/cisce-2024 --json result.json --lines lines.csv
     """
-    from carbonexpo.errors import CarbonExpoError, NotNeutralError
-    from carbonexpo.service import run_calc, summary_text, write_outputs
+    from carbonexpo import api
 
-    if lines_path and lines_path.suffix.lower() not in (".csv", ".parquet"):
-        raise click.UsageError("--lines must end in .csv or .parquet")
-    if exhibitors_path and exhibitors_path.suffix.lower() != ".csv":
-        raise click.UsageError("--exhibitors must end in .csv")
-    calc_, result = run_calc(folder, ledger=ledger_path)
-    if exhibitors_path and calc_.exhibitors is None:
-        raise CarbonExpoError("--exhibitors needs booths.csv in the event folder")
-    write_outputs(
-        calc_, result, json_path=json_path, lines_path=lines_path, exhibitors_path=exhibitors_path
+    run = api.calculate(folder, ledger=ledger_path)
+    api.write_outputs(
+        run, json_path=json_path, lines_path=lines_path, exhibitors_path=exhibitors_path
     )
     out = sys.stderr if json_path == "-" else sys.stdout
-    click.echo(summary_text(result), file=out)
-    for warning in result["warnings"]:
-        click.echo(f"warning: {warning}", err=True)
-    if require_neutral and not result["totals"]["neutral"]:
-        raise NotNeutralError(
-            f"not neutral: gross {result['totals']['gross_tco2e']:.3f} tCO2e exceeds eligible "
-            f"offsets {result['totals']['offsets_eligible_tco2e']:.3f} tCO2e by "
-            f"{result['totals']['net_tco2e']:.3f} tCO2e"
-        )
+    click.echo(api.summary_text(run.result), file=out)
+    for warning in run.result.warnings:
+        click.echo(f"warning: {api.render_note(warning)}", err=True)
+    if require_neutral:
+        api.require_neutral(run.result)

@@ -30,9 +30,9 @@ def generate(out: Path) -> None:
 
     Example: carbonexpo keys generate --out issuer.key
     """
-    from carbonexpo.certificate.keys import generate_keys
+    from carbonexpo import api
 
-    private, public = generate_keys(out)
+    private, public = api.generate_keys(out)
     click.echo(f"wrote {private} (private, mode 600) and {public} (publish this one)")
 
 
@@ -68,18 +68,13 @@ def certificate(
 
     Example: carbonexpo certificate examples/cisce-2024 --key issuer.key -o cert.pdf
     """
-    from carbonexpo.certificate.issue import issue_certificate
-    from carbonexpo.service import run_calc
+    from carbonexpo import api
 
     if output.suffix.lower() != ".pdf":
         raise click.UsageError("--output must end in .pdf")
-    _, result = run_calc(folder, ledger=ledger_path)
-    cert = issue_certificate(
-        result,
-        key_path=key_path,
-        pdf_path=output,
-        issuer=issuer or result["event"].get("organiser") or "unknown",
-        issue_date=issue_date,
+    run = api.calculate(folder, ledger=ledger_path)
+    cert = api.issue_certificate(
+        run, key=key_path, pdf=output, issuer=issuer, issue_date=issue_date
     )
     click.echo(
         f"certificate {cert['certificate_id']}: wrote {output} and {output.with_suffix('.json')}"
@@ -109,18 +104,13 @@ def verify(cert_json: Path, public_key: Path | None, trust_dir: Path | None) -> 
     """
     import json
 
-    from carbonexpo.certificate.keys import load_trusted
-    from carbonexpo.certificate.record import verify as verify_cert
+    from carbonexpo import api
     from carbonexpo.errors import VerificationFailed
 
-    trusted = load_trusted(public_key, trust_dir)
-    try:
-        cert = json.loads(cert_json.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise VerificationFailed(f"INVALID: {cert_json.name} is not JSON: {exc}") from exc
-    outcome = verify_cert(cert, trusted)
+    outcome = api.verify_certificate(cert_json, public_key=public_key, trust=trust_dir)
     if not outcome.ok:
         raise VerificationFailed(f"INVALID: {outcome.messages[0]}")
+    cert = json.loads(cert_json.read_text(encoding="utf-8"))
     record = cert["record"]
     click.echo(
         f"VALID: certificate {cert['certificate_id']} for {record['event']['id']} "

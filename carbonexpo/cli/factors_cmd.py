@@ -24,7 +24,7 @@ def list_sets() -> None:
 
     Example: carbonexpo factors list
     """
-    from carbonexpo.factors.catalog import load_set, set_ids
+    from carbonexpo.api import load_set, set_ids
 
     click.echo(f"{'set':<24} {'version':<10} {'rows':>5}  licences")
     for sid in set_ids():
@@ -41,8 +41,8 @@ def show(key: str, set_id: str | None) -> None:
 
     Example: carbonexpo factors show passenger.air.long_haul.economy.rf --set desnz-2024
     """
+    from carbonexpo.api import load_set, load_sources, set_ids
     from carbonexpo.errors import CarbonExpoError
-    from carbonexpo.factors.catalog import load_set, load_sources, set_ids
 
     sources = load_sources()
     found = 0
@@ -73,7 +73,7 @@ def sources_cmd() -> None:
 
     Example: carbonexpo factors sources
     """
-    from carbonexpo.factors.catalog import load_sources
+    from carbonexpo.api import load_sources
 
     for s in load_sources().values():
         click.echo(
@@ -90,7 +90,7 @@ def validate_cmd(path: Path) -> None:
 
     Example: carbonexpo factors validate my-event/factors.csv
     """
-    from carbonexpo.io.factors_file import validate_factors_file
+    from carbonexpo.api import validate_factors_file
 
     rows = validate_factors_file(path)
     click.echo(f"{path.name}: {rows} factor(s), no problems")

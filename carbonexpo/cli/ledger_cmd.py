@@ -42,7 +42,7 @@ def init_cmd(db: Path, timezone: str) -> None:
 
     Example: carbonexpo ledger init --db venue.db --timezone Asia/Shanghai
     """
-    from carbonexpo.ledger.store import Ledger
+    from carbonexpo.api import Ledger
 
     with Ledger.open(db, create=True, timezone=timezone) as store:
         click.echo(f"ledger {db} ready (time zone {store.timezone})")
@@ -78,8 +78,7 @@ def meters_add(
 
     Example: carbonexpo ledger meters add GAS-1 --carrier natural_gas --unit m3 --cumulative
     """
-    from carbonexpo.ledger.operations import add_meter
-    from carbonexpo.ledger.store import Ledger
+    from carbonexpo.api import Ledger, add_meter
 
     with Ledger.open(db) as store:
         add_meter(
@@ -102,8 +101,8 @@ def meters_list(db: Path) -> None:
 
     Example: carbonexpo ledger meters list --db venue.db
     """
-    from carbonexpo.ledger.operations import meters
-    from carbonexpo.ledger.store import Ledger
+    from carbonexpo.api import Ledger
+    from carbonexpo.api import list_meters as meters
 
     with Ledger.open(db) as store:
         table = meters(store)
@@ -123,8 +122,8 @@ def import_cmd(db: Path, file: Path, cumulative: bool) -> None:
 
     Example: carbonexpo ledger import bms-2024-11.csv --db venue.db
     """
-    from carbonexpo.ledger.operations import import_file
-    from carbonexpo.ledger.store import Ledger
+    from carbonexpo.api import Ledger
+    from carbonexpo.api import import_readings as import_file
 
     with Ledger.open(db) as store:
         size = file.stat().st_size
@@ -164,8 +163,7 @@ def export_energy_cmd(db: Path, folder: Path, force: bool) -> None:
 
     Example: carbonexpo ledger export-energy --event my-expo --db venue.db
     """
-    from carbonexpo.ledger.operations import export_energy
-    from carbonexpo.ledger.store import Ledger
+    from carbonexpo.api import Ledger, export_energy
 
     with Ledger.open(db) as store:
         target = export_energy(store, folder, force=force)
@@ -182,8 +180,7 @@ def claim_cmd(db: Path, folder: Path) -> None:
 
     Example: carbonexpo ledger claim examples/cisce-2024 --db venue.db
     """
-    from carbonexpo.ledger.operations import claim_event
-    from carbonexpo.ledger.store import Ledger
+    from carbonexpo.api import Ledger, claim_event
 
     with Ledger.open(db) as store:
         summary = claim_event(store, folder)
@@ -201,7 +198,7 @@ def verify_cmd(db: Path) -> None:
 
     Example: carbonexpo ledger verify --db venue.db
     """
-    from carbonexpo.ledger.store import Ledger
+    from carbonexpo.api import Ledger
 
     with Ledger.open(db) as store:
         broken = store.verify()

@@ -31,16 +31,14 @@ def report(
     """
     import warnings
 
-    from carbonexpo.report.pdf import MissingCJKFontWarning
-    from carbonexpo.report.write import FORMATS
-    from carbonexpo.service import run_calc, write_report_for
+    from carbonexpo import api
 
-    if output.suffix.lower() not in FORMATS:
+    if output.suffix.lower() not in api.REPORT_FORMATS:
         raise click.UsageError("--output must end in .html, .md or .pdf")
-    calc, result = run_calc(folder, ledger=ledger_path)
+    run = api.calculate(folder, ledger=ledger_path)
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", MissingCJKFontWarning)
-        write_report_for(calc, result, output, lang=lang, exhibitor=exhibitor)
+        warnings.simplefilter("always", api.MissingCJKFontWarning)
+        api.write_report(run, output, lang=lang, exhibitor=exhibitor)
     for w in caught:
         click.echo(f"Warning: {w.message}", err=True)
     click.echo(f"wrote {output}")

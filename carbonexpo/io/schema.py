@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from carbonexpo.config import PHASES
+
 Kind = Literal["str", "float", "int", "datetime", "date", "enum", "unit"]
 
 CARRIERS = ("electricity", "natural_gas", "diesel", "petrol", "lpg", "heat", "cooling")
-PHASES = ("build_up", "open", "tear_down")
 TRAVEL_MODES = (
     "walk",
     "bike",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from carbonexpo.config import STANDARD_NAMES  # noqa: F401  (re-exported for templates)
+from carbonexpo.notes import GLOSSARY
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -29,9 +30,6 @@ LABELS: dict[str, dict[str, str]] = {
         "phase": "Phase",
         "start": "Start",
         "end": "End",
-        "build_up": "Build-up",
-        "open": "Open days",
-        "tear_down": "Tear-down",
         "included": "Sources included",
         "excluded": "Sources excluded",
         "reason": "Reason",
@@ -82,16 +80,6 @@ LABELS: dict[str, dict[str, str]] = {
         "intensity": "Intensity",
         "per_visit": "per visit",
         "per_m2": "per m² of exhibition area",
-        "electricity": "Electricity",
-        "fuels": "Fuels",
-        "heat_cooling": "Heat and cooling",
-        "refrigerants": "Refrigerants",
-        "travel": "Travel",
-        "accommodation": "Accommodation",
-        "logistics": "Logistics",
-        "catering": "Catering",
-        "waste": "Waste",
-        "materials": "Materials",
         "electricity_mwh": "Electricity consumed",
         "applied_mwh": "Green power applied",
         "surplus_mwh": "Green power surplus (not carried to offsets)",
@@ -167,9 +155,6 @@ LABELS: dict[str, dict[str, str]] = {
         "phase": "阶段",
         "start": "开始",
         "end": "结束",
-        "build_up": "布展期",
-        "open": "展期",
-        "tear_down": "撤展期",
         "included": "纳入核算的排放源",
         "excluded": "未纳入核算的排放源",
         "reason": "原因",
@@ -219,16 +204,6 @@ LABELS: dict[str, dict[str, str]] = {
         "intensity": "排放强度",
         "per_visit": "每人次",
         "per_m2": "每平方米展览面积",
-        "electricity": "电力",
-        "fuels": "化石燃料",
-        "heat_cooling": "外购热力与冷量",
-        "refrigerants": "制冷剂逸散",
-        "travel": "交通出行",
-        "accommodation": "住宿",
-        "logistics": "物流运输",
-        "catering": "餐饮",
-        "waste": "废弃物处理",
-        "materials": "物料消耗",
         "electricity_mwh": "用电量",
         "applied_mwh": "已核销绿电",
         "surplus_mwh": "绿电富余（不转作抵消）",
@@ -280,3 +255,6 @@ LABELS: dict[str, dict[str, str]] = {
         "ISO 14068-1 要求进行第三方核查。",
     },
 }
+
+for _lang, _words in GLOSSARY.items():  # categories and phases: the one glossary
+    LABELS[_lang].update(_words)

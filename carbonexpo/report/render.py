@@ -4,18 +4,20 @@ context: plain data taken from the result; templates compute nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 import jinja2
 
-from carbonexpo.calc.lines import CATEGORIES
+from carbonexpo.config import CATEGORY_NAMES, PHASES
+from carbonexpo.notes import Note, render, render_all
 from carbonexpo.report import charts
 from carbonexpo.report.labels import LABELS, STANDARD_NAMES
-from carbonexpo.report.translate import to_chinese
 from carbonexpo.resources import templates_dir
+from carbonexpo.result import Result
 
-CATEGORY_ORDER = CATEGORIES  # the spec's order of categories
+CATEGORY_ORDER = CATEGORY_NAMES  # the spec's order of categories
 
 
 def num(value: Any, digits: int = 1) -> str:
@@ -37,59 +39,67 @@ def pct(value: Any, digits: int = 1) -> str:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        # HTML is escaped; Markdown is plain text (no &amp; in a .md report)
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html.j2",),
+            disabled_extensions=("md.j2",),
+            default=True,
+            default_for_string=True,
+        ),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters.update(num=num, integer=integer, pct=pct)
-    env.filters["zh"] = to_chinese
     return env
 
 
-def neutrality_statement(result: dict[str, Any], lang: str) -> str:
+def neutrality_statement(result: Result, lang: str) -> str:
     """The claim's headline, in the wording the calculation chose (spec §9)."""
-    return str(result["claim"]["wording"][f"headline_{lang}"])
+    return str(getattr(result.claim.wording, f"headline_{lang}"))
 
 
-def waterfall_steps(result: dict[str, Any], t: dict[str, str]) -> list[tuple[str, float, str]]:
-    totals = result["totals"]
-    steps = [(t["wf_location"], totals["location_based_tco2e"], "total")]
-    if result["claim"]["basis"] == "market":
+def sayer(lang: str) -> Callable[[Any], str]:
+    """Notes (one, or a list of reasons) in the report's language, from the one catalog."""
+
+    def say(value: Note | list[Note]) -> str:
+        return render(value, lang) if isinstance(value, Note) else render_all(value, lang)
+
+    return say
+
+
+def waterfall_steps(result: Result, t: dict[str, str]) -> list[tuple[str, float, str]]:
+    totals = result.totals
+    steps = [(t["wf_location"], totals.location_based_tco2e, "total")]
+    if result.claim.basis == "market":
         steps += [
-            (t["wf_green"], -totals["green_power_avoided_tco2e"], "delta"),
-            (t["wf_gross"], totals["gross_tco2e"], "total"),
+            (t["wf_green"], -totals.green_power_avoided_tco2e, "delta"),
+            (t["wf_gross"], totals.gross_tco2e, "total"),
         ]
     steps += [
-        (t["wf_offsets"], -min(totals["offsets_eligible_tco2e"], totals["gross_tco2e"]), "delta"),
-        (t["wf_net"], totals["net_tco2e"], "total"),
+        (t["wf_offsets"], -min(totals.offsets_eligible_tco2e, totals.gross_tco2e), "delta"),
+        (t["wf_net"], totals.net_tco2e, "total"),
     ]
     return steps
 
 
-def report_context(
-    result: dict[str, Any], lang: str, *, with_charts: bool = True
-) -> dict[str, Any]:
+def report_context(result: Result, lang: str, *, with_charts: bool = True) -> dict[str, Any]:
     t = LABELS[lang]
-    totals = result["totals"]
-    categories = [(c, result["by_category"][c]) for c in CATEGORY_ORDER]
-    tr = to_chinese if lang == "zh" else (lambda text: text)
+    categories = [(c, result.by_category[c]) for c in CATEGORY_ORDER]
     ctx: dict[str, Any] = {
         "t": t,
         "lang": lang,
         "r": result,
-        "totals": totals,
-        "tr": tr,
-        "standard_name": STANDARD_NAMES[lang][result["claim"]["standard"]],
+        "totals": result.totals,
+        "say": sayer(lang),
+        "standard_name": STANDARD_NAMES[lang][result.claim.standard],
         "statement": neutrality_statement(result, lang),
-        "wording": result["claim"]["wording"],
+        "wording": result.claim.wording.model_dump(),
         "categories": categories,
-        "phases": [(p, result["by_phase"][p]) for p in ("build_up", "open", "tear_down")],
-        "exhibitors_top": sorted(result.get("exhibitors", []), key=lambda e: -e["total_tco2e"])[
-            :20
-        ],
-        "generated": result["generated_at"],
+        "phases": [(p, result.by_phase[p]) for p in PHASES],
+        "exhibitors_top": sorted(result.exhibitors or [], key=lambda e: -e.total_tco2e)[:20],
+        "generated": result.generated_at,
         "charts": {},
     }
     if with_charts:
@@ -109,7 +119,7 @@ def report_context(
                 waterfall_steps(result, t), t["chart_waterfall"], t["tco2e"]
             ),
         }
-        daily = result.get("daily_electricity_kwh") or {}
+        daily = result.daily_electricity_kwh
         if daily:
             ctx["charts"]["daily"] = charts.daily_chart(
                 list(daily), list(daily.values()), t["chart_daily"]
@@ -121,11 +131,11 @@ def render_template(name: str, context: dict[str, Any]) -> str:
     return environment().get_template(name).render(**context)
 
 
-def render_html(result: dict[str, Any], lang: str = "en") -> str:
+def render_html(result: Result, lang: str = "en") -> str:
     return render_template("report.html.j2", report_context(result, lang))
 
 
-def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
+def render_markdown(result: Result, lang: str = "en") -> str:
     return render_template("report.md.j2", report_context(result, lang, with_charts=False))
 
 

@@ -9,31 +9,30 @@ from carbonexpo.calc.calculate import Calculation
 from carbonexpo.errors import CarbonExpoError
 from carbonexpo.io.writers import write_bytes_atomic, write_text_atomic
 from carbonexpo.report.labels import LABELS, STANDARD_NAMES
-from carbonexpo.report.render import CATEGORY_ORDER, render_template
-from carbonexpo.report.translate import to_chinese
+from carbonexpo.report.render import CATEGORY_ORDER, render_template, sayer
+from carbonexpo.result import Result
 
 MAX_LINES = 300
 
 
 def statement_context(
-    calc: Calculation, result: dict[str, Any], exhibitor: str, lang: str
+    calc: Calculation, result: Result, exhibitor: str, lang: str
 ) -> dict[str, Any]:
-    statements = {s["exhibitor"]: s for s in result.get("exhibitors", [])}
-    if exhibitor not in statements:
-        known = ", ".join(sorted(statements)[:10])
+    s = result.exhibitor(exhibitor)
+    if s is None:
+        known = ", ".join(sorted(e.exhibitor for e in result.exhibitors or [])[:10])
         raise CarbonExpoError(
             f"no statement for exhibitor {exhibitor!r}"
             + (f" (exhibitors include: {known} …)" if known else " (the event has no booths.csv)")
         )
-    s = statements[exhibitor]
     t = LABELS[lang]
     rows = [
-        (c, s["own_by_category"].get(c, 0.0), s["allocated_by_category"].get(c, 0.0))
+        (c, s.own_by_category.get(c, 0.0), s.allocated_by_category.get(c, 0.0))
         for c in CATEGORY_ORDER
     ]
     lines = calc.lines
     own = lines[(lines["exhibitor"] == exhibitor).to_numpy()]
-    basis = "kgco2e_market" if result["claim"]["basis"] == "market" else "kgco2e"
+    basis = "kgco2e_market" if result.claim.basis == "market" else "kgco2e"
     own_lines = [
         {
             "file": str(f),
@@ -63,14 +62,14 @@ def statement_context(
         "rows": [r for r in rows if r[1] or r[2]],
         "lines": own_lines[:MAX_LINES],
         "more_lines": max(len(own_lines) - MAX_LINES, 0),
-        "standard_name": STANDARD_NAMES[lang][result["claim"]["standard"]],
-        "tr": to_chinese if lang == "zh" else (lambda x: x),
-        "generated": result["generated_at"],
+        "standard_name": STANDARD_NAMES[lang][result.claim.standard],
+        "say": sayer(lang),
+        "generated": result.generated_at,
     }
 
 
 def write_statement(
-    calc: Calculation, result: dict[str, Any], exhibitor: str, path: Path, lang: str
+    calc: Calculation, result: Result, exhibitor: str, path: Path, lang: str
 ) -> None:
     ctx = statement_context(calc, result, exhibitor, lang)
     suffix = path.suffix.lower()

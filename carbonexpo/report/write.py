@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from carbonexpo.errors import CarbonExpoError
 from carbonexpo.io.writers import write_bytes_atomic, write_text_atomic
 from carbonexpo.report.render import render_html, render_markdown
+from carbonexpo.result import Result
 
 FORMATS = (".html", ".htm", ".md", ".pdf")
 
 
-def write_report(result: dict[str, Any], path: Path, lang: str = "en") -> None:
+def write_report(result: Result, path: Path, lang: str = "en") -> None:
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
         write_text_atomic(path, render_html(result, lang))

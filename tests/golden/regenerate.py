@@ -19,10 +19,10 @@ GENERATED_AT = dt.datetime(2025, 1, 31, 12, 0, tzinfo=dt.UTC)
 
 
 def golden_result() -> str:
+    from carbonexpo.api import result_json
     from carbonexpo.calc.calculate import calculate
     from carbonexpo.calc.result import build_result
     from carbonexpo.io.event import read_event
-    from carbonexpo.service import result_json
 
     calc = calculate(read_event(ROOT / "examples" / "cisce-2024"))
     return result_json(build_result(calc, generated_at=GENERATED_AT))
@@ -36,11 +36,11 @@ def without_charts(html: str) -> str:
 
 
 def golden_reports() -> dict[str, str]:
-    import json
 
     from carbonexpo.report.render import render_html, render_markdown
+    from carbonexpo.result import Result
 
-    result = json.loads(golden_result())
+    result = Result.model_validate_json(golden_result())
     out = {}
     for lang in ("en", "zh"):
         out[f"cisce-2024.report.{lang}.html"] = without_charts(render_html(result, lang))

@@ -1,0 +1,384 @@
+"""carbonexpo's public Python API: everything the command line does, as functions. The CLI calls
+only this module; a notebook can do the same.
+
+    >>> import carbonexpo
+    >>> run = carbonexpo.calculate("examples/cisce-2024")
+    >>> run.result.totals.status
+    'neutral'
+    >>> round(run.result.totals.gross_tco2e)
+    32401
+    >>> carbonexpo.write_report(run, "report.html", lang="zh")          # doctest: +SKIP
+    >>> carbonexpo.issue_certificate(run, key="issuer.key", pdf="cert.pdf")  # doctest: +SKIP
+    >>> carbonexpo.verify_certificate("cert.json", public_key="issuer.key.pub").ok  # doctest: +SKIP
+    True
+
+Errors are exceptions from carbonexpo.errors: InputError (every problem, FILE:ROW:COLUMN),
+RequirementNotMet (not neutral, certificate refused, verification failed), each with the exit
+code the CLI uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from carbonexpo.errors import NotNeutralError, OptionError, VerificationFailed
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from carbonexpo.calc.calculate import Calculation
+    from carbonexpo.certificate.record import Verification
+    from carbonexpo.io.event import EventData
+    from carbonexpo.result import Result
+
+PathLike = str | Path
+
+
+@dataclass(frozen=True)
+class Run:
+    """One calculation: the typed result, and the tables behind it (inventory lines, exhibitor
+    shares) for those who want every line."""
+
+    result: Result
+    calculation: Calculation
+
+    @property
+    def lines(self) -> pd.DataFrame:
+        return self.calculation.lines
+
+    @property
+    def exhibitors(self) -> pd.DataFrame | None:
+        return self.calculation.exhibitors
+
+
+# -- reading and calculating ----------------------------------------------------------------
+
+
+def read_event(folder: PathLike) -> EventData:
+    """Read and validate an event folder; raise InputError listing every problem.
+
+    >>> read_event("examples/cisce-2024").config.id
+    'cisce-2024'
+    """
+    from carbonexpo.io.event import read_event as _read
+
+    return _read(Path(folder))
+
+
+def validate(folder: PathLike) -> EventData:
+    """`read_event` plus every check the calculation makes (places, factor keys)."""
+    from carbonexpo.calc.calculate import build_lines
+    from carbonexpo.factors.resolve import FactorResolver
+
+    data = read_event(folder)
+    build_lines(data, FactorResolver.for_event(list(data.config.factor_sets), data.user_factors))
+    return data
+
+
+def calculate(folder: PathLike, *, ledger: PathLike | None = None) -> Run:
+    """Inventory, Scope 2 (location and market), offsets and the balance of an event folder.
+    With `ledger`, serial blocks are checked against the claims of that ledger (read only)
+    and the result records the ledger head it was checked against."""
+    from carbonexpo.calc.calculate import calculate as _calculate
+    from carbonexpo.calc.result import build_result
+    from carbonexpo.result import LedgerAnchor
+
+    data = read_event(folder)
+    claims = None
+    anchor = None
+    if ledger is not None:
+        from carbonexpo.ledger.store import Ledger
+
+        with Ledger.open(Path(ledger), create=False) as store:
+            claims = store.claims_frame()
+            seq, digest = store.head()
+        anchor = LedgerAnchor(file=Path(ledger).name, audit_seq=seq, head_hash=digest)
+    calc = _calculate(data, claims=claims)
+    return Run(build_result(calc, ledger=anchor), calc)
+
+
+def require_neutral(result: Result) -> None:
+    """Raise NotNeutralError (exit 1) unless the event is neutral."""
+    t = result.totals
+    if t.status == "no_data":
+        raise NotNeutralError("not neutral: the event folder holds no activity data")
+    if not t.neutral:
+        raise NotNeutralError(
+            f"not neutral: gross {t.gross_tco2e:.3f} tCO2e exceeds eligible offsets "
+            f"{t.offsets_eligible_tco2e:.3f} tCO2e by {t.net_tco2e:.3f} tCO2e"
+        )
+
+
+# -- outputs ----------------------------------------------------------------------------------
+
+
+def result_json(result: Result | Any) -> str:
+    """UTF-8 JSON, two-space indent, no float noise (numbers.clean: tCO2e to the gram, other
+    floats at 12 significant digits). A NaN or infinity is refused."""
+    import orjson
+
+    from carbonexpo.numbers import clean_tree
+
+    data = result.model_dump(mode="json") if hasattr(result, "model_dump") else result
+    return orjson.dumps(clean_tree(data), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+
+
+def write_outputs(
+    run: Run,
+    *,
+    json_path: str | None = None,
+    lines_path: PathLike | None = None,
+    exhibitors_path: PathLike | None = None,
+) -> None:
+    """The result JSON ('-' for stdout), the inventory lines (.csv or .parquet) and the
+    per-exhibitor table (.csv), each written atomically."""
+    from carbonexpo.io.writers import defuse_formulas, write_atomic, write_text_atomic
+
+    if lines_path and Path(lines_path).suffix.lower() not in (".csv", ".parquet"):
+        raise OptionError("--lines", "must end in .csv or .parquet")
+    if exhibitors_path and Path(exhibitors_path).suffix.lower() != ".csv":
+        raise OptionError("--exhibitors", "must end in .csv")
+    if exhibitors_path and run.exhibitors is None:
+        raise OptionError("--exhibitors", "needs booths.csv in the event folder")
+    if json_path == "-":
+        sys.stdout.write(result_json(run.result))
+    elif json_path:
+        write_text_atomic(Path(json_path), result_json(run.result))
+    if lines_path:
+        write_lines(run.lines, Path(lines_path))
+    if exhibitors_path and run.exhibitors is not None:
+        table = run.exhibitors.copy()
+        table["total_kgco2e"] = table["own_kgco2e"] + table["allocated_kgco2e"]
+        # opened in spreadsheets: no formula injection
+        safe = defuse_formulas(without_float_noise(table))
+        write_atomic(Path(exhibitors_path), lambda p: safe.to_csv(p, index=False))
+
+
+def without_float_noise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns at 12 significant digits (numbers.round_sig), the rest as they are."""
+    import numpy as np
+    import pandas as pd
+
+    from carbonexpo.numbers import round_sig
+
+    out = frame.copy(deep=False)
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col].dtype):
+            out[col] = round_sig(out[col].to_numpy(dtype=np.float64))
+    return out
+
+
+def write_lines(lines: pd.DataFrame, path: Path) -> None:
+    from carbonexpo.io.writers import write_atomic
+
+    out = without_float_noise(lines.drop(columns=["proxy"]))
+    if path.suffix.lower() == ".parquet":
+        write_atomic(path, lambda p: out.to_parquet(p, index=False))
+    else:
+        write_atomic(path, lambda p: out.to_csv(p, index=False))
+
+
+VERDICTS = {
+    "neutral": "NEUTRAL",
+    "not_neutral": "NOT NEUTRAL: short by {net:,.3f} tCO2e",
+    "no_data": "NO DATA: the folder holds no activity data, so no claim can be made",
+}
+
+
+def summary_text(result: Result) -> str:
+    """The terminal summary of `carbonexpo calc`."""
+    t = result.totals
+    w = 34
+    basis = result.claim.basis
+    rows = [
+        f"{result.event.name} ({result.event.id})",
+        f"standard: {result.claim.standard}; basis: {basis}",
+        "",
+        f"{'location-based':<{w}} {t.location_based_tco2e:>14,.3f} tCO2e",
+        f"{'market-based':<{w}} {t.market_based_tco2e:>14,.3f} tCO2e",
+        f"{'  scope 1':<{w}} {t.scope1_tco2e:>14,.3f} tCO2e",
+        f"{'  scope 2 (location)':<{w}} {t.scope2_location_tco2e:>14,.3f} tCO2e",
+        f"{'  scope 2 (market)':<{w}} {t.scope2_market_tco2e:>14,.3f} tCO2e",
+        f"{'  scope 3':<{w}} {t.scope3_tco2e:>14,.3f} tCO2e",
+        f"{'electricity':<{w}} {t.electricity_mwh:>14,.3f} MWh",
+        f"{'green power applied':<{w}} {t.green_power_applied_mwh:>14,.3f} MWh",
+        f"{'eligible offsets':<{w}} {t.offsets_eligible_tco2e:>14,.3f} tCO2e",
+        f"{'gross (' + basis + ')':<{w}} {t.gross_tco2e:>14,.3f} tCO2e",
+        f"{'net':<{w}} {t.net_tco2e:>14,.3f} tCO2e",
+        "",
+        "by category:",
+    ]
+    rows += [f"  {k:<{w - 2}} {v:>14,.3f} tCO2e" for k, v in result.by_category.items() if v]
+    rejected_i = sum(1 for i in result.instruments if i.status == "rejected")
+    rejected_c = sum(1 for c in result.credits if c.status == "rejected")
+    rows += [
+        "",
+        f"instruments: {len(result.instruments)} ({rejected_i} rejected); "
+        f"credit blocks: {len(result.credits)} ({rejected_c} rejected)",
+        VERDICTS[t.status].format(net=t.net_tco2e),
+    ]
+    return "\n".join(rows)
+
+
+REPORT_FORMATS = (".html", ".htm", ".md", ".pdf")
+
+
+def write_report(
+    run: Run, path: PathLike, *, lang: str = "en", exhibitor: str | None = None
+) -> None:
+    """The balance report (HTML, Markdown or PDF by extension), or one exhibitor's statement."""
+    path = Path(path)
+    if path.suffix.lower() not in REPORT_FORMATS:
+        raise OptionError("--output", "must end in .html, .md or .pdf")
+    if exhibitor is None:
+        from carbonexpo.report.write import write_report as _write
+
+        _write(run.result, path, lang)
+        return
+    from carbonexpo.report.statement import write_statement
+
+    write_statement(run.calculation, run.result, exhibitor, path, lang)
+
+
+# -- certificates -----------------------------------------------------------------------------
+
+
+def generate_keys(out: PathLike) -> tuple[Path, Path]:
+    """A new Ed25519 key pair: OUT (private, mode 600) and OUT.pub; never overwrites."""
+    from carbonexpo.certificate.keys import generate_keys as _generate
+
+    return _generate(Path(out))
+
+
+def issue_certificate(
+    run: Run,
+    *,
+    key: PathLike,
+    pdf: PathLike,
+    issuer: str | None = None,
+    issue_date: str | None = None,
+) -> dict[str, Any]:
+    """Sign the result and write PDF + cert.json beside it; CertificateRefused (exit 1) when the
+    event is not neutral, has no data or an incomplete boundary."""
+    from carbonexpo.certificate.issue import issue_certificate as _issue
+
+    pdf = Path(pdf)
+    if pdf.suffix.lower() != ".pdf":
+        raise OptionError("--output", "must end in .pdf")
+    if issue_date is not None:
+        try:
+            dt.date.fromisoformat(issue_date)
+        except ValueError as exc:
+            raise OptionError("--date", f"{issue_date!r} is not a date YYYY-MM-DD") from exc
+    return _issue(
+        run.result,
+        key_path=Path(key),
+        pdf_path=pdf,
+        issuer=issuer or run.result.event.organiser or "unknown",
+        issue_date=issue_date,
+    )
+
+
+def verify_certificate(
+    cert: PathLike, *, public_key: PathLike | None = None, trust: PathLike | None = None
+) -> Verification:
+    """Hash, signature and signer of cert.json: `ok` only when a trusted key signed it."""
+    from carbonexpo.certificate.keys import load_trusted
+    from carbonexpo.certificate.record import verify
+
+    trusted = load_trusted(Path(public_key) if public_key else None, Path(trust) if trust else None)
+    path = Path(cert)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise VerificationFailed(f"INVALID: {path.name} is not JSON: {exc}") from exc
+    return verify(data, trusted)
+
+
+# -- folders, forms, exhibitors, factors, ledger ---------------------------------------------
+
+
+def init_event(folder: PathLike, event_id: str = "my-event") -> list[Path]:
+    """A new event folder: a commented event.yaml, header-only tables and TABLES.md."""
+    from carbonexpo.io.scaffold import init_event as _init
+
+    return _init(Path(folder), event_id)
+
+
+def write_exhibitor_form(folder: PathLike, form: PathLike, exhibitor: str = "") -> str:
+    """An .xlsx form for one exhibitor of the event in `folder`; returns the event id."""
+    from carbonexpo.booth.forms import write_form
+    from carbonexpo.errors import raise_if
+    from carbonexpo.io.event import load_config
+
+    config, problems = load_config(Path(folder) / "event.yaml")
+    raise_if(problems)
+    assert config is not None
+    write_form(Path(form), event_id=config.id, event_name=config.name, exhibitor=exhibitor)
+    return config.id
+
+
+def import_forms(folder: PathLike, forms: Iterable[PathLike]) -> dict[str, int]:
+    """Merge returned exhibitor forms into the folder's tables (replace-by-exhibitor)."""
+    from carbonexpo.booth.forms import import_forms as _import
+
+    return _import(Path(folder), [Path(f) for f in forms])
+
+
+_LAZY: dict[str, tuple[str, str]] = {
+    # booth estimates
+    "estimate_one": ("carbonexpo.booth.service", "estimate_one"),
+    "estimate_many": ("carbonexpo.booth.service", "estimate_many"),
+    "format_estimates": ("carbonexpo.booth.service", "format_estimates"),
+    # the venue ledger: Ledger.open(db) and the operations taking an open ledger
+    "Ledger": ("carbonexpo.ledger.store", "Ledger"),
+    "add_meter": ("carbonexpo.ledger.operations", "add_meter"),
+    "import_readings": ("carbonexpo.ledger.operations", "import_file"),
+    "export_energy": ("carbonexpo.ledger.operations", "export_energy"),
+    "claim_event": ("carbonexpo.ledger.operations", "claim_event"),
+    "list_meters": ("carbonexpo.ledger.operations", "meters"),
+    # shipped factor sets
+    "load_set": ("carbonexpo.factors.catalog", "load_set"),
+    "load_sources": ("carbonexpo.factors.catalog", "load_sources"),
+    "set_ids": ("carbonexpo.factors.catalog", "set_ids"),
+    "validate_factors_file": ("carbonexpo.io.factors_file", "validate_factors_file"),
+    "MissingCJKFontWarning": ("carbonexpo.report.pdf", "MissingCJKFontWarning"),
+    "Result": ("carbonexpo.result", "Result"),
+    "render_note": ("carbonexpo.notes", "render"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The rest of the API, imported on first use (so that `carbonexpo --help` stays fast)."""
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'carbonexpo.api' has no attribute {name!r}")
+
+
+__all__ = [
+    "Run",
+    "calculate",
+    "generate_keys",
+    "import_forms",
+    "init_event",
+    "issue_certificate",
+    "read_event",
+    "require_neutral",
+    "result_json",
+    "summary_text",
+    "validate",
+    "verify_certificate",
+    "write_exhibitor_form",
+    "write_outputs",
+    "write_report",
+    *_LAZY,
+]

@@ -1,0 +1,197 @@
+"""Structured notes: every assumption, warning and reason the calculation states is a code with
+parameters, rendered by one catalog per language. No sentence is ever parsed back: the Chinese
+text comes from the same code and parameters as the English one.
+
+`Note.text` is the English rendering, kept in the result JSON for people who read it raw.
+Enumeration values among the parameters (categories, phases, table names) are shown through
+the one glossary (`GLOSSARY`), which the report labels use too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, computed_field, model_validator
+
+Param = str | int | float | bool | list[str] | None
+LANGS = ("en", "zh")
+
+# enumerations as a reader sees them (the report's labels take these too)
+GLOSSARY: dict[str, dict[str, str]] = {
+    "en": {
+        "electricity": "Electricity",
+        "fuels": "Fuels",
+        "heat_cooling": "Heat and cooling",
+        "refrigerants": "Refrigerants",
+        "travel": "Travel",
+        "accommodation": "Accommodation",
+        "logistics": "Logistics",
+        "catering": "Catering",
+        "waste": "Waste",
+        "materials": "Materials",
+        "build_up": "Build-up",
+        "open": "Open days",
+        "tear_down": "Tear-down",
+    },
+    "zh": {
+        "electricity": "电力",
+        "fuels": "化石燃料",
+        "heat_cooling": "外购热力与冷量",
+        "refrigerants": "制冷剂逸散",
+        "travel": "交通出行",
+        "accommodation": "住宿",
+        "logistics": "物流运输",
+        "catering": "餐饮",
+        "waste": "废弃物处理",
+        "materials": "物料消耗",
+        "build_up": "布展期",
+        "open": "展期",
+        "tear_down": "撤展期",
+    },
+}
+# parameters whose values are enumerations shown through the glossary (raw in English text)
+GLOSSED = frozenset({"table", "phase", "category", "categories"})
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        # assumptions
+        "travel_distance_computed": "travel: {rows} row(s) had no distance_km, distances "
+        "computed from the origin's coordinates (great-circle × detour: rail 1.2, road 1.3, "
+        "bus 1.5, air/ferry 1.0)",
+        "logistics_distance_computed": "logistics: {rows} row(s) had no distance_km, distances "
+        "computed from coordinates (destination defaults to the venue, road 1.3, rail 1.2, "
+        "sea/air/barge great-circle)",
+        "default_phase": "{table}: rows without a phase are counted in '{phase}'",
+        "residual_fallback": "market-based: no residual-mix factor '{missing_key}', uncovered "
+        "electricity valued at the grid factor '{used_key}'",
+        "proxy_factors": "proxy factors used (see factor notes): {keys}",
+        "no_booths": "no booths.csv: shared venue emissions are not allocated to exhibitors",
+        # warnings
+        "air_without_origin": "travel: {rows} air row(s) without a resolvable origin were "
+        "treated as international (short- or long-haul by distance)",
+        "empty_inventory": "the inventory is empty: no table of the event folder holds an "
+        "activity, so there is nothing to neutralise (status: no data)",
+        "green_power_surplus": "green power: {mwh:.3f} MWh of eligible instruments exceed "
+        "consumption, the surplus is not carried to offsets",
+        "exhibitors_without_booth": "exhibitors named in the tables but absent from booths.csv "
+        "(no shared share): {names}",
+        "categories_missing": "no data and no exclusion for: {categories} — list each under "
+        "`exclusions:` in event.yaml with a reason and an estimate, or add its table; a "
+        "certificate is refused until then",
+        "exclusion_lacks": "exclusion of {category} lacks {missing}",
+        "exclusions_over_threshold": "excluded estimates {excluded:,.3f} tCO2e are {share} of "
+        "gross, above claim.max_excluded_share {maximum}",
+        "exclusion_ignored": "exclusions: {category} has data in the folder; the exclusion is "
+        "ignored",
+        # certificate refusals
+        "no_data": "the event folder holds no activity data: there is nothing to certify",
+        "categories_missing_refusal": "categories without data and without an exclusion in "
+        "event.yaml: {categories}",
+        # reasons: green power
+        "gp_market": "market boundary: generated in {country}, outside the venue's market "
+        "{venue_country}",
+        "gp_too_old": "vintage: generation starts {start}, more than {months} months before the "
+        "reporting period ends ({end}, earliest allowed {earliest})",
+        "gp_too_new": "vintage: generation starts {start}, after the reporting period ends ({end})",
+        "not_retired": "not retired: retired_on is empty",
+        "retired_for_other": "retired for '{beneficiary}', not for this event '{event}'",
+        "claimed_elsewhere": "serial block already claimed by event '{other}' in the ledger",
+        "gp_partial": "applied in part: reaches the consumption cap, the rest is surplus",
+        "gp_unused": "eligible but not needed: consumption already covered (surplus)",
+        # reasons: credits
+        "registry_not_accepted": "registry '{registry}' not accepted under {standard} "
+        "(accepted: {accepted})",
+        "credit_too_old": "vintage {vintage} is older than {oldest} (event year {year} − {age})",
+        "retired_late": "retired on {retired_on}, more than {months} months after the reporting "
+        "period ended (deadline {deadline})",
+    },
+    "zh": {
+        "travel_distance_computed": "交通出行：{rows} 行未提供距离，按出发地坐标计算（大圆距离 × "
+        "绕行系数：铁路 1.2，道路 1.3，公交 1.5，航空/轮渡 1.0）",
+        "logistics_distance_computed": "物流运输：{rows} 行未提供距离，按坐标计算（目的地缺省为"
+        "场馆；道路 1.3，铁路 1.2，海运/空运/驳船按大圆距离）",
+        "default_phase": "{table}：未注明阶段的数据行计入{phase}",
+        "residual_fallback": "基于市场：无剩余排放因子 {missing_key}，未覆盖电量按电网因子 "
+        "{used_key} 计算",
+        "proxy_factors": "使用了替代排放因子（见因子说明）：{keys}",
+        "no_booths": "未提供 booths.csv：场馆共用排放未分摊至参展商",
+        "air_without_origin": "交通出行：{rows} 行航空出行无法确定出发地，按国际航班（按距离分"
+        "短途/长途）计算",
+        "empty_inventory": "排放清单为空：活动文件夹中没有任何活动数据，无可中和的排放（状态："
+        "无数据）",
+        "green_power_surplus": "绿色电力：合格凭证超出用电量 {mwh:.3f} 兆瓦时，富余部分不转作抵消",
+        "exhibitors_without_booth": "数据表中出现但 booths.csv 未列出的参展商（不分摊共用排放）："
+        "{names}",
+        "categories_missing": "以下类别既无数据也未声明排除：{categories}——请在 event.yaml 的 "
+        "exclusions: 中逐项说明理由和估算值，或补充数据表；在此之前不予签发证书",
+        "exclusion_lacks": "{category}的排除声明缺少 {missing}",
+        "exclusions_over_threshold": "排除项估算 {excluded:,.3f} tCO2e 占排放总量 {share}，超过 "
+        "claim.max_excluded_share {maximum}",
+        "exclusion_ignored": "exclusions：{category}在文件夹中有数据，排除声明不予采用",
+        "no_data": "活动文件夹中没有活动数据：无可认证的内容",
+        "categories_missing_refusal": "以下类别既无数据，也未在 event.yaml 中声明排除："
+        "{categories}",
+        "gp_market": "市场边界：发电地为 {country}，不属于场馆所在市场 {venue_country}",
+        "gp_too_old": "发电时间：{start} 开始发电，早于允许的最早日期 {earliest}（核算期结束 "
+        "{end} 前 {months} 个月）",
+        "gp_too_new": "发电时间：{start} 开始发电，晚于核算期结束（{end}）",
+        "not_retired": "未注销：注销日期为空",
+        "retired_for_other": "已为 '{beneficiary}' 注销，而非本活动 '{event}'",
+        "claimed_elsewhere": "序列号段已被台账中的活动 '{other}' 认领",
+        "gp_partial": "部分核销：达到用电量上限，其余为富余",
+        "gp_unused": "合格但未使用：用电量已全部覆盖（富余）",
+        "registry_not_accepted": "登记系统 {registry} 不在 {standard} 认可范围内"
+        "（认可：{accepted}）",
+        "credit_too_old": "减排量年份 {vintage} 早于 {oldest}（活动年份 {year} − {age}）",
+        "retired_late": "{retired_on} 注销，晚于核算期结束后 {months} 个月（截止 {deadline}）",
+    },
+}
+LIST_SEPARATOR = {"en": ", ", "zh": "、"}
+NOTE_SEPARATOR = {"en": "; ", "zh": "；"}
+
+
+class Note(BaseModel):
+    """One statement of the calculation: a catalog code and its parameters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    params: dict[str, Param] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_rendered_text(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "text" in data:  # a result JSON read back
+            data = {k: v for k, v in data.items() if k != "text"}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        return render(self, "en")
+
+
+def note(code: str, **params: Param) -> Note:
+    if code not in MESSAGES["en"]:
+        raise KeyError(f"no message {code!r} in the catalog")
+    return Note(code=code, params=params)
+
+
+def _shown(name: str, value: Param, lang: str) -> Any:
+    glossary = GLOSSARY[lang] if (lang != "en" and name in GLOSSED) else {}
+    if isinstance(value, list):
+        return LIST_SEPARATOR[lang].join(glossary.get(str(v), str(v)) for v in value)
+    if isinstance(value, str):
+        return glossary.get(value, value)
+    return value
+
+
+def render(n: Note, lang: str = "en") -> str:
+    template = MESSAGES[lang].get(n.code) or MESSAGES["en"][n.code]
+    return template.format(**{k: _shown(k, v, lang) for k, v in n.params.items()})
+
+
+def render_all(notes: Iterable[Note], lang: str = "en") -> str:
+    """Several notes as one line (reasons of one instrument or credit block)."""
+    return NOTE_SEPARATOR[lang].join(render(n, lang) for n in notes)

@@ -1,0 +1,235 @@
+"""The result of a calculation (spec §4, §9) as typed, frozen models: what `calc --json` writes,
+what reports, certificates, the ledger and the CLI read. DataFrames stay inside the
+calculation; everything here is plain data. docs/result.schema.json is generated from these
+models (`python -m carbonexpo.result > docs/result.schema.json`; a test keeps it current)."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from carbonexpo.notes import Note
+
+Status = Literal["neutral", "not_neutral", "no_data"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class VenueOut(Frozen):
+    name: str
+    country: str
+    grid: str
+    latitude: float
+    longitude: float
+    area_m2: float | None = None
+
+
+class EventOut(Frozen):
+    id: str
+    name: str
+    organiser: str | None = None
+    venue: VenueOut
+    visits: int | None = None
+
+
+class DateSpan(Frozen):
+    start: str
+    end: str
+
+
+class Period(Frozen):
+    start: str
+    end: str
+    timezone: str
+    phases: dict[str, DateSpan]
+
+
+class Wording(Frozen):
+    """The words a claim may use; see calc/wording.py for the rules."""
+
+    status: Status
+    kind: Literal["carbon_neutral", "compensated", "not_neutral", "no_data"]
+    rule: str
+    headline_en: str
+    headline_zh: str
+    green_electricity_en: str
+    green_electricity_zh: str
+    reductions_en: str
+    reductions_zh: str
+    offsets_en: str
+    offsets_zh: str
+
+
+class ClaimOut(Frozen):
+    standard: str
+    standard_title: str
+    basis: Literal["market", "location"]
+    accepted_registries: list[str]
+    accepted_registries_source: str
+    credit_vintage_max_age_years: int
+    green_power_vintage_months: int
+    radiative_forcing: bool
+    residual_factor_key: str
+    max_excluded_share: float
+    markets: list[str]
+    wording: Wording
+
+
+class FactorSetRef(Frozen):
+    id: str
+    version: str
+    sha256: str
+
+
+class InputFile(Frozen):
+    file: str
+    rows: int
+    sha256: str
+
+
+class Totals(Frozen):
+    location_based_tco2e: float
+    market_based_tco2e: float
+    scope1_tco2e: float
+    scope2_location_tco2e: float
+    scope2_market_tco2e: float
+    scope3_tco2e: float
+    electricity_mwh: float
+    green_power_applied_mwh: float
+    green_power_surplus_mwh: float
+    offsets_eligible_tco2e: float
+    offsets_rejected_tco2e: float
+    gross_tco2e: float
+    net_tco2e: float
+    surplus_tco2e: float
+    neutral: bool
+    status: Status
+    per_visit_kgco2e: float | None
+    per_m2_kgco2e: float | None
+    green_power_avoided_tco2e: float
+
+
+class ExclusionOut(Frozen):
+    category: str
+    reason: str | None
+    estimate_tco2e: float | None
+
+
+class Boundary(Frozen):
+    included: list[str]
+    excluded: list[str]
+    exclusions: list[ExclusionOut]
+    missing: list[str]
+    excluded_estimate_tco2e: float
+    excluded_share: float | None = Field(description="None when gross is 0 and estimates are not")
+    max_excluded_share: float
+    complete: bool
+    problems: list[Note]
+
+
+class DataQuality(Frozen):
+    proxy_tco2e: float
+    proxy_share: float
+    lines: int
+
+
+class InstrumentOut(Frozen):
+    instrument_id: str
+    type: str
+    status: Literal["applied", "rejected"]
+    mwh: float
+    mwh_applied: float
+    reason: str = Field(description="the reasons in English, joined by '; '")
+    reasons: list[Note]
+
+
+class CreditOut(Frozen):
+    registry: str
+    project_id: str
+    vintage: int
+    serial_prefix: str
+    first: int
+    last: int
+    tco2e: float
+    status: Literal["eligible", "rejected"]
+    reason: str = Field(description="the reasons in English, joined by '; '")
+    reasons: list[Note]
+    retired_on: str | None
+    beneficiary: str | None
+
+
+class FactorUsed(Frozen):
+    key: str
+    unit: str
+    kgco2e_per_unit: float
+    set: str
+    source: str
+    source_id: str
+    proxy_for: str
+
+
+class SourceOut(Frozen):
+    source_id: str
+    publisher: str
+    title: str
+    year: str
+    url: str
+    licence: str
+    attribution: str
+
+
+class LedgerAnchor(Frozen):
+    file: str
+    audit_seq: int
+    head_hash: str
+
+
+class ExhibitorStatement(Frozen):
+    exhibitor: str
+    area_m2: float
+    own_tco2e: float
+    allocated_tco2e: float
+    total_tco2e: float
+    own_by_category: dict[str, float]
+    allocated_by_category: dict[str, float]
+
+
+class Result(Frozen):
+    event: EventOut
+    carbonexpo_version: str
+    generated_at: str
+    period: Period
+    claim: ClaimOut
+    factor_sets: list[FactorSetRef]
+    inputs: list[InputFile]
+    totals: Totals
+    boundary: Boundary
+    by_category: dict[str, float]
+    by_phase: dict[str, float]
+    by_scope: dict[str, dict[str, float]]
+    daily_electricity_kwh: dict[str, float]
+    data_quality: DataQuality
+    instruments: list[InstrumentOut]
+    credits: list[CreditOut]
+    factors_used: list[FactorUsed]
+    sources: list[SourceOut]
+    assumptions: list[Note]
+    warnings: list[Note]
+    exhibitors: list[ExhibitorStatement] | None = None
+    ledger: LedgerAnchor | None = None
+
+    def exhibitor(self, name: str) -> ExhibitorStatement | None:
+        return next((e for e in self.exhibitors or [] if e.exhibitor == name), None)
+
+
+def json_schema() -> str:
+    schema = Result.model_json_schema(mode="serialization")
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    print(json_schema(), end="")
