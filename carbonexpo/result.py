@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from carbonexpo.notes import Note
 
 Status = Literal["neutral", "not_neutral", "no_data"]
+ClaimKind = Literal["carbon_neutral", "compensated", "not_neutral", "no_data"]
 
 
 class Frozen(BaseModel):
@@ -52,7 +53,7 @@ class Wording(Frozen):
     """The words a claim may use; see calc/wording.py for the rules."""
 
     status: Status
-    kind: Literal["carbon_neutral", "compensated", "not_neutral", "no_data"]
+    kind: ClaimKind
     rule: str
     headline_en: str
     headline_zh: str

@@ -15,7 +15,7 @@ from carbonexpo.certificate.keys import generate_keys, load_private
 from carbonexpo.certificate.record import build_record, sign, verify
 from carbonexpo.errors import CertificateError
 from carbonexpo.result import Result
-from tests.conftest import EXAMPLE, ROOT, run_cli
+from tests.conftest import EXAMPLE, ROOT, run_cli, skip_or_fail
 from tests.golden.regenerate import golden_result
 
 
@@ -140,14 +140,14 @@ def test_pdf_contains_id_and_qr_decodes_to_id_and_hash(issued) -> None:
     from carbonexpo.report.pdf import cjk_font_available
 
     if not cjk_font_available():  # mixed fallback fonts make the text layer unreadable
-        pytest.skip("no CJK font installed (.ci/run installs fonts-wqy-microhei)")
+        skip_or_fail("no CJK font installed (.ci/run installs fonts-wqy-microhei)")
     cert = json.loads((issued / "cert.json").read_text(encoding="utf-8"))
     text = "".join(p.extract_text() for p in PdfReader(issued / "cert.pdf").pages)
     assert cert["certificate_id"] in text
     assert "碳中和证书" in text
     assert len(PdfReader(issued / "cert.pdf").pages) == 1
     if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
-        pytest.skip("pdftoppm/zbarimg not installed (.ci/run installs them)")
+        skip_or_fail("pdftoppm/zbarimg not installed (.ci/run installs them)")
     artifacts = ROOT / "tests" / "artifacts"
     artifacts.mkdir(exist_ok=True)
     subprocess.run(

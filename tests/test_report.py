@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from carbonexpo.report.render import render_html
 from carbonexpo.result import Result
-from tests.conftest import EXAMPLE, ROOT, run_cli
+from tests.conftest import EXAMPLE, ROOT, run_cli, skip_or_fail
 from tests.golden.regenerate import golden_reports, golden_result
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -90,7 +90,7 @@ def test_pdf_has_chinese_name_and_net_figure_and_a_page_png(tmp_path) -> None:
     from carbonexpo.report.pdf import cjk_font_available
 
     if not cjk_font_available():  # mixed fallback fonts make the text layer unreadable
-        pytest.skip("no CJK font installed (.ci/run installs fonts-wqy-microhei)")
+        skip_or_fail("no CJK font installed (.ci/run installs fonts-wqy-microhei)")
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
     assert "2nd China International Supply Chain Expo" in text and "0.0" in text
     assert "第二届中国国际供应链促进博览会" in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -299,5 +300,9 @@ def import_forms(folder: Path, forms: list[Path]) -> dict[str, int]:
         ]
         counts[table] = len(new_rows)
         if new_rows or path.exists():
-            write_atomic(path, lambda p, frame=out: frame.to_csv(p, index=False))
+            write_atomic(path, partial(_write_csv, out))
     return counts
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False)

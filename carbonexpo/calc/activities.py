@@ -10,10 +10,11 @@ import re
 import numpy as np
 import pandas as pd
 
-from carbonexpo.calc.codes import (
+from carbonexpo.codes import (
     as_categorical,
     cat_combine,
     cat_map,
+    categorical,
     epoch_seconds,
     from_labels,
     lookup,
@@ -126,7 +127,7 @@ def energy_phase(df: pd.DataFrame, config: EventConfig) -> pd.Categorical:
         np.where(given.codes < 0, len(given.categories), given.codes)
     ]
     codes = np.where(given_idx >= 0, given_idx, derived)
-    return pd.Categorical.from_codes(codes, categories=list(PHASES))
+    return categorical(codes, categories=list(PHASES))
 
 
 def energy_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
@@ -189,7 +190,7 @@ def travel_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
     air_km, _ = _distance(df, crow_km)
     domestic = np.asarray(country == venue.country)
     band = np.where(domestic, 0, np.where(air_km < LONG_HAUL_KM, 1, 2))
-    bands = pd.Categorical.from_codes(band, categories=["domestic", "short_haul", "long_haul"])
+    bands = categorical(band, categories=["domestic", "short_haul", "long_haul"])
     rf = ".rf" if config.claim.radiative_forcing else ""
 
     def key(m: str, b: str, cabin: str) -> str:

@@ -50,7 +50,8 @@ def allocate_to_exhibitors(
         shared_totals[str(category)] = total_mg / MG_PER_KG
         for name, mg in zip(exhibitors, shares, strict=True):
             records.append((name, str(category), 0.0, mg / MG_PER_KG))
-    for (name, category), kg in own.items():
+    for key, kg in own.items():
+        name, category = key  # type: ignore[misc]  # (exhibitor, category) of the MultiIndex
         records.append((str(name), str(category), float(kg), 0.0))
     table = pd.DataFrame(
         records, columns=["exhibitor", "category", "own_kgco2e", "allocated_kgco2e"]

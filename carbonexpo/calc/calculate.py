@@ -12,11 +12,11 @@ import pandas as pd
 from carbonexpo.calc import activities as act
 from carbonexpo.calc.allocation import allocate_to_exhibitors
 from carbonexpo.calc.balance import Balance, compute_balance
-from carbonexpo.calc.codes import cat_map, lookup
 from carbonexpo.calc.completeness import Completeness, assess
 from carbonexpo.calc.lines import CATEGORIES, LineBuilder
 from carbonexpo.calc.offsets import OffsetResult, apply_offsets
 from carbonexpo.calc.scope2 import GreenPowerResult, allocate_green_power
+from carbonexpo.codes import cat_map, lookup, to_categorical
 from carbonexpo.config import PHASES
 from carbonexpo.errors import raise_if
 from carbonexpo.factors.resolve import FactorResolver
@@ -174,7 +174,7 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
 
 def in_kwh(quantity: np.ndarray, units: object) -> np.ndarray:
     """Quantities in kWh, one pint multiplier per distinct unit."""
-    cat = pd.Categorical(units).remove_unused_categories()  # other carriers' units too
+    cat = to_categorical(units).remove_unused_categories()  # other carriers' units too
     per_unit = {str(u): multiplier(str(u), "kWh") for u in cat.categories}
     return quantity * lookup(cat, per_unit, len(cat))
 

@@ -5,11 +5,12 @@ column-wise. Text columns stay Categoricals (codes + a few labels)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from carbonexpo.calc.codes import as_categorical, from_labels, lookup
+from carbonexpo.codes import as_categorical, categorical, from_labels, lookup, to_categorical
 from carbonexpo.config import CATEGORY_NAMES
 from carbonexpo.errors import Problem
 from carbonexpo.factors.resolve import FactorResolver
@@ -143,7 +144,7 @@ class LineBuilder:
             return
         everything = bool(ok.all())
 
-        def keep(values: object) -> object:
+        def keep(values: Any) -> Any:
             return values if everything else values[ok]
 
         inv = keep(inverse)
@@ -197,9 +198,9 @@ class LineBuilder:
             empty["row"] = pd.Series(dtype=np.int64)
             empty["proxy"] = pd.Series(dtype=bool)
             for c in TEXT_COLUMNS:
-                empty[c] = pd.Series(pd.Categorical([]))
+                empty[c] = pd.Series(to_categorical([]))
             return pd.DataFrame(empty)[LINE_COLUMNS]
-        out = {}
+        out: dict[str, Any] = {}
         for c in LINE_COLUMNS:
             parts = [f[c] for f in self.frames]
             if c in TEXT_COLUMNS:
@@ -215,10 +216,10 @@ def concat_categoricals(parts: list[object]) -> pd.Categorical:
     labels: dict[str, int] = {}
     recoded = []
     for part in parts:
-        cat = pd.Categorical(part)
+        cat = to_categorical(part)
         # a trailing -1 in the mapping: code -1 (missing) indexes it and stays missing
         mapping = np.array(
             [labels.setdefault(str(c), len(labels)) for c in cat.categories] + [-1], dtype=np.int32
         )
         recoded.append(mapping[cat.codes])
-    return pd.Categorical.from_codes(np.concatenate(recoded), categories=list(labels))
+    return categorical(np.concatenate(recoded), categories=list(labels))

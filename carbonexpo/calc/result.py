@@ -34,7 +34,7 @@ def _clean(value: Any) -> Any:
 def _records(df: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     cols = [c for c in columns if c in df]
     frame = df[cols].astype(object).where(df[cols].notna(), None)
-    return [{c: _clean(v) for c, v in rec.items()} for rec in frame.to_dict("records")]
+    return [{str(c): _clean(v) for c, v in rec.items()} for rec in frame.to_dict("records")]
 
 
 def build_result(

@@ -7,7 +7,7 @@ product has a neutral, reduced or positive impact based on offsetting are banned
 from __future__ import annotations
 
 from carbonexpo.config import STANDARD_NAMES
-from carbonexpo.result import Wording
+from carbonexpo.result import ClaimKind, Status, Wording
 
 EU_MARKETS = frozenset(
     {
@@ -32,6 +32,8 @@ def claim_wording(
 ) -> Wording:
     title_en, title_zh = STANDARD_NAMES["en"][standard], STANDARD_NAMES["zh"][standard]
     eu = sorted(set(markets) & EU_MARKETS)
+    status: Status
+    kind: ClaimKind
     used = min(offsets_eligible_tco2e, gross_tco2e)
     coverage = (min(green_applied_mwh / electricity_mwh, 1.0)) if electricity_mwh else 0.0
     if no_data:

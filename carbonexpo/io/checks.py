@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from carbonexpo.calc.codes import epoch_seconds
+from carbonexpo.codes import epoch_seconds
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
 from carbonexpo.geo import resolve_place
@@ -254,7 +254,7 @@ def check_serial_blocks(t: Table, group: tuple[str, ...], optional: bool) -> lis
         )
         msg = np.where(dup, "duplicate serial block: same as row ", "serial block overlaps row ")
         text = (
-            pd.Series(msg, index=hits.index)
+            pd.Series(msg, index=hits.index, dtype=str)
             + prev_row[bad].astype("int64").astype(str)
             + " ("
             + hits["serial_prefix"].astype(str)

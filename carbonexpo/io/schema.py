@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from carbonexpo.config import PHASES
 
@@ -57,7 +57,7 @@ class TableSchema:
         return next(c for c in self.columns if c.name == name)
 
 
-def _c(name: str, kind: Kind = "str", **kw: object) -> Column:
+def _c(name: str, kind: Kind = "str", **kw: Any) -> Column:
     return Column(name, kind, **kw)
 
 

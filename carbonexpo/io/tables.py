@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from carbonexpo.codes import categorical
 from carbonexpo.errors import Problem
 from carbonexpo.io.schema import Column, TableSchema
 from carbonexpo.units import UnitProblem, parse_unit
@@ -184,7 +185,7 @@ class _Collector:
 
 def listed_problems(
     file: str,
-    rows: Sequence[int],
+    rows: Sequence[int] | np.ndarray,
     column: str,
     messages: Sequence[str],
     code: str,
@@ -394,7 +395,7 @@ def _check_dictionary(chunked: pa.ChunkedArray, col: Column, out: _Collector) ->
         # the usual case: the dictionary is already the categories, the indices the codes
         codes = pc.fill_null(indices, -1).to_numpy(zero_copy_only=False)
         _check_categories(labels, codes, col, out)
-        return pd.Series(pd.Categorical.from_codes(codes, labels))
+        return pd.Series(categorical(codes, labels))
     # trimming or lowering made entries equal, or some are empty: re-encode the dictionary
     uniq, inverse = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
     raw = pc.fill_null(indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -424,7 +425,7 @@ def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Series:
     remap = np.full(len(categories) + 1, -1, dtype=np.int64)
     remap[np.array(keep, dtype=np.int64) + 1] = np.arange(len(keep))
     new_codes = remap[codes + 1]
-    return pd.Series(pd.Categorical.from_codes(new_codes, [categories[i] for i in keep]))
+    return pd.Series(categorical(new_codes, [categories[i] for i in keep]))
 
 
 def _check_categories(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 
-def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
+def write_atomic(path: Path, writer: Callable[[Path], object]) -> None:
     path = Path(path)
     if path.exists() and not path.is_file():
         # a device or a pipe (/dev/null, /dev/stdout, a FIFO): write through, never replace it

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from carbonexpo.calc.codes import epoch_seconds
+from carbonexpo.codes import epoch_seconds
 from carbonexpo.errors import Problem
 from carbonexpo.numbers import decimals_of
 
@@ -78,7 +78,8 @@ def to_intervals(
     ts_all = epoch_seconds(df["timestamp"])
     end_all = epoch_seconds(df["end"]) if "end" in df else None
     parts, counter_parts = [], []
-    for meter, idx in df.groupby(names, sort=True).indices.items():
+    for key, idx in df.groupby(names, sort=True).indices.items():
+        meter = str(key)
         info = meters[meter]
         order = idx[np.argsort(ts_all[idx], kind="stable")]
         ts = ts_all[order]

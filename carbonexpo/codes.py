@@ -3,10 +3,22 @@ every row through the integer codes. This is what keeps million-row tables fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+
+def categorical(codes: Any, categories: Sequence[object]) -> pd.Categorical:
+    """pd.Categorical.from_codes, typed in one place (pandas-stubs' overloads reject the
+    plain lists and int arrays that pandas accepts)."""
+    return pd.Categorical.from_codes(codes, categories=list(categories))  # type: ignore[call-overload]
+
+
+def to_categorical(values: Any) -> pd.Categorical:
+    """pd.Categorical of any column-like value, typed in one place."""
+    return pd.Categorical(values)
 
 
 def as_categorical(values: object, n: int) -> pd.Categorical:
@@ -17,18 +29,18 @@ def as_categorical(values: object, n: int) -> pd.Categorical:
         return values
     if values is None or isinstance(values, str | int | float):
         if values is None:
-            return pd.Categorical.from_codes(np.full(n, -1, np.int64), categories=[])
-        return pd.Categorical.from_codes(np.zeros(n, np.int64), categories=[values])
-    return pd.Categorical(values)
+            return categorical(np.full(n, -1, np.int64), categories=[])
+        return categorical(np.zeros(n, np.int64), categories=[values])
+    return to_categorical(values)
 
 
 def from_labels(labels: Sequence[object], codes: np.ndarray) -> pd.Categorical:
     """Rows take labels[codes] (code -1 = missing); equal labels are merged."""
     if len(labels) == 0:
-        return pd.Categorical.from_codes(np.full(len(codes), -1, np.int64), categories=[])
+        return categorical(np.full(len(codes), -1, np.int64), categories=[])
     keyed = [("\x00" if x is None else str(x)) for x in labels]
     if len(set(keyed)) == len(keyed) and "\x00" not in keyed:  # distinct: codes as they are
-        return pd.Categorical.from_codes(codes, categories=keyed)
+        return categorical(codes, categories=keyed)
     uniq, inverse = np.unique(np.asarray(keyed, dtype=object), return_inverse=True)
     cats = list(uniq)
     table = np.append(inverse, -1).astype(np.int32)  # index -1 -> missing
@@ -38,7 +50,7 @@ def from_labels(labels: Sequence[object], codes: np.ndarray) -> pd.Categorical:
         new = np.where(new == hole, -1, new)
         new = np.where(new > hole, new - 1, new)
         cats.pop(hole)
-    return pd.Categorical.from_codes(new, categories=cats)
+    return categorical(new, categories=cats)
 
 
 def cat_map(
@@ -83,7 +95,7 @@ def cat_combine(
 
 def lookup(
     values: object,
-    table: dict[str, float],
+    table: Mapping[str, float],
     n: int,
     default: float = np.nan,
     dtype: type = np.float64,

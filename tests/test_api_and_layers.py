@@ -1,0 +1,135 @@
+"""The public API, the result schema, and the direction of imports between layers."""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import os
+from pathlib import Path
+
+import pytest
+
+import carbonexpo
+from carbonexpo import api
+from carbonexpo.result import Result, json_schema
+from tests.conftest import EXAMPLE, ROOT
+
+PACKAGE = ROOT / "carbonexpo"
+
+# lower layers first; a module may import its own layer and the ones below, never above
+LAYERS = [
+    {"errors", "numbers", "notes", "units", "resources", "config", "result", "codes"},
+    {"geo", "factors"},
+    {"io"},
+    {"calc"},
+    {"report", "certificate", "ledger", "booth"},
+    {"api"},
+    {"cli", "__main__"},
+]
+LAYER_OF = {name: i for i, layer in enumerate(LAYERS) for name in layer}
+
+
+def imports_of(path: Path) -> set[str]:
+    """carbonexpo.* modules a file imports (at top level or inside functions)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("carbonexpo")
+        ):
+            if node.module == "carbonexpo":
+                out |= {f"carbonexpo.{a.name}" for a in node.names}
+            else:
+                out.add(node.module)
+        elif isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("carbonexpo")}
+    return out
+
+
+def top(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_imports_point_down() -> None:
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        if rel.name == "__init__.py" and len(rel.parts) == 1:
+            continue  # the package re-exports the API lazily
+        here = rel.parts[0].removesuffix(".py")
+        for target in imports_of(path):
+            there = top(target)
+            if there in ("", "__version__") or there == here:
+                continue
+            if LAYER_OF[there] > LAYER_OF[here]:
+                wrong.append(f"{rel} imports {target} (layer {there} is above {here})")
+    assert wrong == []
+
+
+def test_the_cli_goes_through_the_api() -> None:
+    allowed = {"carbonexpo.api", "carbonexpo.errors", "carbonexpo.__version__"}
+    wrong = [
+        f"{p.name} imports {m}"
+        for p in sorted((PACKAGE / "cli").glob("*.py"))
+        for m in imports_of(p)
+        if m not in allowed and not m.startswith("carbonexpo.cli")
+    ]
+    assert wrong == []
+
+
+def test_a_layer_check_can_fail(tmp_path) -> None:
+    bad = tmp_path / "x.py"
+    bad.write_text("from carbonexpo.report.render import num\n", encoding="utf-8")
+    assert imports_of(bad) == {"carbonexpo.report.render"}
+    assert LAYER_OF[top("carbonexpo.report.render")] > LAYER_OF["calc"]
+
+
+def test_result_schema_is_current() -> None:
+    committed = (ROOT / "docs" / "result.schema.json").read_text(encoding="utf-8")
+    assert committed == json_schema(), "run: python -m carbonexpo.result > docs/result.schema.json"
+
+
+def test_golden_result_validates_against_the_model() -> None:
+    text = (ROOT / "tests" / "golden" / "cisce-2024.result.json").read_text(encoding="utf-8")
+    result = Result.model_validate_json(text)
+    assert result.totals.status == "neutral"
+    with pytest.raises(ValueError, match="extra"):
+        Result.model_validate({**result.model_dump(), "surprise": 1})
+
+
+def test_the_facade_from_a_notebook(tmp_path) -> None:
+    run = carbonexpo.calculate(EXAMPLE)
+    assert run.result.totals.status == "neutral"
+    assert round(run.result.totals.gross_tco2e) == 32401
+    assert len(run.lines) == run.result.data_quality.lines
+    carbonexpo.write_report(run, tmp_path / "r.md", lang="zh")
+    assert "实现碳中和" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    key, pub = carbonexpo.generate_keys(tmp_path / "k.key")
+    carbonexpo.issue_certificate(run, key=key, pdf=tmp_path / "c.pdf")
+    assert carbonexpo.verify_certificate(tmp_path / "c.json", public_key=pub).ok
+    assert not carbonexpo.verify_certificate(tmp_path / "c.json").ok
+    assert set(api.__all__) <= set(dir(carbonexpo))
+
+
+def test_api_docstring_examples_run(monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    failures, tried = doctest.testmod(api, verbose=False)
+    assert tried >= 3 and failures == 0
+
+
+def test_import_carbonexpo_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, carbonexpo.cli; print('pandas' in sys.modules, 'pydantic' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ},
+        check=True,
+    ).stdout.split()
+    assert out == ["False", "False"]
