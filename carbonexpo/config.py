@@ -185,6 +185,19 @@ class EventConfig(Strict):
             raise ValueError(f"unknown time zone {v!r}") from exc
         return v
 
+    def local_midnight_epoch(self, day: dt.date) -> int:
+        """UTC seconds at the local midnight that starts `day` in the event's time zone."""
+        local = dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(self.timezone))
+        return int(local.timestamp())
+
+    def period_epoch(self) -> tuple[int, int]:
+        """The reporting period as UTC seconds [start, end): local midnight of the first day
+        to local midnight after the last day (spec §2: inclusive local dates)."""
+        return (
+            self.local_midnight_epoch(self.phases.start),
+            self.local_midnight_epoch(self.phases.end + dt.timedelta(days=1)),
+        )
+
     @property
     def event_year(self) -> int:
         """The year the open phase starts (spec §3.2)."""

@@ -104,16 +104,10 @@ def _frame(
 
 def local_day_bounds(config: EventConfig) -> tuple[np.ndarray, list[str]]:
     """UTC seconds at local midnight starting each phase, and after the last one."""
-    tz = config.timezone
-    edges, names = [], []
-    for name, rng in config.phases.items():
-        edges.append(pd.Timestamp(rng.start).tz_localize(tz).tz_convert("UTC").value // 10**9)
-        names.append(name)
-    last = config.phases.items()[-1][1].end
-    edges.append(
-        (pd.Timestamp(last) + pd.Timedelta(days=1)).tz_localize(tz).tz_convert("UTC").value // 10**9
-    )
-    return np.array(edges, dtype=np.int64), names
+    phases = config.phases.items()
+    edges = [config.local_midnight_epoch(rng.start) for _, rng in phases]
+    edges.append(config.period_epoch()[1])
+    return np.array(edges, dtype=np.int64), [name for name, _ in phases]
 
 
 def energy_phase(df: pd.DataFrame, config: EventConfig) -> pd.Categorical:

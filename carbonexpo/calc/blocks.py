@@ -8,17 +8,18 @@ import pandas as pd
 CLAIM_COLUMNS = ["kind", "prefix", "first", "last", "event_id"]
 
 
-def claimed_elsewhere(
+def overlapping_claims(
     blocks: pd.DataFrame, claims: pd.DataFrame | None, *, kind: str, event_id: str
-) -> pd.Series:
-    """For each block (serial_prefix, first, last), the id of another event that already claimed
-    an overlapping block of the same kind and prefix, or None."""
-    out = pd.Series(None, index=blocks.index, dtype=object)
+) -> pd.DataFrame:
+    """The first claim of another event overlapping each block (serial_prefix, first, last) of
+    the same kind and prefix: indexed by the block's index, with the claim's first_claimed,
+    last_claimed and event_id. One vectorised join, the rule both calc and ledger apply."""
+    columns = ["first_claimed", "last_claimed", "event_id"]
     if claims is None or claims.empty or blocks.empty or "serial_prefix" not in blocks:
-        return out
+        return pd.DataFrame(columns=columns)
     theirs = claims[(claims["kind"] == kind) & (claims["event_id"] != event_id)]
     if theirs.empty:
-        return out
+        return pd.DataFrame(columns=columns)
     ours = blocks[["serial_prefix", "first", "last"]].dropna().reset_index()
     merged = ours.merge(
         theirs, left_on="serial_prefix", right_on="prefix", suffixes=("", "_claimed")
@@ -26,10 +27,17 @@ def claimed_elsewhere(
     hit = merged[
         (merged["first"] <= merged["last_claimed"]) & (merged["first_claimed"] <= merged["last"])
     ]
-    if hit.empty:
-        return out
-    first_hit = hit.drop_duplicates("index").set_index("index")["event_id"]
-    out.loc[first_hit.index] = first_hit.to_numpy()
+    return hit.drop_duplicates("index").set_index("index")[columns]
+
+
+def claimed_elsewhere(
+    blocks: pd.DataFrame, claims: pd.DataFrame | None, *, kind: str, event_id: str
+) -> pd.Series:
+    """For each block, the id of another event that already claimed an overlapping block of
+    the same kind and prefix, or None."""
+    out = pd.Series(None, index=blocks.index, dtype=object)
+    hit = overlapping_claims(blocks, claims, kind=kind, event_id=event_id)
+    out.loc[hit.index] = hit["event_id"].to_numpy()
     return out
 
 

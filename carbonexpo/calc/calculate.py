@@ -15,7 +15,12 @@ from carbonexpo.calc.balance import Balance, compute_balance
 from carbonexpo.calc.completeness import Completeness, assess
 from carbonexpo.calc.lines import CATEGORIES, LineBuilder
 from carbonexpo.calc.offsets import OffsetResult, apply_offsets
-from carbonexpo.calc.scope2 import GreenPowerResult, allocate_green_power
+from carbonexpo.calc.scope2 import (
+    GreenPowerResult,
+    allocate_green_power,
+    market_based_kgco2e,
+    residual_factor,
+)
 from carbonexpo.codes import cat_map, lookup, to_categorical
 from carbonexpo.config import PHASES
 from carbonexpo.errors import raise_if
@@ -103,23 +108,16 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
         consumption_mwh=electricity_kwh / 1000.0,
         claims=claims,
     )
-    coverage = min(green.applied_mwh * 1000.0 / electricity_kwh, 1.0) if electricity_kwh else 0.0
-
-    country = config.venue.country
-    residual_key = f"electricity.residual.{country}"
-    residual = resolver.resolve(residual_key, "kWh")
-    if residual is None:
-        missing_key, residual_key = residual_key, f"electricity.grid.{config.venue.grid}"
-        residual = resolver.resolve(residual_key, "kWh")
-        if elec.any():
-            assumptions.append(
-                note("residual_fallback", missing_key=missing_key, used_key=residual_key)
-            )
-    market = lines["kgco2e"].to_numpy(dtype=np.float64).copy()
-    if elec.any() and residual is not None:
-        per_kwh = residual.kgco2e_per_unit * multiplier("kWh", residual.unit)
-        market[elec] = line_kwh * (1.0 - coverage) * per_kwh
-    lines["kgco2e_market"] = market
+    residual_key, fallback = residual_factor(resolver, config)
+    if fallback is not None and elec.any():
+        assumptions.append(fallback)
+    lines["kgco2e_market"] = market_based_kgco2e(
+        lines["kgco2e"].to_numpy(dtype=np.float64),
+        elec,
+        line_kwh,
+        applied_mwh=green.applied_mwh,
+        per_kwh=resolver.resolve(residual_key, "kWh"),
+    )
 
     offsets = apply_offsets(
         data.tables["credits"].df if "credits" in data.tables else None,

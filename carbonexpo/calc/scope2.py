@@ -20,7 +20,10 @@ import pandas as pd
 from carbonexpo.calc.blocks import claimed_elsewhere
 from carbonexpo.calc.reasons import Reasons
 from carbonexpo.config import EventConfig
-from carbonexpo.notes import render_all
+from carbonexpo.factors.catalog import Factor
+from carbonexpo.factors.resolve import FactorResolver
+from carbonexpo.notes import Note, note, render_all
+from carbonexpo.units import multiplier
 
 
 @dataclass(frozen=True)
@@ -127,3 +130,33 @@ def retirement_reasons(
         event=config.id,
     )
     return retired
+
+
+def residual_factor(resolver: FactorResolver, config: EventConfig) -> tuple[str, Note | None]:
+    """The factor key for uncovered electricity: the residual mix of the venue's country, else
+    the grid factor, said in a note (spec §3.1)."""
+    key = f"electricity.residual.{config.venue.country}"
+    if resolver.resolve(key, "kWh") is not None:
+        return key, None
+    grid = f"electricity.grid.{config.venue.grid}"
+    return grid, note("residual_fallback", missing_key=key, used_key=grid)
+
+
+def market_based_kgco2e(
+    location_kgco2e: np.ndarray,
+    electricity: np.ndarray,
+    electricity_kwh: np.ndarray,
+    *,
+    applied_mwh: float,
+    per_kwh: Factor | None,
+) -> np.ndarray:
+    """Market-based kgCO2e of every line: electricity lines are (consumption − applied) valued
+    at the residual factor, spread over the lines in proportion to their kWh; other lines keep
+    their location-based value."""
+    market = location_kgco2e.copy()
+    total_kwh = float(electricity_kwh.sum())
+    if electricity.any() and per_kwh is not None and total_kwh:
+        coverage = min(applied_mwh * 1000.0 / total_kwh, 1.0)
+        factor = per_kwh.kgco2e_per_unit * multiplier("kWh", per_kwh.unit)
+        market[electricity] = electricity_kwh * (1.0 - coverage) * factor
+    return market

@@ -6,8 +6,6 @@ vectorised (sorts, group-wise shifts, per-distinct-value lookups), never a loop 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
@@ -15,10 +13,9 @@ from carbonexpo.codes import epoch_seconds
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
 from carbonexpo.geo import resolve_place
+from carbonexpo.io.schema import ENERGY_ONLY_CARRIERS
 from carbonexpo.io.tables import MAX_LISTED, Table, listed_problems
 from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
-
-ENERGY_ONLY = ("electricity", "heat", "cooling")
 
 
 def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]:
@@ -97,7 +94,7 @@ def check_unit_dimension(
 
 def check_energy_units(t: Table) -> list[Problem]:
     carrier = t.df["carrier"]
-    energy_only = carrier.isin(ENERGY_ONLY)
+    energy_only = carrier.isin(ENERGY_ONLY_CARRIERS)
     return check_unit_dimension(
         t,
         "unit",
@@ -117,10 +114,8 @@ def check_intervals(t: Table) -> list[Problem]:
 
 
 def period_bounds_utc(config: EventConfig) -> tuple[pd.Timestamp, pd.Timestamp]:
-    tz = config.timezone
-    start = pd.Timestamp(config.phases.start).tz_localize(tz).tz_convert("UTC")
-    end = pd.Timestamp(config.phases.end + dt.timedelta(days=1)).tz_localize(tz).tz_convert("UTC")
-    return start, end
+    start, end = config.period_epoch()
+    return pd.Timestamp(start, unit="s", tz="UTC"), pd.Timestamp(end, unit="s", tz="UTC")
 
 
 def check_reporting_period(t: Table, config: EventConfig) -> list[Problem]:

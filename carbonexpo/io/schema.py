@@ -10,6 +10,7 @@ from carbonexpo.config import PHASES
 Kind = Literal["str", "float", "int", "datetime", "date", "enum", "unit"]
 
 CARRIERS = ("electricity", "natural_gas", "diesel", "petrol", "lpg", "heat", "cooling")
+ENERGY_ONLY_CARRIERS = ("electricity", "heat", "cooling")  # measured in energy units only
 TRAVEL_MODES = (
     "walk",
     "bike",

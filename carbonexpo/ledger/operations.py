@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from carbonexpo.calc.blocks import overlapping_claims
 from carbonexpo.errors import ClaimRefused, LedgerError, Problem, raise_if
-from carbonexpo.io.schema import BMS_EXPORT, CARRIERS
+from carbonexpo.io.schema import BMS_EXPORT, CARRIERS, ENERGY_ONLY_CARRIERS
 from carbonexpo.io.tables import file_sha256, read_table
 from carbonexpo.ledger.bms import MeterInfo, to_intervals
 from carbonexpo.ledger.store import Ledger
@@ -34,9 +35,7 @@ def add_meter(
     if carrier not in CARRIERS:
         raise LedgerError(f"unknown carrier {carrier!r} (allowed: {', '.join(CARRIERS)})")
     try:
-        dims = (
-            (ENERGY,) if carrier in ("electricity", "heat", "cooling") else (ENERGY, VOLUME, MASS)
-        )
+        dims = (ENERGY,) if carrier in ENERGY_ONLY_CARRIERS else (ENERGY, VOLUME, MASS)
         if not has_dimension(unit, *dims):
             raise LedgerError(f"unit {unit!r} has the wrong dimension for {carrier}")
     except UnitProblem as exc:
@@ -204,10 +203,7 @@ def export_energy(ledger: Ledger, folder: Path, *, force: bool = False) -> Path:
     if target.exists() and not force:
         raise LedgerError(f"{target} exists; pass --force to replace it")
     tz = config.timezone
-    lo = pd.Timestamp(config.phases.start).tz_localize(tz).tz_convert("UTC").value // 10**9
-    hi = (pd.Timestamp(config.phases.end) + pd.Timedelta(days=1)).tz_localize(tz).tz_convert(
-        "UTC"
-    ).value // 10**9
+    lo, hi = config.period_epoch()
     df = pd.read_sql_query(
         "SELECT r.meter_id AS meter, m.carrier, r.start, r.end, r.quantity, m.unit, m.hall "
         "FROM readings r JOIN meters m ON m.id = r.meter_id WHERE r.start >= ? AND r.end <= ? "
@@ -311,22 +307,19 @@ def claim_event(ledger: Ledger, folder: Path) -> dict[str, int]:
 
 
 def _clashes(claims: pd.DataFrame, blocks: list[tuple], event_id: str) -> list[str]:
-    theirs = claims[claims["event_id"] != event_id]
+    """Every block of the event that overlaps another event's claim (calc.blocks' rule)."""
+    frame = pd.DataFrame(
+        blocks, columns=["kind", "serial_prefix", "first", "last", "detail", "row"]
+    )
     out: list[str] = []
-    if theirs.empty:
-        return out
-    for kind, prefix, first, last, _detail, row in blocks:
-        hit = theirs[
-            (theirs["kind"] == kind)
-            & (theirs["prefix"] == prefix)
-            & (theirs["first"] <= last)
-            & (theirs["last"] >= first)
-        ]
-        if len(hit):
-            h = hit.iloc[0]
+    for kind, file in (("green_power", "green_power.csv"), ("credit", "credits.csv")):
+        mine = frame[frame["kind"] == kind]
+        hit = overlapping_claims(mine, claims, kind=kind, event_id=event_id)
+        named = mine.loc[hit.index].join(hit)  # the clashes only, to be named
+        for b in named.to_dict("records"):
             out.append(
-                f"{'green_power' if kind == 'green_power' else 'credits'}.csv row {row} "
-                f"({prefix} {first}–{last}) overlaps block {h['first']}–{h['last']} "
-                f"claimed by event {h['event_id']!r}"
+                f"{file} row {b['row']} ({b['serial_prefix']} {b['first']}–{b['last']}) "
+                f"overlaps block {b['first_claimed']}–{b['last_claimed']} claimed by event "
+                f"{b['event_id']!r}"
             )
     return out
