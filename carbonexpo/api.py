@@ -6,7 +6,7 @@ only this module; a notebook can do the same.
     >>> run.result.totals.status
     'neutral'
     >>> round(run.result.totals.gross_tco2e)
-    32401
+    28597
     >>> carbonexpo.write_report(run, "report.html", lang="zh")          # doctest: +SKIP
     >>> carbonexpo.issue_certificate(run, key="issuer.key", pdf="cert.pdf")  # doctest: +SKIP
     >>> carbonexpo.verify_certificate("cert.json", public_key="issuer.key.pub").ok  # doctest: +SKIP
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from carbonexpo.calc.calculate import Calculation
     from carbonexpo.certificate.record import Verification
     from carbonexpo.io.event import EventData
+    from carbonexpo.notes import Note
     from carbonexpo.result import Result
 
 PathLike = str | Path
@@ -71,14 +72,24 @@ def read_event(folder: PathLike) -> EventData:
     return _read(Path(folder))
 
 
-def validate(folder: PathLike) -> EventData:
+@dataclass(frozen=True)
+class Checked:
+    """A folder that passed every check, and what is worth saying about how it was read."""
+
+    data: EventData
+    assumptions: list[Note]
+    warnings: list[Note]
+
+
+def validate(folder: PathLike) -> Checked:
     """`read_event` plus every check the calculation makes (places, factor keys)."""
     from carbonexpo.calc.calculate import build_lines
     from carbonexpo.factors.resolve import FactorResolver
 
     data = read_event(folder)
-    build_lines(data, FactorResolver.for_event(list(data.config.factor_sets), data.user_factors))
-    return data
+    resolver = FactorResolver.for_event(list(data.config.factor_sets), data.user_factors)
+    _, _, assumptions, warnings = build_lines(data, resolver)
+    return Checked(data, assumptions, warnings)
 
 
 def calculate(folder: PathLike, *, ledger: PathLike | None = None) -> Run:
@@ -365,6 +376,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Checked",
     "Run",
     "calculate",
     "generate_keys",

@@ -1,5 +1,10 @@
-"""Places and distances: IATA codes (airportsdata), GeoNames cities (with Chinese names) and
-"lat,lon" pairs, resolved once per distinct origin; great-circle distances vectorised."""
+"""Places and distances, resolved once per distinct origin; great-circle distances vectorised.
+
+An origin is, in this order: "lat,lon"; an IATA code (airportsdata, then the shipped history of
+closed and recoded airports: SXF, KIV …); a GeoNames city name in any case, ASCII or Chinese,
+optionally as `City, CC` or `City, Region, CC` (region = GeoNames admin-1 code, or an ISO
+3166-2 region name or code); an ICAO code (EDDF). Several cities of one name: the most
+populous, with the others named in `Place.alternatives` so that the pick is reported."""
 
 from __future__ import annotations
 
@@ -18,7 +23,12 @@ from carbonexpo.resources import factors_dir
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 IATA = re.compile(r"^[A-Z]{3}$")
+ICAO = re.compile(r"^[A-Z]{4}$")
 CITY_COUNTRY = re.compile(r"^(.+?),\s*([A-Za-z]{2})$")
+CITY_REGION_COUNTRY = re.compile(r"^(.+?),\s*([^,]+?),\s*([A-Za-z]{2})$")
+REGION_SUFFIXES = re.compile(
+    r"\s+(province|municipality|state|region|prefecture|autonomous region|oblast|county)$"
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +37,12 @@ class Place:
     longitude: float
     country: str  # ISO 3166-1 alpha-2, '' when unknown
     label: str  # what it was matched to, for the audit trail
-    ambiguous: int = 0  # how many other same-name places were passed over
+    alternatives: tuple[str, ...] = ()  # other places of the same name that were passed over
+    note: str = ""  # how it was read when that is worth saying (a retired airport code …)
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.alternatives)
 
 
 def _fold(text: str) -> str:
@@ -79,6 +94,59 @@ def _airports() -> dict[str, Any]:
 
 
 @cache
+def _airports_icao() -> dict[str, Any]:
+    import airportsdata
+
+    return airportsdata.load("ICAO")
+
+
+@cache
+def _airport_history() -> dict[str, dict[str, str]]:
+    table = pd.read_csv(
+        factors_dir() / "geo" / "airport_history.csv", dtype=str, keep_default_na=False
+    )
+    return {
+        str(r["code"]): {str(k): str(v) for k, v in r.items()} for r in table.to_dict("records")
+    }
+
+
+@cache
+def _regions() -> dict[tuple[str, str], str]:
+    """(country, folded region name or ISO 3166-2 code) -> local code (= GeoNames admin-1 where
+    the two agree, e.g. US states)."""
+    table = pd.read_csv(factors_dir() / "geo" / "regions.csv", dtype=str, keep_default_na=False)
+    out: dict[tuple[str, str], str] = {}
+    for country, code, local, name in table[["country", "code", "local_code", "name"]].itertuples(
+        index=False
+    ):
+        for key in (_fold(name), REGION_SUFFIXES.sub("", _fold(name)), code.lower()):
+            out.setdefault((country, key), local)
+    return out
+
+
+def _in_region(admin1: str, country: str, region: str) -> bool:
+    wanted = _fold(region)
+    if admin1.lower() == wanted:
+        return True
+    local = _regions().get((country, wanted)) or _regions().get(
+        (country, REGION_SUFFIXES.sub("", wanted))
+    )
+    return local is not None and local.lower() == admin1.lower()
+
+
+def _city_label(row: dict[str, Any]) -> str:
+    admin = f", {row['admin1']}" if row["admin1"] else ""
+    return (
+        f"{row['name']}{admin}, {row['country']} (GeoNames {row['geonameid']}, "
+        f"pop. {int(row['population']):,})"
+    )
+
+
+def _airport(code: str, a: dict[str, Any], note: str = "") -> Place:
+    return Place(float(a["lat"]), float(a["lon"]), a["country"], f"{code} {a['name']}", (), note)
+
+
+@cache
 def resolve_place(text: str) -> Place | None:
     """One origin string to a place, or None when it resolves nowhere (never a guess)."""
     raw = str(text).strip()
@@ -89,12 +157,33 @@ def resolve_place(text: str) -> Place | None:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return None
         return Place(lat, lon, nearest_country(lat, lon), f"{lat},{lon}")
-    if IATA.match(raw) and raw in _airports():
-        a = _airports()[raw]
-        return Place(float(a["lat"]), float(a["lon"]), a["country"], f"{raw} {a['name']}")
-    country = ""
+    if IATA.match(raw):
+        if raw in _airports():
+            return _airport(raw, _airports()[raw])
+        if old := _airport_history().get(raw):
+            return Place(
+                float(old["latitude"]),
+                float(old["longitude"]),
+                old["country"],
+                f"{raw} {old['name']}",
+                (),
+                f"{raw} is a {old['status']} airport code ({old['name']}, until "
+                f"{old['until']}: {old['note']})",
+            )
+    city = _resolve_city(raw)
+    if city is not None:
+        return city
+    if ICAO.match(raw) and raw in _airports_icao():
+        return _airport(raw, _airports_icao()[raw], f"{raw} read as an ICAO airport code")
+    return None
+
+
+def _resolve_city(raw: str) -> Place | None:
+    country = region = ""
     name = raw
-    if m := CITY_COUNTRY.match(raw):
+    if m := CITY_REGION_COUNTRY.match(raw):
+        name, region, country = m.group(1), m.group(2).strip(), m.group(3).upper()
+    elif m := CITY_COUNTRY.match(raw):
         name, country = m.group(1), m.group(2).upper()
     hits = _city_index().get(_fold(name)) or _city_index().get(name.strip())
     if not hits:
@@ -102,17 +191,32 @@ def resolve_place(text: str) -> Place | None:
     cities = _cities()
     if country:
         hits = [h for h in hits if cities.at[h, "country"] == country]
-        if not hits:
-            return None
-    best = cities.loc[hits[0]].to_dict()
-    others = len({cities.at[h, "country"] for h in hits}) - 1
+    note = ""
+    if region and hits:
+        in_region = [h for h in hits if _in_region(str(cities.at[h, "admin1"]), country, region)]
+        if not in_region:  # GeoNames' admin-1 codes are not ISO 3166-2 outside a few countries
+            note = f"region {region!r} not known for {country}; matched by city and country"
+        hits = in_region or hits
+    if not hits:
+        return None
+    rows = [{str(k): v for k, v in cities.loc[h].to_dict().items()} for h in hits]
+    best = rows[0]
     return Place(
         float(best["latitude"]),
         float(best["longitude"]),
         str(best["country"]),
-        f"{best['name']}, {best['country']} (GeoNames {best['geonameid']})",
-        others,
+        _city_label(best),
+        tuple(_city_label(r) for r in rows[1:4]),
+        note,
     )
+
+
+def closest_names(text: str, n: int = 3) -> list[str]:
+    """Up to n city names that look most like `text` (for "did you mean")."""
+    import difflib
+
+    folded = _fold(str(text).split(",")[0])
+    return difflib.get_close_matches(folded, list(_city_index()), n=n, cutoff=0.75)
 
 
 def nearest_country(lat: float, lon: float) -> str:

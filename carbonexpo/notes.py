@@ -68,8 +68,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "proxy_factors": "proxy factors used (see factor notes): {keys}",
         "no_booths": "no booths.csv: shared venue emissions are not allocated to exhibitors",
         # warnings
-        "air_without_origin": "travel: {rows} air row(s) without a resolvable origin were "
-        "treated as international (short- or long-haul by distance)",
+        "short_flights": "travel: {rows} air row(s) fly less than 100 km one way: check the "
+        "origin, the distance or the mode",
+        "default_cabin": "travel: {rows} air row(s) without a cabin class counted at DESNZ's "
+        "average passenger factor",
+        "air_bands": "air travel: band by one-way great-circle distance (domestic < 483 km, "
+        "short-haul < 3,700 km, long-haul beyond), whatever the countries",
+        "place_ambiguous": "{table}.{column}: {text!r} matched several places: {picked} "
+        "(the most populous) was used; also: {alternatives}",
+        "places_ambiguous_summary": "{count} origin(s) or destination(s) matched several places; "
+        "the most populous was used (give 'City, Region, CC' to choose)",
+        "place_read_as": "{table}.{column}: {text!r}: {how}",
         "empty_inventory": "the inventory is empty: no table of the event folder holds an "
         "activity, so there is nothing to neutralise (status: no data)",
         "green_power_surplus": "green power: {mwh:.3f} MWh of eligible instruments exceed "
@@ -116,8 +125,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{used_key} 计算",
         "proxy_factors": "使用了替代排放因子（见因子说明）：{keys}",
         "no_booths": "未提供 booths.csv：场馆共用排放未分摊至参展商",
-        "air_without_origin": "交通出行：{rows} 行航空出行无法确定出发地，按国际航班（按距离分"
-        "短途/长途）计算",
+        "short_flights": "交通出行：{rows} 行航空出行单程不足 100 公里：请核对出发地、距离或出行"
+        "方式",
+        "default_cabin": "交通出行：{rows} 行航空出行未注明舱位，按 DESNZ 平均乘客因子计算",
+        "air_bands": "航空出行：按单程大圆距离划分航段（国内 < 483 公里，短途 < 3,700 公里，"
+        "其余为长途），与国家无关",
+        "place_ambiguous": "{table}.{column}：{text!r} 对应多个地点，采用人口最多的 {picked}；"
+        "其他：{alternatives}",
+        "places_ambiguous_summary": "{count} 个出发地或目的地对应多个地点，均采用人口最多者"
+        "（可写作“城市, 地区, 国家代码”加以区分）",
+        "place_read_as": "{table}.{column}：{text!r}：{how}",
         "empty_inventory": "排放清单为空：活动文件夹中没有任何活动数据，无可中和的排放（状态："
         "无数据）",
         "green_power_surplus": "绿色电力：合格凭证超出用电量 {mwh:.3f} 兆瓦时，富余部分不转作抵消",

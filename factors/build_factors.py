@@ -524,6 +524,12 @@ MATERIAL_ORIGINS = {
 }
 
 
+# The 2025 flat file reached us through a third-party copy; its flight factors fall sharply
+# against 2024 (long-haul economy + RF 0.117 vs 0.200 kg/pkm) and could not be checked against
+# the official gov.uk file here. Said on every such row; desnz-2024 stays the default for air.
+DESNZ_2025_AIR_UNVERIFIED = "UNVERIFIED (third-party copy, not checked against gov.uk): "
+
+
 def desnz_rows(raw: Path, year: int) -> list[dict[str, str]]:
     src = f"desnz-{year}"
     if year == 2024:
@@ -558,6 +564,13 @@ def desnz_rows(raw: Path, year: int) -> list[dict[str, str]]:
     def add(
         key: str, r: dict[str, str], proxy: str = "", note: str = "", unit: str | None = None
     ) -> None:
+        text = note or " / ".join(
+            x
+            for x in (r["Level 2"], r["Level 3"], r["Level 4"], r["Column Text"], r["UOM"])
+            if x
+        )
+        if year == 2025 and key.startswith("passenger.air."):
+            text = DESNZ_2025_AIR_UNVERIFIED + text
         out.append(
             row(
                 key,
@@ -567,12 +580,7 @@ def desnz_rows(raw: Path, year: int) -> list[dict[str, str]]:
                 year,
                 r["ID"],
                 proxy=proxy,
-                note=note
-                or " / ".join(
-                    x
-                    for x in (r["Level 2"], r["Level 3"], r["Level 4"], r["Column Text"], r["UOM"])
-                    if x
-                ),
+                note=text,
             )
         )
 
@@ -972,6 +980,34 @@ def write_json(path: Path, obj: dict) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+# IATA codes that airportsdata no longer lists: airports closed, or codes changed. Past events
+# are recorded with them (a 2024 study's delegates flew from SXF, KIV, PNH, FRU).
+# status: closed (the old airfield's coordinates) | recoded (the same airport, new code).
+AIRPORT_HISTORY = [
+    {"code": "SXF", "status": "closed", "successor": "BER", "name": "Berlin Schönefeld Airport",
+     "country": "DE", "latitude": "52.3800", "longitude": "13.5225", "until": "2020-10-25",
+     "note": "flights moved to Berlin Brandenburg (BER), whose terminal 5 it became"},
+    {"code": "THF", "status": "closed", "successor": "", "name": "Berlin Tempelhof Airport",
+     "country": "DE", "latitude": "52.4731", "longitude": "13.4039", "until": "2008-10-30",
+     "note": "closed; the airfield is a park"},
+    {"code": "PNH", "status": "closed", "successor": "KTI",
+     "name": "Phnom Penh International Airport", "country": "KH", "latitude": "11.5466",
+     "longitude": "104.8441", "until": "2025-09-09",
+     "note": "commercial flights moved to Techo International Airport (KTI)"},
+    {"code": "KIV", "status": "recoded", "successor": "RMO",
+     "name": "Chișinău International Airport", "country": "MD", "latitude": "46.9277",
+     "longitude": "28.9310", "until": "2024",
+     "note": "the same airport, IATA code changed to RMO"},
+    {"code": "FRU", "status": "recoded", "successor": "BSZ",
+     "name": "Manas International Airport (Bishkek)", "country": "KG", "latitude": "43.0613",
+     "longitude": "74.4776", "until": "2024",
+     "note": "the same airport, IATA code changed to BSZ"},
+    {"code": "FBU", "status": "closed", "successor": "OSL", "name": "Oslo Airport, Fornebu",
+     "country": "NO", "latitude": "59.8958", "longitude": "10.6172", "until": "1998-10-08",
+     "note": "flights moved to Oslo Gardermoen (OSL)"},
+]  # fmt: skip
+
+
 def build_geo(raw: Path) -> None:
     rows = []
     for r in read_csv(raw / "geonames_cities15000/cities15000.csv"):
@@ -998,6 +1034,19 @@ def build_geo(raw: Path) -> None:
         if c.get("capital")
     ]
     capitals_sha = write_csv(HERE / "geo/capitals.csv", ["country", "name", "capital"], capitals)
+    regions = [
+        {
+            "country": r["iso_country"],
+            "code": r["code"],
+            "local_code": r["local_code"],
+            "name": r["name"],
+        }
+        for r in read_csv(raw / "ourairports/regions.csv")
+    ]
+    regions_sha = write_csv(
+        HERE / "geo/regions.csv", ["country", "code", "local_code", "name"], regions
+    )
+    history_sha = write_csv(HERE / "geo/airport_history.csv", list(AIRPORT_HISTORY[0]), AIRPORT_HISTORY)
     write_json(
         HERE / "geo/datapackage.json",
         {
@@ -1027,6 +1076,28 @@ def build_geo(raw: Path) -> None:
                     "sha256": capitals_sha,
                     "rows": len(capitals),
                     "schema": {"fields": []},
+                },
+                {
+                    "name": "regions",
+                    "path": "regions.csv",
+                    "sha256": regions_sha,
+                    "rows": len(regions),
+                    "source": "OurAirports regions.csv (ISO 3166-2), public domain",
+                    "schema": {"fields": []},
+                },
+                {
+                    "name": "airport_history",
+                    "path": "airport_history.csv",
+                    "sha256": history_sha,
+                    "rows": len(AIRPORT_HISTORY),
+                    "source": "airport operators' announcements and IATA code changes, "
+                    "coordinates of the closed airfields (facts); see the note column",
+                    "schema": {
+                        "fields": [
+                            {"name": "latitude", "type": "number", "unit": "degree"},
+                            {"name": "longitude", "type": "number", "unit": "degree"},
+                        ]
+                    },
                 },
             ],
         },

@@ -98,7 +98,9 @@ def test_air_domestic_long_haul_and_rf(event) -> None:
     folder = event({"travel": "origin,mode,travellers,cabin\nPVG,air,1,\nFRA,air,2,business\n"})
     calc = calculate(read_event(folder))
     lines = calc.lines.set_index("row")
-    assert lines.loc[2, "factor_key"] == "passenger.air.domestic.economy.rf"
+    # Shanghai -> Beijing, 1,080 km: short-haul by distance (not a UK domestic flight); no
+    # cabin given: DESNZ's average passenger
+    assert lines.loc[2, "factor_key"] == "passenger.air.short_haul.average.rf"
     assert lines.loc[3, "factor_key"] == "passenger.air.long_haul.business.rf"
     crow = float(great_circle_km(50.0333, 8.5706, 40.07, 116.55))
     assert lines.loc[3, "activity_quantity"] == pytest.approx(2 * 2 * crow, rel=1e-3)
@@ -114,7 +116,7 @@ def test_air_short_haul_without_rf(event) -> None:
     yaml_text = EVENT_YAML.replace("  basis: market", "  basis: market\n  radiative_forcing: false")
     folder = event({"travel": "origin,mode,travellers\nICN,air,1\n"}, yaml_text)
     line, _ = only_line(folder, "travel")
-    assert line["factor_key"] == "passenger.air.short_haul.economy"
+    assert line["factor_key"] == "passenger.air.short_haul.average"
 
 
 def test_logistics_tonne_km(event) -> None:

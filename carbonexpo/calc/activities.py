@@ -53,7 +53,13 @@ DETOUR = {
     "sea": 1.0,
     "barge": 1.0,
 }
+# Air bands by one-way great-circle distance, whatever the countries (spec §3, revised in wave
+# 2): under 483 km (300 miles, the US EPA's short-haul split) a flight is dominated by take-off
+# and landing, DESNZ's "domestic" factor; from 3,700 km, long-haul.
+DOMESTIC_MAX_KM = 483.0
 LONG_HAUL_KM = 3700.0
+SHORT_FLIGHT_KM = 100.0  # a flight shorter than this is implausible: warned about
+DEFAULT_CABIN = "average"  # DESNZ "average passenger", the practice when the class is unknown
 FUEL_KEYS = {
     "natural_gas": "fuel.natural_gas",
     "diesel": "fuel.diesel",
@@ -178,20 +184,18 @@ def travel_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
     n = len(df)
     venue = config.venue
     mode = as_categorical(df["mode"], n)
-    lat, lon, country = _places(_col(df, "origin"), n)
+    lat, lon, _ = _places(_col(df, "origin"), n)
     crow_km = great_circle_km(lat, lon, venue.latitude, venue.longitude)
     one_way, computed = _distance(df, crow_km * lookup(mode, DETOUR, n))
     air_km, _ = _distance(df, crow_km)
-    domestic = np.asarray(country == venue.country)
-    band = np.where(domestic, 0, np.where(air_km < LONG_HAUL_KM, 1, 2))
-    bands = categorical(band, categories=["domestic", "short_haul", "long_haul"])
+    bands = categorical(air_band(air_km), categories=["domestic", "short_haul", "long_haul"])
     rf = ".rf" if config.claim.radiative_forcing else ""
 
     def key(m: str, b: str, cabin: str) -> str:
         return f"passenger.air.{b}.{cabin}{rf}" if m == "air" else f"passenger.{m}"
 
     factor_key = cat_combine(
-        [mode, bands, _col(df, "cabin")], key, n, missing=(None, None, "economy")
+        [mode, bands, _col(df, "cabin")], key, n, missing=(None, None, DEFAULT_CABIN)
     )
     travellers = df["travellers"].to_numpy(dtype=np.float64)
     trips = df["round_trips"].to_numpy(dtype=np.float64) if "round_trips" in df else np.ones(n)
@@ -206,8 +210,18 @@ def travel_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
         _phase(df, "travel"),
         one_way_km=one_way,
         distance_computed=computed,
-        air_no_origin=is_air & np.asarray(country == ""),
+        short_flight=is_air & (one_way < SHORT_FLIGHT_KM),
+        default_cabin=is_air & _col_missing(df, "cabin"),
     )
+
+
+def air_band(one_way_km: np.ndarray) -> np.ndarray:
+    """0 domestic, 1 short-haul, 2 long-haul, by one-way great-circle distance."""
+    return np.where(one_way_km < DOMESTIC_MAX_KM, 0, np.where(one_way_km < LONG_HAUL_KM, 1, 2))
+
+
+def _col_missing(df: pd.DataFrame, name: str) -> np.ndarray:
+    return df[name].isna().to_numpy() if name in df else np.ones(len(df), dtype=bool)
 
 
 def logistics_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from carbonexpo.codes import cat_map, lookup, to_categorical
 from carbonexpo.config import PHASES
 from carbonexpo.errors import raise_if
 from carbonexpo.factors.resolve import FactorResolver
+from carbonexpo.geo import resolve_place
 from carbonexpo.io.event import EventData
 from carbonexpo.notes import Note, note
 from carbonexpo.units import multiplier
@@ -69,13 +70,19 @@ def build_lines(
         builder.add(frame, source_file=t.file, category="travel")
         if n := int(frame["distance_computed"].sum()):
             assumptions.append(note("travel_distance_computed", rows=n))
-        if n := int(frame["air_no_origin"].sum()):
-            warnings.append(note("air_without_origin", rows=n))
+        if frame["factor_key"].astype(str).str.startswith("passenger.air.").any():
+            assumptions.append(note("air_bands"))
+        if n := int(frame["default_cabin"].sum()):
+            assumptions.append(note("default_cabin", rows=n))
+        if n := int(frame["short_flight"].sum()):
+            warnings.append(note("short_flights", rows=n))
+        assumptions += place_notes(t.df, "travel", ("origin",))
     if t := tables.get("logistics"):
         frame = act.logistics_activity(t.df, config)
         builder.add(frame, source_file=t.file, category="logistics")
         if n := int(frame["distance_computed"].sum()):
             assumptions.append(note("logistics_distance_computed", rows=n))
+        assumptions += place_notes(t.df, "logistics", ("origin", "destination"))
     for name, fn in (
         ("accommodation", act.accommodation_activity),
         ("catering", act.catering_activity),
@@ -90,6 +97,46 @@ def build_lines(
             assumptions.append(note("default_phase", table=name, phase=phase))
     raise_if(builder.problems)
     return builder.lines(), builder, assumptions, warnings
+
+
+MAX_PLACE_NOTES = 30  # per table; the summary counts them all
+
+
+def place_notes(df: pd.DataFrame, table: str, columns: tuple[str, ...]) -> list[Note]:
+    """How places were read where it is worth saying: several same-name places (the most
+    populous taken, the others named), a retired airport code, an ICAO code, an unknown region.
+    Once per distinct text, from the resolver's cache."""
+    out: list[Note] = []
+    ambiguous = 0
+    for column in columns:
+        if column not in df:
+            continue
+        for text in df[column].dropna().unique():
+            place = resolve_place(str(text))
+            if place is None:
+                continue
+            if place.note:
+                out.append(
+                    note(
+                        "place_read_as", table=table, column=column, text=str(text), how=place.note
+                    )
+                )
+            if place.ambiguous:
+                ambiguous += 1
+                if ambiguous <= MAX_PLACE_NOTES:
+                    out.append(
+                        note(
+                            "place_ambiguous",
+                            table=table,
+                            column=column,
+                            text=str(text),
+                            picked=place.label,
+                            alternatives=list(place.alternatives),
+                        )
+                    )
+    if ambiguous:
+        out.append(note("places_ambiguous_summary", count=ambiguous))
+    return out
 
 
 def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calculation:

@@ -55,9 +55,15 @@ def validate(folder: Path) -> None:
     """
     from carbonexpo import api
 
-    data = api.validate(folder)
+    checked = api.validate(folder)
+    data = checked.data
     rows = sum(t.rows for t in data.tables.values())
     click.echo(f"{folder}: {len(data.tables)} table(s), {rows} row(s): no problems")
+    for n in checked.assumptions:
+        if n.code in ("places_ambiguous_summary", "place_read_as"):
+            click.echo(f"note: {api.render_note(n)}")
+    for n in checked.warnings:
+        click.echo(f"warning: {api.render_note(n)}", err=True)
 
 
 @click.command(context_settings=CONTEXT)

@@ -12,7 +12,7 @@ import pandas as pd
 from carbonexpo.codes import epoch_seconds
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
-from carbonexpo.geo import resolve_place
+from carbonexpo.geo import closest_names, resolve_place
 from carbonexpo.io.schema import ENERGY_ONLY_CARRIERS
 from carbonexpo.io.tables import MAX_LISTED, Table, listed_problems
 from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
@@ -306,18 +306,24 @@ def check_origins(t: Table, column: str) -> list[Problem]:
     needed = values.notna()
     if "distance_km" in t.df:
         needed &= t.df["distance_km"].isna() | (column == "origin")
-    for text in values[needed].unique():
-        if resolve_place(str(text)) is None:
-            _report(
-                problems,
-                t,
-                needed & (values == text),
-                column,
-                f"place {text!r} not found (use an IATA code, a GeoNames city name, "
-                "'City, CC' or 'lat,lon')",
-                "unknown_place",
-            )
+    unknown = [text for text in values[needed].unique() if resolve_place(str(text)) is None]
+    for i, text in enumerate(unknown):
+        # suggestions cost a fuzzy search over 40,000 names: for the first few places only
+        close = closest_names(str(text)) if i < SUGGESTED_PLACES else []
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        _report(
+            problems,
+            t,
+            needed & (values == text),
+            column,
+            f"place {text!r} not found (use an IATA or ICAO code, a city name, 'City, CC', "
+            f"'City, Region, CC' or 'lat,lon'){hint}",
+            "unknown_place",
+        )
     return problems
+
+
+SUGGESTED_PLACES = 20
 
 
 def check_unique(t: Table, columns: list[str]) -> list[Problem]:

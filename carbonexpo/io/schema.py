@@ -150,7 +150,11 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("travellers", "float", required=True, maximum=1e8, **Q),
                 _c("round_trips", "float", maximum=1e3, **Q),
                 _c("distance_km", "float", maximum=MAX_KM, **Q),
-                _c("cabin", "enum", choices=("economy", "premium", "business", "first")),
+                _c(
+                    "cabin",
+                    "enum",
+                    choices=("average", "economy", "premium", "business", "first"),
+                ),
             ),
             "visitor and staff travel",
             {

@@ -1,0 +1,125 @@
+"""Travel fidelity (issues 15 and 22): air bands by distance, same-name places reported,
+`City, Region, CC`, retired and ICAO airport codes, the average cabin, implausible flights."""
+
+from __future__ import annotations
+
+import pytest
+
+from carbonexpo.calc.activities import air_band
+from carbonexpo.calc.calculate import calculate
+from carbonexpo.geo import resolve_place
+from carbonexpo.io.event import read_event
+from tests.conftest import run_cli
+
+
+def travel(event, rows: str):
+    folder = event({"travel": "origin,mode,travellers,cabin\n" + rows})
+    calc = calculate(read_event(folder))
+    return calc, calc.lines.set_index("row")
+
+
+def texts(notes) -> list[str]:
+    return [n.text for n in notes]
+
+
+@pytest.mark.parametrize(
+    ("km", "band"),
+    [(100, 0), (482.9, 0), (483, 1), (1080, 1), (3699.9, 1), (3700, 2), (12000, 2)],
+)
+def test_air_band_is_by_distance_only(km, band) -> None:
+    import numpy as np
+
+    assert int(air_band(np.array([km]))[0]) == band
+
+
+def test_a_flight_inside_china_is_short_haul_and_one_abroad_of_the_same_length_too(event):
+    # venue Beijing: Shanghai (CN, 1,080 km) and Seoul (KR, 910 km) are both short-haul
+    _, lines = travel(event, "PVG,air,1,economy\nICN,air,1,economy\nTSN,air,1,economy\n")
+    assert lines.loc[2, "factor_key"] == "passenger.air.short_haul.economy.rf"
+    assert lines.loc[3, "factor_key"] == "passenger.air.short_haul.economy.rf"
+
+
+def test_booth_estimator_uses_the_same_air_band() -> None:
+    r = run_cli(
+        "booth", "estimate", "--area", "9", "--venue", "Beijing", "--staff", "PVG:air:1", "--json"
+    )
+    assert r.returncode == 0, r.stderr
+    assert "passenger.air.short_haul" in r.stdout and "passenger.air.domestic" not in r.stdout
+
+
+def test_same_name_places_are_reported_with_the_alternatives(event) -> None:
+    calc, _ = travel(event, '"Pasadena, US",air,1,\n')
+    notes = texts(calc.assumptions)
+    picked = next(n for n in notes if "'Pasadena, US' matched several places" in n)
+    assert "Pasadena, TX, US" in picked and "also: Pasadena, CA, US" in picked
+    assert any(n.startswith("1 origin(s) or destination(s) matched several places") for n in notes)
+
+
+@pytest.mark.parametrize(
+    "text", ["Pasadena, CA, US", "Pasadena, California, US", "pasadena, ca, us"]
+)
+def test_city_region_country_chooses(text) -> None:
+    place = resolve_place(text)
+    assert place is not None and "Pasadena, CA, US" in place.label
+    assert place.alternatives == ()
+    assert abs(place.latitude - 34.148) < 0.01
+
+
+def test_an_unknown_region_is_said(event) -> None:
+    place = resolve_place("Beijing, Beijing, CN")
+    assert place is not None and place.country == "CN"
+    assert "region 'Beijing' not known for CN" in place.note
+
+
+@pytest.mark.parametrize(
+    ("code", "lat", "says"),
+    [
+        ("SXF", 52.38, "closed airport code"),
+        ("KIV", 46.93, "recoded airport code"),
+        ("PNH", 11.55, "closed airport code"),
+        ("FRU", 43.06, "recoded airport code"),
+        ("EDDF", 50.03, "ICAO airport code"),
+    ],
+)
+def test_retired_and_icao_codes_resolve_and_are_said(event, code, lat, says) -> None:
+    place = resolve_place(code)
+    assert place is not None and abs(place.latitude - lat) < 0.05
+    calc, _ = travel(event, f"{code},air,1,\n")
+    assert any(says in n for n in texts(calc.assumptions))
+
+
+def test_average_cabin_is_accepted_and_the_default(event) -> None:
+    calc, lines = travel(event, "FRA,air,1,average\nFRA,air,1,\nFRA,air,1,economy\n")
+    assert lines.loc[2, "factor_key"] == "passenger.air.long_haul.average.rf"
+    assert lines.loc[3, "factor_key"] == "passenger.air.long_haul.average.rf"
+    assert lines.loc[4, "factor_key"] == "passenger.air.long_haul.economy.rf"
+    assert lines.loc[2, "kgco2e"] > lines.loc[4, "kgco2e"]  # average > economy on long-haul
+    assert "1 air row(s) without a cabin class" in " ".join(texts(calc.assumptions))
+
+
+def test_a_flight_under_100_km_is_warned_about(event) -> None:
+    calc, _ = travel(event, "Langfang,air,3,\n")  # 50 km from the venue
+    assert any("fly less than 100 km" in n for n in texts(calc.warnings))
+
+
+def test_an_unknown_place_suggests_the_closest_names(event, tmp_path) -> None:
+    folder = event({"travel": "origin,mode,travellers\nShangai,hsr,2\n"})
+    r = run_cli("validate", str(folder))
+    assert r.returncode == 2
+    assert "travel.csv:2:origin: place 'Shangai' not found" in r.stderr
+    assert "did you mean shanghai" in r.stderr
+
+
+def test_validate_says_how_places_were_read(event) -> None:
+    folder = event({"travel": 'origin,mode,travellers\n"Pasadena, US",air,2\nSXF,air,1\n'})
+    r = run_cli("validate", str(folder))
+    assert r.returncode == 0, r.stderr
+    assert "1 origin(s) or destination(s) matched several places" in r.stdout
+    assert "SXF is a closed airport code" in r.stdout
+
+
+def test_desnz_2025_flight_factors_are_marked_unverified() -> None:
+    r = run_cli("factors", "show", "passenger.air.long_haul.economy.rf", "--set", "desnz-2025")
+    assert r.returncode == 0 and "UNVERIFIED" in r.stdout
+    r = run_cli("factors", "show", "passenger.air.long_haul.economy.rf", "--set", "desnz-2024")
+    assert "UNVERIFIED" not in r.stdout
