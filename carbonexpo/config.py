@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,10 +53,47 @@ class Venue(Strict):
     longitude: float = Field(ge=-180, le=180)
     area_m2: float | None = Field(default=None, gt=0)
 
+    @field_validator("area_m2", mode="before")
+    @classmethod
+    def natural_area(cls, v: object) -> object:
+        return natural_number(v)
+
+
+YAML_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+YAML_THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$")
+
+
+def natural_date(value: object) -> object:
+    """2025/06/08, 2025.6.8, 2025年6月8日 and 20250608 as dates (spec §10); day/month-first
+    forms are left for pydantic to refuse."""
+    if isinstance(value, int) and 19000101 <= value <= 21001231:
+        value = str(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{8}", text):
+            text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+        if m := YAML_DATE.match(text):
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{4}", text):
+            raise ValueError(f"{text!r}: day and month order is ambiguous, write YYYY-MM-DD")
+    return value
+
+
+def natural_number(value: object) -> object:
+    """'50,000' as 50000 (thousands separators)."""
+    if isinstance(value, str) and YAML_THOUSANDS.match(value):
+        return value.replace(",", "").strip()
+    return value
+
 
 class DateRange(Strict):
     start: dt.date
     end: dt.date
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def natural(cls, v: object) -> object:
+        return natural_date(v)
 
     @model_validator(mode="after")
     def end_not_before_start(self) -> DateRange:
@@ -171,6 +209,12 @@ class EventConfig(Strict):
     venue: Venue
     phases: Phases
     visits: int | None = Field(default=None, ge=0)
+
+    @field_validator("visits", mode="before")
+    @classmethod
+    def natural_visits(cls, v: object) -> object:
+        return natural_number(v)
+
     factor_sets: tuple[str, ...] = Field(min_length=1)
     claim: Claim = Claim()
     exclusions: dict[Category, Exclusion] = Field(default_factory=dict)

@@ -240,3 +240,44 @@ def capital_of(country: str) -> str | None:
     table = pd.read_csv(factors_dir() / "geo" / "capitals.csv", keep_default_na=False)
     hit = table.loc[table["country"] == country.upper(), "capital"]
     return str(hit.iloc[0]) if len(hit) else None
+
+
+# Country names people write that GeoNames' English names do not cover: common English forms and
+# Chinese names of the countries most often seen at Chinese trade fairs (facts, spec §10).
+COUNTRY_ALIASES = {
+    "usa": "US", "united states of america": "US", "america": "US", "uk": "GB",
+    "great britain": "GB", "britain": "GB", "england": "GB", "south korea": "KR",
+    "korea": "KR", "north korea": "KP", "russia": "RU", "vietnam": "VN", "viet nam": "VN",
+    "czechia": "CZ", "uae": "AE", "hong kong": "HK", "macau": "MO", "taiwan": "TW",
+    "holland": "NL", "the netherlands": "NL", "turkiye": "TR", "iran": "IR", "laos": "LA",
+    "中国": "CN", "中华人民共和国": "CN", "美国": "US", "英国": "GB", "德国": "DE", "法国": "FR",
+    "日本": "JP", "韩国": "KR", "俄罗斯": "RU", "意大利": "IT", "西班牙": "ES", "荷兰": "NL",
+    "比利时": "BE", "瑞士": "CH", "瑞典": "SE", "挪威": "NO", "丹麦": "DK", "芬兰": "FI",
+    "奥地利": "AT", "波兰": "PL", "捷克": "CZ", "匈牙利": "HU", "葡萄牙": "PT", "希腊": "GR",
+    "爱尔兰": "IE", "加拿大": "CA", "墨西哥": "MX", "巴西": "BR", "阿根廷": "AR", "智利": "CL",
+    "澳大利亚": "AU", "新西兰": "NZ", "印度": "IN", "印度尼西亚": "ID", "印尼": "ID",
+    "马来西亚": "MY", "新加坡": "SG", "泰国": "TH", "越南": "VN", "菲律宾": "PH",
+    "柬埔寨": "KH", "老挝": "LA", "缅甸": "MM", "孟加拉国": "BD", "巴基斯坦": "PK",
+    "哈萨克斯坦": "KZ", "乌兹别克斯坦": "UZ", "吉尔吉斯斯坦": "KG", "蒙古": "MN",
+    "沙特阿拉伯": "SA", "阿联酋": "AE", "阿拉伯联合酋长国": "AE", "卡塔尔": "QA", "土耳其": "TR",
+    "伊朗": "IR", "以色列": "IL", "埃及": "EG", "南非": "ZA", "尼日利亚": "NG", "肯尼亚": "KE",
+    "埃塞俄比亚": "ET", "摩洛哥": "MA", "香港": "HK", "澳门": "MO", "台湾": "TW",
+}  # fmt: skip
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    table = pd.read_csv(factors_dir() / "geo" / "capitals.csv", keep_default_na=False)
+    names = {_fold(str(n)): str(c) for c, n in zip(table["country"], table["name"], strict=True)}
+    names.update({_fold(k): v for k, v in COUNTRY_ALIASES.items()})
+    return names
+
+
+def country_code(text: str) -> tuple[str | None, bool]:
+    """(ISO 3166-1 alpha-2 code or None, whether a name was read): 'cn', 'China', '中国' -> CN."""
+    raw = str(text).strip()
+    codes = set(_country_names().values())
+    if len(raw) == 2 and raw.upper() in codes:
+        return raw.upper(), False
+    code = _country_names().get(_fold(raw))
+    return code, code is not None

@@ -79,6 +79,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "places_ambiguous_summary": "{count} origin(s) or destination(s) matched several places; "
         "the most populous was used (give 'City, Region, CC' to choose)",
         "place_read_as": "{table}.{column}: {text!r}: {how}",
+        "input_read_as": "{file} {column}: {what} {how} ({rows} row(s))",
+        "input_synonym": "{file} {column}: {what} {how} (documented synonym)",
         "empty_inventory": "the inventory is empty: no table of the event folder holds an "
         "activity, so there is nothing to neutralise (status: no data)",
         "green_power_surplus": "green power: {mwh:.3f} MWh of eligible instruments exceed "
@@ -135,6 +137,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "places_ambiguous_summary": "{count} 个出发地或目的地对应多个地点，均采用人口最多者"
         "（可写作“城市, 地区, 国家代码”加以区分）",
         "place_read_as": "{table}.{column}：{text!r}：{how}",
+        "input_read_as": "{file} {column}：{what} {how}（{rows} 行）",
+        "input_synonym": "{file} {column}：{what} {how}（文档所列同义词）",
         "empty_inventory": "排放清单为空：活动文件夹中没有任何活动数据，无可中和的排放（状态："
         "无数据）",
         "green_power_surplus": "绿色电力：合格凭证超出用电量 {mwh:.3f} 兆瓦时，富余部分不转作抵消",

@@ -66,6 +66,17 @@ ALIASES = {
     "TJ": "terajoule",
     "tonnes": "tonne",
 }
+# What people type for the units above in another case, or in Chinese (spec §10): read only
+# through this table, never by lowering arbitrary text (mg and Mg differ).
+FOLDED_ALIASES = {
+    **{k.lower(): v for k, v in ALIASES.items()},
+    "kwh": "kilowatt_hour", "mwh": "megawatt_hour", "gwh": "gigawatt_hour",
+    "gj": "gigajoule", "mj": "megajoule", "tj": "terajoule", "kg": "kilogram",
+    "m³": "meter ** 3", "nm³": "meter ** 3", "litre": "liter", "litres": "liter",
+    "度": "kilowatt_hour", "千瓦时": "kilowatt_hour", "兆瓦时": "megawatt_hour",
+    "吨": "tonne", "公斤": "kilogram", "千克": "kilogram", "升": "liter",
+    "立方米": "meter ** 3", "吉焦": "gigajoule",
+}  # fmt: skip
 
 
 class UnitProblem(ValueError):
@@ -81,7 +92,10 @@ def parse_unit(text: str) -> pint.Unit:
     try:
         unit = registry().parse_units(ALIASES.get(cleaned, cleaned))
     except Exception as exc:  # pint raises several unrelated types for garbage
-        raise UnitProblem(f"unknown unit {text!r}") from exc
+        folded = FOLDED_ALIASES.get(cleaned.lower())
+        if folded is None:
+            raise UnitProblem(f"unknown unit {text!r} (e.g. kWh, MWh, GJ, m3, L, kg, t)") from exc
+        unit = registry().parse_units(folded)
     return unit
 
 

@@ -20,7 +20,7 @@ from carbonexpo.codes import (
     lookup,
 )
 from carbonexpo.config import PHASES, EventConfig
-from carbonexpo.geo import great_circle_km, resolve_place
+from carbonexpo.geo import country_code, great_circle_km, resolve_place
 
 # Phase of rows that carry no date (documented in docs/methodology.md; listed as assumptions).
 DEFAULT_PHASE = {
@@ -244,7 +244,7 @@ def logistics_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
 
 
 def accommodation_activity(df: pd.DataFrame) -> pd.DataFrame:
-    key = cat_map(df["country"], lambda c: "hotel." + c.upper(), len(df))
+    key = cat_map(df["country"], lambda c: "hotel." + (country_code(c)[0] or c.upper()), len(df))
     return _frame(df, key, df["room_nights"], "room_night", _phase(df, "accommodation"))
 
 

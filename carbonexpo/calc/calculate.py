@@ -25,7 +25,7 @@ from carbonexpo.codes import cat_map, lookup, to_categorical
 from carbonexpo.config import PHASES
 from carbonexpo.errors import raise_if
 from carbonexpo.factors.resolve import FactorResolver
-from carbonexpo.geo import resolve_place
+from carbonexpo.geo import country_code, resolve_place
 from carbonexpo.io.event import EventData
 from carbonexpo.notes import Note, note
 from carbonexpo.units import multiplier
@@ -91,6 +91,27 @@ def build_lines(
     ):
         if t := tables.get(name):
             builder.add(fn(t.df), source_file=t.file, category=name)
+    for name in ("accommodation", "green_power"):
+        if (t := tables.get(name)) is not None:
+            for text in t.df["country"].dropna().unique():
+                code, named = country_code(str(text))
+                if named:
+                    assumptions.append(
+                        note(
+                            "input_synonym",
+                            file=t.file,
+                            column="country",
+                            what=repr(str(text)),
+                            how=f"read as {code!r}",
+                        )
+                    )
+    for t in tables.values():
+        for r in t.readings:
+            code = "input_read_as" if r.rows else "input_synonym"
+            params = {"rows": r.rows} if r.rows else {}
+            assumptions.append(
+                note(code, file=t.file, column=r.column, what=r.what, how=r.how, **params)
+            )
     for name, phase in act.DEFAULT_PHASE.items():
         t = tables.get(name)
         if t is not None and ("phase" not in t.df or t.df["phase"].isna().any()):

@@ -19,9 +19,11 @@ import pandas as pd
 
 from carbonexpo.calc.blocks import claimed_elsewhere
 from carbonexpo.calc.reasons import Reasons
+from carbonexpo.codes import cat_map
 from carbonexpo.config import EventConfig
 from carbonexpo.factors.catalog import Factor
 from carbonexpo.factors.resolve import FactorResolver
+from carbonexpo.geo import country_code
 from carbonexpo.notes import Note, note, render_all
 from carbonexpo.units import multiplier
 
@@ -63,7 +65,8 @@ def allocate_green_power(
     df = instruments
     onsite = (df["type"] == "onsite").to_numpy()
     why = Reasons(len(df))
-    country = df["country"].astype(str).str.upper().to_numpy()
+    codes = cat_map(df["country"], lambda c: country_code(c)[0] or c.upper(), len(df))
+    country = np.asarray(codes.astype(str))
     why.add(
         ~onsite & (country != config.venue.country),
         "gp_market",

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +26,8 @@ import pyarrow.csv as pacsv
 
 from carbonexpo.codes import categorical
 from carbonexpo.errors import Problem
+from carbonexpo.io import normalise
+from carbonexpo.io.normalise import Reading
 from carbonexpo.io.schema import Column, TableSchema
 from carbonexpo.units import UnitProblem, parse_unit
 
@@ -46,6 +48,7 @@ class Table:
     file: str
     df: pd.DataFrame
     sha256: str
+    readings: list[Reading] = field(default_factory=list)  # how natural input was read
 
     @property
     def rows(self) -> int:
@@ -148,6 +151,7 @@ class _Collector:
         self.file = file
         self.problems: list[Problem] = []
         self.row_numbers = np.zeros(0, dtype=np.int64)  # spreadsheet row of each position
+        self.readings: list[Reading] = []
 
     def row(self, pos: int) -> int:
         return int(self.row_numbers[pos]) if pos < len(self.row_numbers) else pos + 2
@@ -350,7 +354,7 @@ def read_table(
     if out.problems:
         return None, out.problems
     df = pd.DataFrame({"_row": out.row_numbers, **data}, copy=False)
-    return Table(schema.name, display, df, digest.result()), []
+    return Table(schema.name, display, df, digest.result(), out.readings), []
 
 
 # ------------------------------------------------------------------------------------------
@@ -386,9 +390,14 @@ def _check_dictionary(chunked: pa.ChunkedArray, col: Column, out: _Collector) ->
         arr = arr.dictionary_encode()
     values = pc.utf8_trim_whitespace(arr.dictionary)
     labels = [str(x) for x in values.to_pylist()]
-    if col.kind == "enum":  # case does not matter: 'gec', 'Metro' are GEC, metro
-        canonical = {c.lower(): c for c in col.choices}
-        labels = [canonical.get(label.lower(), label) for label in labels]
+    if col.kind == "enum":  # case does not matter ('gec', 'Metro'); documented synonyms neither
+        read = [normalise.choice(col.name, label, col.choices) for label in labels]
+        for label, (value, synonym) in zip(labels, read, strict=True):
+            if synonym:
+                out.readings.append(
+                    normalise.Reading(col.name, repr(label), f"read as {value!r}", 0)
+                )
+        labels = [value or label for label, (value, _) in zip(labels, read, strict=True)]
     indices = arr.indices
     null = _mask(pc.is_null(indices)) if indices.null_count else None
     if len(set(labels)) == len(labels) and "" not in labels:
@@ -434,10 +443,12 @@ def _check_categories(
     if col.kind == "enum":
         for i, value in enumerate(categories):
             if value and value not in col.choices:
+                close = normalise.closest(value, list(col.choices), column=col.name)
+                hint = f"; did you mean {' or '.join(close)}?" if close else ""
                 out.rows(
                     codes == i,
                     col.name,
-                    f"unknown value (allowed: {', '.join(col.choices)}): {value!r}",
+                    f"unknown value {value!r} (allowed: {', '.join(col.choices)}){hint}",
                     code="unknown_value",
                 )
     elif col.kind == "unit":
@@ -557,6 +568,8 @@ def _convert_text(values: pa.Array, col: Column, out: _Collector, tz: str) -> ob
 
 
 def _convert_number(values: pa.Array, col: Column, out: _Collector) -> np.ndarray:
+    values, readings = normalise.numbers(values, col.name)
+    out.readings += readings
     try:
         numbers = pc.cast(values, pa.float64())
     except pa.ArrowInvalid:
@@ -571,7 +584,26 @@ def _convert_number(values: pa.Array, col: Column, out: _Collector) -> np.ndarra
     return _check_numbers(arr, present, col, out, values)
 
 
+def _natural_dates(
+    values: pa.Array, col: Column, out: _Collector, null: np.ndarray
+) -> tuple[pa.Array, np.ndarray]:
+    """Dates as people write them, to ISO; day/month first refused (which is which?)."""
+    values, dmy, readings = normalise.dates(values, col.name)
+    out.readings += readings
+    if dmy.any():
+        out.rows(
+            dmy,
+            col.name,
+            "day and month order is ambiguous: write the date as YYYY-MM-DD",
+            values,
+            "ambiguous_date",
+        )
+        values = pc.if_else(pa.array(dmy), pa.scalar(None, pa.string()), values)
+    return values, null | dmy
+
+
 def _convert_date(values: pa.Array, col: Column, out: _Collector, null: np.ndarray) -> pd.Series:
+    values, null = _natural_dates(values, col, out, null)
     ok = _mask(pc.fill_null(pc.match_substring_regex(values, DATE), True))
     parsed = None
     if ok.all():
@@ -599,6 +631,7 @@ def _convert_datetime(
     values: pa.Array, col: Column, out: _Collector, null: np.ndarray, tz: str
 ) -> pd.Series:
     """ISO date-times; local to `tz` unless an offset is given. Returned in UTC."""
+    values, null = _natural_dates(values, col, out, null)
     ok = _mask(pc.fill_null(pc.match_substring_regex(values, DATETIME), True))
     has_offset = _mask(pc.fill_null(pc.match_substring_regex(values, OFFSET), False))
     result = pd.Series(np.full(len(values), np.datetime64("NaT"), "datetime64[s]")).dt.tz_localize(
