@@ -178,7 +178,7 @@ def test_cli_validate_lists_every_problem(tmp_path) -> None:
     r = run_cli("factors", "validate", str(f))
     assert r.returncode == 2
     lines = r.stderr.splitlines()
-    assert "factors.csv:3:unit: unknown unit 'furlongs_per_fortnight_x'" in lines
+    assert "factors.csv:3:unit: unknown unit 'furlongs_per_fortnight_x' (e.g. kWh" in lines[0]
     assert "factors.csv:4:kgco2e_per_unit: negative value: '-1'" in lines
     assert "factors.csv:6:kgco2e_per_unit: not a number: 'abc'" in lines
     assert "factors.csv:6:source: required value is empty" in lines

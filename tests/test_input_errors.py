@@ -86,11 +86,11 @@ CASES = {
     ),
     "unknown_carrier": (
         {"energy": ENERGY_HEAD + "M1,coal,2024-11-26T08:00,2024-11-26T09:00,5,kWh\n"},
-        "energy.csv:2:carrier: unknown value (allowed: electricity",
+        "energy.csv:2:carrier: unknown value 'coal' (allowed: electricity",
     ),
     "unknown_mode": (
         {"travel": "origin,mode,travellers\nShanghai,rocket,3\n"},
-        "travel.csv:2:mode: unknown value (allowed: walk",
+        "travel.csv:2:mode: unknown value 'rocket' (allowed: walk",
     ),
     "empty_registry": (
         {"credits": "registry,project_id,vintage,serial_prefix,first,last\n,P1,2024,X,1,10\n"},

@@ -8,7 +8,7 @@ import click
 
 from carbonexpo import __version__
 from carbonexpo.cli.booth_cmd import booth, import_forms_cmd
-from carbonexpo.cli.calc_cmd import calc, init, validate
+from carbonexpo.cli.calc_cmd import calc, init, schema, validate
 from carbonexpo.cli.certificate_cmd import certificate, keys, verify
 from carbonexpo.cli.common import CONTEXT, EXIT_HELP
 from carbonexpo.cli.factors_cmd import factors
@@ -29,6 +29,7 @@ def cli() -> None:
 cli.add_command(factors)
 cli.add_command(init)
 cli.add_command(validate)
+cli.add_command(schema)
 cli.add_command(calc)
 cli.add_command(report)
 cli.add_command(keys)

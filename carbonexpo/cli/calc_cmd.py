@@ -108,3 +108,30 @@ def calc(
         click.echo(f"warning: {api.render_note(warning)}", err=True)
     if require_neutral:
         api.require_neutral(run.result)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("table", required=False)
+@handle_errors
+def schema(table: str | None) -> None:
+    """Print the event folder's reference: every table's columns, types, units, allowed values
+    and an example (or one TABLE's). docs/event-folder.md holds the same text.
+
+    Example: carbonexpo schema travel
+    """
+    from carbonexpo import api
+    from carbonexpo.errors import OptionError
+
+    if table is None:
+        click.echo(api.schema_reference(), nl=False)
+        return
+    name = table.removesuffix(".csv").removesuffix(".xlsx")
+    if name not in api.TABLES:
+        import difflib
+
+        close = difflib.get_close_matches(name, api.TABLES, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise OptionError(
+            "TABLE", f"unknown table {table!r} (tables: {', '.join(api.TABLES)}){hint}"
+        )
+    click.echo(api.table_reference(name), nl=False)

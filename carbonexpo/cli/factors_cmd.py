@@ -32,6 +32,24 @@ def list_sets() -> None:
         click.echo(f"{sid:<24} {s.version:<10} {len(s.factors):>5}  {', '.join(s.licences)}")
 
 
+@factors.command("search", context_settings=CONTEXT)
+@click.argument("text")
+@handle_errors
+def search(text: str) -> None:
+    """Find factor keys by words of the key or its description (all words must match).
+
+    Example: carbonexpo factors search "air long business"
+    """
+    from carbonexpo.api import search_factors
+
+    hits = search_factors(text)
+    if not hits:
+        click.echo(f"no factor matches {text!r}")
+        return
+    for f in hits:
+        click.echo(f"{f.key:<48} {f.kgco2e_per_unit:>12.6g} kgCO2e/{f.unit:<14} [{f.set_id}]")
+
+
 @factors.command("show", context_settings=CONTEXT)
 @click.argument("key")
 @click.option("--set", "set_id", help="look only in this set (default: every set)")

@@ -218,3 +218,16 @@ def _check_factor_rows(path: Path, set_id: str, sources: dict[str, Source]) -> l
                 failures.append(f"{where}: duplicate key and unit {ident}")
             seen.add(ident)
     return failures
+
+
+def search(text: str, limit: int = 40) -> list[Factor]:
+    """Factors of every shipped set whose key or note contains every word of `text`
+    (case-insensitive): 'air long business' finds passenger.air.long_haul.business …"""
+    words = [w for w in text.lower().replace("-", "_").split() if w]
+    hits = []
+    for sid in set_ids():
+        for f in load_set(sid).factors:
+            haystack = f"{f.key} {f.note} {f.proxy_for}".lower().replace("-", "_")
+            if all(w in haystack for w in words):
+                hits.append(f)
+    return hits[:limit]

@@ -1,0 +1,143 @@
+"""Natural inputs (spec §10): a folder written the way a person types gives the same totals as
+its canonical twin, every reading is in `assumptions`, refusals name the closest valid values;
+and the reference ships with the product."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import EVENT_YAML, ROOT, make_event, run_cli
+
+CANONICAL = {
+    "energy": """\
+        meter,carrier,start,end,quantity,unit
+        M1,natural_gas,2024-11-26T08:00,2024-11-26T09:00,1200,m3
+        M2,electricity,2024-11-26,2024-11-27,5000,kWh
+        M3,electricity,2024-11-27T00:00,2024-11-28T00:00,2.5,MWh
+        """,
+    "logistics": """\
+        shipment,mode,mass_kg,distance_km
+        S1,hgv,1200,300
+        S2,hgv,2500,300
+        S3,sea,800,12345.6
+        """,
+    "accommodation": """\
+        country,room_nights
+        CN,10
+        DE,5
+        """,
+    "travel": """\
+        origin,mode,travellers,distance_km
+        ,hsr,120,1200
+        ,metro,1000,25
+        """,
+}
+NATURAL = {
+    "energy": """\
+        meter,carrier,start,end,quantity,unit
+        M1,Natural Gas,2024/11/26 08:00,2024/11/26 09:00,"1,200",m3
+        M2,electricity,2024年11月26日,20241127,"5,000",KWH
+        M3,Electricity,2024.11.27 00:00,2024-11-28T00:00,2.5,mwh
+        """,
+    "logistics": """\
+        shipment,mode,mass_kg,distance_km
+        S1,Truck,"1,200",300
+        S2,lorry,2.5 t,300
+        S3,sea freight,800,"12,345.6"
+        """,
+    "accommodation": """\
+        country,room_nights
+        China,10
+        德国,5
+        """,
+    "travel": """\
+        origin,mode,travellers,distance_km
+        ,高铁,120,"1,200"
+        ,Subway,"1,000",25
+        """,
+}
+NATURAL_YAML = EVENT_YAML.replace("visits: 1000", "visits: 1,000").replace(
+    "build_up:  {start: 2024-11-21, end: 2024-11-25}",
+    "build_up:  {start: 2024/11/21, end: 2024年11月25日}",
+)
+
+
+def result(folder) -> dict:
+    r = run_cli("calc", str(folder), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_a_naturally_typed_folder_equals_its_canonical_twin(tmp_path) -> None:
+    canonical = result(make_event(tmp_path / "canonical", CANONICAL))
+    natural = result(make_event(tmp_path / "natural", NATURAL, NATURAL_YAML))
+    assert natural["totals"] == canonical["totals"]
+    assert natural["by_category"] == canonical["by_category"]
+    assert natural["event"]["visits"] == 1000
+    said = "\n".join(a["text"] for a in natural["assumptions"])
+    for reading in (
+        "energy.csv carrier: 'Natural Gas' read as 'natural_gas'",
+        "energy.csv start: dates as Y/M/D read as ISO dates",
+        "energy.csv end: dates as YYYYMMDD read as ISO dates",
+        "energy.csv quantity: thousands separators removed",
+        "logistics.csv mode: 'Truck' read as 'hgv'",
+        "logistics.csv mass_kg: values in t converted to kg (1 row(s))",
+        "accommodation.csv country: 'China' read as 'CN'",
+        "accommodation.csv country: '德国' read as 'DE'",
+        "travel.csv mode: '高铁' read as 'hsr'",
+    ):
+        assert reading in said, reading
+    assert not [a for a in canonical["assumptions"] if a["code"].startswith("input_")]
+
+
+@pytest.mark.parametrize(
+    ("table", "text", "message"),
+    [
+        ("energy", "M1,gaz,2024-11-26,2024-11-27,1,kWh", "did you mean natural_gas?"),
+        (
+            "energy",
+            "M1,electricity,26/11/2024,2024-11-27,1,kWh",
+            "day and month order is ambiguous",
+        ),
+        ("energy", 'M1,electricity,2024-11-26,2024-11-27,"1,5",kWh', "not a number"),
+        ("energy", "M1,electricity,2024-11-26,2024-11-27,1,kwhh", "unknown unit 'kwhh' (e.g. kWh"),
+        ("logistics", "S1,trucks,1,1", "did you mean hgv?"),
+        ("travel", "Shangai,hsr,2,", "did you mean shanghai"),
+    ],
+)
+def test_refusals_name_the_closest_valid_values(tmp_path, table, text, message) -> None:
+    header = {
+        "energy": "meter,carrier,start,end,quantity,unit",
+        "logistics": "shipment,mode,mass_kg,distance_km",
+        "travel": "origin,mode,travellers,distance_km",
+    }[table]
+    folder = make_event(tmp_path / "ev", {table: f"{header}\n{text}\n"})
+    r = run_cli("validate", str(folder))
+    assert r.returncode == 2 and message in r.stderr, r.stderr
+
+
+def test_the_reference_ships_and_docs_equal_it() -> None:
+    r = run_cli("schema")
+    assert r.returncode == 0
+    doc = (ROOT / "docs" / "event-folder.md").read_text(encoding="utf-8")
+    assert r.stdout == doc, "run: carbonexpo schema > docs/event-folder.md"
+    assert "`mass_kg` *, number, in kg" in doc and "`truck` → hgv" in doc
+    one = run_cli("schema", "travel")
+    assert one.returncode == 0 and one.stdout.startswith("## travel.csv")
+    assert "cabin" in one.stdout and "average | economy" in one.stdout
+    bad = run_cli("schema", "travl")
+    assert bad.returncode == 2 and "did you mean travel?" in bad.stderr
+
+
+def test_factors_search_finds_keys() -> None:
+    r = run_cli("factors", "search", "air long business")
+    assert r.returncode == 0
+    assert "passenger.air.long_haul.business.rf" in r.stdout
+    assert run_cli("factors", "search", "no such words here").stdout.startswith("no factor")
+
+
+def test_readme_no_longer_points_at_the_planning_repository() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "planning repository" not in readme and "carbonexpo.calculate(" in readme
