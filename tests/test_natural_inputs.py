@@ -104,7 +104,7 @@ def test_a_naturally_typed_folder_equals_its_canonical_twin(tmp_path) -> None:
         ("energy", 'M1,electricity,2024-11-26,2024-11-27,"1,5",kWh', "not a number"),
         ("energy", "M1,electricity,2024-11-26,2024-11-27,1,kwhh", "unknown unit 'kwhh' (e.g. kWh"),
         ("logistics", "S1,trucks,1,1", "did you mean hgv?"),
-        ("travel", "Shangai,hsr,2,", "did you mean shanghai"),
+        ("travel", "Shanghhai,hsr,2,", "did you mean shanghai"),
     ],
 )
 def test_refusals_name_the_closest_valid_values(tmp_path, table, text, message) -> None:
@@ -141,3 +141,28 @@ def test_factors_search_finds_keys() -> None:
 def test_readme_no_longer_points_at_the_planning_repository() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "planning repository" not in readme and "carbonexpo.calculate(" in readme
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Frankfurt", "Frankfurt am Main"),
+        ("Frankfurt, DE", "Frankfurt am Main"),
+        ("Frankfurt (Main)", "Frankfurt am Main"),
+        ("New York", "New York City"),
+        ("München", "Munich"),
+        ("東京", "Tokyo"),
+        ("Москва", "Moscow"),
+        ("Wien", "Vienna"),
+    ],
+)
+def test_alternate_names_in_every_language(text, city) -> None:
+    from carbonexpo.geo import resolve_place
+
+    place = resolve_place(text)
+    assert place is not None and place.label.startswith(city + ",")
+
+
+def test_a_german_exhibitor_types_frankfurt() -> None:
+    r = run_cli("booth", "estimate", "--area", "9", "--staff", "Frankfurt:air:1")
+    assert r.returncode == 0, r.stderr

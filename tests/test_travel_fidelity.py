@@ -103,10 +103,10 @@ def test_a_flight_under_100_km_is_warned_about(event) -> None:
 
 
 def test_an_unknown_place_suggests_the_closest_names(event, tmp_path) -> None:
-    folder = event({"travel": "origin,mode,travellers\nShangai,hsr,2\n"})
+    folder = event({"travel": "origin,mode,travellers\nShanghhai,hsr,2\n"})
     r = run_cli("validate", str(folder))
     assert r.returncode == 2
-    assert "travel.csv:2:origin: place 'Shangai' not found" in r.stderr
+    assert "travel.csv:2:origin: place 'Shanghhai' not found" in r.stderr
     assert "did you mean shanghai" in r.stderr
 
 
