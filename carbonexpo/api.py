@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from carbonexpo.errors import NotNeutralError, OptionError, VerificationFailed
 
@@ -84,9 +84,26 @@ class Checked:
 def validate(folder: PathLike) -> Checked:
     """`read_event` plus every check the calculation makes (places, factor keys)."""
     from carbonexpo.calc.calculate import build_lines
+    from carbonexpo.errors import InputError
     from carbonexpo.factors.resolve import FactorResolver
 
-    data = read_event(folder)
+    try:
+        data = read_event(folder)
+    except InputError as exc:
+        # every independent problem in one pass: the tables that did read are checked further
+        # (places, factor keys) so that a folder is not fixed in several rounds
+        if exc.partial is None:
+            raise
+        more: list = []
+        try:
+            partial = cast("EventData", exc.partial)
+            build_lines(
+                partial,
+                FactorResolver.for_event(list(partial.config.factor_sets), partial.user_factors),
+            )
+        except InputError as deeper:
+            more = deeper.problems
+        raise InputError([*exc.problems, *more]) from None
     resolver = FactorResolver.for_event(list(data.config.factor_sets), data.user_factors)
     _, _, assumptions, warnings = build_lines(data, resolver)
     return Checked(data, assumptions, warnings)
@@ -350,6 +367,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     # the venue ledger: Ledger.open(db) and the operations taking an open ledger
     "Ledger": ("carbonexpo.ledger.store", "Ledger"),
     "add_meter": ("carbonexpo.ledger.operations", "add_meter"),
+    "add_meters_from": ("carbonexpo.ledger.operations", "add_meters_from"),
     "import_readings": ("carbonexpo.ledger.operations", "import_file"),
     "export_energy": ("carbonexpo.ledger.operations", "export_energy"),
     "claim_event": ("carbonexpo.ledger.operations", "claim_event"),

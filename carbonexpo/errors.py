@@ -75,8 +75,10 @@ class RequirementNotMet(CarbonExpoError):
 class InputError(CarbonExpoError):
     """The user's input is bad. Holds every problem found, in file/row order (exit code 2)."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], partial: object = None):
         self.problems = sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message))
+        # what could be read despite the problems (validate checks it further, in one pass)
+        self.partial = partial
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

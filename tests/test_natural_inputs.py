@@ -166,3 +166,69 @@ def test_alternate_names_in_every_language(text, city) -> None:
 def test_a_german_exhibitor_types_frankfurt() -> None:
     r = run_cli("booth", "estimate", "--area", "9", "--staff", "Frankfurt:air:1")
     assert r.returncode == 0, r.stderr
+
+
+def ledger(*args: str, db) -> object:
+    return run_cli("ledger", *args, "--db", str(db))
+
+
+def test_bms_headers_in_any_case_and_mapped(tmp_path) -> None:
+    db = tmp_path / "v.db"
+    assert ledger("init", db=db).returncode == 0
+    meters = tmp_path / "meters.csv"
+    meters.write_text(
+        "Meter,Carrier,Unit,Hall,Cumulative\nE1,electricity,kWh,A,\nG1,Natural Gas,m3,,yes\n",
+        encoding="utf-8",
+    )
+    r = ledger("meters", "add", "--from", str(meters), db=db)
+    assert r.returncode == 0 and "added 2 meter(s)" in r.stdout, r.stderr
+    listed = ledger("meters", "list", db=db).stdout
+    assert "G1" in listed and "natural_gas" in listed
+    upper = tmp_path / "upper.csv"
+    upper.write_text(
+        "Meter,Timestamp,Value,End\nE1,2024-11-26T08:00,5,2024-11-26T09:00\n", encoding="utf-8"
+    )
+    assert ledger("import", str(upper), db=db).returncode == 0
+    german = tmp_path / "de.csv"
+    german.write_text(
+        "Zähler,Zeitstempel,Wert,Ende\nE1,2024-11-26T09:00,6,2024-11-26T10:00\n", encoding="utf-8"
+    )
+    r = ledger("import", str(german), db=db)
+    assert r.returncode == 2 and "unknown column 'Zeitstempel'" in r.stderr
+    r = run_cli(
+        "ledger", "import", str(german), "--db", str(db), "--map", "Zähler=meter",
+        "--map", "Zeitstempel=timestamp", "--map", "Wert=value", "--map", "Ende=end",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "1 interval(s) added" in r.stdout
+    r = run_cli("ledger", "import", str(german), "--db", str(db), "--map", "Wert=quantity")
+    assert r.returncode == 2 and r.stderr.startswith("--map:")
+
+
+def test_a_bad_meters_file_names_row_and_column(tmp_path) -> None:
+    db = tmp_path / "v.db"
+    assert ledger("init", db=db).returncode == 0
+    meters = tmp_path / "meters.csv"
+    meters.write_text("meter,carrier,unit\nE1,electricity,m3\nE2,coal,kWh\n", encoding="utf-8")
+    r = ledger("meters", "add", "--from", str(meters), db=db)
+    assert r.returncode == 2
+    assert "meters.csv:2:unit: unit 'm3' has the wrong dimension" in r.stderr
+    assert "meters.csv:3:carrier: unknown carrier 'coal'" in r.stderr
+    assert "no meters" in ledger("meters", "list", db=db).stdout
+
+
+def test_validate_reports_independent_problems_in_one_pass(tmp_path) -> None:
+    folder = make_event(
+        tmp_path / "ev",
+        {
+            "energy": "meter,carrier,start,end,quantity,unit\n"
+            "M1,electricity,2024-11-26,2024-11-27,abc,kWh\n",
+            "accommodation": "country,room_nights\nXX,3\n",
+        },
+    )
+    r = run_cli("validate", str(folder))
+    assert r.returncode == 2
+    assert "energy.csv:2:quantity: not a number" in r.stderr
+    assert "accommodation.csv:2:factor_key: emission factor 'hotel.XX' resolves nowhere" in (
+        r.stderr
+    )

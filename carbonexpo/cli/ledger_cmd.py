@@ -58,27 +58,45 @@ def meters_group() -> None:
 
 @meters_group.command("add", context_settings=CONTEXT)
 @DB
-@click.argument("meter_id")
-@click.option("--carrier", required=True)
-@click.option("--unit", required=True)
+@click.argument("meter_id", required=False)
+@click.option("--carrier")
+@click.option("--unit")
+@click.option(
+    "--from",
+    "from_csv",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="add every meter of a CSV: meter, carrier, unit[, hall, cumulative, rollover]",
+)
 @click.option("--hall")
 @click.option("--cumulative", is_flag=True, help="the meter reports a running counter")
 @click.option("--rollover", type=float, help="the counter wraps to 0 after this value")
 @handle_errors
 def meters_add(
     db: Path,
-    meter_id: str,
-    carrier: str,
-    unit: str,
+    meter_id: str | None,
+    carrier: str | None,
+    unit: str | None,
+    from_csv: Path | None,
     hall: str | None,
     cumulative: bool,
     rollover: float | None,
 ) -> None:
-    """Add a meter.
+    """Add a meter, or every meter of a CSV with --from.
 
     Example: carbonexpo ledger meters add GAS-1 --carrier natural_gas --unit m3 --cumulative
     """
-    from carbonexpo.api import Ledger, add_meter
+    from carbonexpo.api import Ledger, add_meter, add_meters_from
+    from carbonexpo.errors import OptionError
+
+    if from_csv is not None:
+        if meter_id or carrier or unit:
+            raise OptionError("--from", "give either METER_ID with its options, or --from")
+        with Ledger.open(db) as store:
+            n = add_meters_from(store, from_csv)
+        click.echo(f"added {n} meter(s) from {from_csv.name}")
+        return
+    if not (meter_id and carrier and unit):
+        raise OptionError("METER_ID", "give METER_ID --carrier C --unit U, or --from meters.csv")
 
     with Ledger.open(db) as store:
         add_meter(
@@ -116,12 +134,31 @@ def meters_list(db: Path) -> None:
 @DB
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--cumulative", is_flag=True, help="treat every meter of the file as a counter")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="HEADER=COLUMN",
+    help="read a header of the export as a column, e.g. --map Zeitstempel=timestamp",
+)
 @handle_errors
-def import_cmd(db: Path, file: Path, cumulative: bool) -> None:
-    """Import a BMS export (CSV/XLSX: meter, timestamp, value[, end]); idempotent.
+def import_cmd(db: Path, file: Path, cumulative: bool, mapping: tuple[str, ...]) -> None:
+    """Import a BMS export (CSV/XLSX: meter, timestamp, value[, end]; headers in any case);
+    idempotent.
 
-    Example: carbonexpo ledger import bms-2024-11.csv --db venue.db
+    Example: carbonexpo ledger import bms-2024-11.csv --db venue.db --map Zeitstempel=timestamp
     """
+    from carbonexpo.errors import OptionError
+
+    rename = {}
+    for item in mapping:
+        header, _, column = item.partition("=")
+        if not header.strip() or column.strip() not in ("meter", "timestamp", "value", "end"):
+            raise OptionError(
+                "--map",
+                f"{item!r}: expected HEADER=COLUMN, COLUMN one of meter, timestamp, value, end",
+            )
+        rename[header.strip()] = column.strip()
     from carbonexpo.api import Ledger
     from carbonexpo.api import import_readings as import_file
 
@@ -135,7 +172,11 @@ def import_cmd(db: Path, file: Path, cumulative: bool) -> None:
             hidden=not show,
         ) as bar:
             summary = import_file(
-                store, file, force_cumulative=cumulative, progress=lambda n: bar.update(n)
+                store,
+                file,
+                force_cumulative=cumulative,
+                progress=lambda n: bar.update(n),
+                rename=rename,
             )
     if summary["already_imported"]:
         click.echo(f"{file.name}: already imported, nothing added")

@@ -133,7 +133,12 @@ def read_event(folder: Path) -> EventData:
     if config is not None:
         problems += check_tables(config, tables)
     if problems:
-        raise InputError(problems)
+        raise InputError(
+            problems,
+            partial=EventData(folder, config, tables, "", user_factors(tables.get("factors")))
+            if config is not None
+            else None,
+        )
     assert config is not None
     user = user_factors(tables.get("factors"))
     return EventData(folder, config, tables, file_sha256(folder / CONFIG_FILE), user)

@@ -294,9 +294,14 @@ def shape_problem(path: Path, display: str, names: list[str], exc: Exception) ->
 
 
 def read_table(
-    path: Path, schema: TableSchema, display: str, timezone: str | None = None
+    path: Path,
+    schema: TableSchema,
+    display: str,
+    timezone: str | None = None,
+    rename: dict[str, str] | None = None,
 ) -> tuple[Table | None, list[Problem]]:
-    """Read and validate one table file. Returns (table or None, problems)."""
+    """Read and validate one table file. Returns (table or None, problems). Headers match in
+    any case; `rename` maps other headers to columns ('Zeitstempel' -> 'timestamp')."""
     out = _Collector(display)
     if path.suffix.lower() == ".csv" and (bad := encoding_problem(path, display)):
         return None, [bad]
@@ -306,26 +311,37 @@ def read_table(
     except Exception as exc:  # not a CSV/XLSX at all
         return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
     known = {c.name for c in schema.columns}
+    by_lower = {c.name.lower(): c.name for c in schema.columns}
+    wanted = {k.strip().lower(): v for k, v in (rename or {}).items()}
+    actual_of: dict[str, str] = {}  # column -> the header that holds it
     for i, n in enumerate(names):
-        if n in names[:i]:
+        canonical = n if n in known else wanted.get(n.lower()) or by_lower.get(n.lower())
+        if n in names[:i] or (canonical in actual_of):
             out.whole(n, "duplicate column", "duplicate_column")
-        if n not in known:
+        elif canonical not in known:
+            close = normalise.closest(n, sorted(known))
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
             out.whole(
                 n,
-                f"unknown column {n!r} (expected: {', '.join(c.name for c in schema.columns)})",
+                f"unknown column {n!r} (expected: "
+                f"{', '.join(c.name for c in schema.columns)}){hint}",
                 "unknown_column",
             )
+        else:
+            actual_of[canonical] = n
+            if canonical != n:
+                out.readings.append(Reading(canonical, f"header {n!r}", "read as this column", 0))
     for col in schema.columns:
-        if col.required and col.name not in names:
+        if col.required and col.name not in actual_of:
             out.whole(col.name, f"missing required column {col.name!r}", "missing_column")
     if out.problems:
         return None, out.problems
-    columns = [c for c in schema.columns if c.name in names]
+    columns = [c for c in schema.columns if c.name in actual_of]
     tz = timezone or "UTC"
     typed = None
     if path.suffix.lower() == ".csv":
         try:
-            typed = _csv(path, {c.name: _fast_type(c) for c in columns})
+            typed = _csv(path, {actual_of[c.name]: _fast_type(c) for c in columns})
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
             typed = None
         except OSError as exc:
@@ -335,7 +351,7 @@ def read_table(
         typed = typed.rename_columns([n.strip() for n in typed.column_names])
         typed, out.row_numbers = _drop_blank(typed)
         for col in columns:
-            data[col.name] = _check_typed(typed.column(col.name), col, out, tz)
+            data[col.name] = _check_typed(typed.column(actual_of[col.name]), col, out, tz)
         if out.problems:  # read again as text, so that messages quote the cells as written
             out.problems.clear()
             typed = None
@@ -348,7 +364,7 @@ def read_table(
             return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
         raw, out.row_numbers = _drop_blank(raw)
         for col in columns:
-            values = pc.utf8_trim_whitespace(raw.column(col.name).combine_chunks())
+            values = pc.utf8_trim_whitespace(raw.column(actual_of[col.name]).combine_chunks())
             values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
             data[col.name] = _convert_text(values, col, out, tz)
     if out.problems:

@@ -32,16 +32,8 @@ def add_meter(
     cumulative: bool,
     rollover: float | None,
 ) -> None:
-    if carrier not in CARRIERS:
-        raise LedgerError(f"unknown carrier {carrier!r} (allowed: {', '.join(CARRIERS)})")
-    try:
-        dims = (ENERGY,) if carrier in ENERGY_ONLY_CARRIERS else (ENERGY, VOLUME, MASS)
-        if not has_dimension(unit, *dims):
-            raise LedgerError(f"unit {unit!r} has the wrong dimension for {carrier}")
-    except UnitProblem as exc:
-        raise LedgerError(str(exc)) from exc
-    if rollover is not None and (not cumulative or rollover <= 0):
-        raise LedgerError("--rollover needs --cumulative and a value > 0")
+    if problem := meter_problem(carrier, unit, cumulative, rollover):
+        raise LedgerError(problem[1])
     with ledger.transaction():
         if ledger.conn.execute("SELECT 1 FROM meters WHERE id = ?", (meter_id,)).fetchone():
             raise LedgerError(f"meter {meter_id!r} already exists")
@@ -51,6 +43,78 @@ def add_meter(
             (meter_id, carrier, unit, hall, int(cumulative), rollover, seq),
         )
         ledger.record("meter_add", {"meter": meter_id}, ("meters",))
+
+
+def meter_problem(
+    carrier: str, unit: str, cumulative: bool, rollover: float | None
+) -> tuple[str, str] | None:
+    """(column, message) of the first thing wrong with a meter's definition, or None."""
+    if carrier not in CARRIERS:
+        return "carrier", f"unknown carrier {carrier!r} (allowed: {', '.join(CARRIERS)})"
+    try:
+        dims = (ENERGY,) if carrier in ENERGY_ONLY_CARRIERS else (ENERGY, VOLUME, MASS)
+        if not has_dimension(unit, *dims):
+            return "unit", f"unit {unit!r} has the wrong dimension for {carrier}"
+    except UnitProblem as exc:
+        return "unit", str(exc)
+    if rollover is not None and (not cumulative or rollover <= 0):
+        return "rollover", "a rollover needs a cumulative meter and a value > 0"
+    return None
+
+
+METER_COLUMNS = ("meter", "carrier", "unit", "hall", "cumulative", "rollover")
+TRUE = frozenset({"1", "true", "yes", "y", "cumulative", "是"})
+
+
+def add_meters_from(ledger: Ledger, path: Path) -> int:
+    """Add every meter of a CSV (meter, carrier, unit[, hall, cumulative, rollover]) in one
+    transaction; every bad row is reported as FILE:ROW:COLUMN and nothing is added."""
+    from carbonexpo.io.normalise import choice
+
+    file = path.name
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    problems = [
+        Problem(file, 1, c, f"missing required column {c!r}", "missing_column")
+        for c in ("meter", "carrier", "unit")
+        if c not in table
+    ]
+    problems += [
+        Problem(file, 1, c, f"unknown column {c!r} (expected: {', '.join(METER_COLUMNS)})")
+        for c in table.columns
+        if c not in METER_COLUMNS
+    ]
+    raise_if(problems)
+    existing = {r[0] for r in ledger.conn.execute("SELECT id FROM meters")}
+    rows = []
+    for i, rec in enumerate(table.to_dict("records")):  # a few hundred meters at most
+        row = i + 2
+        meter = str(rec["meter"]).strip()
+        carrier = choice("carrier", str(rec["carrier"]), CARRIERS)[0] or str(rec["carrier"])
+        cumulative = str(rec.get("cumulative", "")).strip().lower() in TRUE
+        text = str(rec.get("rollover", "")).strip()
+        try:
+            rollover = float(text) if text else None
+        except ValueError:
+            problems.append(Problem(file, row, "rollover", f"not a number: {text!r}"))
+            continue
+        if not meter:
+            problems.append(Problem(file, row, "meter", "required value is empty", "empty"))
+        elif meter in existing:
+            problems.append(Problem(file, row, "meter", f"meter {meter!r} already exists"))
+        if bad := meter_problem(carrier, str(rec["unit"]).strip(), cumulative, rollover):
+            problems.append(Problem(file, row, bad[0], bad[1]))
+        existing.add(meter)
+        hall = str(rec.get("hall", "")).strip() or None
+        rows.append((meter, carrier, str(rec["unit"]).strip(), hall, int(cumulative), rollover))
+    raise_if(problems)
+    with ledger.transaction():
+        seq = ledger.next_seq()
+        ledger.conn.executemany(
+            "INSERT INTO meters VALUES (?, ?, ?, ?, ?, ?, ?)", [(*r, seq) for r in rows]
+        )
+        ledger.record("meter_add", {"meters": len(rows), "file": file}, ("meters",))
+    return len(rows)
 
 
 def meters(ledger: Ledger) -> pd.DataFrame:
@@ -73,12 +137,13 @@ def import_file(
     *,
     force_cumulative: bool = False,
     progress: Callable[[int], None] | None = None,
+    rename: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Import a BMS export; the same file twice adds nothing. Returns a summary."""
     sha = file_sha256(path)
     if ledger.conn.execute("SELECT 1 FROM imports WHERE sha256 = ?", (sha,)).fetchone():
         return {"file": path.name, "added": 0, "already_imported": True, "notes": []}
-    table, problems = read_table(path, BMS_EXPORT, path.name, ledger.timezone)
+    table, problems = read_table(path, BMS_EXPORT, path.name, ledger.timezone, rename)
     raise_if(problems)
     assert table is not None
     infos = _meter_infos(ledger)
