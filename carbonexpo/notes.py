@@ -80,6 +80,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "the most populous was used (give 'City, Region, CC' to choose)",
         "place_read_as": "{table}.{column}: {text!r}: {how}",
         "input_read_as": "{file} {column}: {what} {how} ({rows} row(s))",
+        "sea_route": "logistics: {origin} -> {destination} by sea along the sea lanes "
+        "(searoute): {km:,.1f} km; {inland:,.1f} km from the places to the lanes are not in "
+        "this row (add the road legs as their own rows)",
         "input_synonym": "{file} {column}: {what} {how} (documented synonym)",
         "empty_inventory": "the inventory is empty: no table of the event folder holds an "
         "activity, so there is nothing to neutralise (status: no data)",
@@ -138,6 +141,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "（可写作“城市, 地区, 国家代码”加以区分）",
         "place_read_as": "{table}.{column}：{text!r}：{how}",
         "input_read_as": "{file} {column}：{what} {how}（{rows} 行）",
+        "sea_route": "物流运输：{origin} → {destination} 海运按航线计算（searoute）："
+        "{km:,.1f} 公里；起讫地至航线的 {inland:,.1f} 公里不在此行内（请将陆运段另列一行）",
         "input_synonym": "{file} {column}：{what} {how}（文档所列同义词）",
         "empty_inventory": "排放清单为空：活动文件夹中没有任何活动数据，无可中和的排放（状态："
         "无数据）",

@@ -123,3 +123,42 @@ def test_desnz_2025_flight_factors_are_marked_unverified() -> None:
     assert r.returncode == 0 and "UNVERIFIED" in r.stdout
     r = run_cli("factors", "show", "passenger.air.long_haul.economy.rf", "--set", "desnz-2024")
     assert "UNVERIFIED" not in r.stdout
+
+
+def test_sea_freight_follows_the_sea_lanes(event) -> None:
+    from carbonexpo.geo import great_circle_km, sea_route
+
+    folder = event(
+        {
+            "logistics": "shipment,mode,mass_kg,origin,destination\n"
+            "S1,sea,1000,Hamburg,Shanghai\nS2,hgv,1000,Hamburg,Shanghai\n"
+        }
+    )
+    calc = calculate(read_event(folder))
+    lines = calc.lines.set_index("row")
+    sea_km = lines.loc[2, "activity_quantity"]  # tonne_km of 1 t = km
+    assert sea_km >= 15_000  # the great circle is ~8,600 km
+    assert float(great_circle_km(53.55, 9.99, 31.22, 121.46)) < 9_000
+    assert lines.loc[3, "activity_quantity"] < 12_000  # road keeps great circle × 1.3
+    said = [n for n in texts(calc.assumptions) if "by sea along the sea lanes" in n]
+    assert said and "Hamburg -> Shanghai" in said[0]
+    assert sea_route(53.55, 9.99, 31.22, 121.46).km == pytest.approx(sea_km, rel=0.01)
+
+
+def test_an_inland_origin_lists_its_road_leg(event) -> None:
+    folder = event(
+        {"logistics": "shipment,mode,mass_kg,origin,destination\nS1,sea,1000,Chengdu,Hamburg\n"}
+    )
+    calc = calculate(read_event(folder))
+    note = next(n for n in texts(calc.assumptions) if "Chengdu -> Hamburg" in n)
+    inland = float(note.split("; ")[1].split(" km")[0].replace(",", ""))
+    assert inland > 500  # Chengdu is far from the sea: the road leg is said, not hidden
+
+
+def test_a_given_sea_distance_is_kept(event) -> None:
+    folder = event(
+        {"logistics": "shipment,mode,mass_kg,distance_km,origin\nS1,sea,1000,19800,Hamburg\n"}
+    )
+    calc = calculate(read_event(folder))
+    assert calc.lines["activity_quantity"].iloc[0] == pytest.approx(19_800)
+    assert not [n for n in texts(calc.assumptions) if "sea lanes" in n]

@@ -20,7 +20,7 @@ from carbonexpo.codes import (
     lookup,
 )
 from carbonexpo.config import PHASES, EventConfig
-from carbonexpo.geo import country_code, great_circle_km, resolve_place
+from carbonexpo.geo import country_code, great_circle_km, resolve_place, sea_route
 
 # Phase of rows that carry no date (documented in docs/methodology.md; listed as assumptions).
 DEFAULT_PHASE = {
@@ -59,6 +59,7 @@ DETOUR = {
 DOMESTIC_MAX_KM = 483.0
 LONG_HAUL_KM = 3700.0
 SHORT_FLIGHT_KM = 100.0  # a flight shorter than this is implausible: warned about
+SEA_MODES = ("sea", "barge")  # routed along sea lanes when the distance is computed
 DEFAULT_CABIN = "average"  # DESNZ "average passenger", the practice when the class is unknown
 FUEL_KEYS = {
     "natural_gas": "fuel.natural_gas",
@@ -236,11 +237,26 @@ def logistics_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
     d_lon = np.where(np.isnan(d_lon), venue.longitude, d_lon)
     crow = great_circle_km(o_lat, o_lon, d_lat, d_lon)
     km, computed = _distance(df, crow * lookup(mode, DETOUR, n))
+    by_sea = computed & np.isin(np.asarray(mode.astype(str)), SEA_MODES) & (crow > 0)
+    if by_sea.any():  # along sea lanes, once per distinct port pair (spec §3)
+        ends = np.round(np.column_stack([o_lat, o_lon, d_lat, d_lon])[by_sea], 4)
+        pairs, inverse = np.unique(ends, axis=0, return_inverse=True)
+        lane_km = np.array([sea_route(*map(float, p)).km for p in pairs])
+        km = km.copy()
+        km[by_sea] = lane_km[inverse.ravel()]
     tkm = df["mass_kg"].to_numpy(dtype=np.float64) / 1000.0 * km
     # spec §2/§3: freight.<mode> for every mode; radiative forcing is a travel option (a folder
     # factors.csv row `freight.air` with the DESNZ "with RF" value counts it for air freight)
     key = cat_map(mode, lambda m: f"freight.{m}", n)
-    return _frame(df, key, tkm, "tonne_km", _phase(df, "logistics"), distance_computed=computed)
+    return _frame(
+        df,
+        key,
+        tkm,
+        "tonne_km",
+        _phase(df, "logistics"),
+        distance_computed=computed,
+        sea_lane=by_sea,
+    )
 
 
 def accommodation_activity(df: pd.DataFrame) -> pd.DataFrame:

@@ -22,10 +22,10 @@ from carbonexpo.calc.scope2 import (
     residual_factor,
 )
 from carbonexpo.codes import cat_map, lookup, to_categorical
-from carbonexpo.config import PHASES
+from carbonexpo.config import PHASES, EventConfig
 from carbonexpo.errors import raise_if
 from carbonexpo.factors.resolve import FactorResolver
-from carbonexpo.geo import country_code, resolve_place
+from carbonexpo.geo import country_code, resolve_place, sea_route
 from carbonexpo.io.event import EventData
 from carbonexpo.notes import Note, note
 from carbonexpo.units import multiplier
@@ -83,6 +83,7 @@ def build_lines(
         if n := int(frame["distance_computed"].sum()):
             assumptions.append(note("logistics_distance_computed", rows=n))
         assumptions += place_notes(t.df, "logistics", ("origin", "destination"))
+        assumptions += sea_route_notes(t.df, frame["sea_lane"].to_numpy(), config)
     for name, fn in (
         ("accommodation", act.accommodation_activity),
         ("catering", act.catering_activity),
@@ -157,6 +158,37 @@ def place_notes(df: pd.DataFrame, table: str, columns: tuple[str, ...]) -> list[
                     )
     if ambiguous:
         out.append(note("places_ambiguous_summary", count=ambiguous))
+    return out
+
+
+def sea_route_notes(df: pd.DataFrame, sea: np.ndarray, config: EventConfig) -> list[Note]:
+    """Each distinct sea leg whose distance was computed: the route length, and the inland
+    legs to and from the lanes that the row does not price (spec §3)."""
+    if not sea.any():
+        return []
+    venue = (config.venue.latitude, config.venue.longitude)
+    out = []
+    legs = df.loc[sea, [c for c in ("origin", "destination") if c in df]].astype(object)
+    for origin, destination in (
+        legs.drop_duplicates().reindex(columns=["origin", "destination"]).itertuples(index=False)
+    ):
+        ends = []
+        for text in (origin, destination):
+            place = resolve_place(str(text)) if isinstance(text, str) else None
+            ends.append((place.latitude, place.longitude) if place else venue)
+        (lat1, lon1), (lat2, lon2) = ends
+        route = sea_route(round(lat1, 4), round(lon1, 4), round(lat2, 4), round(lon2, 4))
+        out.append(
+            note(
+                "sea_route",
+                origin=str(origin) if isinstance(origin, str) else "the venue",
+                destination=str(destination) if isinstance(destination, str) else "the venue",
+                km=round(route.km, 1),
+                inland=round(route.inland_start_km + route.inland_end_km, 1),
+            )
+        )
+        if len(out) >= MAX_PLACE_NOTES:
+            break
     return out
 
 
