@@ -54,7 +54,7 @@ def _fold(text: str) -> str:
 def _cities() -> pd.DataFrame:
     return pd.read_csv(
         factors_dir() / "geo" / "cities.csv",
-        dtype={"admin1": str, "zh_names": str, "alt_names": str},
+        dtype={"admin1": str, "zh_names": str},
         keep_default_na=False,
         encoding="utf-8",
     )
@@ -62,21 +62,46 @@ def _cities() -> pd.DataFrame:
 
 @cache
 def _city_index() -> dict[str, list[int]]:
-    """name (the folded GeoNames name, each alternate name in any language, each Chinese name)
-    -> row positions, most populous first."""
+    """name (the folded GeoNames name, each Chinese name) -> row positions, most populous
+    first. Official names answer first; alternate names only when these do not match."""
     cities = _cities().sort_values("population", ascending=False, kind="stable")
     index: dict[str, list[int]] = {}
-    for pos, name, zh, alt in zip(
-        cities.index, cities["name"], cities["zh_names"], cities["alt_names"], strict=True
-    ):
+    for pos, name, zh in zip(cities.index, cities["name"], cities["zh_names"], strict=True):
         names = {_fold(name)}
         if zh:
             names.update(zh.split("|"))
-        if alt:  # folded when the set was built
-            names.update(alt.split("|"))
         for n in names:
             index.setdefault(n, []).append(int(pos))
     return index
+
+
+@cache
+def _alt_index() -> dict[str, list[int]]:
+    """Every GeoNames alternate name, in any language (folded when the set was built) -> row
+    positions, most populous first. Loaded on the first name the official names do not know."""
+    cities = _cities()
+    alt = pd.read_csv(
+        factors_dir() / "geo" / "alt_names.csv", dtype={"geonameid": np.int64, "alt_names": str}
+    )
+    pos = pd.Series(cities.index, index=cities["geonameid"].to_numpy())
+    alt = alt.assign(pos=pos.reindex(alt["geonameid"]).to_numpy())
+    alt = alt.assign(population=cities["population"].to_numpy()[alt["pos"].to_numpy()])
+    alt = alt.sort_values("population", ascending=False, kind="stable")
+    index: dict[str, list[int]] = {}
+    for p, names in zip(alt["pos"], alt["alt_names"], strict=True):
+        for n in set(names.split("|")):
+            index.setdefault(n, []).append(int(p))
+    return index
+
+
+def _name_hits(name: str) -> list[int] | None:
+    key = _fold(name)
+    return (
+        _city_index().get(key)
+        or _city_index().get(name.strip())
+        or _alt_index().get(key)
+        or _alt_index().get(name.strip())
+    )
 
 
 def warm_up() -> None:
@@ -190,9 +215,9 @@ def _resolve_city(raw: str) -> Place | None:
         name, region, country = m.group(1), m.group(2).strip(), m.group(3).upper()
     elif m := CITY_COUNTRY.match(raw):
         name, country = m.group(1), m.group(2).upper()
-    hits = _city_index().get(_fold(name)) or _city_index().get(name.strip())
+    hits = _name_hits(name)
     if not hits and "(" in name:  # 'Frankfurt (Main)': the name without its qualifier
-        hits = _city_index().get(_fold(re.sub(r"\s*\(.*?\)\s*", " ", name)))
+        hits = _name_hits(re.sub(r"\s*\(.*?\)\s*", " ", name))
     if not hits:
         return None
     cities = _cities()

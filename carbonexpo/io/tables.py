@@ -234,6 +234,18 @@ def _fast_type(col: Column) -> pa.DataType:
 ENCODING_HINT = "save the file as UTF-8 (exports in GBK/GB18030 or UTF-16 must be converted)"
 
 
+def _encoding_head(path: Path, display: str) -> Problem | None:
+    """The cheap check every CSV gets: a UTF-16 byte-order mark or NUL bytes at the start. The
+    whole-file scan (encoding_problem) runs only when parsing failed."""
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
+        return Problem(
+            display, 1, "", f"UTF-16 or binary, not UTF-8 text: {ENCODING_HINT}", "encoding"
+        )
+    return None
+
+
 def encoding_problem(path: Path, display: str) -> Problem | None:
     """A CSV that is not UTF-8 text, located at the line of its first undecodable byte."""
     import codecs
@@ -303,7 +315,7 @@ def read_table(
     """Read and validate one table file. Returns (table or None, problems). Headers match in
     any case; `rename` maps other headers to columns ('Zeitstempel' -> 'timestamp')."""
     out = _Collector(display)
-    if path.suffix.lower() == ".csv" and (bad := encoding_problem(path, display)):
+    if path.suffix.lower() == ".csv" and (bad := _encoding_head(path, display)):
         return None, [bad]
     digest: Future[str] = _HASHER.submit(file_sha256, path)
     try:
@@ -359,8 +371,9 @@ def read_table(
         try:
             raw = read_text(path, names)
         except Exception as exc:
-            if path.suffix.lower() == ".csv":
-                return None, [shape_problem(path, display, names, exc)]
+            if path.suffix.lower() == ".csv":  # error path: find out why, at which row
+                bad = encoding_problem(path, display)
+                return None, [bad or shape_problem(path, display, names, exc)]
             return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
         raw, out.row_numbers = _drop_blank(raw)
         for col in columns:
