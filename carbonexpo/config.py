@@ -151,6 +151,7 @@ class Claim(Strict):
     green_power_vintage_months: int = Field(default=24, ge=0, le=240)
     radiative_forcing: bool = True
     max_excluded_share: float = Field(default=0.05, ge=0, le=1)
+    well_to_tank: bool = False  # add upstream lines of fuels, electricity, heat and travel
     markets: tuple[str, ...] = ()
 
     @field_validator("markets")

@@ -30,6 +30,7 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "catering": "Catering",
         "waste": "Waste",
         "materials": "Materials",
+        "well_to_tank": "Upstream (well-to-tank)",
         "build_up": "Build-up",
         "open": "Open days",
         "tear_down": "Tear-down",
@@ -45,6 +46,7 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "catering": "餐饮",
         "waste": "废弃物处理",
         "materials": "物料消耗",
+        "well_to_tank": "上游排放（井到油箱）",
         "build_up": "布展期",
         "open": "展期",
         "tear_down": "撤展期",
@@ -80,6 +82,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "the most populous was used (give 'City, Region, CC' to choose)",
         "place_read_as": "{table}.{column}: {text!r}: {how}",
         "input_read_as": "{file} {column}: {what} {how} ({rows} row(s))",
+        "wtt_on": "well-to-tank: upstream emissions of fuels, electricity (with transmission "
+        "and distribution losses), district heat and travel are added as their own lines "
+        "(claim.well_to_tank)",
+        "wtt_off": "well-to-tank (upstream) emissions are not included (claim.well_to_tank is off)",
+        "wtt_missing": "well-to-tank: no upstream factor for {keys} ({file}); those rows have "
+        "no upstream line",
         "sea_route": "logistics: {origin} -> {destination} by sea along the sea lanes "
         "(searoute): {km:,.1f} km; {inland:,.1f} km from the places to the lanes are not in "
         "this row (add the road legs as their own rows)",
@@ -141,6 +149,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "（可写作“城市, 地区, 国家代码”加以区分）",
         "place_read_as": "{table}.{column}：{text!r}：{how}",
         "input_read_as": "{file} {column}：{what} {how}（{rows} 行）",
+        "wtt_on": "上游排放：燃料、电力（含输配电损耗）、集中供热和交通出行的上游（井到油箱）排放"
+        "单独列项（claim.well_to_tank）",
+        "wtt_off": "未计入上游（井到油箱）排放（claim.well_to_tank 未开启）",
+        "wtt_missing": "上游排放：{keys} 无上游因子（{file}），相应数据行不计上游排放",
         "sea_route": "物流运输：{origin} → {destination} 海运按航线计算（searoute）："
         "{km:,.1f} 公里；起讫地至航线的 {inland:,.1f} 公里不在此行内（请将陆运段另列一行）",
         "input_synonym": "{file} {column}：{what} {how}（文档所列同义词）",

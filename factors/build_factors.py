@@ -326,6 +326,103 @@ def china_rows(raw: Path, year: int) -> list[dict[str, str]]:
     return out
 
 
+def wtt_rows(t, vcol, src, year, fuels, add, find) -> list[dict[str, str]]:
+    """Well-to-tank (upstream) factors under `wtt.` + the key they go with (spec §10,
+    claim.well_to_tank): extraction, refining and transport of fuels; generation upstream plus
+    transmission-and-distribution losses of electricity; of travel modes. `add` appends to the
+    set being built; the combined rows are appended here and returned."""
+    extra: list[dict[str, str]] = []
+    for carrier, name in fuels.items():
+        for uom in ("kWh (Gross CV)", "litres", "cubic metres", "tonnes"):
+            hits = [
+                r
+                for r in t
+                if r["Level 1"] == "WTT- fuels" and r["Level 3"] == name and r["UOM"] == uom
+            ]
+            if hits:
+                add(f"wtt.fuel.{carrier}", hits[0])
+
+    def combined(key: str, parts: list[dict[str, str]], proxy: str, note: str) -> None:
+        extra.append(
+            row(
+                key,
+                "kWh",
+                round(sum(float(p[vcol]) for p in parts), 8),
+                src,
+                year,
+                "+".join(p["ID"] for p in parts),
+                proxy=proxy,
+                note=note,
+            )
+        )
+
+    combined(
+        "wtt.electricity",
+        [
+            find("WTT- UK electricity", "WTT- UK electricity (generation)"),
+            find("WTT- UK electricity", "WTT- UK electricity (T&D)"),
+            find("Transmission and distribution", "T&D- UK electricity"),
+        ],
+        "electricity upstream: DESNZ UK generation WTT + T&D losses and their WTT; no published "
+        "Chinese upstream factor",
+        "WTT generation + WTT T&D + T&D losses, per kWh consumed",
+    )
+    combined(
+        "wtt.heat.district",
+        [
+            find("WTT- heat and steam", "WTT- heat and steam", "District heat and steam"),
+            find("Transmission and distribution", "Distribution - district heat & steam"),
+            find("WTT- heat and steam", "WTT- district heat & steam distribution"),
+        ],
+        "district heat upstream: DESNZ UK district heat WTT + 5 % distribution loss",
+        "WTT heat + distribution loss + its WTT, per kWh delivered",
+    )
+    for l3, band in BANDS.items():
+        published = {}
+        for l4, cabin in CABINS.items():
+            hits = [
+                r
+                for r in t
+                if r["Level 1"] == "WTT- business travel- air"
+                and r["Level 3"] == l3
+                and r["Level 4"] == l4
+                and r["Column Text"] == "Without RF"
+            ]
+            if hits:
+                published[cabin] = hits[0]
+                add(f"wtt.passenger.air.{band}.{cabin}", hits[0])
+        for cabin, fallback in CABIN_FALLBACK.get(band, {}).items():
+            if cabin not in published:
+                add(
+                    f"wtt.passenger.air.{band}.{cabin}",
+                    published[fallback],
+                    proxy=f"{band} {cabin}: DESNZ publishes no such WTT factor; its {fallback} "
+                    "factor is used",
+                )
+    land = "WTT- pass vehs & travel- land"
+    add("wtt.passenger.rail", find(land, "WTT- rail", "National rail"))
+    add("wtt.passenger.hsr", find(land, "WTT- rail", "National rail"), proxy="as passenger.hsr")
+    add(
+        "wtt.passenger.metro",
+        find(land, "WTT- rail", "London Underground"),
+        proxy="as passenger.metro",
+    )
+    add("wtt.passenger.bus", find(land, "WTT- bus", "Average local bus"))
+    add("wtt.passenger.coach", find(land, "WTT- bus", "Coach"))
+    add("wtt.passenger.taxi", find(land, "WTT- taxis", "Regular taxi", uom="passenger.km"))
+    add(
+        "wtt.passenger.car",
+        find(land, "WTT- cars (by size)", "Average car", col="Unknown", uom="km"),
+        unit="passenger_km",
+        proxy="as passenger.car (per vehicle-km applied per passenger-km)",
+    )
+    add(
+        "wtt.passenger.ferry",
+        find("WTT- business travel- sea", "WTT- ferry", "Average (all passenger)"),
+    )
+    return extra
+
+
 def supplementary_rows() -> list[dict[str, str]]:
     """Rows that no electricity or DESNZ table publishes but every event needs."""
     out = []
@@ -565,9 +662,7 @@ def desnz_rows(raw: Path, year: int) -> list[dict[str, str]]:
         key: str, r: dict[str, str], proxy: str = "", note: str = "", unit: str | None = None
     ) -> None:
         text = note or " / ".join(
-            x
-            for x in (r["Level 2"], r["Level 3"], r["Level 4"], r["Column Text"], r["UOM"])
-            if x
+            x for x in (r["Level 2"], r["Level 3"], r["Level 4"], r["Column Text"], r["UOM"]) if x
         )
         if year == 2025 and key.startswith("passenger.air."):
             text = DESNZ_2025_AIR_UNVERIFIED + text
@@ -715,6 +810,7 @@ def desnz_rows(raw: Path, year: int) -> list[dict[str, str]]:
                 key = f"refrigerant.{name}"
                 if all(o["key"] != key for o in out):
                     add(key, r, note=f"GWP100 (AR5) as published by DESNZ for {r['Level 3']}")
+    out += wtt_rows(t, vcol, src, year, fuels, add, find)
     out += supplementary_rows()
     return out
 
@@ -1088,7 +1184,9 @@ def build_geo(raw: Path, wheel: Path | None = None) -> None:
     regions_sha = write_csv(
         HERE / "geo/regions.csv", ["country", "code", "local_code", "name"], regions
     )
-    history_sha = write_csv(HERE / "geo/airport_history.csv", list(AIRPORT_HISTORY[0]), AIRPORT_HISTORY)
+    history_sha = write_csv(
+        HERE / "geo/airport_history.csv", list(AIRPORT_HISTORY[0]), AIRPORT_HISTORY
+    )
     write_json(
         HERE / "geo/datapackage.json",
         {

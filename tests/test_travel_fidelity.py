@@ -162,3 +162,44 @@ def test_a_given_sea_distance_is_kept(event) -> None:
     calc = calculate(read_event(folder))
     assert calc.lines["activity_quantity"].iloc[0] == pytest.approx(19_800)
     assert not [n for n in texts(calc.assumptions) if "sea lanes" in n]
+
+
+def wtt_event(event, tables):
+    from tests.conftest import EVENT_YAML
+
+    return event(
+        tables, EVENT_YAML.replace("  basis: market", "  basis: market\n  well_to_tank: true")
+    )
+
+
+def test_well_to_tank_is_off_by_default_and_said(event) -> None:
+    calc, _ = travel(event, "FRA,air,1,\n")
+    assert "well_to_tank" not in set(calc.lines["category"].astype(str))
+    assert any(
+        "well-to-tank (upstream) emissions are not included" in n for n in texts(calc.assumptions)
+    )
+
+
+def test_well_to_tank_lines_for_energy_and_travel(event) -> None:
+    folder = wtt_event(
+        event,
+        {
+            "energy": "meter,carrier,start,end,quantity,unit\n"
+            "E1,electricity,2024-11-26T08:00,2024-11-26T09:00,1000,kWh\n"
+            "G1,natural_gas,2024-11-26T08:00,2024-11-26T09:00,100,m3\n",
+            "travel": "origin,mode,travellers,cabin\nFRA,air,1,\n",
+        },
+    )
+    calc = calculate(read_event(folder))
+    wtt = calc.lines[calc.lines["category"].astype(str) == "well_to_tank"].set_index("factor_key")
+    assert wtt.loc["wtt.electricity", "kgco2e"] == pytest.approx(1000 * 0.06817)
+    assert wtt.loc["wtt.fuel.natural_gas", "kgco2e"] == pytest.approx(100 * 0.3366)
+    air = wtt.loc["wtt.passenger.air.long_haul.average"]  # no RF upstream
+    flight = calc.lines[calc.lines["factor_key"].astype(str).str.startswith("passenger.air")]
+    assert air["activity_quantity"] == pytest.approx(flight["activity_quantity"].iloc[0])
+    assert air["kgco2e"] == pytest.approx(air["activity_quantity"] * 0.03213)
+    from carbonexpo.calc.result import build_result
+
+    result = build_result(calc)
+    assert result.by_category["well_to_tank"] == pytest.approx(wtt["kgco2e"].sum() / 1000)
+    assert any("upstream emissions of fuels" in n.text for n in result.assumptions)

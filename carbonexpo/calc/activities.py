@@ -6,6 +6,7 @@ Keys and units are Categoricals built from the few distinct values of each colum
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -282,3 +283,26 @@ def materials_activity(df: pd.DataFrame) -> pd.DataFrame:
         missing=(None, "virgin"),
     )
     return _frame(df, key, df["mass_kg"], "kg", _phase(df, "materials"))
+
+
+def upstream(frame: pd.DataFrame, resolver_has: Callable[[str], bool]) -> pd.DataFrame:
+    """Well-to-tank activity for the rows of an energy or travel activity frame: the same
+    quantity under `wtt.` + its key (radiative forcing does not apply upstream; district cooling
+    has no published upstream factor). Rows whose upstream key no set holds are left out, and
+    returned in the frame's `missing` attribute for the assumptions."""
+
+    def wtt_key(key: str) -> str:
+        key = key.removesuffix(".rf")
+        if key.startswith("electricity."):
+            return "wtt.electricity"
+        return "wtt." + key
+
+    key = cat_map(frame["factor_key"], wtt_key, len(frame))
+    known = np.array([resolver_has(str(k)) for k in key.categories], dtype=bool)
+    keep = np.append(known, False)[np.where(key.codes < 0, len(known), key.codes)]
+    out = frame.loc[keep, ["_row", "quantity", "unit", "phase", "exhibitor"]].copy()
+    out["factor_key"] = key[keep]
+    out.attrs["missing"] = sorted(
+        str(k) for k, ok in zip(key.categories, known, strict=True) if not ok
+    )
+    return out

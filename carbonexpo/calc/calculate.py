@@ -22,7 +22,7 @@ from carbonexpo.calc.scope2 import (
     residual_factor,
 )
 from carbonexpo.codes import cat_map, lookup, to_categorical
-from carbonexpo.config import PHASES, EventConfig
+from carbonexpo.config import CATEGORY_NAMES, PHASES, EventConfig
 from carbonexpo.errors import raise_if
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import country_code, resolve_place, sea_route
@@ -63,11 +63,15 @@ def build_lines(
         frame = act.energy_activity(t.df, config)
         category = cat_map(frame["carrier"], act.ENERGY_CATEGORY.__getitem__, len(frame))
         builder.add(frame, source_file=t.file, category=category)
+        if config.claim.well_to_tank:
+            add_upstream(builder, frame, t.file, assumptions)
     if t := tables.get("refrigerants"):
         builder.add(act.refrigerant_activity(t.df), source_file=t.file, category="refrigerants")
     if t := tables.get("travel"):
         frame = act.travel_activity(t.df, config)
         builder.add(frame, source_file=t.file, category="travel")
+        if config.claim.well_to_tank:
+            add_upstream(builder, frame, t.file, assumptions)
         if n := int(frame["distance_computed"].sum()):
             assumptions.append(note("travel_distance_computed", rows=n))
         if frame["factor_key"].astype(str).str.startswith("passenger.air.").any():
@@ -113,12 +117,24 @@ def build_lines(
             assumptions.append(
                 note(code, file=t.file, column=r.column, what=r.what, how=r.how, **params)
             )
+    assumptions.append(note("wtt_on" if config.claim.well_to_tank else "wtt_off"))
     for name, phase in act.DEFAULT_PHASE.items():
         t = tables.get(name)
         if t is not None and ("phase" not in t.df or t.df["phase"].isna().any()):
             assumptions.append(note("default_phase", table=name, phase=phase))
     raise_if(builder.problems)
     return builder.lines(), builder, assumptions, warnings
+
+
+def add_upstream(
+    builder: LineBuilder, frame: pd.DataFrame, file: str, assumptions: list[Note]
+) -> None:
+    """Well-to-tank lines (claim.well_to_tank; GHG Protocol Scope 3 category 3, and within
+    category 6 for travel), in their own category."""
+    wtt = act.upstream(frame, builder.resolver.has_key)
+    builder.add(wtt, source_file=file, category="well_to_tank")
+    if wtt.attrs["missing"]:
+        assumptions.append(note("wtt_missing", file=file, keys=wtt.attrs["missing"]))
 
 
 MAX_PLACE_NOTES = 30  # per table; the summary counts them all
@@ -374,7 +390,8 @@ def _basis_column(calc: Calculation) -> str:
 
 def by_category(calc: Calculation) -> dict[str, float]:
     sums = calc.summary.groupby("category")[_basis_column(calc)].sum()
-    return {c: float(sums.get(c, 0.0)) / 1000.0 for c in CATEGORIES}
+    shown = CATEGORIES if calc.data.config.claim.well_to_tank else CATEGORY_NAMES
+    return {c: float(sums.get(c, 0.0)) / 1000.0 for c in shown}
 
 
 def by_phase(calc: Calculation) -> dict[str, float]:

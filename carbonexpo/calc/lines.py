@@ -45,7 +45,8 @@ TEXT_COLUMNS = [
     "input_unit",
     "factor_set",
 ]
-CATEGORIES = list(CATEGORY_NAMES)
+# the boundary's ten categories, then the optional upstream (well-to-tank) lines
+CATEGORIES = [*CATEGORY_NAMES, "well_to_tank"]
 SCOPE_OF = {
     "electricity": 2,
     "fuels": 1,
@@ -57,6 +58,7 @@ SCOPE_OF = {
     "catering": 3,
     "waste": 3,
     "materials": 3,
+    "well_to_tank": 3,
 }
 
 

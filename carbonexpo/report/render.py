@@ -86,7 +86,7 @@ def waterfall_steps(result: Result, t: dict[str, str]) -> list[tuple[str, float,
 
 def report_context(result: Result, lang: str, *, with_charts: bool = True) -> dict[str, Any]:
     t = LABELS[lang]
-    categories = [(c, result.by_category[c]) for c in CATEGORY_ORDER]
+    categories = [(c, v) for c, v in result.by_category.items()]  # the boundary's, then upstream
     ctx: dict[str, Any] = {
         "t": t,
         "lang": lang,
