@@ -357,7 +357,7 @@ def boundary(calc: Calculation) -> dict[str, Any]:
     c = calc.completeness
     return {
         "included": list(c.included),
-        "excluded": [c_ for c_ in CATEGORIES if c_ not in c.included],
+        "excluded": [c_ for c_ in CATEGORY_NAMES if c_ not in c.included],
         "exclusions": [
             {"category": e.category, "reason": e.reason, "estimate_tco2e": e.estimate_tco2e}
             for e in c.exclusions
