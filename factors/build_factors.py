@@ -326,21 +326,52 @@ def china_rows(raw: Path, year: int) -> list[dict[str, str]]:
     return out
 
 
+def add_fuels(t, add, level1: str, prefix: str, fuels: dict[str, str]) -> None:
+    """`prefix.<carrier>` per kWh (gross CV), litre, m³ and tonne, where DESNZ publishes them."""
+    for carrier, name in fuels.items():
+        for uom in ("kWh (Gross CV)", "litres", "cubic metres", "tonnes"):
+            hits = [
+                r for r in t if r["Level 1"] == level1 and r["Level 3"] == name and r["UOM"] == uom
+            ]
+            if hits:
+                add(f"{prefix}.{carrier}", hits[0])
+
+
+def add_flights(t, add, level1: str, prefix: str, variants: tuple[tuple[str, str], ...]) -> None:
+    """`prefix.<band>.<cabin><suffix>` for every band and cabin; a cabin DESNZ does not publish
+    for a band takes its fallback cabin's factor, said as a proxy."""
+    for l3, band in BANDS.items():
+        for column_text, suffix in variants:
+            published = {}
+            for l4, cabin in CABINS.items():
+                hits = [
+                    r
+                    for r in t
+                    if r["Level 1"] == level1
+                    and r["Level 3"] == l3
+                    and r["Level 4"] == l4
+                    and r["Column Text"] == column_text
+                ]
+                if hits:
+                    published[cabin] = hits[0]
+                    add(f"{prefix}.{band}.{cabin}{suffix}", hits[0])
+            for cabin, fallback in CABIN_FALLBACK.get(band, {}).items():
+                if cabin not in published:
+                    add(
+                        f"{prefix}.{band}.{cabin}{suffix}",
+                        published[fallback],
+                        proxy=f"{band} {cabin}: DESNZ publishes no such factor; its {fallback} "
+                        "factor is used",
+                    )
+
+
 def wtt_rows(t, vcol, src, year, fuels, add, find) -> list[dict[str, str]]:
     """Well-to-tank (upstream) factors under `wtt.` + the key they go with (spec §10,
     claim.well_to_tank): extraction, refining and transport of fuels; generation upstream plus
     transmission-and-distribution losses of electricity; of travel modes. `add` appends to the
     set being built; the combined rows are appended here and returned."""
     extra: list[dict[str, str]] = []
-    for carrier, name in fuels.items():
-        for uom in ("kWh (Gross CV)", "litres", "cubic metres", "tonnes"):
-            hits = [
-                r
-                for r in t
-                if r["Level 1"] == "WTT- fuels" and r["Level 3"] == name and r["UOM"] == uom
-            ]
-            if hits:
-                add(f"wtt.fuel.{carrier}", hits[0])
+    add_fuels(t, add, "WTT- fuels", "wtt.fuel", fuels)
 
     def combined(key: str, parts: list[dict[str, str]], proxy: str, note: str) -> None:
         extra.append(
@@ -377,28 +408,7 @@ def wtt_rows(t, vcol, src, year, fuels, add, find) -> list[dict[str, str]]:
         "district heat upstream: DESNZ UK district heat WTT + 5 % distribution loss",
         "WTT heat + distribution loss + its WTT, per kWh delivered",
     )
-    for l3, band in BANDS.items():
-        published = {}
-        for l4, cabin in CABINS.items():
-            hits = [
-                r
-                for r in t
-                if r["Level 1"] == "WTT- business travel- air"
-                and r["Level 3"] == l3
-                and r["Level 4"] == l4
-                and r["Column Text"] == "Without RF"
-            ]
-            if hits:
-                published[cabin] = hits[0]
-                add(f"wtt.passenger.air.{band}.{cabin}", hits[0])
-        for cabin, fallback in CABIN_FALLBACK.get(band, {}).items():
-            if cabin not in published:
-                add(
-                    f"wtt.passenger.air.{band}.{cabin}",
-                    published[fallback],
-                    proxy=f"{band} {cabin}: DESNZ publishes no such WTT factor; its {fallback} "
-                    "factor is used",
-                )
+    add_flights(t, add, "WTT- business travel- air", "wtt.passenger.air", (("Without RF", ""),))
     land = "WTT- pass vehs & travel- land"
     add("wtt.passenger.rail", find(land, "WTT- rail", "National rail"))
     add("wtt.passenger.hsr", find(land, "WTT- rail", "National rail"), proxy="as passenger.hsr")
@@ -689,36 +699,10 @@ def desnz_rows(raw: Path, year: int) -> list[dict[str, str]]:
         "lpg": "LPG",
         "gas_oil": "Gas oil",
     }
-    for carrier, name in fuels.items():
-        for uom in ("kWh (Gross CV)", "litres", "cubic metres", "tonnes"):
-            hits = [
-                r for r in t if r["Level 1"] == "Fuels" and r["Level 3"] == name and r["UOM"] == uom
-            ]
-            if hits:
-                add(f"fuel.{carrier}", hits[0])
-    for l3, band in BANDS.items():
-        for rf_text, rf in (("With RF", ".rf"), ("Without RF", "")):
-            published = {}
-            for l4, cabin in CABINS.items():
-                hits = [
-                    r
-                    for r in t
-                    if r["Level 1"] == "Business travel- air"
-                    and r["Level 3"] == l3
-                    and r["Level 4"] == l4
-                    and r["Column Text"] == rf_text
-                ]
-                if hits:
-                    published[cabin] = hits[0]
-                    add(f"passenger.air.{band}.{cabin}{rf}", hits[0])
-            for cabin, fallback in CABIN_FALLBACK.get(band, {}).items():
-                if cabin not in published:
-                    add(
-                        f"passenger.air.{band}.{cabin}{rf}",
-                        published[fallback],
-                        proxy=f"{band} {cabin}: DESNZ publishes no such factor; its {fallback} "
-                        "factor is used",
-                    )
+    add_fuels(t, add, "Fuels", "fuel", fuels)
+    add_flights(
+        t, add, "Business travel- air", "passenger.air", (("With RF", ".rf"), ("Without RF", ""))
+    )
     land = "Business travel- land"
     add("passenger.rail", find(land, "Rail", "National rail"))
     add(
