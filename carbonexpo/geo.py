@@ -26,6 +26,7 @@ IATA = re.compile(r"^[A-Z]{3}$")
 ICAO = re.compile(r"^[A-Z]{4}$")
 CITY_COUNTRY = re.compile(r"^(.+?),\s*([A-Za-z]{2})$")
 CITY_REGION_COUNTRY = re.compile(r"^(.+?),\s*([^,]+?),\s*([A-Za-z]{2})$")
+PORT_SUFFIX = re.compile(r"(?i)(\s+(port|harbou?r|seaport)|港)$")
 REGION_SUFFIXES = re.compile(
     r"\s+(province|municipality|state|region|prefecture|autonomous region|oblast|county)$"
 )
@@ -216,6 +217,10 @@ def _resolve_city(raw: str) -> Place | None:
     elif m := CITY_COUNTRY.match(raw):
         name, country = m.group(1), m.group(2).upper()
     hits = _name_hits(name)
+    read_as = ""
+    if not hits and (port := PORT_SUFFIX.sub("", name)) != name:  # 'Shanghai Port', '宁波港'
+        hits = _name_hits(port)
+        read_as = f"the port read as the city {port.strip()!r}"
     if not hits and "(" in name:  # 'Frankfurt (Main)': the name without its qualifier
         hits = _name_hits(re.sub(r"\s*\(.*?\)\s*", " ", name))
     if not hits:
@@ -223,7 +228,7 @@ def _resolve_city(raw: str) -> Place | None:
     cities = _cities()
     if country:
         hits = [h for h in hits if cities.at[h, "country"] == country]
-    note = ""
+    note = read_as
     if region and hits:
         in_region = [h for h in hits if _in_region(str(cities.at[h, "admin1"]), country, region)]
         if not in_region:  # GeoNames' admin-1 codes are not ISO 3166-2 outside a few countries

@@ -232,3 +232,45 @@ def test_validate_reports_independent_problems_in_one_pass(tmp_path) -> None:
     assert "accommodation.csv:2:factor_key: emission factor 'hotel.XX' resolves nowhere" in (
         r.stderr
     )
+
+
+def test_exhibitor_names_in_another_case_match_the_booths(tmp_path) -> None:
+    folder = make_event(
+        tmp_path / "ev",
+        {
+            "booths": "exhibitor,booth,area_m2\nAcme Co.,A1,36\n",
+            "travel": "exhibitor,origin,mode,travellers,distance_km\n acme  co. ,,hsr,2,100\n",
+        },
+    )
+    r = run_cli("calc", str(folder), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert [e["exhibitor"] for e in result["exhibitors"]] == ["Acme Co."]
+    assert result["exhibitors"][0]["own_tco2e"] > 0
+    assert any("'acme  co.' read as 'Acme Co.'" in a["text"] for a in result["assumptions"])
+
+
+def test_a_port_is_read_as_its_city() -> None:
+    from carbonexpo.geo import resolve_place
+
+    place = resolve_place("Shanghai Port")
+    assert place is not None and place.label.startswith("Shanghai,")
+    assert "read as the city 'Shanghai'" in place.note
+
+
+def test_thousands_separators_in_xlsx_text_cells(tmp_path) -> None:
+    from openpyxl import Workbook
+
+    folder = make_event(tmp_path / "ev", {})
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["country", "room_nights"])
+    ws.append(["CN", "1,200"])
+    wb.save(folder / "accommodation.xlsx")
+    r = run_cli("calc", str(folder), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    twin = make_event(tmp_path / "twin", {"accommodation": "country,room_nights\nCN,1200\n"})
+    assert (
+        json.loads(r.stdout)["totals"]
+        == json.loads(run_cli("calc", str(twin), "--json", "-").stdout)["totals"]
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ from carbonexpo.errors import raise_if
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import country_code, resolve_place, sea_route
 from carbonexpo.io.event import EventData
+from carbonexpo.io.tables import Table
 from carbonexpo.notes import Note, note
 from carbonexpo.units import multiplier
 
@@ -51,6 +52,38 @@ class Calculation:
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+def align_exhibitors(tables: dict[str, Table], assumptions: list[Note]) -> dict[str, Table]:
+    """Exhibitor names written in another case or spacing than in booths.csv ('acme  co.' for
+    'Acme Co.') are read as the booth's name, once per distinct name, and said."""
+    booths = tables.get("booths")
+    if booths is None:
+        return tables
+    canonical = {" ".join(str(n).lower().split()): str(n) for n in booths.df["exhibitor"].unique()}
+    out = dict(tables)
+    for name, t in tables.items():
+        if name == "booths" or "exhibitor" not in t.df:
+            continue
+        column = t.df["exhibitor"].astype("category")
+        renames = {}
+        for raw in column.cat.categories:
+            match = canonical.get(" ".join(str(raw).lower().split()))
+            if match is not None and match != raw:
+                renames[raw] = match
+                assumptions.append(
+                    note(
+                        "input_synonym",
+                        file=t.file,
+                        column="exhibitor",
+                        what=repr(str(raw)),
+                        how=f"read as {match!r} (booths.csv)",
+                    )
+                )
+        if renames:
+            fixed = column.map(lambda v, r=renames: r.get(v, v)).astype("category")
+            out[name] = replace(t, df=t.df.assign(exhibitor=fixed))
+    return out
+
+
 def build_lines(
     data: EventData, resolver: FactorResolver
 ) -> tuple[pd.DataFrame, LineBuilder, list[Note], list[Note]]:
@@ -58,7 +91,7 @@ def build_lines(
     builder = LineBuilder(resolver)
     assumptions: list[Note] = []
     warnings: list[Note] = []
-    tables = data.tables
+    tables = align_exhibitors(data.tables, assumptions)
     if t := tables.get("energy"):
         frame = act.energy_activity(t.df, config)
         category = cat_map(frame["carrier"], act.ENERGY_CATEGORY.__getitem__, len(frame))
