@@ -203,3 +203,26 @@ def test_well_to_tank_lines_for_energy_and_travel(event) -> None:
     result = build_result(calc)
     assert result.by_category["well_to_tank"] == pytest.approx(wtt["kgco2e"].sum() / 1000)
     assert any("upstream emissions of fuels" in n.text for n in result.assumptions)
+
+
+def test_a_us_domestic_long_flight_is_long_haul(event) -> None:
+    from tests.conftest import EVENT_YAML
+
+    yaml_text = (
+        EVENT_YAML.replace("country: CN", "country: US")
+        .replace("grid: CN-North", "grid: GB")
+        .replace("latitude: 40.07", "latitude: 37.7842")
+        .replace("longitude: 116.55", "longitude: -122.4016")
+        .replace("timezone: Asia/Shanghai", "timezone: America/Los_Angeles")
+    )
+    folder = event({"travel": "origin,mode,travellers,cabin\nJFK,air,1,economy\n"}, yaml_text)
+    calc = calculate(read_event(folder))
+    line = calc.lines.iloc[0]
+    assert line["factor_key"] == "passenger.air.long_haul.economy.rf"  # 4,150 km inside the US
+
+
+def test_the_example_report_no_longer_carries_the_uk_domestic_proxy() -> None:
+    from tests.conftest import ROOT
+
+    md = (ROOT / "tests" / "golden" / "cisce-2024.report.en.md").read_text(encoding="utf-8")
+    assert "passenger.air.domestic" not in md
