@@ -37,6 +37,7 @@ def test_report_sections_in_disclosure_order() -> None:
     md = (GOLDEN / "cisce-2024.report.zh.md").read_text(encoding="utf-8")
     heads = re.findall(r"^## (.+)$", md, flags=re.M)
     assert [h[:2] for h in heads] == [
+        "摘要",  # the verdict first (spec §11), then the disclosure sections in order
         "一、",
         "二、",
         "三、",
@@ -47,6 +48,8 @@ def test_report_sections_in_disclosure_order() -> None:
         "八、",
     ]
     assert "实现碳中和" in md
+    summary = md.split("## 一、")[0]
+    assert "实现碳中和" in summary and "绿色电力覆盖率" in summary and "使用的抵消量" in summary
 
 
 def test_every_message_has_english_and_chinese_with_the_same_fields() -> None:

@@ -96,6 +96,12 @@ def report_context(result: Result, lang: str, *, with_charts: bool = True) -> di
         "standard_name": STANDARD_NAMES[lang][result.claim.standard],
         "statement": neutrality_statement(result, lang),
         "wording": result.claim.wording.model_dump(),
+        "offsets_used": min(result.totals.offsets_eligible_tco2e, result.totals.gross_tco2e),
+        "green_coverage": (
+            min(result.totals.green_power_applied_mwh / result.totals.electricity_mwh, 1.0)
+            if result.totals.electricity_mwh
+            else 0.0
+        ),
         "categories": categories,
         "phases": [(p, result.by_phase[p]) for p in PHASES],
         "exhibitors_top": sorted(result.exhibitors or [], key=lambda e: -e.total_tco2e)[:20],
