@@ -68,9 +68,11 @@ def bar_chart(
     if horizontal:
         ax.barh(labels[::-1], values[::-1], color=COLOURS[0])
         ax.set_xlabel(unit)
+        ax.xaxis.set_major_formatter(thousands())
     else:
         ax.bar(labels, values, color=COLOURS[: len(labels)])
         ax.set_ylabel(unit)
+        ax.yaxis.set_major_formatter(thousands())
     ax.set_title(title)
     return _svg(fig)
 
@@ -78,6 +80,7 @@ def bar_chart(
 def daily_chart(days: list[str], kwh: list[float], title: str) -> str:
     fig, ax = _figure(6.4, 2.6)
     ax.bar([d[5:] for d in days], kwh, color=COLOURS[4])
+    ax.yaxis.set_major_formatter(thousands())
     ax.set_title(title)
     ax.tick_params(axis="x", labelrotation=60)
     return _svg(fig)
@@ -106,5 +109,13 @@ def waterfall_chart(steps: list[tuple[str, float, str]], title: str, unit: str) 
         )
     ax.set_xticks(range(len(steps)), [s[0] for s in steps])
     ax.set_ylabel(unit)
+    ax.yaxis.set_major_formatter(thousands())
     ax.set_title(title)
     return _svg(fig)
+
+
+def thousands() -> Any:
+    """Value axes as the tables print numbers: 25,000, not 25000."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: f"{v:,.0f}")

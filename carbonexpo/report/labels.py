@@ -127,7 +127,7 @@ LABELS: dict[str, dict[str, str]] = {
         "wf_location": "Location-based",
         "wf_green": "Green power",
         "wf_gross": "Gross",
-        "wf_offsets": "Offsets",
+        "wf_offsets": "Offsets used",
         "wf_net": "Net",
         "area_m2": "Booth area (m²)",
         "statement_intro": "Own emissions (rows naming the "
@@ -255,7 +255,7 @@ LABELS: dict[str, dict[str, str]] = {
         "wf_location": "基于位置",
         "wf_green": "绿电",
         "wf_gross": "排放总量",
-        "wf_offsets": "抵消",
+        "wf_offsets": "使用的抵消量",
         "wf_net": "净排放",
         "area_m2": "展位面积（平方米）",
         "statement_intro": "自身排放（注明该参展商的数据行）及按展位面积分摊的场馆共用排放。",
