@@ -291,6 +291,7 @@ def issue_certificate(
     pdf: PathLike,
     issuer: str | None = None,
     issue_date: str | None = None,
+    verify_url: str | None = None,
 ) -> dict[str, Any]:
     """Sign the result and write PDF + cert.json beside it; CertificateRefused (exit 1) when the
     event is not neutral, has no data or an incomplete boundary."""
@@ -310,23 +311,40 @@ def issue_certificate(
         pdf_path=pdf,
         issuer=issuer or run.result.event.organiser or "unknown",
         issue_date=issue_date,
+        verify_url=verify_url,
     )
 
 
 def verify_certificate(
     cert: PathLike, *, public_key: PathLike | None = None, trust: PathLike | None = None
 ) -> Verification:
-    """Hash, signature and signer of cert.json: `ok` only when a trusted key signed it."""
+    """Hash, signature and signer of cert.json — or of the cert.json embedded in the
+    certificate PDF: `ok` only when a trusted key signed it."""
     from carbonexpo.certificate.keys import load_trusted
     from carbonexpo.certificate.record import verify
 
     trusted = load_trusted(Path(public_key) if public_key else None, Path(trust) if trust else None)
-    path = Path(cert)
+    data = read_certificate(Path(cert))
+    return verify(data, trusted)
+
+
+def read_certificate(path: Path) -> Any:
+    """cert.json, or the cert.json a certificate PDF carries as an attachment."""
+    raw = path.read_bytes()
+    if raw.startswith(b"%PDF"):
+        from carbonexpo.certificate.issue import EMBEDDED_NAME
+        from carbonexpo.report.pdf import attachment
+
+        embedded = attachment(raw, EMBEDDED_NAME)
+        if embedded is None:
+            raise VerificationFailed(
+                f"INVALID: {path.name} carries no {EMBEDDED_NAME} (not a carbonexpo certificate)"
+            )
+        raw = embedded
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise VerificationFailed(f"INVALID: {path.name} is not JSON: {exc}") from exc
-    return verify(data, trusted)
 
 
 # -- folders, forms, exhibitors, factors, ledger ---------------------------------------------

@@ -370,3 +370,65 @@ def test_imported_forms_write_whole_numbers_as_such(tmp_path) -> None:
     wb.save(form)
     assert run_cli("import-forms", str(mine), str(form)).returncode == 0
     assert "CN,6,Zed" in (mine / "accommodation.csv").read_text(encoding="utf-8")
+
+
+# -- spec §11: the PDF carries the signed record; the QR code can be a link ----------------
+
+
+def test_verify_works_on_the_pdf_alone(tmp_path, key) -> None:
+    pdf = tmp_path / "c.pdf"
+    r = run_cli("certificate", str(EXAMPLE), "--key", str(key), "-o", str(pdf))
+    assert r.returncode == 0, r.stderr
+    (tmp_path / "c.json").unlink()  # people pass the PDF around
+    r = run_cli("verify", str(pdf), "--public-key", str(key.with_suffix(".key.pub")))
+    assert r.returncode == 0 and r.stdout.startswith("VALID"), r.stderr
+    assert run_cli("verify", str(pdf)).returncode == 1  # still needs a trusted key
+
+
+def test_a_pdf_with_an_edited_record_or_none_fails(tmp_path, key) -> None:
+    from carbonexpo.report.pdf import attachment, html_to_pdf
+
+    pdf = tmp_path / "c.pdf"
+    assert run_cli("certificate", str(EXAMPLE), "--key", str(key), "-o", str(pdf)).returncode == 0
+    cert = json.loads(attachment(pdf.read_bytes(), "cert.json"))
+    cert["record"]["totals"]["net_tco2e"] = "0.000001"
+    forged = tmp_path / "forged.pdf"
+    forged.write_bytes(html_to_pdf("<p>certificate</p>", {"cert.json": json.dumps(cert).encode()}))
+    r = run_cli("verify", str(forged), "--public-key", str(key.with_suffix(".key.pub")))
+    assert r.returncode == 1 and "hash mismatch" in r.stderr
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(html_to_pdf("<p>no record</p>"))
+    r = run_cli("verify", str(plain), "--public-key", str(key.with_suffix(".key.pub")))
+    assert r.returncode == 1 and "carries no cert.json" in r.stderr
+
+
+def test_verify_url_makes_the_qr_code_a_link(tmp_path, key) -> None:
+    import subprocess
+
+    from carbonexpo.certificate.issue import qr_payload
+
+    cert = {"certificate_id": "CXC-1", "sha256": "ab"}
+    assert qr_payload(cert, "https://v.example/check") == (
+        "https://v.example/check?id=CXC-1&sha256=ab"
+    )
+    assert qr_payload(cert, "https://v.example/c?lang=zh").endswith("?lang=zh&id=CXC-1&sha256=ab")
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        from tests.conftest import skip_or_fail
+
+        skip_or_fail("pdftoppm/zbarimg not installed (.ci/run installs them)")
+    pdf = tmp_path / "c.pdf"
+    r = run_cli(
+        "certificate", str(EXAMPLE), "--key", str(key), "-o", str(pdf),
+        "--verify-url", "https://v.example/check",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    png = next(tmp_path.glob("p*.png"))
+    out = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    issued = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    assert out == f"https://v.example/check?id={issued['certificate_id']}&sha256={issued['sha256']}"

@@ -15,8 +15,18 @@ from carbonexpo.io.writers import write_bytes_atomic, write_text_atomic
 from carbonexpo.notes import render
 from carbonexpo.result import Result
 
+EMBEDDED_NAME = "cert.json"  # the signed record inside the PDF (spec §11)
 
-def qr_payload(cert: dict[str, Any]) -> str:
+
+def qr_payload(cert: dict[str, Any], verify_url: str | None = None) -> str:
+    """A link a phone can open (`URL?id=…&sha256=…`) when a verification page is given, else
+    `carbonexpo:ID:SHA256`."""
+    if verify_url:
+        from urllib.parse import urlencode
+
+        sep = "&" if "?" in verify_url else "?"
+        query = urlencode({"id": cert["certificate_id"], "sha256": cert["sha256"]})
+        return f"{verify_url}{sep}{query}"
     return f"carbonexpo:{cert['certificate_id']}:{cert['sha256']}"
 
 
@@ -26,7 +36,9 @@ def qr_svg(text: str) -> str:
     return segno.make(text, error="m").svg_inline(scale=3, border=2)
 
 
-def certificate_html(cert: dict[str, Any], json_name: str = "cert.json") -> str:
+def certificate_html(
+    cert: dict[str, Any], json_name: str = "cert.json", verify_url: str | None = None
+) -> str:
     from carbonexpo.report.render import render_template
 
     record = cert["record"]
@@ -35,7 +47,7 @@ def certificate_html(cert: dict[str, Any], json_name: str = "cert.json") -> str:
         {
             "c": cert,
             "r": record,
-            "qr": qr_svg(qr_payload(cert)),
+            "qr": qr_svg(qr_payload(cert, verify_url)),
             "json_name": json_name,
             "standard_en": STANDARD_NAMES["en"][record["standard"]],
             "standard_zh": STANDARD_NAMES["zh"][record["standard"]],
@@ -66,6 +78,7 @@ def issue_certificate(
     pdf_path: Path,
     issuer: str,
     issue_date: str | None = None,
+    verify_url: str | None = None,
 ) -> dict[str, Any]:
     refuse_unless_certifiable(result)
     key = load_private(key_path)
@@ -75,9 +88,11 @@ def issue_certificate(
     cert = sign(record, key)
     from carbonexpo.report.pdf import html_to_pdf
 
-    pdf = html_to_pdf(certificate_html(cert, pdf_path.with_suffix(".json").name))
-    write_text_atomic(
-        pdf_path.with_suffix(".json"), json.dumps(cert, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(cert, ensure_ascii=False, indent=2) + "\n"
+    pdf = html_to_pdf(
+        certificate_html(cert, pdf_path.with_suffix(".json").name, verify_url),
+        attachments={EMBEDDED_NAME: text.encode("utf-8")},
     )
+    write_text_atomic(pdf_path.with_suffix(".json"), text)
     write_bytes_atomic(pdf_path, pdf)
     return cert

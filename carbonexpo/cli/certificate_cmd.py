@@ -54,6 +54,11 @@ def generate(out: Path) -> None:
 )
 @click.option("--issuer", default=None, help="issuer name (default: the event's organiser)")
 @click.option("--date", "issue_date", default=None, help="issue date YYYY-MM-DD (default today)")
+@click.option(
+    "--verify-url",
+    default=None,
+    help="make the QR code a link to this verification page: URL?id=…&sha256=…",
+)
 @LEDGER_OPTION
 @handle_errors
 def certificate(
@@ -62,6 +67,7 @@ def certificate(
     output: Path,
     issuer: str | None,
     issue_date: str | None,
+    verify_url: str | None,
     ledger_path: Path | None,
 ) -> None:
     """Issue a signed carbon-neutrality certificate (refused when the event is not neutral).
@@ -74,7 +80,12 @@ def certificate(
         raise click.UsageError("--output must end in .pdf")
     run = api.calculate(folder, ledger=ledger_path)
     cert = api.issue_certificate(
-        run, key=key_path, pdf=output, issuer=issuer, issue_date=issue_date
+        run,
+        key=key_path,
+        pdf=output,
+        issuer=issuer,
+        issue_date=issue_date,
+        verify_url=verify_url,
     )
     click.echo(
         f"certificate {cert['certificate_id']}: wrote {output} and {output.with_suffix('.json')}"
@@ -97,12 +108,12 @@ def certificate(
 )
 @handle_errors
 def verify(cert_json: Path, public_key: Path | None, trust_dir: Path | None) -> None:
-    """Check a certificate: its hash, its signature, and that a trusted key signed it.
-    VALID (exit 0) only against --public-key or a key in --trust; otherwise exit 1.
+    """Check a certificate (cert.json, or the certificate PDF, which carries it): its hash, its
+    signature, and that a trusted key signed it. VALID (exit 0) only against --public-key or a
+    key in --trust; otherwise exit 1.
 
     Example: carbonexpo verify cert.json --public-key issuer.key.pub
     """
-    import json
 
     from carbonexpo import api
     from carbonexpo.errors import VerificationFailed
@@ -110,7 +121,7 @@ def verify(cert_json: Path, public_key: Path | None, trust_dir: Path | None) -> 
     outcome = api.verify_certificate(cert_json, public_key=public_key, trust=trust_dir)
     if not outcome.ok:
         raise VerificationFailed(f"INVALID: {outcome.messages[0]}")
-    cert = json.loads(cert_json.read_text(encoding="utf-8"))
+    cert = api.read_certificate(cert_json)
     record = cert["record"]
     click.echo(
         f"VALID: certificate {cert['certificate_id']} for {record['event']['id']} "

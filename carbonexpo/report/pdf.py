@@ -40,9 +40,31 @@ def check_fonts(html: str) -> None:
         warnings.warn(CJK_HELP, MissingCJKFontWarning, stacklevel=2)
 
 
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML, URLFetcher
+def html_to_pdf(html: str, attachments: dict[str, bytes] | None = None) -> bytes:
+    """The PDF of `html`; `attachments` (file name -> content) are embedded as PDF file
+    attachments (a certificate carries its signed cert.json)."""
+    import io
+
+    from weasyprint import HTML, Attachment, URLFetcher
 
     check_fonts(html)
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()
+    files = [
+        Attachment(file_obj=io.BytesIO(data), name=name, url_fetcher=fetcher)
+        for name, data in (attachments or {}).items()
+    ]
+    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(attachments=files)
+
+
+def attachment(pdf: bytes, name: str) -> bytes | None:
+    """The content of the file attachment `name` of a PDF, or None."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        found = PdfReader(io.BytesIO(pdf)).attachments.get(name)
+    except (PdfReadError, ValueError, KeyError, TypeError):
+        return None
+    return found[0] if found else None
