@@ -52,6 +52,17 @@ class Calculation:
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+def read_as(file: str, column: str, raw: object, value: object, where: str = "") -> Note:
+    """The note for a value of the user's read as a canonical one ('China' as 'CN')."""
+    return note(
+        "input_synonym",
+        file=file,
+        column=column,
+        what=repr(str(raw)),
+        how=f"read as {value!r}{where}",
+    )
+
+
 def align_exhibitors(tables: dict[str, Table], assumptions: list[Note]) -> dict[str, Table]:
     """Exhibitor names written in another case or spacing than in booths.csv ('acme  co.' for
     'Acme Co.') are read as the booth's name, once per distinct name, and said."""
@@ -69,15 +80,7 @@ def align_exhibitors(tables: dict[str, Table], assumptions: list[Note]) -> dict[
             match = canonical.get(" ".join(str(raw).lower().split()))
             if match is not None and match != raw:
                 renames[raw] = match
-                assumptions.append(
-                    note(
-                        "input_synonym",
-                        file=t.file,
-                        column="exhibitor",
-                        what=repr(str(raw)),
-                        how=f"read as {match!r} (booths.csv)",
-                    )
-                )
+                assumptions.append(read_as(t.file, "exhibitor", raw, match, " (booths.csv)"))
         if renames:
             fixed = column.map(lambda v, r=renames: r.get(v, v)).astype("category")
             out[name] = replace(t, df=t.df.assign(exhibitor=fixed))
@@ -134,15 +137,7 @@ def build_lines(
             for text in t.df["country"].dropna().unique():
                 code, named = country_code(str(text))
                 if named:
-                    assumptions.append(
-                        note(
-                            "input_synonym",
-                            file=t.file,
-                            column="country",
-                            what=repr(str(text)),
-                            how=f"read as {code!r}",
-                        )
-                    )
+                    assumptions.append(read_as(t.file, "country", text, code))
     for t in tables.values():
         for r in t.readings:
             code = "input_read_as" if r.rows else "input_synonym"
