@@ -365,6 +365,66 @@ def add_flights(t, add, level1: str, prefix: str, variants: tuple[tuple[str, str
                     )
 
 
+# land and sea passenger modes: key, DESNZ level 1 (direct), level 2, level 3, find() filters,
+# add() options for the direct factor, proxy note of the upstream (WTT) factor or None when
+# DESNZ publishes no upstream factor. The WTT levels are "WTT- " + the direct ones.
+PASSENGER_MODES = [
+    ("rail", "land", "Rail", "National rail", {}, {}, ""),
+    (
+        "hsr", "land", "Rail", "National rail", {},
+        {"proxy": "high-speed rail: no published Chinese factor; DESNZ national rail (UK mixed "
+         "diesel/electric) used, conservative for electric HSR"},
+        "as passenger.hsr",
+    ),
+    (
+        "metro", "land", "Rail", "London Underground", {},
+        {"proxy": "metro: no published Chinese factor; DESNZ London Underground used"},
+        "as passenger.metro",
+    ),
+    ("bus", "land", "Bus", "Average local bus", {}, {}, ""),
+    ("coach", "land", "Bus", "Coach", {}, {}, ""),
+    ("taxi", "land", "Taxis", "Regular taxi", {"uom": "passenger.km"}, {}, ""),
+    (
+        "car", "land", "Cars (by size)", "Average car", {"col": "Unknown", "uom": "km"},
+        {"unit": "passenger_km",
+         "proxy": "car: DESNZ average car per vehicle-km applied per passenger-km (occupancy 1, "
+         "conservative); give a factors.csv row for shared cars"},
+        "as passenger.car (per vehicle-km applied per passenger-km)",
+    ),
+    (
+        "ev_car", "land", "Cars (by size)", "Average car",
+        {"col": "Battery Electric Vehicle", "uom": "km"},
+        {"unit": "passenger_km",
+         "proxy": "electric car: DESNZ average battery-electric car on UK electricity, per "
+         "vehicle-km applied per passenger-km; understates cars charged on a more "
+         "carbon-intensive grid"},
+        None,
+    ),
+    ("ferry", "sea", "Ferry", "Average (all passenger)", {}, {}, ""),
+]  # fmt: skip
+PASSENGER_LEVEL1 = {
+    ("land", False): "Business travel- land",
+    ("sea", False): "Business travel- sea",
+    ("land", True): "WTT- pass vehs & travel- land",
+    ("sea", True): "WTT- business travel- sea",
+}
+
+
+def add_passenger_modes(find, add, *, upstream: bool) -> None:
+    """`passenger.<mode>` (or `wtt.passenger.<mode>`) for every mode of PASSENGER_MODES."""
+    for mode, group, l2, l3, filters, options, wtt_proxy in PASSENGER_MODES:
+        if not upstream:
+            add(
+                f"passenger.{mode}",
+                find(PASSENGER_LEVEL1[group, False], l2, l3, **filters),
+                **options,
+            )
+        elif wtt_proxy is not None:
+            row = find(PASSENGER_LEVEL1[group, True], "WTT- " + l2.lower(), l3, **filters)
+            extra = {"unit": options["unit"]} if "unit" in options else {}
+            add(f"wtt.passenger.{mode}", row, proxy=wtt_proxy, **extra)
+
+
 def wtt_rows(t, vcol, src, year, fuels, add, find) -> list[dict[str, str]]:
     """Well-to-tank (upstream) factors under `wtt.` + the key they go with (spec §10,
     claim.well_to_tank): extraction, refining and transport of fuels; generation upstream plus
@@ -409,27 +469,7 @@ def wtt_rows(t, vcol, src, year, fuels, add, find) -> list[dict[str, str]]:
         "WTT heat + distribution loss + its WTT, per kWh delivered",
     )
     add_flights(t, add, "WTT- business travel- air", "wtt.passenger.air", (("Without RF", ""),))
-    land = "WTT- pass vehs & travel- land"
-    add("wtt.passenger.rail", find(land, "WTT- rail", "National rail"))
-    add("wtt.passenger.hsr", find(land, "WTT- rail", "National rail"), proxy="as passenger.hsr")
-    add(
-        "wtt.passenger.metro",
-        find(land, "WTT- rail", "London Underground"),
-        proxy="as passenger.metro",
-    )
-    add("wtt.passenger.bus", find(land, "WTT- bus", "Average local bus"))
-    add("wtt.passenger.coach", find(land, "WTT- bus", "Coach"))
-    add("wtt.passenger.taxi", find(land, "WTT- taxis", "Regular taxi", uom="passenger.km"))
-    add(
-        "wtt.passenger.car",
-        find(land, "WTT- cars (by size)", "Average car", col="Unknown", uom="km"),
-        unit="passenger_km",
-        proxy="as passenger.car (per vehicle-km applied per passenger-km)",
-    )
-    add(
-        "wtt.passenger.ferry",
-        find("WTT- business travel- sea", "WTT- ferry", "Average (all passenger)"),
-    )
+    add_passenger_modes(find, add, upstream=True)
     return extra
 
 
@@ -703,39 +743,7 @@ def desnz_rows(raw: Path, year: int) -> list[dict[str, str]]:
     add_flights(
         t, add, "Business travel- air", "passenger.air", (("With RF", ".rf"), ("Without RF", ""))
     )
-    land = "Business travel- land"
-    add("passenger.rail", find(land, "Rail", "National rail"))
-    add(
-        "passenger.hsr",
-        find(land, "Rail", "National rail"),
-        proxy="high-speed rail: no published Chinese factor; DESNZ national rail (UK mixed "
-        "diesel/electric) used, conservative for electric HSR",
-    )
-    add(
-        "passenger.metro",
-        find(land, "Rail", "London Underground"),
-        proxy="metro: no published Chinese factor; DESNZ London Underground used",
-    )
-    add("passenger.bus", find(land, "Bus", "Average local bus"))
-    add("passenger.coach", find(land, "Bus", "Coach"))
-    add("passenger.taxi", find(land, "Taxis", "Regular taxi", uom="passenger.km"))
-    car = find(land, "Cars (by size)", "Average car", col="Unknown", uom="km")
-    add(
-        "passenger.car",
-        car,
-        unit="passenger_km",
-        proxy="car: DESNZ average car per vehicle-km applied per passenger-km (occupancy 1, "
-        "conservative); give a factors.csv row for shared cars",
-    )
-    ev = find(land, "Cars (by size)", "Average car", col="Battery Electric Vehicle", uom="km")
-    add(
-        "passenger.ev_car",
-        ev,
-        unit="passenger_km",
-        proxy="electric car: DESNZ average battery-electric car on UK electricity, per vehicle-km "
-        "applied per passenger-km; understates cars charged on a more carbon-intensive grid",
-    )
-    add("passenger.ferry", find("Business travel- sea", "Ferry", "Average (all passenger)"))
+    add_passenger_modes(find, add, upstream=False)
     for r in t:
         if r["Level 1"] == "Hotel stay":
             add(f"hotel.{HOTEL_COUNTRIES[r['Level 3']]}", r)
