@@ -23,7 +23,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -325,7 +325,7 @@ def verify_certificate(
 
     trusted = load_trusted(Path(public_key) if public_key else None, Path(trust) if trust else None)
     data = read_certificate(Path(cert))
-    return verify(data, trusted)
+    return replace(verify(data, trusted), certificate=data)
 
 
 def read_certificate(path: Path) -> Any:

@@ -178,6 +178,7 @@ class Verification:
     ok: bool
     intact: bool
     messages: list[str]
+    certificate: Any = None  # what was checked (cert.json as read), when read from a file
 
 
 def envelope_problems(cert: Any) -> list[str]:

@@ -121,7 +121,7 @@ def verify(cert_json: Path, public_key: Path | None, trust_dir: Path | None) -> 
     outcome = api.verify_certificate(cert_json, public_key=public_key, trust=trust_dir)
     if not outcome.ok:
         raise VerificationFailed(f"INVALID: {outcome.messages[0]}")
-    cert = api.read_certificate(cert_json)
+    cert = outcome.certificate
     record = cert["record"]
     click.echo(
         f"VALID: certificate {cert['certificate_id']} for {record['event']['id']} "
