@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from carbonexpo.notes import PROBLEM_TITLES
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -19,8 +21,16 @@ class Problem:
     row: int
     column: str
     message: str
-    code: str = "invalid"
+    code: str  # a key of notes.PROBLEM_TITLES: what kind of problem, in any language
     where: str = ""  # a location of another shape, e.g. FILE:SHEET:CELL of a form
+
+    def __post_init__(self) -> None:
+        if self.code not in PROBLEM_TITLES["en"]:
+            raise KeyError(f"problem code {self.code!r} has no title in notes.PROBLEM_TITLES")
+
+    def title(self, lang: str = "en") -> str:
+        """What kind of problem this is, in the reader's language (the message stays English)."""
+        return PROBLEM_TITLES[lang][self.code]
 
     def __str__(self) -> str:
         if self.where:

@@ -70,12 +70,12 @@ def test_estimate_arithmetic_by_hand() -> None:
     )
     assert out["total_tco2e"] == pytest.approx(sum(g.values()))
     assert out["estimate"] is True
-    assert any(a.startswith("venue: not given; Beijing") for a in out["assumptions"])
+    assert any(a["text"].startswith("venue: not given; Beijing") for a in out["assumptions"])
 
 
 def test_default_power_is_flagged() -> None:
     out = estimate("--area", "9", "--build", "shell")
-    assert any("0.1 kW per m²" in a for a in out["assumptions"])
+    assert any("0.1 kW per m²" in a["text"] for a in out["assumptions"])
     kwh = 0.1 * 9 * d.OPEN_HOURS_PER_DAY * d.LOAD_FACTOR * 5
     assert out["by_group_tco2e"]["power"] * 1000 == pytest.approx(kwh * 0.5366)
 

@@ -66,6 +66,35 @@ def test_every_message_has_english_and_chinese_with_the_same_fields() -> None:
         assert fields(text) == fields(MESSAGES["zh"][code]), code
 
 
+def test_every_problem_code_has_an_english_and_a_chinese_title() -> None:
+    import pytest
+
+    from carbonexpo.errors import Problem
+    from carbonexpo.notes import PROBLEM_TITLES
+
+    assert set(PROBLEM_TITLES["en"]) == set(PROBLEM_TITLES["zh"])
+    assert all(PROBLEM_TITLES["zh"].values())
+    p = Problem("energy.csv", 7, "quantity", "negative value: '-3'", "negative")
+    assert (p.title("en"), p.title("zh")) == ("negative quantity", "数量为负")
+    with pytest.raises(KeyError, match="no title"):  # a new code cannot skip the catalog
+        Problem("energy.csv", 7, "quantity", "odd", "something_new")
+
+
+def test_booth_estimate_assumptions_are_notes_in_both_languages() -> None:
+    from carbonexpo.booth.estimate import BoothSpec, estimate_booth, estimate_config
+    from carbonexpo.notes import render
+
+    config = estimate_config(
+        venue="Beijing", country="CN", factor_sets=["cn-mee-2022", "desnz-2024"], grid="CN"
+    )
+    est = estimate_booth(BoothSpec(area_m2=36, build="custom", days=5), config)
+    codes = [a.code for a in est.assumptions]
+    assert codes[:3] == ["booth_materials", "booth_power", "booth_hours"]
+    zh = [render(a, "zh") for a in est.assumptions]
+    assert "特装展位" in zh[0] and "288 千瓦时" in zh[2]
+    assert "custom booth" in est.assumptions[0].text
+
+
 def test_chinese_report_leaves_no_calculator_sentence_in_english() -> None:
     from carbonexpo.notes import render_all
 

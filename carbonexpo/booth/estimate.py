@@ -19,6 +19,7 @@ from carbonexpo.errors import InputError, OptionError, Problem, raise_if
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import resolve_place
 from carbonexpo.io.schema import FREIGHT_MODES, TRAVEL_MODES
+from carbonexpo.notes import Note, note
 from carbonexpo.units import MASS, UnitProblem, has_dimension, multiplier
 
 GROUPS = {
@@ -51,7 +52,7 @@ class Estimate:
     by_group: dict[str, float]  # tCO2e
     total_tco2e: float
     lines: pd.DataFrame
-    assumptions: list[str]
+    assumptions: list[Note]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,7 +64,7 @@ class Estimate:
             "by_group_tco2e": self.by_group,
             "total_tco2e": self.total_tco2e,
             "estimate": True,
-            "assumptions": self.assumptions,
+            "assumptions": [a.model_dump() for a in self.assumptions],
             "lines": [
                 {
                     "group": GROUPS[str(c)],
@@ -176,7 +177,7 @@ def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
         raise OptionError("--days", f"{spec.days:g}: the number of days must be > 0")
     resolver = FactorResolver.for_event(list(config.factor_sets))
     builder = LineBuilder(resolver)
-    assumptions: list[str] = []
+    assumptions: list[Note] = []
     exhibitor = spec.exhibitor or None
 
     def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -195,22 +196,21 @@ def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
     )
     builder.add(act.materials_activity(materials), source_file="booth", category="materials")
     assumptions.append(
-        f"estimate: build materials of a {spec.build} booth from default "
-        "intensities (kg per m²): "
-        + ", ".join(f"{m} {o} {kg:g}" for (m, o), kg in intensities.items())
+        note(
+            "booth_materials",
+            build=spec.build,
+            intensities=", ".join(f"{m} {o} {kg:g}" for (m, o), kg in intensities.items()),
+        )
     )
     power = spec.power_kw
     if power is None:
         power = d.POWER_KW_PER_M2[spec.build] * spec.area_m2
         assumptions.append(
-            f"estimate: power {d.POWER_KW_PER_M2[spec.build]:g} kW per m² "
-            f"({power:g} kW) for a {spec.build} booth"
+            note("booth_power", kw_per_m2=d.POWER_KW_PER_M2[spec.build], kw=power, build=spec.build)
         )
     kwh = power * d.OPEN_HOURS_PER_DAY * d.LOAD_FACTOR * spec.days
     assumptions.append(
-        f"estimate: {d.OPEN_HOURS_PER_DAY:g} h a day at {d.LOAD_FACTOR:.0%} of "
-        f"the connected load over {spec.days:g} day(s): {kwh:,.0f} kWh at the "
-        f"grid factor (location-based)"
+        note("booth_hours", hours=d.OPEN_HOURS_PER_DAY, load=d.LOAD_FACTOR, days=spec.days, kwh=kwh)
     )
     electricity = pd.DataFrame(
         {
@@ -232,10 +232,7 @@ def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
         )
         _check_places(travel["origin"], "--staff")
         builder.add(act.travel_activity(travel, config), source_file="booth", category="travel")
-        assumptions.append(
-            "staff: one round trip each; distances from the origin to the venue "
-            "(rail 1.2, road 1.3 × great-circle)"
-        )
+        assumptions.append(note("booth_staff"))
     if spec.nights:
         hotels = frame([{"country": spec.country, "room_nights": spec.nights}])
         builder.add(
@@ -261,10 +258,7 @@ def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
         builder.add(
             act.logistics_activity(freight, config), source_file="booth", category="logistics"
         )
-        assumptions.append(
-            f"freight: {d.FREIGHT_LEGS} legs per shipment (to the show and "
-            "back), distances from coordinates"
-        )
+        assumptions.append(note("booth_freight", legs=d.FREIGHT_LEGS))
     if builder.problems:
         raise InputError(
             [
@@ -277,7 +271,7 @@ def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
     by_group = {label: float(sums.get(cat, 0.0)) / 1000.0 for cat, label in GROUPS.items()}
     if lines["proxy"].any():
         keys = sorted({str(k) for k in lines["factor_key"][lines["proxy"].to_numpy()]})
-        assumptions.append("proxy factors: " + ", ".join(keys))
+        assumptions.append(note("proxy_factors", keys=keys))
     return Estimate(spec, by_group, float(lines["kgco2e"].sum()) / 1000.0, lines, assumptions)
 
 

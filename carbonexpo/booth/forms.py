@@ -118,40 +118,48 @@ def write_form(path: Path, *, event_id: str, event_name: str = "", exhibitor: st
     write_atomic(path, lambda p: wb.save(p))
 
 
-def _cell_problems(value: Any, col: Column) -> tuple[Any, str]:
-    """(converted value, problem or '')."""
+def _cell_problems(value: Any, col: Column) -> tuple[Any, str, str]:
+    """(converted value, problem or '', its code) — the same rules and codes as a table file."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return None, "required value is empty" if col.required else ""
+        return None, ("required value is empty" if col.required else ""), "empty"
     if col.kind in ("float", "int"):
         if isinstance(value, bool):
-            return None, "not a number"
+            return None, "not a number", "not_numeric"
         try:
             number = float(value)
         except (TypeError, ValueError):
-            return None, f"not a number: {value!r}"
+            return None, f"not a number: {value!r}", "not_numeric"
         if not math.isfinite(number):
-            return None, "not a finite number"
+            return None, "not a finite number", "not_finite"
         if col.minimum is not None and number < col.minimum:
-            return None, "negative value"
+            return None, "negative value", "negative"
         if col.maximum is not None and number > col.maximum:
-            return None, f"value above {col.maximum:g}: not physically meaningful for one event"
+            return (
+                None,
+                f"value above {col.maximum:g}: not physically meaningful for one event",
+                "range",
+            )
         if col.positive and number <= 0:
-            return None, "must be greater than 0"
+            return None, "must be greater than 0", "not_positive"
         if col.integer and not number.is_integer():
-            return None, "not a whole number"
-        return (int(number) if number.is_integer() else number), ""  # 6, not 6.0
+            return None, "not a whole number", "not_integer"
+        return (int(number) if number.is_integer() else number), "", ""  # 6, not 6.0
     text = str(value).strip()
     if col.kind == "enum":
         canonical = {c.lower(): c for c in col.choices}.get(text.lower())
         if canonical is None:
-            return None, f"unknown value {text!r} (allowed: {', '.join(col.choices)})"
-        return canonical, ""
+            return (
+                None,
+                f"unknown value {text!r} (allowed: {', '.join(col.choices)})",
+                ("unknown_value"),
+            )
+        return canonical, "", ""
     if col.kind == "unit":
         try:
             parse_unit(text)
         except UnitProblem as exc:
-            return None, str(exc)
-    return text, ""
+            return None, str(exc), "unknown_unit"
+    return text, "", ""
 
 
 def read_form(
@@ -240,9 +248,9 @@ def read_form(
                         )
                     )
                     continue
-                value, why = _cell_problems(cell.value, schema.column(name))
+                value, why, code = _cell_problems(cell.value, schema.column(name))
                 if why:
-                    problems.append(Problem(file, 0, cell.coordinate, why, "invalid", where=where))
+                    problems.append(Problem(file, 0, cell.coordinate, why, code, where=where))
                 record[name] = value
             tables.setdefault(sheet.table, []).append(record)
     return exhibitor, tables, problems

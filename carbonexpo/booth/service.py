@@ -21,6 +21,7 @@ from carbonexpo.errors import OptionError, raise_if
 from carbonexpo.geo import capital_of
 from carbonexpo.io.schema import SCHEMAS, Column, TableSchema
 from carbonexpo.io.tables import read_table
+from carbonexpo.notes import Note, note
 
 DEFAULT_SETS = ["cn-mee-2022", "desnz-2024"]
 BOOTH_FORM = TableSchema(
@@ -37,8 +38,8 @@ BOOTH_FORM = TableSchema(
 
 def context(
     *, country: str | None, venue: str | None, event_dir: Path | None
-) -> tuple[EventConfig, list[str]]:
-    notes: list[str] = []
+) -> tuple[EventConfig, list[Note]]:
+    notes: list[Note] = []
     if event_dir is not None:
         from carbonexpo.io.event import load_config
 
@@ -51,9 +52,7 @@ def context(
         venue = capital_of(country)
         if venue is None:
             raise OptionError("--country", f"no capital known for {country}: pass --venue")
-        notes.append(
-            f"venue: not given; {venue} ({country}) assumed for distances, pass --venue or --event"
-        )
+        notes.append(note("booth_venue_assumed", venue=venue, country=country))
     grid = country
     return estimate_config(venue=venue, country=country, factor_sets=DEFAULT_SETS, grid=grid), notes
 
@@ -127,7 +126,7 @@ def format_estimates(estimates: list[Estimate]) -> str:
             lines.append(f"  {label:<18} {e.by_group[label]:>12,.3f} tCO2e")
         lines.append(f"  {'total':<18} {e.total_tco2e:>12,.3f} tCO2e")
         lines.append("  assumptions:")
-        lines += [f"   - {a}" for a in e.assumptions]
+        lines += [f"   - {a.text}" for a in e.assumptions]
         lines.append("")
     if len(estimates) > 1:
         lines.append(

@@ -68,12 +68,12 @@ def load_config(path: Path) -> tuple[EventConfig | None, list[Problem]]:
         for err in exc.errors():
             path_ = ".".join(str(p) for p in err["loc"])
             line = lines.get(path_) or lines.get(path_.rsplit(".", 1)[0], 1)
-            msg = err["msg"]
+            msg, code = err["msg"], "invalid_setting"
             if err["type"] == "extra_forbidden":
-                msg = f"unknown key {path_!r}"
+                msg, code = f"unknown key {path_!r}", "unknown_key"
             elif err["type"] == "missing":
-                msg = f"missing required key {path_!r}"
-            problems.append(Problem(name, line, path_ or "(root)", msg, err["type"]))
+                msg, code = f"missing required key {path_!r}", "missing_key"
+            problems.append(Problem(name, line, path_ or "(root)", msg, code))
         return None, problems
     problems = []
     shipped = set(set_ids())

@@ -161,8 +161,8 @@ class _Collector:
         mask: np.ndarray,
         column: str,
         message: str,
-        values: pa.Array | None = None,
-        code: str = "invalid",
+        values: pa.Array | None,
+        code: str,
     ) -> None:
         """Report every row where mask is True (up to MAX_LISTED, then a count)."""
         positions = np.flatnonzero(mask)[: MAX_LISTED + 1]
@@ -183,7 +183,7 @@ class _Collector:
             f"rows with the same problem ({message})",
         )
 
-    def whole(self, column: str, message: str, code: str = "invalid") -> None:
+    def whole(self, column: str, message: str, code: str) -> None:
         self.problems.append(Problem(self.file, 1, column, message, code))
 
 
@@ -392,7 +392,7 @@ def read_table(
 
 def _check_typed(chunked: pa.ChunkedArray, col: Column, out: _Collector, tz: str) -> object:
     if chunked.null_count and col.required:
-        out.rows(_mask(pc.is_null(chunked)), col.name, "required value is empty", code="empty")
+        out.rows(_mask(pc.is_null(chunked)), col.name, "required value is empty", None, "empty")
     if col.kind in ("str", "enum", "unit"):
         return _check_dictionary(chunked, col, out)
     if col.kind in ("float", "int"):
@@ -448,7 +448,8 @@ def _check_dictionary(chunked: pa.ChunkedArray, col: Column, out: _Collector) ->
                 codes == -1 if null is None else (codes == -1) & ~null,
                 col.name,
                 "required value is empty",
-                code="empty",
+                None,
+                "empty",
             )
     categories = [str(x) for x in uniq]
     _check_categories(categories, codes, col, out)
@@ -478,7 +479,8 @@ def _check_categories(
                     codes == i,
                     col.name,
                     f"unknown value {value!r} (allowed: {', '.join(col.choices)}){hint}",
-                    code="unknown_value",
+                    None,
+                    "unknown_value",
                 )
     elif col.kind == "unit":
         for i, value in enumerate(categories):
@@ -487,7 +489,7 @@ def _check_categories(
             try:
                 parse_unit(value)
             except UnitProblem as exc:
-                out.rows(codes == i, col.name, str(exc), code="unknown_unit")
+                out.rows(codes == i, col.name, str(exc), None, "unknown_unit")
 
 
 def _check_numbers(
@@ -584,7 +586,7 @@ def _localised(local_seconds: np.ndarray, null: np.ndarray, tz: str) -> pd.Serie
 def _convert_text(values: pa.Array, col: Column, out: _Collector, tz: str) -> object:
     null = _mask(pc.is_null(values))
     if col.required and null.any():
-        out.rows(null, col.name, "required value is empty", code="empty")
+        out.rows(null, col.name, "required value is empty", None, "empty")
     if col.kind in ("str", "enum", "unit"):
         return _check_dictionary(pa.chunked_array([values.dictionary_encode()]), col, out)
     if col.kind in ("float", "int"):

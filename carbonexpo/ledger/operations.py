@@ -47,18 +47,26 @@ def add_meter(
 
 def meter_problem(
     carrier: str, unit: str, cumulative: bool, rollover: float | None
-) -> tuple[str, str] | None:
-    """(column, message) of the first thing wrong with a meter's definition, or None."""
+) -> tuple[str, str, str] | None:
+    """(column, message, problem code) of the first thing wrong with a meter, or None."""
     if carrier not in CARRIERS:
-        return "carrier", f"unknown carrier {carrier!r} (allowed: {', '.join(CARRIERS)})"
+        return (
+            "carrier",
+            f"unknown carrier {carrier!r} (allowed: {', '.join(CARRIERS)})",
+            "unknown_value",
+        )
     try:
         dims = (ENERGY,) if carrier in ENERGY_ONLY_CARRIERS else (ENERGY, VOLUME, MASS)
         if not has_dimension(unit, *dims):
-            return "unit", f"unit {unit!r} has the wrong dimension for {carrier}"
+            return (
+                "unit",
+                f"unit {unit!r} has the wrong dimension for {carrier}",
+                ("wrong_dimension"),
+            )
     except UnitProblem as exc:
-        return "unit", str(exc)
+        return "unit", str(exc), "unknown_unit"
     if rollover is not None and (not cumulative or rollover <= 0):
-        return "rollover", "a rollover needs a cumulative meter and a value > 0"
+        return "rollover", "a rollover needs a cumulative meter and a value > 0", "range"
     return None
 
 
@@ -80,7 +88,13 @@ def add_meters_from(ledger: Ledger, path: Path) -> int:
         if c not in table
     ]
     problems += [
-        Problem(file, 1, c, f"unknown column {c!r} (expected: {', '.join(METER_COLUMNS)})")
+        Problem(
+            file,
+            1,
+            c,
+            f"unknown column {c!r} (expected: {', '.join(METER_COLUMNS)})",
+            "unknown_column",
+        )
         for c in table.columns
         if c not in METER_COLUMNS
     ]
@@ -96,14 +110,18 @@ def add_meters_from(ledger: Ledger, path: Path) -> int:
         try:
             rollover = float(text) if text else None
         except ValueError:
-            problems.append(Problem(file, row, "rollover", f"not a number: {text!r}"))
+            problems.append(
+                Problem(file, row, "rollover", f"not a number: {text!r}", "not_numeric")
+            )
             continue
         if not meter:
             problems.append(Problem(file, row, "meter", "required value is empty", "empty"))
         elif meter in existing:
-            problems.append(Problem(file, row, "meter", f"meter {meter!r} already exists"))
+            problems.append(
+                Problem(file, row, "meter", f"meter {meter!r} already exists", "duplicate")
+            )
         if bad := meter_problem(carrier, str(rec["unit"]).strip(), cumulative, rollover):
-            problems.append(Problem(file, row, bad[0], bad[1]))
+            problems.append(Problem(file, row, *bad))
         existing.add(meter)
         hall = str(rec.get("hall", "")).strip() or None
         rows.append((meter, carrier, str(rec["unit"]).strip(), hall, int(cumulative), rollover))
