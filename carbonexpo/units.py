@@ -21,6 +21,8 @@ def _build_registry() -> pint.UnitRegistry:
     reg.define("room_night = [room_night]")
     reg.define("serving = [serving] = meal")
     reg.define("vehicle = [vehicle]")
+    # counts: named explicitly, else pint reads 'unit' as micro-nit and 'pcs' as parsecs
+    reg.define("item = [item] = _ = unit = units = piece = pieces = pcs = 件 = 个")
     reg.define("vehicle_km = vehicle * kilometer = vkm")
     reg.define("tce = 29.3076 * gigajoule")  # tonne of coal equivalent (GB/T 2589)
     reg.define("kgCO2e = [co2e]")

@@ -210,3 +210,12 @@ def test_adding_an_ineligible_block_changes_only_the_rejected_list(bad) -> None:
     for key in a:
         if key != "offsets_rejected_tco2e":
             assert a[key] == b[key], key
+
+
+@pytest.mark.parametrize("text", ["unit", "units", "piece", "pcs", "item", "件", "个"])
+def test_count_units_are_counts_not_micro_nits_or_parsecs(text) -> None:
+    from carbonexpo.units import has_dimension, parse_unit
+
+    assert str(parse_unit(text)) == "item"
+    assert multiplier(text, "unit") == 1.0
+    assert not has_dimension(text, "[length]") and not has_dimension(text, "[luminosity]")
