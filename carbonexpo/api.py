@@ -203,13 +203,13 @@ def without_float_noise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_lines(lines: pd.DataFrame, path: Path) -> None:
-    from carbonexpo.io.writers import write_atomic
+    from carbonexpo.io.writers import write_atomic, write_csv_fast
 
     out = without_float_noise(lines.drop(columns=["proxy"]))
     if path.suffix.lower() == ".parquet":
         write_atomic(path, lambda p: out.to_parquet(p, index=False))
     else:
-        write_atomic(path, lambda p: out.to_csv(p, index=False))
+        write_csv_fast(out, path)
 
 
 VERDICTS = {

@@ -204,3 +204,20 @@ def test_exhibitor_statement_golden(tmp_path) -> None:
         assert "参展商碳排放声明" in text
     r = run_cli("report", str(EXAMPLE), "--exhibitor", "Nobody Ltd", "-o", str(tmp_path / "x.html"))
     assert r.returncode == 2 and "no statement for exhibitor 'Nobody Ltd'" in r.stderr
+
+
+def test_lines_csv_defuses_formulas_and_keeps_values(tmp_path) -> None:
+    from carbonexpo.api import write_lines
+
+    lines = pd.DataFrame(
+        {
+            "exhibitor": pd.Categorical(["=cmd|' /C calc'!A0", "Acme", None]),
+            "kgco2e": [-1.5, 2.0, 0.1 + 0.2],
+            "proxy": [False, False, True],
+        }
+    )
+    write_lines(lines, tmp_path / "l.csv")
+    back = pd.read_csv(tmp_path / "l.csv")
+    assert back["exhibitor"].tolist()[:2] == ["'=cmd|' /C calc'!A0", "Acme"]
+    assert pd.isna(back["exhibitor"][2])
+    assert back["kgco2e"].tolist() == [-1.5, 2.0, 0.3]  # numbers untouched, float noise rounded

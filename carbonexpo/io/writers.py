@@ -52,14 +52,36 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula get a leading apostrophe
-    (OWASP CSV injection); numbers, including negative ones, are left alone."""
-    out = frame.copy()
+    (OWASP CSV injection); numbers, including negative ones, are left alone. Categorical
+    columns are fixed on their categories, so a million lines cost a few distinct values."""
+    out = frame.copy(deep=False)
     for col in out.columns:
-        if out[col].dtype == object or isinstance(
-            out[col].dtype, pd.CategoricalDtype | pd.StringDtype
+        dtype = out[col].dtype
+        if isinstance(dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(
+            dtype.categories.dtype
         ):
+            cats = [str(c) for c in dtype.categories]
+            fixed = [("'" + c) if c.startswith(FORMULA_START) else c for c in cats]
+            if fixed == cats:
+                continue
+            if len(set(fixed)) == len(fixed):
+                out[col] = out[col].cat.rename_categories(fixed)
+                continue
+        if dtype == object or isinstance(dtype, pd.CategoricalDtype | pd.StringDtype):
             values = out[col].astype(object)
             risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
             if risky.any():
                 out[col] = values.where(~risky, "'" + values.astype(str))
     return out
+
+
+def write_csv_fast(frame: pd.DataFrame, path: Path) -> None:
+    """A large frame as CSV through pyarrow's writer (about ten times pandas' to_csv), written
+    atomically. Text is defused against spreadsheet formulas; empty cells stay empty."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    # categorical columns stay dictionary-encoded: the writer expands them batch by batch
+    table = pa.Table.from_pandas(defuse_formulas(frame), preserve_index=False)
+    options = pacsv.WriteOptions(quoting_style="needed")
+    write_atomic(path, lambda p: pacsv.write_csv(table, p, options))
