@@ -67,7 +67,8 @@ def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             if len(set(fixed)) == len(fixed):
                 out[col] = out[col].cat.rename_categories(fixed)
                 continue
-        if dtype == object or isinstance(dtype, pd.CategoricalDtype | pd.StringDtype):
+        text_like = isinstance(dtype, pd.CategoricalDtype | pd.StringDtype)
+        if pd.api.types.is_object_dtype(dtype) or text_like:
             values = out[col].astype(object)
             risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
             if risky.any():
