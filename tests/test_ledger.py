@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE, ROOT, make_event, run_cli
 
@@ -317,3 +319,34 @@ def test_green_power_block_claimed_by_another_event_is_rejected_naming_it(db, tm
     assert trade["reason"] == "serial block already claimed by event 'cisce-2024' in the ledger"
     r = ledger("claim", str(other), db=db)
     assert r.returncode == 1 and "claimed by event 'cisce-2024'" in r.stderr
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(min_size=0, max_size=6),
+            st.integers(-(2**40), 2**40),
+            st.integers(-(2**40), 2**40),
+            st.floats(allow_nan=False, allow_infinity=False),
+        ),
+        max_size=30,
+    )
+)
+def test_streamed_digest_is_the_dataframe_digest(rows) -> None:
+    """The fast digest of readings (import and verify) hashes the very bytes of the pandas
+    CSV digest every older ledger entry was written with, or declines (None)."""
+    from carbonexpo.ledger.store import lines_digest, rows_digest
+
+    rows = sorted(rows)
+    frame = pd.DataFrame(
+        {
+            "meter_id": pd.Series([r[0] for r in rows], dtype=object),
+            "start": pd.Series([r[1] for r in rows], dtype="int64"),
+            "end": pd.Series([r[2] for r in rows], dtype="int64"),
+            "quantity": pd.Series([r[3] for r in rows], dtype="float64"),
+        }
+    )
+    fast = lines_digest("readings", [rows[:7], rows[7:]])
+    quoted = any(not r[0] or any(c in r[0] for c in ',"\r\n') for r in rows)
+    assert fast is None if quoted else fast == rows_digest(frame)

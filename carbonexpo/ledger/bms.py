@@ -60,7 +60,7 @@ def to_intervals(
         pd.DataFrame(columns=["meter_id", "ts", "value"]),
     )
     names = df["meter"].astype(str)
-    unknown = sorted(set(names) - set(meters))
+    unknown = sorted(set(names.unique().tolist()) - set(meters))
     for m in unknown:
         rows = df.loc[names == m, "_row"].to_numpy()
         out.problems.append(
@@ -78,13 +78,14 @@ def to_intervals(
     ts_all = epoch_seconds(df["timestamp"])
     end_all = epoch_seconds(df["end"]) if "end" in df else None
     parts, counter_parts = [], []
+    value_all, row_all = df["value"].to_numpy(), df["_row"].to_numpy()  # once, not per meter
     for key, idx in df.groupby(names, sort=True).indices.items():
         meter = str(key)
         info = meters[meter]
         order = idx[np.argsort(ts_all[idx], kind="stable")]
         ts = ts_all[order]
-        values = df["value"].to_numpy()[order]
-        rows = df["_row"].to_numpy()[order]
+        values = value_all[order]
+        rows = row_all[order]
         dup = np.flatnonzero(np.diff(ts) == 0)
         for i in dup:
             out.problems.append(

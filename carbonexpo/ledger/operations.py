@@ -15,7 +15,7 @@ from carbonexpo.errors import ClaimRefused, LedgerError, Problem, raise_if
 from carbonexpo.io.schema import BMS_EXPORT, CARRIERS, ENERGY_ONLY_CARRIERS
 from carbonexpo.io.tables import file_sha256, read_table
 from carbonexpo.ledger.bms import MeterInfo, to_intervals
-from carbonexpo.ledger.store import Ledger
+from carbonexpo.ledger.store import Ledger, lines_digest
 from carbonexpo.numbers import round_sig
 from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
 
@@ -182,14 +182,13 @@ def import_file(
         _check_overlaps(ledger, readings, path.name)
         seq = ledger.next_seq()
         before = ledger.conn.total_changes
-        sql = "INSERT OR IGNORE INTO readings VALUES (?, ?, ?, ?, ?)"
+        sql = f"INSERT OR IGNORE INTO readings VALUES (?, ?, ?, ?, {int(seq)})"  # noqa: S608
         rows = list(
             zip(
-                readings["meter_id"].astype(str),
+                readings["meter_id"].astype(str).tolist(),
                 readings["start"].astype(np.int64).tolist(),
                 readings["end"].astype(np.int64).tolist(),
                 readings["quantity"].astype(float).tolist(),
-                [seq] * len(readings),
                 strict=True,
             )
         )
@@ -198,12 +197,20 @@ def import_file(
             if progress:
                 progress(min(CHUNK, len(rows) - i))
         added = ledger.conn.total_changes - before
+        known: dict[str, str] = {}
+        if added == len(rows):  # every row landed: the stored rows of this entry are `rows`
+            rows.sort()  # ORDER BY meter_id, start (sorted already: a linear pass)
+            digest = lines_digest(
+                "readings", (rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK))
+            )
+            if digest is not None:
+                known["readings"] = digest
         counters = result.counters
         if len(counters):
             ledger.conn.executemany(
                 "INSERT OR IGNORE INTO counters VALUES (?, ?, ?, ?)",
                 zip(
-                    counters["meter_id"].astype(str),
+                    counters["meter_id"].astype(str).tolist(),
                     counters["ts"].astype(np.int64).tolist(),
                     counters["value"].astype(float).tolist(),
                     [seq] * len(counters),
@@ -223,6 +230,7 @@ def import_file(
                 "notes": result.notes[:200],
             },
             ("imports", "readings", "counters"),
+            known,
         )
     return {
         "file": path.name,
@@ -237,7 +245,10 @@ def _check_overlaps(ledger: Ledger, readings: pd.DataFrame, file: str) -> None:
     """New intervals must not overlap stored ones of the same meter (an identical start is
     the same interval, ignored)."""
     problems = []
+    with_readings = {r[0] for r in ledger.conn.execute("SELECT DISTINCT meter_id FROM readings")}
     for meter, part in readings.groupby("meter_id", sort=True):
+        if meter not in with_readings:  # a meter's first import cannot overlap
+            continue
         lo, hi = int(part["start"].min()), int(part["end"].max())
         stored = pd.read_sql_query(
             "SELECT start, end FROM readings WHERE meter_id = ? AND start < ? AND end > ? "
