@@ -19,13 +19,11 @@ from carbonexpo.ledger.store import Ledger
 HERE = Path(__file__).resolve().parent
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--record", action="store_true")
-    args = ap.parse_args()
+def measure_ledger(rows: int = 1_000_000) -> dict[str, float]:
+    """Import `rows` 15-minute readings into a fresh ledger, verify it, and time the plain
+    loops beside it (seconds and ratios)."""
     per_meter = 12 * 24 * 4
-    meters = max(1, args.rows // per_meter)
+    meters = max(1, rows // per_meter)
     rows = meters * per_meter
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "bms.csv"
@@ -51,17 +49,38 @@ def main() -> None:
                 )
             t0 = time.perf_counter()
             summary = import_file(ledger, export)
-            elapsed = time.perf_counter() - t0
+            import_s = time.perf_counter() - t0
             t0 = time.perf_counter()
             assert ledger.verify() is None
             verify_s = time.perf_counter() - t0
         plain_import, plain_read = plain_loops(export, Path(tmp) / "plain.db")
-    line = (
-        f"ledger import: {summary['added']:,} readings ({meters} meters) in {elapsed:.1f} s "
-        f"({elapsed / plain_import:.1f}x a plain executemany, {plain_import:.1f} s); "
-        f"ledger verify {verify_s:.1f} s ({verify_s / plain_read:.1f}x a plain hashing read loop, "
-        f"{plain_read:.1f} s)"
+    return {
+        "readings": summary["added"],
+        "meters": meters,
+        "import_s": import_s,
+        "plain_import_s": plain_import,
+        "import_ratio": import_s / plain_import,
+        "verify_s": verify_s,
+        "plain_verify_s": plain_read,
+        "verify_ratio": verify_s / plain_read,
+    }
+
+
+def describe(r: dict[str, float]) -> str:
+    return (
+        f"ledger import: {r['readings']:,} readings ({r['meters']} meters) in "
+        f"{r['import_s']:.1f} s ({r['import_ratio']:.1f}x a plain executemany, "
+        f"{r['plain_import_s']:.1f} s); ledger verify {r['verify_s']:.1f} s "
+        f"({r['verify_ratio']:.1f}x a plain hashing read loop, {r['plain_verify_s']:.1f} s)"
     )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--record", action="store_true")
+    args = ap.parse_args()
+    line = describe(measure_ledger(args.rows))
     print(line)
     if args.record:
         with (HERE / "RESULTS.md").open("a", encoding="utf-8") as f:

@@ -100,6 +100,41 @@ def measure(folder: Path, repeat: int) -> dict[str, float]:
     }
 
 
+def lines_time(folder: Path, repeat: int) -> dict[str, float]:
+    """`--lines out.csv` against pyarrow's CSV writer of the same lines, both in this process
+    (the calculation itself is done once, outside the timings)."""
+    import tempfile
+
+    import pyarrow as pa
+
+    from carbonexpo.api import calculate, write_lines
+
+    lines = calculate(folder).lines
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "lines.csv"
+        ours, _ = timed(lambda: write_lines(lines, out), repeat)
+        table = pa.Table.from_pandas(lines, preserve_index=False)
+        bare, _ = timed(lambda: pacsv.write_csv(table, out), repeat)
+    return {"lines": len(lines), "lines_s": ours, "pyarrow_write_s": bare, "ratio": ours / bare}
+
+
+def report_time(repeat: int) -> float:
+    """`carbonexpo report` of the bundled example as a zh PDF, as a process."""
+    import tempfile
+
+    example = HERE.parent / "examples" / "cisce-2024"
+    with tempfile.TemporaryDirectory() as tmp:
+        t, _ = timed(
+            lambda: subprocess.run(
+                [*CALC[:-1], "report", str(example), "-o", f"{tmp}/r.pdf", "--lang", "zh"],
+                capture_output=True,
+                check=True,
+            ),
+            repeat,
+        )
+    return t
+
+
 def help_time(repeat: int) -> float:
     t, _ = timed(
         lambda: subprocess.run(
@@ -116,6 +151,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--data", type=Path, default=HERE / "data")
     ap.add_argument("--record", action="store_true", help="append the results to RESULTS.md")
+    ap.add_argument(
+        "--quick", action="store_true", help="calc only: no --lines, ledger or report timings"
+    )
     args = ap.parse_args()
     results = {}
     for scale in args.scales:
@@ -138,6 +176,19 @@ def main() -> None:
         f"time(scale {big:g}) / time(scale {small:g}) = {scaling:.2f}; "
         f"carbonexpo --help {h * 1000:.0f} ms"
     )
+    extra: list[str] = []
+    if not args.quick:
+        from ledger_import import describe, measure_ledger
+
+        lt = lines_time(args.data / f"scale-{big:g}", args.repeat)
+        extra.append(
+            f"--lines CSV at scale {big:g}: {lt['lines']:,} lines in {lt['lines_s']:.2f} s, "
+            f"{lt['ratio']:.2f}x pyarrow's writer ({lt['pyarrow_write_s']:.2f} s)"
+        )
+        extra.append(describe(measure_ledger()))
+        extra.append(f"report --lang zh PDF of the example: {report_time(args.repeat):.2f} s")
+        for line in extra:
+            print(line, flush=True)
     if args.record:
         lines = [
             f"\n## {time.strftime('%Y-%m-%d %H:%M')} — {platform.node()}",
@@ -158,6 +209,7 @@ def main() -> None:
             "",
             f"scaling time({big:g})/time({small:g}) = {scaling:.2f}; "
             f"`carbonexpo --help` {h * 1000:.0f} ms",
+            *(f"\n{line}" for line in extra),
         ]
         with (HERE / "RESULTS.md").open("a", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")

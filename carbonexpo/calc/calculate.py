@@ -21,7 +21,7 @@ from carbonexpo.calc.scope2 import (
     market_based_kgco2e,
     residual_factor,
 )
-from carbonexpo.codes import cat_map, lookup, to_categorical
+from carbonexpo.codes import as_categorical, cat_map
 from carbonexpo.config import CATEGORY_NAMES, PHASES, EventConfig
 from carbonexpo.errors import raise_if
 from carbonexpo.factors.resolve import FactorResolver
@@ -316,9 +316,18 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
 
 def in_kwh(quantity: np.ndarray, units: object) -> np.ndarray:
     """Quantities in kWh, one pint multiplier per distinct unit."""
-    cat = to_categorical(units).remove_unused_categories()  # other carriers' units too
-    per_unit = {str(u): multiplier(str(u), "kWh") for u in cat.categories}
-    return quantity * lookup(cat, per_unit, len(cat))
+    cat = as_categorical(units, len(quantity))
+    codes = np.asarray(cat.codes, dtype=np.int64)
+    # the units these rows use (others belong to other carriers): a count, not a sort
+    used = np.bincount(codes + 1, minlength=len(cat.categories) + 1)[1:] > 0
+    per_code = np.array(
+        [
+            multiplier(str(u), "kWh") if ok else np.nan
+            for u, ok in zip(cat.categories, used, strict=True)
+        ]
+        + [np.nan]
+    )
+    return quantity * per_code[codes]
 
 
 def recode(values: pd.Series, categories: list[str]) -> np.ndarray:
