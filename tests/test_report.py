@@ -204,3 +204,38 @@ def test_report_of_an_event_with_empty_tables(event, tmp_path, suffix) -> None:
     assert out.stat().st_size > 0
     r = run_cli("calc", str(folder), "--json", "-")
     assert any("inventory is empty" in w["text"] for w in json.loads(r.stdout)["warnings"])
+
+
+def test_chinese_chart_with_a_stale_matplotlib_font_cache_does_not_flood(monkeypatch) -> None:
+    """The README example run before a CJK font was installed leaves matplotlib's font list
+    without it; a zh chart must then find the font (no per-glyph warnings), and with no CJK
+    font at all warn once, not once per glyph."""
+    import warnings
+
+    from matplotlib import font_manager
+
+    from carbonexpo.report import charts
+    from carbonexpo.report.pdf import MissingCJKFontWarning, cjk_font_files
+
+    if not cjk_font_files():
+        skip_or_fail("no CJK font installed (.ci/run installs fonts-wqy-microhei)")
+    stale = [f for f in font_manager.fontManager.ttflist if f.name not in charts.CJK_FONTS[:-1]]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
+    font_manager.fontManager._findfont_cached.cache_clear()
+    labels = ["电力", "交通出行", "住宿", "物流运输"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        svg = charts.bar_chart(labels, [1.0, 2.0, 3.0, 4.0], "按类别排放", "吨二氧化碳当量")
+    assert "交通出行" in svg
+    assert [str(w.message) for w in caught] == []
+    assert {f.name for f in font_manager.fontManager.ttflist} & set(charts.CJK_FONTS[:-1])
+
+    stale = [f for f in stale if f.name not in charts.CJK_FONTS[:-1]]  # addfont added to it
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
+    monkeypatch.setattr(charts, "cjk_font_files", lambda: ())  # no CJK font on this machine
+    font_manager.fontManager._findfont_cached.cache_clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        charts.bar_chart(labels, [1.0, 2.0, 3.0, 4.0], "按类别排放", "吨二氧化碳当量")
+    assert [w.category for w in caught] == [MissingCJKFontWarning]
+    font_manager.fontManager._findfont_cached.cache_clear()

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from typing import Any
+
+from carbonexpo.report.pdf import CJK_HELP, MissingCJKFontWarning, cjk_font_files
 
 CJK_FONTS = [
     "WenQuanYi Micro Hei",
@@ -29,11 +32,29 @@ COLOURS = [
 ]
 
 
+def _know_cjk_fonts() -> None:
+    """matplotlib's font list is cached on first use: when the CJK font was installed after
+    it (the README example run first), matplotlib would not see it and warn once per glyph.
+    Fonts fontconfig knows for Chinese are added to the in-process list, once."""
+    from matplotlib import font_manager
+
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    if known & set(CJK_FONTS[:-1]):
+        return
+    for path in cjk_font_files():
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError):  # a font file matplotlib cannot read
+            continue
+
+
 def _figure(width: float = 6.4, height: float = 3.0):
     import matplotlib
 
     matplotlib.use("svg", force=True)
     import matplotlib.pyplot as plt
+
+    _know_cjk_fonts()
 
     plt.rcParams.update(
         {
@@ -53,9 +74,17 @@ def _svg(fig: Any) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
-    fig.tight_layout()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "carbonexpo"})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.tight_layout()
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "carbonexpo"})
     plt.close(fig)
+    missing = [w for w in caught if "missing from font" in str(w.message)]
+    for w in caught:
+        if w not in missing:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if missing:  # one warning for the chart, not one per glyph
+        warnings.warn(CJK_HELP, MissingCJKFontWarning, stacklevel=3)
     text = buf.getvalue()
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text[text.index("<svg") :], flags=re.DOTALL)
     return text

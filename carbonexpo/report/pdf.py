@@ -28,6 +28,18 @@ def cjk_font_available() -> bool:
     return bool(out.strip())
 
 
+@cache
+def cjk_font_files() -> tuple[str, ...]:
+    """Files of the fonts fontconfig knows for Chinese (empty without fontconfig)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ()
+    out = subprocess.run(
+        [fc_list, ":lang=zh", "file"], capture_output=True, text=True, check=False
+    ).stdout
+    return tuple(sorted({line.split(":")[0].strip() for line in out.splitlines() if line}))
+
+
 CJK_HELP = (
     "no Chinese (CJK) font is installed, so Chinese text would print as empty boxes; "
     "install one, e.g. `apt-get install fonts-wqy-microhei` (Debian/Ubuntu) or "
