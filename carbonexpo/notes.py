@@ -38,6 +38,12 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "custom": "custom-built",
         "modular": "modular",
         "space_only": "space-only",
+        "GEC": "GEC (China green electricity certificate)",
+        "green_power_trade": "Green-power trade",
+        "I-REC": "I-REC",
+        "GO": "Guarantee of origin (GO)",
+        "PPA": "Power purchase agreement (PPA)",
+        "onsite": "On-site generation",
     },
     "zh": {
         "electricity": "电力",
@@ -58,6 +64,12 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "custom": "特装",
         "modular": "模块化",
         "space_only": "光地",
+        "GEC": "绿色电力证书",
+        "green_power_trade": "绿色电力交易",
+        "I-REC": "国际可再生能源证书",
+        "GO": "欧盟来源担保证书",
+        "PPA": "购电协议",
+        "onsite": "现场自发电",
     },
 }
 # parameters whose values are enumerations shown through the glossary (raw in English text)

@@ -221,3 +221,24 @@ def test_lines_csv_defuses_formulas_and_keeps_values(tmp_path) -> None:
     assert back["exhibitor"].tolist()[:2] == ["'=cmd|' /C calc'!A0", "Acme"]
     assert pd.isna(back["exhibitor"][2])
     assert back["kgco2e"].tolist() == [-1.5, 2.0, 0.3]  # numbers untouched, float noise rounded
+
+
+def test_statement_says_whether_the_event_and_so_the_share_is_neutral(event, tmp_path) -> None:
+    folder = event(
+        {
+            "energy": "meter,carrier,start,end,quantity,unit\n"
+            "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,1000,kWh\n",
+            "booths": "exhibitor,booth,area_m2\nAcme,A1,9\n",
+        }
+    )
+    out = tmp_path / "s.md"
+    r = run_cli("report", str(folder), "--exhibitor", "Acme", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    text = out.read_text("utf-8")
+    assert "The event is NOT carbon neutral (net " in text
+    assert "is not fully neutralised" in text
+    r = run_cli("report", str(EXAMPLE), "--exhibitor", "CN Supply Chain Co. 001", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "The event is carbon neutral, so your share of it (below) is neutralised too" in (
+        out.read_text("utf-8")
+    )

@@ -239,3 +239,59 @@ def test_chinese_chart_with_a_stale_matplotlib_font_cache_does_not_flood(monkeyp
         charts.bar_chart(labels, [1.0, 2.0, 3.0, 4.0], "按类别排放", "吨二氧化碳当量")
     assert [w.category for w in caught] == [MissingCJKFontWarning]
     font_manager.fontManager._findfont_cached.cache_clear()
+
+
+def test_chinese_report_translates_every_enumeration() -> None:
+    """Instrument types, statuses, categories, phases and bases never reach a zh report raw."""
+    from carbonexpo.config import CATEGORY_NAMES, PHASES
+    from carbonexpo.io.schema import INSTRUMENT_TYPES
+    from carbonexpo.notes import GLOSSARY
+    from carbonexpo.report.render import render_template, report_context
+
+    result = Result.model_validate_json(golden_result())
+    md = render_template("report.md.j2", report_context(result, "zh", with_charts=False))
+    html = render_html(result, "zh")
+    tokens = [
+        *INSTRUMENT_TYPES,
+        *CATEGORY_NAMES,
+        *PHASES,
+        "applied",
+        "rejected",
+        "eligible",
+        "market",
+        "location",
+    ]
+    page = re.sub(r"<svg.*?</svg>|<[^>]+>", " ", html, flags=re.DOTALL)
+    for text in (md, page):
+        # citations and the factor table's publisher notes are quoted in their own language
+        quoted = ("http", "DESNZ", "kgCO2e/")
+        text = "\n".join(line for line in text.splitlines() if not any(q in line for q in quoted))
+        for token in tokens:
+            # a key such as green_power.csv or claim.well_to_tank is a name, not a word
+            raw = re.search(rf"(?<![\w./-]){re.escape(token)}(?![\w./-])", text)
+            assert raw is None, (token, text[max(raw.start() - 60, 0) : raw.end() + 60])
+    used = {i.type for i in result.instruments}
+    assert used and all(GLOSSARY["zh"][u] in md for u in used)
+
+
+def test_report_pdf_keeps_headings_with_their_content_and_repeats_table_headers() -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from carbonexpo.report.labels import LABELS
+    from carbonexpo.report.pdf import html_to_pdf
+
+    result = Result.model_validate_json(golden_result())
+    html = render_html(result, "en")
+    assert html.count("<thead>") >= 8  # every column-header table repeats its header
+    pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(html_to_pdf(html))).pages]
+    headings = {LABELS["en"][f"s{i}"] for i in range(1, 9)} | {
+        LABELS["en"][k] for k in ("factors_used", "inputs", "sources") if k in LABELS["en"]
+    }
+    for n, text in enumerate(pages, start=1):
+        body = [line.strip() for line in text.splitlines() if line.strip()]
+        body = [line for line in body if not re.fullmatch(r"\d+ / \d+", line)]  # page number
+        assert body and body[-1] not in headings, f"page {n} ends with heading {body[-1]!r}"
+    credits_header = LABELS["en"]["registry"]
+    assert sum(credits_header in p for p in pages) >= 1

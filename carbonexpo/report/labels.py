@@ -9,6 +9,12 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Carbon-neutrality balance report",
         "statement_title": "Exhibitor carbon statement",
+        "statement_neutral": "The event is carbon neutral, so your share of it (below) is "
+        "neutralised too: {headline}",
+        "statement_not_neutral": "The event is NOT carbon neutral (net {net} tCO2e remain), so "
+        "your share (below) is not fully neutralised.",
+        "statement_no_data": "The event holds no activity data: no neutrality claim is made for "
+        "it or for your share.",
         "generated": "Generated",
         "version": "carbonexpo version",
         "s1": "1. Event and boundary",
@@ -138,6 +144,10 @@ LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "碳中和平衡报告",
         "statement_title": "参展商碳排放声明",
+        "statement_neutral": "本次活动已实现碳中和，贵方份额（见下表）随之中和：{headline}",
+        "statement_not_neutral": "本次活动未实现碳中和（仍有净排放 {net} 吨二氧化碳当量），"
+        "贵方份额（见下表）未被完全中和。",
+        "statement_no_data": "本次活动未提供活动数据：活动及贵方份额均不作碳中和声明。",
         "generated": "生成时间",
         "version": "carbonexpo 版本",
         "s1": "一、活动概况与核算边界",

@@ -9,7 +9,7 @@ from carbonexpo.calc.calculate import Calculation
 from carbonexpo.errors import CarbonExpoError
 from carbonexpo.io.writers import write_bytes_atomic, write_text_atomic
 from carbonexpo.report.labels import LABELS, STANDARD_NAMES
-from carbonexpo.report.render import CATEGORY_ORDER, render_template, sayer
+from carbonexpo.report.render import CATEGORY_ORDER, neutrality_statement, render_template, sayer
 from carbonexpo.result import Result
 
 MAX_LINES = 300
@@ -65,7 +65,18 @@ def statement_context(
         "standard_name": STANDARD_NAMES[lang][result.claim.standard],
         "say": sayer(lang),
         "generated": result.generated_at,
+        "event_line": event_line(result, lang),
     }
+
+
+def event_line(result: Result, lang: str) -> str:
+    """Whether the event, and so the exhibitor's share, is neutral (spec §11)."""
+    t, status = LABELS[lang], result.totals.status
+    if status == "neutral":
+        return t["statement_neutral"].format(headline=neutrality_statement(result, lang))
+    if status == "not_neutral":
+        return t["statement_not_neutral"].format(net=f"{result.totals.net_tco2e:,.3f}")
+    return t["statement_no_data"]
 
 
 def write_statement(
