@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from carbonexpo.notes import PROBLEM_TITLES
+from carbonexpo.problem_titles import PROBLEM_TITLES
 
 
 @dataclass(frozen=True, order=True)
@@ -21,12 +21,14 @@ class Problem:
     row: int
     column: str
     message: str
-    code: str  # a key of notes.PROBLEM_TITLES: what kind of problem, in any language
+    code: str  # a key of problem_titles.PROBLEM_TITLES: what kind of problem, in any language
     where: str = ""  # a location of another shape, e.g. FILE:SHEET:CELL of a form
 
     def __post_init__(self) -> None:
         if self.code not in PROBLEM_TITLES["en"]:
-            raise KeyError(f"problem code {self.code!r} has no title in notes.PROBLEM_TITLES")
+            raise KeyError(
+                f"problem code {self.code!r} has no title in problem_titles.PROBLEM_TITLES"
+            )
 
     def title(self, lang: str = "en") -> str:
         """What kind of problem this is, in the reader's language (the message stays English)."""

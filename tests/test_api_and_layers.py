@@ -18,7 +18,17 @@ PACKAGE = ROOT / "carbonexpo"
 
 # lower layers first; a module may import its own layer and the ones below, never above
 LAYERS = [
-    {"errors", "numbers", "notes", "units", "resources", "config", "result", "codes"},
+    {
+        "errors",
+        "problem_titles",
+        "numbers",
+        "notes",
+        "units",
+        "resources",
+        "config",
+        "result",
+        "codes",
+    },
     {"geo", "factors"},
     {"io"},
     {"calc"},
