@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from carbonexpo import __version__
@@ -148,28 +149,40 @@ def used_sources(calc: Calculation) -> list[dict[str, Any]]:
 
 
 def exhibitor_statements(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """One statement per exhibitor from the exhibitor × category table, in one sorted pass
+    (no DataFrame slice per exhibitor: 620 exhibitors took 0.29 s that way)."""
+    if table.empty:
+        return []
+    names = table["exhibitor"].astype(str).to_numpy()
+    order = np.argsort(names, kind="stable")  # groupby order, rows in table order within
+    names = names[order]
+    category = table["category"].astype(str).to_numpy()[order]
+    own = table["own_kgco2e"].to_numpy(dtype=np.float64)[order]
+    shared = table["allocated_kgco2e"].to_numpy(dtype=np.float64)[order]
+    area = table["area_m2"].to_numpy(dtype=np.float64)[order]
+    starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+    ends = np.r_[starts[1:], len(names)]
+    own_sum = np.add.reduceat(own, starts)
+    shared_sum = np.add.reduceat(shared, starts)
     statements = []
-    for name, part in table.groupby("exhibitor", sort=True):
-        own = {
-            str(c): float(v) / 1000.0
-            for c, v in zip(part["category"], part["own_kgco2e"], strict=True)
-            if v
-        }
-        shared = {
-            str(c): float(v) / 1000.0
-            for c, v in zip(part["category"], part["allocated_kgco2e"], strict=True)
-            if v
-        }
+    for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
         statements.append(
             {
-                "exhibitor": str(name),
-                "area_m2": float(part["area_m2"].iloc[0]),
-                "own_tco2e": float(part["own_kgco2e"].sum()) / 1000.0,
-                "allocated_tco2e": float(part["allocated_kgco2e"].sum()) / 1000.0,
-                "total_tco2e": float(part["own_kgco2e"].sum() + part["allocated_kgco2e"].sum())
-                / 1000.0,
-                "own_by_category": own,
-                "allocated_by_category": shared,
+                "exhibitor": str(names[a]),
+                "area_m2": float(area[a]),
+                "own_tco2e": float(own_sum[i]) / 1000.0,
+                "allocated_tco2e": float(shared_sum[i]) / 1000.0,
+                "total_tco2e": float(own_sum[i] + shared_sum[i]) / 1000.0,
+                "own_by_category": {
+                    str(c): float(v) / 1000.0
+                    for c, v in zip(category[a:b], own[a:b], strict=True)
+                    if v
+                },
+                "allocated_by_category": {
+                    str(c): float(v) / 1000.0
+                    for c, v in zip(category[a:b], shared[a:b], strict=True)
+                    if v
+                },
             }
         )
     return statements
