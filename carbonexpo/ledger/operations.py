@@ -61,7 +61,7 @@ def meter_problem(
             return (
                 "unit",
                 f"unit {unit!r} has the wrong dimension for {carrier}",
-                ("wrong_dimension"),
+                "wrong_dimension",
             )
     except UnitProblem as exc:
         return "unit", str(exc), "unknown_unit"
@@ -245,27 +245,24 @@ def _check_overlaps(ledger: Ledger, readings: pd.DataFrame, file: str) -> None:
     """New intervals must not overlap stored ones of the same meter (an identical start is
     the same interval, ignored)."""
     problems = []
-    with_readings = {r[0] for r in ledger.conn.execute("SELECT DISTINCT meter_id FROM readings")}
     for meter, part in readings.groupby("meter_id", sort=True):
-        if meter not in with_readings:  # a meter's first import cannot overlap
-            continue
         lo, hi = int(part["start"].min()), int(part["end"].max())
-        stored = pd.read_sql_query(
+        # a plain cursor (an indexed range read): pandas' read_sql_query cost ~0.4 ms a meter
+        found = ledger.conn.execute(
             "SELECT start, end FROM readings WHERE meter_id = ? AND start < ? AND end > ? "
             "ORDER BY start",
-            ledger.conn,
-            params=(meter, hi, lo),
-        )
-        if stored.empty:
+            (meter, hi, lo),
+        ).fetchall()
+        if not found:
             continue
+        stored = np.array(found, dtype=np.int64)
+        starts, ends = stored[:, 0], stored[:, 1]
         new = part.sort_values("start")
-        pos = np.searchsorted(stored["start"].to_numpy(), new["start"].to_numpy(), side="right")
-        prev_end = np.where(pos > 0, stored["end"].to_numpy()[np.maximum(pos - 1, 0)], -1)
-        prev_start = np.where(pos > 0, stored["start"].to_numpy()[np.maximum(pos - 1, 0)], -1)
+        pos = np.searchsorted(starts, new["start"].to_numpy(), side="right")
+        prev_end = np.where(pos > 0, ends[np.maximum(pos - 1, 0)], -1)
+        prev_start = np.where(pos > 0, starts[np.maximum(pos - 1, 0)], -1)
         nxt_start = np.where(
-            pos < len(stored),
-            stored["start"].to_numpy()[np.minimum(pos, len(stored) - 1)],
-            np.iinfo(np.int64).max,
+            pos < len(stored), starts[np.minimum(pos, len(stored) - 1)], np.iinfo(np.int64).max
         )
         same = prev_start == new["start"].to_numpy()
         clash = ~same & ((prev_end > new["start"].to_numpy()) | (nxt_start < new["end"].to_numpy()))

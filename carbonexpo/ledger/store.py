@@ -218,25 +218,18 @@ class Ledger:
         return seq
 
     def table_digest(self, table: str, seq: int) -> str:
+        """The digest of the rows one audit entry wrote, as stored: streamed for the large
+        tables, through a DataFrame for the rest (and for ids that need CSV quoting)."""
+        sql = (
+            f"SELECT {DIGEST_COLUMNS[table]} FROM {table} WHERE audit_seq = ? "  # noqa: S608
+            f"ORDER BY {ORDER[table]}"
+        )
         if table in STREAMED:
-            digest = self._streamed_digest(table, seq)
+            cursor = self.conn.execute(sql, (seq,))
+            digest = lines_digest(table, iter(lambda: cursor.fetchmany(1 << 16), []))
             if digest is not None:
                 return digest
-        rows = pd.read_sql_query(
-            f"SELECT {DIGEST_COLUMNS[table]} FROM {table} WHERE audit_seq = ? "  # noqa: S608
-            f"ORDER BY {ORDER[table]}",
-            self.conn,
-            params=(seq,),
-        )
-        return rows_digest(rows)
-
-    def _streamed_digest(self, table: str, seq: int) -> str | None:
-        cursor = self.conn.execute(
-            f"SELECT {DIGEST_COLUMNS[table]} FROM {table} WHERE audit_seq = ? "  # noqa: S608
-            f"ORDER BY {ORDER[table]}",
-            (seq,),
-        )
-        return lines_digest(table, iter(lambda: cursor.fetchmany(1 << 16), []))
+        return rows_digest(pd.read_sql_query(sql, self.conn, params=(seq,)))
 
     def verify(self) -> Broken | None:
         """Recompute the chain and each entry's row digests; the first broken entry, if any."""
