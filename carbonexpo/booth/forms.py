@@ -151,7 +151,7 @@ def _cell_problems(value: Any, col: Column) -> tuple[Any, str, str]:
             return (
                 None,
                 f"unknown value {text!r} (allowed: {', '.join(col.choices)})",
-                ("unknown_value"),
+                "unknown_value",
             )
         return canonical, "", ""
     if col.kind == "unit":

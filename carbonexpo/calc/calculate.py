@@ -21,7 +21,7 @@ from carbonexpo.calc.scope2 import (
     market_based_kgco2e,
     residual_factor,
 )
-from carbonexpo.codes import as_categorical, cat_map
+from carbonexpo.codes import as_categorical, cat_map, lookup
 from carbonexpo.config import CATEGORY_NAMES, PHASES, EventConfig
 from carbonexpo.errors import raise_if
 from carbonexpo.factors.resolve import FactorResolver
@@ -317,17 +317,14 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
 def in_kwh(quantity: np.ndarray, units: object) -> np.ndarray:
     """Quantities in kWh, one pint multiplier per distinct unit."""
     cat = as_categorical(units, len(quantity))
-    codes = np.asarray(cat.codes, dtype=np.int64)
     # the units these rows use (others belong to other carriers): a count, not a sort
-    used = np.bincount(codes + 1, minlength=len(cat.categories) + 1)[1:] > 0
-    per_code = np.array(
-        [
-            multiplier(str(u), "kWh") if ok else np.nan
-            for u, ok in zip(cat.categories, used, strict=True)
-        ]
-        + [np.nan]
-    )
-    return quantity * per_code[codes]
+    used = np.bincount(np.asarray(cat.codes, dtype=np.int64) + 1, minlength=len(cat.categories) + 1)
+    per_unit = {
+        str(u): multiplier(str(u), "kWh")
+        for u, n in zip(cat.categories, used[1:], strict=True)
+        if n
+    }
+    return quantity * lookup(cat, per_unit, len(cat))
 
 
 def recode(values: pd.Series, categories: list[str]) -> np.ndarray:

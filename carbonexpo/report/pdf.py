@@ -17,20 +17,9 @@ class MissingCJKFontWarning(UserWarning):
 
 
 @cache
-def cjk_font_available() -> bool:
-    """True when fontconfig knows a font covering Chinese (checked once)."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return False
-    out = subprocess.run(
-        [fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False
-    ).stdout
-    return bool(out.strip())
-
-
-@cache
 def cjk_font_files() -> tuple[str, ...]:
-    """Files of the fonts fontconfig knows for Chinese (empty without fontconfig)."""
+    """Files of the fonts fontconfig knows for Chinese (checked once; empty without
+    fontconfig)."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return ()
@@ -38,6 +27,11 @@ def cjk_font_files() -> tuple[str, ...]:
         [fc_list, ":lang=zh", "file"], capture_output=True, text=True, check=False
     ).stdout
     return tuple(sorted({line.split(":")[0].strip() for line in out.splitlines() if line}))
+
+
+def cjk_font_available() -> bool:
+    """True when fontconfig knows a font covering Chinese."""
+    return bool(cjk_font_files())
 
 
 CJK_HELP = (
