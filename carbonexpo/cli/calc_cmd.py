@@ -120,18 +120,6 @@ def schema(table: str | None) -> None:
     Example: carbonexpo schema travel
     """
     from carbonexpo import api
-    from carbonexpo.errors import OptionError
 
-    if table is None:
-        click.echo(api.schema_reference(), nl=False)
-        return
-    name = table.removesuffix(".csv").removesuffix(".xlsx")
-    if name not in api.TABLES:
-        import difflib
-
-        close = difflib.get_close_matches(name, api.TABLES, n=1)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        raise OptionError(
-            "TABLE", f"unknown table {table!r} (tables: {', '.join(api.TABLES)}){hint}"
-        )
-    click.echo(api.table_reference(name), nl=False)
+    text = api.schema_reference() if table is None else api.table_reference(table)
+    click.echo(text, nl=False)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from carbonexpo.io.normalise import SYNONYMS, UNIT_OF_COLUMN
+from carbonexpo.errors import OptionError
+from carbonexpo.io.normalise import SYNONYMS, UNIT_OF_COLUMN, closest
 from carbonexpo.io.schema import SCHEMAS, Column, TableSchema
 
 KIND_TEXT = {
@@ -78,6 +79,13 @@ def _column_line(table: TableSchema, c: Column) -> str:
 
 
 def table_text(name: str) -> str:
+    """One table's reference; `name` as a person types it ('travel', 'travel.csv'), an unknown
+    one refused with the closest table names."""
+    name = name.strip().removesuffix(".csv").removesuffix(".xlsx")
+    if name not in SCHEMAS:
+        close = closest(name, list(SCHEMAS))
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise OptionError("TABLE", f"unknown table {name!r} (tables: {', '.join(SCHEMAS)}){hint}")
     t = SCHEMAS[name]
     lines = [f"## {name}.csv — {t.description}", ""]
     lines += [_column_line(t, c) for c in t.columns]
