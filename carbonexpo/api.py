@@ -105,7 +105,7 @@ def validate(folder: PathLike) -> Checked:
             more = deeper.problems
         raise InputError([*exc.problems, *more]) from None
     resolver = FactorResolver.for_event(list(data.config.factor_sets), data.user_factors)
-    _, _, assumptions, warnings = build_lines(data, resolver)
+    _, assumptions, warnings = build_lines(data, resolver)
     return Checked(data, assumptions, warnings)
 
 

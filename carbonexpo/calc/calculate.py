@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -21,7 +23,7 @@ from carbonexpo.calc.scope2 import (
     market_based_kgco2e,
     residual_factor,
 )
-from carbonexpo.codes import as_categorical, cat_map, lookup
+from carbonexpo.codes import as_categorical, cat_map, epoch_seconds, lookup
 from carbonexpo.config import CATEGORY_NAMES, PHASES, EventConfig
 from carbonexpo.errors import raise_if
 from carbonexpo.factors.resolve import FactorResolver
@@ -38,7 +40,8 @@ class Calculation:
 
     data: EventData
     resolver: FactorResolver
-    lines: pd.DataFrame
+    groups: pd.DataFrame
+    builder: LineBuilder
     green_power: GreenPowerResult
     offsets: OffsetResult
     balance: Balance
@@ -50,6 +53,24 @@ class Calculation:
     exhibitors: pd.DataFrame | None = None
     factors_used: list[dict[str, Any]] = field(default_factory=list)
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @cached_property
+    def lines(self) -> pd.DataFrame:
+        """One inventory line per activity row with both totals, built on first use: the
+        totals, balance and statements come from `groups`, so a calculation that writes no
+        lines never holds millions of them."""
+        lines = self.builder.lines()
+        elec = np.asarray(lines["category"] == "electricity")
+        kwh = in_kwh(lines["input_quantity"].to_numpy()[elec], lines["input_unit"].array[elec])
+        lines["kgco2e_market"] = market_based_kgco2e(
+            lines["kgco2e"].to_numpy(dtype=np.float64),
+            elec,
+            kwh,
+            applied_mwh=self.green_power.applied_mwh,
+            per_kwh=self.resolver.resolve(self.residual_key, "kWh"),
+            total_kwh=self.electricity_kwh,
+        )
+        return lines
 
 
 def read_as(file: str, column: str, raw: object, value: object, where: str = "") -> Note:
@@ -89,7 +110,7 @@ def align_exhibitors(tables: dict[str, Table], assumptions: list[Note]) -> dict[
 
 def build_lines(
     data: EventData, resolver: FactorResolver
-) -> tuple[pd.DataFrame, LineBuilder, list[Note], list[Note]]:
+) -> tuple[LineBuilder, list[Note], list[Note]]:
     config = data.config
     builder = LineBuilder(resolver)
     assumptions: list[Note] = []
@@ -151,7 +172,7 @@ def build_lines(
         if t is not None and ("phase" not in t.df or t.df["phase"].isna().any()):
             assumptions.append(note("default_phase", table=name, phase=phase))
     raise_if(builder.problems)
-    return builder.lines(), builder, assumptions, warnings
+    return builder, assumptions, warnings
 
 
 def add_upstream(
@@ -239,11 +260,12 @@ def sea_route_notes(df: pd.DataFrame, sea: np.ndarray, config: EventConfig) -> l
 def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calculation:
     config = data.config
     resolver = FactorResolver.for_event(list(config.factor_sets), data.user_factors)
-    lines, builder, assumptions, warnings = build_lines(data, resolver)
+    builder, assumptions, warnings = build_lines(data, resolver)
+    groups = builder.groups()
 
-    elec = np.asarray(lines["category"] == "electricity")
-    line_kwh = in_kwh(lines["input_quantity"].to_numpy()[elec], lines["input_unit"].array[elec])
-    electricity_kwh = float(line_kwh.sum())
+    elec = np.asarray(groups["category"] == "electricity")
+    group_kwh = in_kwh(groups["input_quantity"].to_numpy()[elec], groups["input_unit"].array[elec])
+    electricity_kwh = float(group_kwh.sum())
 
     gp_table = data.tables.get("green_power")
     green = allocate_green_power(
@@ -255,10 +277,10 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
     residual_key, fallback = residual_factor(resolver, config)
     if fallback is not None and elec.any():
         assumptions.append(fallback)
-    lines["kgco2e_market"] = market_based_kgco2e(
-        lines["kgco2e"].to_numpy(dtype=np.float64),
+    groups["kgco2e_market"] = market_based_kgco2e(
+        groups["kgco2e"].to_numpy(dtype=np.float64),
         elec,
-        line_kwh,
+        group_kwh,
         applied_mwh=green.applied_mwh,
         per_kwh=resolver.resolve(residual_key, "kWh"),
     )
@@ -269,7 +291,7 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
         claims=claims,
     )
     basis_col = "kgco2e_market" if config.claim.basis == "market" else "kgco2e"
-    summary = summarise(lines)
+    summary = summarise(groups)
     gross_t = float(summary[basis_col].sum()) / 1000.0
     present = set(summary["category"])
     balance = compute_balance(
@@ -279,27 +301,28 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
         has_data=bool(present),
     )
     completeness = assess(config, present, gross_t)
-    if lines.empty:
+    if groups.empty:
         warnings.append(note("empty_inventory"))
     warnings += completeness.warnings()
     if green.surplus_mwh > 0:
         warnings.append(note("green_power_surplus", mwh=green.surplus_mwh))
-    if lines["proxy"].any():
-        keys = sorted(str(k) for k in lines["factor_key"][lines["proxy"].to_numpy()].unique())
+    if groups["proxy"].any():
+        keys = sorted(str(k) for k in groups["factor_key"][groups["proxy"].to_numpy()].unique())
         assumptions.append(note("proxy_factors", keys=keys))
 
     exhibitors = None
     if b := data.tables.get("booths"):
-        exhibitors, _ = allocate_to_exhibitors(lines, b.df, value_column=basis_col)
-        unknown = sorted(set(lines["exhibitor"].dropna()) - set(b.df["exhibitor"]))
+        exhibitors, _ = allocate_to_exhibitors(groups, b.df, value_column=basis_col)
+        unknown = sorted(set(groups["exhibitor"].dropna()) - set(b.df["exhibitor"]))
         if unknown:
             warnings.append(note("exhibitors_without_booth", names=[str(u) for u in unknown[:20]]))
-    elif lines["exhibitor"].notna().any():
+    elif groups["exhibitor"].notna().any():
         assumptions.append(note("no_booths"))
     return Calculation(
         data=data,
         resolver=resolver,
-        lines=lines,
+        groups=groups,
+        builder=builder,
         green_power=green,
         offsets=offsets,
         balance=balance,
@@ -335,7 +358,8 @@ def recode(values: pd.Series, categories: list[str]) -> np.ndarray:
 
 
 def summarise(lines: pd.DataFrame) -> pd.DataFrame:
-    """Sums of both totals by category × phase × scope, in one pass over the lines."""
+    """Sums of both totals by category × phase × scope, in one pass over the lines (or
+    their groups)."""
     category = recode(lines["category"], CATEGORIES)
     phase = recode(lines["phase"], list(PHASES))
     scope = lines["scope"].to_numpy(dtype=np.int64)
@@ -408,13 +432,13 @@ def boundary(calc: Calculation) -> dict[str, Any]:
 def data_quality(calc: Calculation) -> dict[str, Any]:
     """How much of the claim-basis total rests on proxy factors or computed distances."""
     col = _basis_column(calc)
-    lines = calc.lines
+    groups = calc.groups
     total = float(calc.summary[col].sum())
-    proxy = float(lines[col].to_numpy()[lines["proxy"].to_numpy()].sum())
+    proxy = float(groups[col].to_numpy()[groups["proxy"].to_numpy()].sum())
     return {
         "proxy_tco2e": proxy / 1000.0,
         "proxy_share": (proxy / total) if total else 0.0,
-        "lines": len(lines),
+        "lines": int(groups["rows"].sum()),
     }
 
 
@@ -451,13 +475,14 @@ def daily_electricity_kwh(calc: Calculation) -> dict[str, float]:
     if not carrier.any():
         return {}
     kwh = in_kwh(df["quantity"].to_numpy()[carrier], df["unit"].array[carrier])
-    start = df["start"][carrier]
+    start = epoch_seconds(df["start"])[carrier]
     config = calc.data.config
-    local = start.dt.tz_convert(config.timezone).dt.tz_localize(None)
-    day = local.to_numpy().astype("datetime64[D]").astype(np.int64)
-    first = int(day.min())
-    sums = np.bincount(day - first, weights=kwh)
-    first_day = dt.date(1970, 1, 1) + dt.timedelta(days=first)
+    # local days as UTC-second edges (exact across DST changes), one searchsorted per row
+    first_day = dt.datetime.fromtimestamp(int(start.min()), ZoneInfo(config.timezone)).date()
+    last_day = dt.datetime.fromtimestamp(int(start.max()), ZoneInfo(config.timezone)).date()
+    days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 2)]
+    edges = np.array([config.local_midnight_epoch(d) for d in days], dtype=np.int64)
+    sums = np.bincount(np.searchsorted(edges, start, side="right") - 1, weights=kwh)
     return {
         (first_day + dt.timedelta(days=i)).isoformat(): float(v) for i, v in enumerate(sums) if v
     }

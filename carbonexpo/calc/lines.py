@@ -67,7 +67,7 @@ class LineBuilder:
     """Collects lines of all categories, the problems met and the factors used."""
 
     resolver: FactorResolver
-    frames: list[dict[str, object]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     factors_used: dict[tuple[str, str], dict] = field(default_factory=dict)
 
@@ -149,31 +149,24 @@ class LineBuilder:
         def keep(values: Any) -> Any:
             return values if everything else values[ok]
 
-        inv = keep(inverse)
-        quantity = keep(activity["quantity"].to_numpy(dtype=np.float64))
-        converted = quantity * conv[inv]
-        fv = value[inv]
-        n_ok = len(inv)
-        categories = keep(as_categorical(category, n))
-        self.frames.append(
-            {
-                "source_file": as_categorical(source_file, n_ok),
-                "row": keep(rows),
-                "category": categories,
-                "scope": lookup(categories, SCOPE_OF, n_ok, default=0, dtype=np.int8),
-                "phase": keep(as_categorical(activity["phase"], n)),
-                "activity_quantity": converted,
-                "activity_unit": from_labels(factor_units, inv),
-                "factor_key": keep(key),
-                "factor_value": fv,
-                "factor_source": from_labels(sources, inv),
-                "kgco2e": converted * fv,
-                "exhibitor": keep(as_categorical(activity["exhibitor"], n)),
-                "input_quantity": quantity,
-                "input_unit": keep(unit),
-                "factor_set": from_labels(sets, inv),
-                "proxy": proxy[inv],
-            }
+        self.blocks.append(
+            Block(
+                source_file=source_file,
+                rows=keep(rows),
+                pair=keep(inverse).astype(np.int32),
+                quantity=keep(activity["quantity"].to_numpy(dtype=np.float64)),
+                category=keep(as_categorical(category, n)),
+                phase=keep(as_categorical(activity["phase"], n)),
+                exhibitor=keep(as_categorical(activity["exhibitor"], n)),
+                key=keep(key),
+                unit=keep(unit),
+                conv=conv,
+                value=value,
+                factor_units=factor_units,
+                sources=sources,
+                sets=sets,
+                proxy=proxy,
+            )
         )
 
     def _missing(self, key: str, unit: str, rows: np.ndarray, source_file: str) -> None:
@@ -192,24 +185,144 @@ class LineBuilder:
         )
 
     def lines(self) -> pd.DataFrame:
-        if not self.frames:
-            empty = {c: pd.Series(dtype=object) for c in LINE_COLUMNS}
-            for c in ("activity_quantity", "factor_value", "kgco2e", "input_quantity"):
-                empty[c] = pd.Series(dtype=np.float64)
-            empty["scope"] = pd.Series(dtype=np.int8)
-            empty["row"] = pd.Series(dtype=np.int64)
-            empty["proxy"] = pd.Series(dtype=bool)
-            for c in TEXT_COLUMNS:
-                empty[c] = pd.Series(to_categorical([]))
-            return pd.DataFrame(empty)[LINE_COLUMNS]
-        out: dict[str, Any] = {}
-        for c in LINE_COLUMNS:
-            parts = [f[c] for f in self.frames]
-            if c in TEXT_COLUMNS:
-                out[c] = concat_categoricals(parts)
-            else:
-                out[c] = np.concatenate([np.asarray(p) for p in parts])
-        return pd.DataFrame(out, copy=False)
+        """One line per activity row (what `--lines` writes and statements list)."""
+        return _concat([b.lines() for b in self.blocks], row_column=True)
+
+    def groups(self) -> pd.DataFrame:
+        """The lines summed over rows that share every label (factor pair, category, phase,
+        exhibitor, file): a few thousand groups instead of millions of lines, with `rows` the
+        number of lines in each. Totals of any labelled subset are the same as over the lines
+        (up to the order of floating-point additions)."""
+        return _concat([b.groups() for b in self.blocks], row_column=False)
+
+
+@dataclass
+class Block:
+    """The lines of one `LineBuilder.add` call, kept as codes: per row its factor pair and
+    labels, per pair the factor, its unit conversion and its source."""
+
+    source_file: str
+    rows: np.ndarray
+    pair: np.ndarray
+    quantity: np.ndarray
+    category: pd.Categorical
+    phase: pd.Categorical
+    exhibitor: pd.Categorical
+    key: pd.Categorical
+    unit: pd.Categorical
+    conv: np.ndarray
+    value: np.ndarray
+    factor_units: list[str | None]
+    sources: list[str | None]
+    sets: list[str | None]
+    proxy: np.ndarray
+
+    def lines(self) -> dict[str, Any]:
+        return self._columns(
+            self.pair,
+            self.quantity,
+            self.rows,
+            self.category,
+            self.phase,
+            self.exhibitor,
+            self.key,
+            self.unit,
+        )
+
+    def groups(self) -> dict[str, Any]:
+        labels = [self.category, self.phase, self.exhibitor]
+        sizes = [len(c.categories) + 1 for c in labels]
+        span = int(np.prod(sizes, dtype=np.float64) * (int(self.pair.max()) + 1))
+        combo = self.pair.astype(np.int64)
+        for c, size in zip(labels, sizes, strict=True):
+            combo = combo * size + (c.codes.astype(np.int64) + 1)
+        if span <= max(1 << 22, 2 * len(combo)):
+            counts = np.bincount(combo, minlength=span)
+            uniq = np.flatnonzero(counts)
+            index = np.zeros(span, dtype=np.int64)
+            index[uniq] = np.arange(len(uniq))
+            inverse = index[combo]
+            counts = counts[uniq]
+        else:
+            uniq, inverse, counts = np.unique(combo, return_inverse=True, return_counts=True)
+        quantity = np.bincount(inverse, weights=self.quantity, minlength=len(uniq))
+        rest = uniq.copy()
+        codes = []
+        for size in reversed(sizes):
+            rest, code = np.divmod(rest, size)
+            codes.append(code - 1)
+        exhibitor, phase, category = codes
+        pair = rest.astype(np.int32)
+        # any row of a group gives the group's key and unit (both fixed by the pair)
+        first = np.zeros(len(uniq), dtype=np.int64)
+        first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1)
+        out = self._columns(
+            pair,
+            quantity,
+            counts.astype(np.int64),
+            categorical(category, list(self.category.categories)),
+            categorical(phase, list(self.phase.categories)),
+            categorical(exhibitor, list(self.exhibitor.categories)),
+            self.key[first],
+            self.unit[first],
+        )
+        out["rows"] = out.pop("row")
+        return out
+
+    def _columns(
+        self,
+        pair: np.ndarray,
+        quantity: np.ndarray,
+        rows: np.ndarray,
+        category: pd.Categorical,
+        phase: pd.Categorical,
+        exhibitor: pd.Categorical,
+        key: pd.Categorical,
+        unit: pd.Categorical,
+    ) -> dict[str, Any]:
+        n = len(pair)
+        converted = quantity * self.conv[pair]
+        fv = self.value[pair]
+        return {
+            "source_file": as_categorical(self.source_file, n),
+            "row": rows,
+            "category": category,
+            "scope": lookup(category, SCOPE_OF, n, default=0, dtype=np.int8),
+            "phase": phase,
+            "activity_quantity": converted,
+            "activity_unit": from_labels(self.factor_units, pair),
+            "factor_key": key,
+            "factor_value": fv,
+            "factor_source": from_labels(self.sources, pair),
+            "kgco2e": converted * fv,
+            "exhibitor": exhibitor,
+            "input_quantity": quantity,
+            "input_unit": unit,
+            "factor_set": from_labels(self.sets, pair),
+            "proxy": self.proxy[pair],
+        }
+
+
+def _concat(frames: list[dict[str, Any]], *, row_column: bool) -> pd.DataFrame:
+    columns = LINE_COLUMNS if row_column else [c if c != "row" else "rows" for c in LINE_COLUMNS]
+    if not frames:
+        empty = {c: pd.Series(dtype=object) for c in columns}
+        for c in ("activity_quantity", "factor_value", "kgco2e", "input_quantity"):
+            empty[c] = pd.Series(dtype=np.float64)
+        empty["scope"] = pd.Series(dtype=np.int8)
+        empty[columns[1]] = pd.Series(dtype=np.int64)
+        empty["proxy"] = pd.Series(dtype=bool)
+        for c in TEXT_COLUMNS:
+            empty[c] = pd.Series(to_categorical([]))
+        return pd.DataFrame(empty)[columns]
+    out: dict[str, Any] = {}
+    for c in columns:
+        parts = [f[c] for f in frames]
+        if c in TEXT_COLUMNS:
+            out[c] = concat_categoricals(parts)
+        else:
+            out[c] = np.concatenate([np.asarray(p) for p in parts])
+    return pd.DataFrame(out, copy=False)
 
 
 def concat_categoricals(parts: list[object]) -> pd.Categorical:

@@ -152,12 +152,15 @@ def market_based_kgco2e(
     *,
     applied_mwh: float,
     per_kwh: Factor | None,
+    total_kwh: float | None = None,
 ) -> np.ndarray:
     """Market-based kgCO2e of every line: electricity lines are (consumption − applied) valued
     at the residual factor, spread over the lines in proportion to their kWh; other lines keep
-    their location-based value."""
+    their location-based value. `total_kwh` is the consumption the green power was applied to
+    (default: the sum of `electricity_kwh`), so that lines and their groups share one coverage."""
     market = location_kgco2e.copy()
-    total_kwh = float(electricity_kwh.sum())
+    if total_kwh is None:
+        total_kwh = float(electricity_kwh.sum())
     if electricity.any() and per_kwh is not None and total_kwh:
         coverage = min(applied_mwh * 1000.0 / total_kwh, 1.0)
         factor = per_kwh.kgco2e_per_unit * multiplier("kWh", per_kwh.unit)

@@ -575,7 +575,9 @@ def _localised(local_seconds: np.ndarray, null: np.ndarray, tz: str) -> pd.Serie
         full[~null] = utc
         utc = full
     return pd.Series(
-        pd.array(utc.view("datetime64[s]"), dtype=pd.DatetimeTZDtype(unit="s", tz="UTC"))
+        pd.array(
+            utc.view("datetime64[s]"), dtype=pd.DatetimeTZDtype(unit="s", tz="UTC"), copy=False
+        )
     )
 
 
