@@ -18,7 +18,7 @@ from carbonexpo.config import EventConfig
 from carbonexpo.errors import InputError, OptionError, Problem, raise_if
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import resolve_place
-from carbonexpo.io.schema import FREIGHT_MODES, TRAVEL_MODES
+from carbonexpo.io.schema import FREIGHT_MODES, SCHEMAS, TRAVEL_MODES
 from carbonexpo.notes import Note, note
 from carbonexpo.units import MASS, UnitProblem, has_dimension, multiplier
 
@@ -44,6 +44,9 @@ class BoothSpec:
     country: str = "CN"
     exhibitor: str = ""
     booth: str = ""
+    # rows as an event table holds them ("travel", "logistics", "accommodation", "materials"):
+    # given, they replace the staff/freight/nights shorthands and the build's default materials
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -180,28 +183,46 @@ def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
     assumptions: list[Note] = []
     exhibitor = spec.exhibitor or None
 
-    def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    def frame(rows: list[dict[str, Any]], table: str | None = None) -> pd.DataFrame:
         df = pd.DataFrame(rows)
         df.insert(0, "_row", np.arange(2, len(df) + 2))
+        if table is not None:  # rows as a table holds them: every column, numbers as floats
+            for col in SCHEMAS[table].columns:
+                if col.name not in df and col.kind in ("float", "int"):
+                    df[col.name] = np.nan
+                elif col.kind in ("float", "int"):
+                    df[col.name] = pd.to_numeric(df[col.name], errors="coerce")
+                elif col.name not in df:
+                    df[col.name] = None
+                else:  # an empty cell is a missing value, as in a table file
+                    df[col.name] = df[col.name].where(df[col.name].astype(str).str.strip() != "")
         if exhibitor:
             df["exhibitor"] = exhibitor
         return df
 
-    intensities = d.BUILD_MATERIALS_KG_PER_M2[spec.build]
-    materials = frame(
-        [
-            {"material": m, "origin": o, "mass_kg": kg * spec.area_m2}
-            for (m, o), kg in intensities.items()
-        ]
-    )
-    builder.add(act.materials_activity(materials), source_file="booth", category="materials")
-    assumptions.append(
-        note(
-            "booth_materials",
-            build=spec.build,
-            intensities=", ".join(f"{m} {o} {kg:g}" for (m, o), kg in intensities.items()),
+    if "materials" in spec.rows:
+        if spec.rows["materials"]:
+            builder.add(
+                act.materials_activity(frame(spec.rows["materials"], "materials")),
+                source_file="booth",
+                category="materials",
+            )
+    else:
+        intensities = d.BUILD_MATERIALS_KG_PER_M2[spec.build]
+        materials = frame(
+            [
+                {"material": m, "origin": o, "mass_kg": kg * spec.area_m2}
+                for (m, o), kg in intensities.items()
+            ]
         )
-    )
+        builder.add(act.materials_activity(materials), source_file="booth", category="materials")
+        assumptions.append(
+            note(
+                "booth_materials",
+                build=spec.build,
+                intensities=", ".join(f"{m} {o} {kg:g}" for (m, o), kg in intensities.items()),
+            )
+        )
     power = spec.power_kw
     if power is None:
         power = d.POWER_KW_PER_M2[spec.build] * spec.area_m2
@@ -223,7 +244,12 @@ def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
         }
     )
     builder.add(electricity, source_file="booth", category="electricity")
-    if spec.staff:
+    if spec.rows.get("travel"):
+        travel = frame(spec.rows["travel"], "travel")
+        _check_places(travel["origin"], "origin")
+        builder.add(act.travel_activity(travel, config), source_file="booth", category="travel")
+        assumptions.append(note("booth_staff"))
+    elif spec.staff and "travel" not in spec.rows:
         travel = frame(
             [
                 {"origin": o, "mode": m, "travellers": n, "round_trips": 1.0}
@@ -233,12 +259,24 @@ def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
         _check_places(travel["origin"], "--staff")
         builder.add(act.travel_activity(travel, config), source_file="booth", category="travel")
         assumptions.append(note("booth_staff"))
-    if spec.nights:
+    if spec.rows.get("accommodation"):
+        builder.add(
+            act.accommodation_activity(frame(spec.rows["accommodation"], "accommodation")),
+            source_file="booth",
+            category="accommodation",
+        )
+    elif spec.nights and "accommodation" not in spec.rows:
         hotels = frame([{"country": spec.country, "room_nights": spec.nights}])
         builder.add(
             act.accommodation_activity(hotels), source_file="booth", category="accommodation"
         )
-    if spec.freight:
+    if spec.rows.get("logistics"):
+        freight = frame(spec.rows["logistics"], "logistics")
+        _check_places(pd.concat([freight["origin"], freight["destination"]]), "origin")
+        builder.add(
+            act.logistics_activity(freight, config), source_file="booth", category="logistics"
+        )
+    elif spec.freight and "logistics" not in spec.rows:
         legs = []
         for o, m, kg in spec.freight:
             legs += [

@@ -281,8 +281,25 @@ def import_forms(folder: Path, forms: list[Path]) -> dict[str, int]:
         merged[exhibitor] = tables
     if problems:
         raise InputError(problems)
+    return merge_rows(folder, merged)
+
+
+def same_exhibitor(name: object) -> str:
+    """The form of a name that decides whose rows these are: case and spacing do not count
+    ('acme  co.' is 'Acme Co.'), as when a calculation aligns names with booths.csv."""
+    return " ".join(str(name).lower().split())
+
+
+def merge_rows(
+    folder: Path,
+    merged: dict[str, dict[str, list[dict[str, Any]]]],
+    tables: tuple[str, ...] | None = None,
+) -> dict[str, int]:
+    """Replace each exhibitor's rows of `tables` (default: every table of the form) by the
+    given ones; other exhibitors' rows are kept as written. Each file is replaced atomically."""
     counts: dict[str, int] = {}
-    for table in {s.table for s in SHEETS}:
+    names = {same_exhibitor(ex) for ex in merged}
+    for table in tables or tuple(dict.fromkeys(s.table for s in SHEETS)):
         path = folder / f"{table}.csv"
         if (folder / f"{table}.xlsx").exists():
             raise CarbonExpoError(
@@ -296,11 +313,11 @@ def import_forms(folder: Path, forms: list[Path]) -> dict[str, int]:
         )
         if "exhibitor" not in existing:
             existing["exhibitor"] = ""
-        keep = existing[~existing["exhibitor"].isin(list(merged))]
+        keep = existing[~existing["exhibitor"].map(same_exhibitor).isin(names)]
         new_rows = [
             {**row, "exhibitor": ex}
-            for ex, tables in merged.items()
-            for row in tables.get(table, [])
+            for ex, tables_ in merged.items()
+            for row in tables_.get(table, [])
         ]
         new = pd.DataFrame(new_rows, columns=columns, dtype=object)
         out = pd.concat([keep, new], ignore_index=True)[

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -25,7 +26,7 @@ from carbonexpo.calc.scope2 import (
 )
 from carbonexpo.codes import as_categorical, cat_map, epoch_seconds, lookup
 from carbonexpo.config import CATEGORY_NAMES, PHASES, EventConfig
-from carbonexpo.errors import raise_if
+from carbonexpo.errors import Problem, raise_if
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import country_code, resolve_place, sea_route
 from carbonexpo.io.event import EventData
@@ -173,6 +174,33 @@ def build_lines(
             assumptions.append(note("default_phase", table=name, phase=phase))
     raise_if(builder.problems)
     return builder, assumptions, warnings
+
+
+def check_event(folder: Path) -> tuple[EventData, list[Note], list[Note]]:
+    """`read_event` plus every check the calculation makes (places, factor keys): (data,
+    assumptions, warnings), or InputError with every independent problem in one pass — the
+    tables that did read are checked further, so that a folder is not fixed in several rounds."""
+    from carbonexpo.errors import InputError
+    from carbonexpo.io.event import read_event
+
+    try:
+        data = read_event(folder)
+    except InputError as exc:
+        if exc.partial is None:
+            raise
+        more: list[Problem] = []
+        try:
+            partial = cast("EventData", exc.partial)
+            build_lines(
+                partial,
+                FactorResolver.for_event(list(partial.config.factor_sets), partial.user_factors),
+            )
+        except InputError as deeper:
+            more = deeper.problems
+        raise InputError([*exc.problems, *more]) from None
+    resolver = FactorResolver.for_event(list(data.config.factor_sets), data.user_factors)
+    _, assumptions, warnings = build_lines(data, resolver)
+    return data, assumptions, warnings
 
 
 def add_upstream(

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 
-def write_atomic(path: Path, writer: Callable[[Path], object]) -> None:
+def write_atomic(path: Path, writer: Callable[[Path], object], *, mode: int | None = None) -> None:
+    """`mode` (e.g. 0o600 for a file of secrets) is set before the file takes its name."""
     path = Path(path)
     if path.exists() and not path.is_file():
         # a device or a pipe (/dev/null, /dev/stdout, a FIFO): write through, never replace it
@@ -24,7 +25,8 @@ def write_atomic(path: Path, writer: Callable[[Path], object]) -> None:
     try:
         writer(Path(tmp))
         # mkstemp makes the file 0600: give it the mode a plain open() would have
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        if mode is None:
+            mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
         Path(tmp).chmod(mode)
         os.replace(tmp, path)
     except BaseException:

@@ -7,7 +7,7 @@ from typing import Any
 
 from carbonexpo.calc.calculate import Calculation
 from carbonexpo.errors import CarbonExpoError
-from carbonexpo.io.writers import write_bytes_atomic, write_text_atomic
+from carbonexpo.io.writers import write_bytes_atomic
 from carbonexpo.report.labels import LABELS, STANDARD_NAMES
 from carbonexpo.report.render import CATEGORY_ORDER, neutrality_statement, render_template, sayer
 from carbonexpo.result import Result
@@ -79,20 +79,25 @@ def event_line(result: Result, lang: str) -> str:
     return t["statement_no_data"]
 
 
+def statement_bytes(
+    calc: Calculation, result: Result, exhibitor: str, suffix: str, lang: str
+) -> bytes:
+    """One exhibitor's statement as the bytes of a .md, .html or .pdf file."""
+    ctx = statement_context(calc, result, exhibitor, lang)
+    suffix = suffix.lower()
+    if suffix == ".md":
+        return render_template("statement.md.j2", ctx).encode("utf-8")
+    html = render_template("statement.html.j2", ctx)
+    if suffix in (".html", ".htm"):
+        return html.encode("utf-8")
+    if suffix == ".pdf":
+        from carbonexpo.report.pdf import html_to_pdf
+
+        return html_to_pdf(html)
+    raise CarbonExpoError(f"unknown statement format {suffix!r}")
+
+
 def write_statement(
     calc: Calculation, result: Result, exhibitor: str, path: Path, lang: str
 ) -> None:
-    ctx = statement_context(calc, result, exhibitor, lang)
-    suffix = path.suffix.lower()
-    if suffix == ".md":
-        write_text_atomic(path, render_template("statement.md.j2", ctx))
-        return
-    html = render_template("statement.html.j2", ctx)
-    if suffix in (".html", ".htm"):
-        write_text_atomic(path, html)
-    elif suffix == ".pdf":
-        from carbonexpo.report.pdf import html_to_pdf
-
-        write_bytes_atomic(path, html_to_pdf(html))
-    else:
-        raise CarbonExpoError(f"unknown statement format {path.suffix!r}")
+    write_bytes_atomic(path, statement_bytes(calc, result, exhibitor, path.suffix, lang))
