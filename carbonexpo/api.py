@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from carbonexpo.errors import NotNeutralError, OptionError, VerificationFailed
 
@@ -83,30 +83,9 @@ class Checked:
 
 def validate(folder: PathLike) -> Checked:
     """`read_event` plus every check the calculation makes (places, factor keys)."""
-    from carbonexpo.calc.calculate import build_lines
-    from carbonexpo.errors import InputError
-    from carbonexpo.factors.resolve import FactorResolver
+    from carbonexpo.calc.calculate import check_event
 
-    try:
-        data = read_event(folder)
-    except InputError as exc:
-        # every independent problem in one pass: the tables that did read are checked further
-        # (places, factor keys) so that a folder is not fixed in several rounds
-        if exc.partial is None:
-            raise
-        more: list = []
-        try:
-            partial = cast("EventData", exc.partial)
-            build_lines(
-                partial,
-                FactorResolver.for_event(list(partial.config.factor_sets), partial.user_factors),
-            )
-        except InputError as deeper:
-            more = deeper.problems
-        raise InputError([*exc.problems, *more]) from None
-    resolver = FactorResolver.for_event(list(data.config.factor_sets), data.user_factors)
-    _, assumptions, warnings = build_lines(data, resolver)
-    return Checked(data, assumptions, warnings)
+    return Checked(*check_event(Path(folder)))
 
 
 def calculate(folder: PathLike, *, ledger: PathLike | None = None) -> Run:
@@ -274,6 +253,19 @@ def write_report(
     write_statement(run.calculation, run.result, exhibitor, path, lang)
 
 
+def report_bytes(run: Run, suffix: str, *, lang: str = "en", exhibitor: str | None = None) -> bytes:
+    """What write_report would write, as bytes (for a web download)."""
+    if suffix.lower() not in REPORT_FORMATS:
+        raise OptionError("--output", "must end in .html, .md or .pdf")
+    if exhibitor is None:
+        from carbonexpo.report.write import report_bytes as _bytes
+
+        return _bytes(run.result, suffix, lang)
+    from carbonexpo.report.statement import statement_bytes
+
+    return statement_bytes(run.calculation, run.result, exhibitor, suffix, lang)
+
+
 # -- certificates -----------------------------------------------------------------------------
 
 
@@ -375,6 +367,38 @@ def import_forms(folder: PathLike, forms: Iterable[PathLike]) -> dict[str, int]:
     from carbonexpo.booth.forms import import_forms as _import
 
     return _import(Path(folder), [Path(f) for f in forms])
+
+
+# -- the web face ----------------------------------------------------------------------------
+
+
+def invite(
+    folder: PathLike, *, renew: bool = False, base_url: str = ""
+) -> tuple[list[tuple[str, str | None, str]], int]:
+    """Secret links for the staff and every exhibitor of booths.csv that has none yet (all,
+    revoking the earlier ones, with `renew`). Returns ([(role, exhibitor, url)], links kept);
+    only the tokens' hashes are stored, so a link is shown once."""
+    import pandas as pd
+
+    from carbonexpo.access import invite as _invite
+    from carbonexpo.errors import InputError, Problem
+    from carbonexpo.io.event import load_config
+
+    folder = Path(folder)
+    config, problems = load_config(folder / "event.yaml")
+    if config is None:
+        raise InputError(problems)
+    booths = folder / "booths.csv"
+    if not booths.exists():
+        raise InputError(
+            [Problem("booths.csv", 0, "", "invite needs booths.csv: one row per booth", "missing")]
+        )
+    names = [
+        n for n in pd.read_csv(booths, dtype=str, keep_default_na=False)["exhibitor"] if n.strip()
+    ]
+    links, kept = _invite(folder, names, renew=renew)
+    base = base_url.rstrip("/")
+    return [(link.access.role, link.access.exhibitor, base + link.path()) for link in links], kept
 
 
 _LAZY: dict[str, tuple[str, str]] = {

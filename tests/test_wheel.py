@@ -39,6 +39,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert "carbonexpo/_data/factors/cn-mee-2022/factors.csv" in names
     assert "carbonexpo/_data/factors/geo/cities.csv" in names
     assert any(n.startswith("carbonexpo/_data/templates/") for n in names)
+    # the web face's pages and assets ship inside the wheel (nothing from a CDN)
+    for asset in ("web/exhibitor.html.j2", "web/static/web.css", "web/static/exhibitor.js"):
+        assert f"carbonexpo/_data/templates/{asset}" in names
     env = work / "venv"
     venv.EnvBuilder(with_pip=False).create(env)
     py = env / "bin" / "python"

@@ -14,6 +14,7 @@ from carbonexpo.cli.common import CONTEXT, EXIT_HELP
 from carbonexpo.cli.factors_cmd import factors
 from carbonexpo.cli.ledger_cmd import ledger
 from carbonexpo.cli.report_cmd import report
+from carbonexpo.cli.web_cmd import invite, serve
 
 
 @click.group(context_settings=CONTEXT)
@@ -38,6 +39,8 @@ cli.add_command(verify)
 cli.add_command(ledger)
 cli.add_command(booth)
 cli.add_command(import_forms_cmd)
+cli.add_command(invite)
+cli.add_command(serve)
 
 
 def _with_exit_codes(command: click.Command) -> None:

@@ -1,0 +1,503 @@
+"""The web face (spec §12): an ASGI app (Starlette) over one event folder.
+
+    /e/<token>       an exhibitor's own data, live estimate, statement after the event
+    /staff/<token>   the organiser's dashboard and downloads
+    /verify          public certificate check (upload, or the QR code's link)
+    /healthz         ok
+
+Pages are the package's jinja2 templates (autoescape on); CSS and JS ship in the wheel and no
+page loads anything from elsewhere. Slow work (calculation, PDF, saving) runs in a thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from starlette.routing import Route
+
+from carbonexpo import api
+from carbonexpo.access import Access, AccessList, secret, token_hash
+from carbonexpo.booth import entry as ex
+from carbonexpo.errors import CarbonExpoError, InputError, VerificationFailed
+from carbonexpo.resources import templates_dir
+from carbonexpo.web.guard import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    Guard,
+    csrf_ok,
+    csrf_token,
+    new_nonce,
+)
+from carbonexpo.web.pages import choices, dashboard_context, render_page
+from carbonexpo.web.text import LANGS, UI
+
+MAX_BODY = 2 * 1024 * 1024  # a certificate PDF is ~100 KB; an exhibitor form a few KB
+LANG_COOKIE = "cx_lang"
+DOWNLOADS = {
+    "report.html": ("text/html; charset=utf-8", "report"),
+    "report.pdf": ("application/pdf", "report"),
+    "result.json": ("application/json", "result"),
+    "lines.csv": ("text/csv; charset=utf-8", "lines"),
+}
+
+
+@dataclass
+class Site:
+    """What the app serves: the event folder and the options of `serve`."""
+
+    folder: Path
+    lang: str = "zh"
+    trust: Path | None = None
+    published: Path | None = None
+    ledger: Path | None = None
+    today: dt.date | None = None  # for tests: the day the pages think it is
+    _runs: dict[str, Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def signature(self) -> tuple[tuple[str, int, int], ...]:
+        return tuple(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in sorted(self.folder.iterdir())
+            if p.is_file() and not p.name.startswith(".")
+        )
+
+    def run(self) -> tuple[Any, list[Any]]:
+        """(the calculation, or None; the problems that stopped it), cached until a file of
+        the folder changes."""
+        with self._lock:
+            sig = self.signature()
+            if self._runs.get("sig") == sig:
+                return self._runs["run"], self._runs["problems"]
+            try:
+                run, problems = api.calculate(self.folder, ledger=self.ledger), []
+            except InputError as exc:
+                run, problems = None, exc.problems
+            self._runs.update(sig=sig, run=run, problems=problems)
+            return run, problems
+
+    def config(self) -> Any:
+        from carbonexpo.io.event import load_config
+
+        config, problems = load_config(self.folder / "event.yaml")
+        if config is None:
+            raise InputError(problems)
+        return config
+
+    def now(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+def create_app(
+    folder: Path,
+    *,
+    lang: str = "zh",
+    trust: Path | None = None,
+    published: Path | None = None,
+    ledger: Path | None = None,
+    today: dt.date | None = None,
+) -> Starlette:
+    site = Site(Path(folder), lang, trust, published, ledger, today)
+    key = secret(site.folder)
+    static = templates_dir() / "web" / "static"
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def lang_of(request: Request) -> str:
+        asked = request.query_params.get("lang")
+        if asked in LANGS:
+            return str(asked)
+        kept = request.cookies.get(LANG_COOKIE)
+        return kept if kept in LANGS else site.lang
+
+    def page(
+        request: Request, template: str, scope: str, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        lang = lang_of(request)
+        nonce = request.cookies.get(CSRF_COOKIE) or new_nonce()
+        other = "en" if lang == "zh" else "zh"
+        html = render_page(
+            template,
+            {
+                "ui": UI[lang],
+                "lang": lang,
+                "switch": f"{request.url.path}?lang={other}",
+                "request_path": request.url.path,
+                "csrf_field": CSRF_FIELD,
+                "csrf": csrf_token(key, nonce, scope),
+                **context,
+            },
+        )
+        response = HTMLResponse(html, status_code=status)
+        response.headers["cache-control"] = "no-store"
+        response.set_cookie(
+            CSRF_COOKIE, nonce, httponly=True, samesite="strict", secure=request.url.is_secure
+        )
+        if request.query_params.get("lang") in LANGS:
+            response.set_cookie(LANG_COOKIE, lang, samesite="lax", max_age=365 * 86400)
+        return response
+
+    def not_found(request: Request) -> HTMLResponse:
+        return page(request, "web/error.html.j2", "error", 404, kind="not_found")
+
+    def access(request: Request, role: str) -> Access | None:
+        found = AccessList.load(site.folder).find(request.path_params["token"])
+        return found if found is not None and found.role == role else None
+
+    def scope_of(request: Request) -> str:
+        return token_hash(request.path_params["token"])
+
+    # -- health and static -------------------------------------------------------------------
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def asset(request: Request) -> Response:
+        name = request.path_params["name"]
+        path = static / name
+        if "/" in name or name.startswith(".") or not path.is_file():
+            return PlainTextResponse("not found", status_code=404)
+        return FileResponse(path, headers={"cache-control": "public, max-age=3600"})
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/verify", status_code=303)
+
+    # -- exhibitor -----------------------------------------------------------------------------
+
+    def exhibitor_context(
+        who: str, sections: dict[str, list[dict[str, str]]], lang: str
+    ) -> dict[str, Any]:
+        config = site.config()
+        saved = ex.submissions(site.folder).get(who)
+        return {
+            "event": config,
+            "exhibitor": who,
+            "booths": ex.booth_rows(site.folder, who),
+            "sections": sections,
+            "choices": choices(tuple(config.factor_sets)),
+            "saved_at": saved["saved"] if saved else None,
+            "after_event": site.now() > config.phases.end,
+        }
+
+    async def exhibitor_page(request: Request) -> Response:
+        found = access(request, "exhibitor")
+        if found is None or found.exhibitor is None:
+            return not_found(request)
+        who = found.exhibitor
+        lang = lang_of(request)
+        sections = await run_in_threadpool(ex.current, site.folder, who)
+        entry = ex.Entry({s: [(i, r) for i, r in enumerate(rows)] for s, rows in sections.items()})
+        estimate = await run_in_threadpool(_estimate_json, site, who, entry, lang)
+        return page(
+            request,
+            "web/exhibitor.html.j2",
+            scope_of(request),
+            **exhibitor_context(who, sections, lang),
+            errors={},
+            general=[],
+            message="saved" if request.query_params.get("saved") else None,
+            estimate=estimate,
+        )
+
+    async def exhibitor_save(request: Request) -> Response:
+        found = access(request, "exhibitor")
+        if found is None or found.exhibitor is None:
+            return not_found(request)
+        who = found.exhibitor
+        form = await request.form(max_files=0, max_fields=5000)
+        if not csrf_ok(
+            key, request.cookies.get(CSRF_COOKIE), scope_of(request), form.get(CSRF_FIELD)
+        ):
+            return page(request, "web/error.html.j2", "error", 403, kind="bad_request")
+        fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        entry = ex.parse_form(fields)
+        checked = await run_in_threadpool(ex.check, site.folder, who, entry)
+        lang = lang_of(request)
+        if checked.ok:
+            try:
+                await run_in_threadpool(ex.save, site.folder, who, entry)
+            except CarbonExpoError as exc:
+                checked.general.append(("unreadable", str(exc)))
+            else:
+                return RedirectResponse(f"{request.url.path}?saved=1", status_code=303)
+        sections = {
+            s: _rows_with_indices(entry, s, sheet.columns) for s, sheet in ex.SECTIONS.items()
+        }
+        estimate = await run_in_threadpool(_estimate_json, site, who, entry, lang, checked)
+        return page(
+            request,
+            "web/exhibitor.html.j2",
+            scope_of(request),
+            422,
+            **exhibitor_context(who, sections, lang),
+            errors=_field_errors(checked, lang),
+            general=[_problem_text(c, m, lang) for c, m in checked.general],
+            message="not_saved",
+            estimate=estimate,
+        )
+
+    async def exhibitor_estimate(request: Request) -> Response:
+        found = access(request, "exhibitor")
+        if found is None or found.exhibitor is None:
+            return PlainTextResponse("not found", status_code=404)
+        form = await request.form(max_files=0, max_fields=5000)
+        if not csrf_ok(
+            key,
+            request.cookies.get(CSRF_COOKIE),
+            scope_of(request),
+            request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD),
+        ):
+            return JSONResponse({"error": "csrf"}, status_code=403)
+        entry = ex.parse_form({k: str(v) for k, v in form.items() if isinstance(v, str)})
+        lang = lang_of(request)
+        checked = await run_in_threadpool(ex.check, site.folder, found.exhibitor, entry)
+        estimate = await run_in_threadpool(
+            _estimate_json, site, found.exhibitor, entry, lang, checked
+        )
+        return JSONResponse({**estimate, "errors": _field_errors(checked, lang)})
+
+    async def exhibitor_statement(request: Request) -> Response:
+        found = access(request, "exhibitor")
+        if found is None or found.exhibitor is None:
+            return not_found(request)
+        suffix = "." + request.path_params["fmt"]
+        if suffix not in (".html", ".pdf") or site.now() <= site.config().phases.end:
+            return not_found(request)
+        run, problems = await run_in_threadpool(site.run)
+        if run is None:
+            return page(
+                request, "web/error.html.j2", "error", 409, kind="problems", problems=problems
+            )
+        lang = lang_of(request)
+        try:
+            data = await run_in_threadpool(
+                api.report_bytes, run, suffix, lang=lang, exhibitor=found.exhibitor
+            )
+        except CarbonExpoError:
+            return not_found(request)
+        media = "application/pdf" if suffix == ".pdf" else "text/html; charset=utf-8"
+        return Response(data, media_type=media, headers={"cache-control": "no-store"})
+
+    # -- staff ---------------------------------------------------------------------------------
+
+    async def staff_page(request: Request) -> Response:
+        if access(request, "staff") is None:
+            return not_found(request)
+        lang = lang_of(request)
+        context = await run_in_threadpool(dashboard_context, site, lang)
+        return page(request, "web/staff.html.j2", scope_of(request), **context)
+
+    async def staff_download(request: Request) -> Response:
+        if access(request, "staff") is None:
+            return not_found(request)
+        name = request.path_params["name"]
+        if name not in DOWNLOADS:
+            return not_found(request)
+        run, problems = await run_in_threadpool(site.run)
+        if run is None:
+            return page(
+                request, "web/error.html.j2", "error", 409, kind="problems", problems=problems
+            )
+        media, _ = DOWNLOADS[name]
+        data = await run_in_threadpool(_download, run, name, lang_of(request))
+        event_id = run.result.event.id
+        return Response(
+            data,
+            media_type=media,
+            headers={
+                "cache-control": "no-store",
+                "content-disposition": f'attachment; filename="{event_id}-{name}"',
+            },
+        )
+
+    # -- verify ------------------------------------------------------------------------------
+
+    async def verify_page(request: Request) -> Response:
+        wanted = _link(request.query_params.get("id"), request.query_params.get("sha256"))
+        verdict = None
+        if wanted and site.published is not None:
+            path = await run_in_threadpool(_published, site.published, wanted["id"])
+            if path is not None:
+                verdict = await run_in_threadpool(_verify, path, site.trust, wanted)
+        return page(
+            request,
+            "web/verify.html.j2",
+            "verify",
+            wanted=wanted,
+            verdict=verdict,
+            trusted=_trusted_names(site.trust),
+        )
+
+    async def verify_upload(request: Request) -> Response:
+        form = await request.form(max_files=1, max_fields=10, max_part_size=MAX_BODY)
+        if not csrf_ok(key, request.cookies.get(CSRF_COOKIE), "verify", form.get(CSRF_FIELD)):
+            return page(request, "web/error.html.j2", "error", 403, kind="bad_request")
+        upload = form.get("certificate")
+        wanted = _link(form.get("id"), form.get("sha256"))
+        verdict: dict[str, Any]
+        if upload is None or isinstance(upload, str):
+            verdict = {"ok": False, "messages": ["no file was uploaded"]}
+        else:
+            data = await upload.read()
+            verdict = await run_in_threadpool(_verify_bytes, data, site.trust, wanted)
+        return page(
+            request,
+            "web/verify.html.j2",
+            "verify",
+            200 if verdict["ok"] else 422,
+            wanted=wanted,
+            verdict=verdict,
+            trusted=_trusted_names(site.trust),
+        )
+
+    routes = [
+        Route("/", home),
+        Route("/healthz", healthz),
+        Route("/static/{name}", asset),
+        Route("/e/{token}", exhibitor_page, methods=["GET"]),
+        Route("/e/{token}", exhibitor_save, methods=["POST"]),
+        Route("/e/{token}/estimate", exhibitor_estimate, methods=["POST"]),
+        Route("/e/{token}/statement.{fmt}", exhibitor_statement, methods=["GET"]),
+        Route("/staff/{token}", staff_page, methods=["GET"]),
+        Route("/staff/{token}/{name}", staff_download, methods=["GET"]),
+        Route("/verify", verify_page, methods=["GET"]),
+        Route("/verify", verify_upload, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(Guard, max_body=MAX_BODY)])
+    app.state.site = site
+    return app
+
+
+# -- pieces the handlers share --------------------------------------------------------------
+
+
+def _rows_with_indices(
+    entry: ex.Entry, section: str, columns: tuple[str, ...]
+) -> list[dict[str, str]]:
+    """The entered rows back in their form positions (so errors stay next to their field)."""
+    rows = dict(entry.rows.get(section, []))
+    if section == "booth" or not rows:
+        return [{c: rows.get(i, {}).get(c, "") for c in columns} for i in range(len(rows))]
+    return [{c: rows.get(i, {}).get(c, "") for c in columns} for i in range(max(rows) + 1)]
+
+
+def _problem_text(code: str, message: str, lang: str) -> str:
+    from carbonexpo.problem_titles import PROBLEM_TITLES
+
+    title = PROBLEM_TITLES[lang].get(code, code)
+    return f"{title}: {message}"
+
+
+def _field_errors(checked: ex.Checked, lang: str) -> dict[str, list[str]]:
+    return {k: [_problem_text(c, m, lang) for c, m in v] for k, v in checked.errors.items()}
+
+
+def _estimate_json(
+    site: Site, who: str, entry: ex.Entry, lang: str, checked: ex.Checked | None = None
+) -> dict[str, Any]:
+    """The live estimate as the page shows it: tCO2e per group (estimated ones flagged),
+    the total and how it was estimated, in the page's language."""
+    from carbonexpo.booth.estimate import GROUPS
+    from carbonexpo.notes import render
+    from carbonexpo.report.labels import LABELS
+
+    if checked is None:
+        checked = ex.check(site.folder, who, entry)
+    try:
+        est = ex.estimate(site.folder, site.config(), who, checked)
+    except CarbonExpoError as exc:
+        return {"groups": [], "total_tco2e": None, "assumptions": [], "error": str(exc)}
+    materials_given = bool(checked.tables.get("materials"))
+    t = LABELS[lang]
+    groups = [
+        {
+            "key": category,
+            "label": t.get(category, category),
+            "tco2e": est.by_group.get(label, 0.0),
+            "estimated": category == "electricity"
+            or (category == "materials" and not materials_given),
+        }
+        for category, label in GROUPS.items()
+    ]
+    return {
+        "groups": groups,
+        "total_tco2e": est.total_tco2e,
+        "assumptions": [render(n, lang) for n in est.assumptions],
+        "error": None,
+    }
+
+
+def _download(run: Any, name: str, lang: str) -> bytes:
+    if name.startswith("report."):
+        return api.report_bytes(run, "." + name.split(".")[1], lang=lang)
+    if name == "result.json":
+        return api.result_json(run.result).encode("utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "lines.csv"
+        api.write_lines(run.lines, path)
+        return path.read_bytes()
+
+
+def _link(cert_id: Any, sha256: Any) -> dict[str, str] | None:
+    """The certificate a QR link names, if the link is well-formed."""
+    if not isinstance(cert_id, str) or not isinstance(sha256, str):
+        return None
+    cert_id, sha256 = cert_id.strip()[:64], sha256.strip().lower()
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256) or not cert_id:
+        return None
+    return {"id": cert_id, "sha256": sha256}
+
+
+def _trusted_names(trust: Path | None) -> list[str]:
+    return sorted(p.name for p in trust.glob("*.pub")) if trust else []
+
+
+def _published(folder: Path, cert_id: str) -> Path | None:
+    """The certificate of that id among the published cert.json files."""
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("certificate_id") == cert_id:
+            return path
+    return None
+
+
+def _verify(path: Path, trust: Path | None, wanted: dict[str, str] | None) -> dict[str, Any]:
+    try:
+        v = api.verify_certificate(path, trust=trust)
+    except (VerificationFailed, CarbonExpoError) as exc:
+        return {"ok": False, "messages": [str(exc).removeprefix("INVALID: ")]}
+    messages = list(v.messages)
+    ok = v.ok
+    cert = v.certificate if isinstance(v.certificate, dict) else {}
+    if wanted and cert.get("sha256") != wanted["sha256"]:
+        ok = False
+        messages.insert(0, "this is not the certificate the link names (its hash differs)")
+    record = cert.get("record") if isinstance(cert.get("record"), dict) else {}
+    return {"ok": ok, "messages": messages, "id": cert.get("certificate_id"), "record": record}
+
+
+def _verify_bytes(data: bytes, trust: Path | None, wanted: dict[str, str] | None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "certificate"
+        path.write_bytes(data)
+        return _verify(path, trust, wanted)

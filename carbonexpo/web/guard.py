@@ -1,0 +1,102 @@
+"""What every response and request of the web face goes through: a cap on request bodies,
+security headers, and CSRF tokens bound to a per-browser cookie.
+
+CSRF: the browser gets a random `cx_csrf` cookie (SameSite=Strict, HttpOnly); every form and
+the estimate request carry HMAC(event secret, cookie | scope), where the scope is the page
+(e.g. the exhibitor's hashed token). A forged request from another site has neither."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSRF_COOKIE = "cx_csrf"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "x-csrf-token"
+HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        b"script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+        b"form-action 'self'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    # links carry secret tokens: never send them to another site in a Referer header
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class TooLarge(Exception):
+    pass
+
+
+class Guard:
+    """ASGI middleware: refuses request bodies above `max_body` bytes with 413 (by
+    Content-Length, or while reading a chunked body) and adds the security headers."""
+
+    def __init__(self, app: ASGIApp, max_body: int):
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+            await _plain(send, 413, b"request body too large")
+            return
+        seen = 0
+        started = False
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise TooLarge
+            return message
+
+        async def with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", []), *HEADERS]
+            await send(message)
+
+        try:
+            await self.app(scope, limited, with_headers)
+        except TooLarge:
+            if not started:
+                await _plain(send, 413, b"request body too large")
+
+
+async def _plain(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), *HEADERS],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def csrf_token(key: bytes, nonce: str, scope: str) -> str:
+    return hmac.new(key, f"{nonce}|{scope}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_ok(key: bytes, nonce: str | None, scope: str, given: Any) -> bool:
+    if not nonce or not isinstance(given, str) or len(given) != 64:
+        return False
+    return hmac.compare_digest(csrf_token(key, nonce, scope), given)
