@@ -24,6 +24,7 @@ import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,10 +89,17 @@ def validate(folder: PathLike) -> Checked:
     return Checked(*check_event(Path(folder)))
 
 
-def calculate(folder: PathLike, *, ledger: PathLike | None = None) -> Run:
+def calculate(
+    folder: PathLike,
+    *,
+    ledger: PathLike | None = None,
+    uncertainty_runs: int | None = None,
+    seed: int = 0,
+) -> Run:
     """Inventory, Scope 2 (location and market), offsets and the balance of an event folder.
     With `ledger`, serial blocks are checked against the claims of that ledger (read only)
-    and the result records the ledger head it was checked against."""
+    and the result records the ledger head it was checked against. With `uncertainty_runs`,
+    the result carries 95 % intervals from a Monte Carlo seeded with `seed`."""
     from carbonexpo.calc.calculate import calculate as _calculate
     from carbonexpo.calc.result import build_result
     from carbonexpo.result import LedgerAnchor
@@ -106,7 +114,9 @@ def calculate(folder: PathLike, *, ledger: PathLike | None = None) -> Run:
             claims = store.claims_frame()
             seq, digest = store.head()
         anchor = LedgerAnchor(file=Path(ledger).name, audit_seq=seq, head_hash=digest)
-    calc = _calculate(data, claims=claims)
+    if uncertainty_runs is not None and not 10 <= uncertainty_runs <= 1_000_000:
+        raise OptionError("--runs", f"{uncertainty_runs}: between 10 and 1,000,000 runs")
+    calc = _calculate(data, claims=claims, uncertainty_runs=uncertainty_runs, seed=seed)
     return Run(build_result(calc, ledger=anchor), calc)
 
 
@@ -230,6 +240,13 @@ def summary_text(result: Result) -> str:
         f"credit blocks: {len(result.credits)} ({rejected_c} rejected)",
         VERDICTS[t.status].format(net=t.net_tco2e),
     ]
+    if (u := result.uncertainty) is not None:
+        rows.insert(
+            -2,
+            f"95 % interval (Monte Carlo, {u.runs} runs, seed {u.seed}): "
+            f"{u.total.low:,.3f} – {u.total.high:,.3f} tCO2e; Approach 1: "
+            f"{u.approach1.total.low:,.3f} – {u.approach1.total.high:,.3f} tCO2e",
+        )
     return "\n".join(rows)
 
 
@@ -367,6 +384,131 @@ def import_forms(folder: PathLike, forms: Iterable[PathLike]) -> dict[str, int]:
     from carbonexpo.booth.forms import import_forms as _import
 
     return _import(Path(folder), [Path(f) for f in forms])
+
+
+# -- planning: compare and scenarios -----------------------------------------------------------
+
+
+def load_result(path: PathLike) -> tuple[Result, str]:
+    """The result of an event folder (calculated) or of a result JSON, and a short name."""
+    from carbonexpo.errors import InputError, Problem
+    from carbonexpo.result import Result
+
+    p = Path(path)
+    if p.is_dir():
+        return calculate(p).result, p.name
+    if not p.is_file():
+        raise OptionError("A/B", f"{p}: neither an event folder nor a result JSON")
+    try:
+        return Result.model_validate_json(p.read_bytes()), p.name
+    except ValueError as exc:
+        first = str(exc).splitlines()[:3]
+        raise InputError(
+            [
+                Problem(
+                    p.name,
+                    0,
+                    "",
+                    "not a carbonexpo result JSON: " + " ".join(first),
+                    "not_a_result",
+                )
+            ]
+        ) from None
+
+
+def compare(a: PathLike, b: PathLike) -> Any:
+    """Two results side by side (folders or result JSONs): calc.compare.Comparison."""
+    from carbonexpo.calc.compare import compare as _compare
+
+    ra, na = load_result(a)
+    rb, nb = load_result(b)
+    if na == nb:
+        na, nb = str(a), str(b)
+    return _compare(ra, rb, na, nb)
+
+
+def comparison_text(comparison: Any) -> str:
+    """The comparison as an aligned text table (tCO2e)."""
+    rows = [("", comparison.a_name, comparison.b_name, "B − A", "%")]
+    section = ""
+    for r in comparison.rows:
+        if r.section != section:
+            section = r.section
+            rows.append((f"[{section}]", "", "", "", ""))
+        pct = "–" if r.percent is None else f"{r.percent:+.1f}"
+        rows.append((f"  {r.key}", f"{r.a:,.3f}", f"{r.b:,.3f}", f"{r.difference:+,.3f}", pct))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = [
+        row[0].ljust(widths[0])
+        + "".join("  " + c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True))
+        for row in rows
+    ]
+    return f"tCO2e, claim basis {comparison.basis}\n" + "\n".join(line.rstrip() for line in lines)
+
+
+def scenario(folder: PathLike, scenario_file: PathLike, out: PathLike) -> Any:
+    """Apply a what-if file to a copy of the event folder (OUT, new) and compare it with the
+    base: returns the Comparison; OUT's event.yaml records the scenario and its effect."""
+    import shutil
+
+    import pandas as pd
+    import yaml
+
+    from carbonexpo.errors import CarbonExpoError, raise_if
+    from carbonexpo.io.event import find_table_file, load_yaml_model
+    from carbonexpo.io.schema import TABLE_ORDER
+    from carbonexpo.io.writers import write_atomic, write_text_atomic
+    from carbonexpo.planning.scenario import Scenario, apply
+
+    folder, out = Path(folder), Path(out)
+    plan, _, problems = load_yaml_model(Path(scenario_file), Scenario, "a scenario needs")
+    raise_if(problems)
+    assert plan is not None
+    if out.exists() and any(out.iterdir()):
+        raise OptionError("--output", f"{out} exists and is not empty: name a new folder")
+    base = calculate(folder)
+    config = base.calculation.data.config
+    if config.scenario is not None:
+        raise CarbonExpoError(
+            f"{folder} is itself a scenario ({config.scenario.name!r}): apply scenarios to "
+            f"its base, {config.scenario.base}"
+        )
+    raw: dict[str, pd.DataFrame] = {}
+    for name in TABLE_ORDER:
+        path = find_table_file(folder, name)
+        if path is not None and path.suffix.lower() == ".csv":
+            raw[name] = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    changed, said = apply(base.calculation.data, raw, plan, base.result)
+    for name in changed:
+        if find_table_file(folder, name) not in (None, folder / f"{name}.csv"):
+            raise CarbonExpoError(f"{name}.xlsx: a scenario changes CSV tables only")
+    shutil.copytree(
+        folder, out, ignore=shutil.ignore_patterns(".carbonexpo", ".*"), dirs_exist_ok=True
+    )
+    for name, table in changed.items():
+        write_atomic(out / f"{name}.csv", partial(_write_table, table))
+    new = calculate(out)
+    record = {
+        "scenario": {
+            "name": plan.name,
+            "base": str(folder),
+            "made": dt.date.today().isoformat(),
+            "changes": said,
+            "base_gross_tco2e": round(base.result.totals.gross_tco2e, 6),
+            "gross_tco2e": round(new.result.totals.gross_tco2e, 6),
+        }
+    }
+    text = (folder / "event.yaml").read_text(encoding="utf-8").rstrip("\n")
+    block = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=1000)
+    write_text_atomic(
+        out / "event.yaml",
+        f"{text}\n\n# written by `carbonexpo scenario` ({Path(scenario_file).name})\n{block}",
+    )
+    return compare(folder, out)
+
+
+def _write_table(table: pd.DataFrame, path: Path) -> None:
+    table.to_csv(path, index=False)
 
 
 # -- the web face ----------------------------------------------------------------------------

@@ -152,6 +152,8 @@ class Claim(Strict):
     radiative_forcing: bool = True
     max_excluded_share: float = Field(default=0.05, ge=0, le=1)
     well_to_tank: bool = False  # add upstream lines of fuels, electricity, heat and travel
+    # "upper": offsets must cover the upper bound of the 95 % interval (spec §13)
+    offset_to: Literal["point", "upper"] = "point"
     markets: tuple[str, ...] = ()
 
     @field_validator("markets")
@@ -202,6 +204,18 @@ class Exclusion(Strict):
         return v.strip() or None if v is not None else None
 
 
+class ScenarioRecord(Strict):
+    """Written by `carbonexpo scenario` into the new folder's event.yaml: what was changed,
+    from which folder, and the gross emissions of both when it was made (spec §13)."""
+
+    name: str
+    base: str
+    made: dt.date
+    changes: tuple[str, ...]
+    base_gross_tco2e: float
+    gross_tco2e: float
+
+
 class EventConfig(Strict):
     id: EventId
     name: str = Field(min_length=1)
@@ -220,6 +234,7 @@ class EventConfig(Strict):
     claim: Claim = Claim()
     exclusions: dict[Category, Exclusion] = Field(default_factory=dict)
     allocation: Literal["area"] = "area"
+    scenario: ScenarioRecord | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -117,6 +117,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "the most populous was used (give 'City, Region, CC' to choose)",
         "place_read_as": "{table}.{column}: {text!r}: {how}",
         "input_read_as": "{file} {column}: {what} {how} ({rows} row(s))",
+        "offset_to_upper": "claim.offset_to: upper — the offsets are tested against the upper "
+        "bound of the 95 % interval, {upper} tCO2e (gross {gross} tCO2e; Monte Carlo, {runs} "
+        "runs, seed {seed})",
+        "scenario_applied": "what-if scenario {name!r}, made from {base} on {made}: {changes}; "
+        "gross then {base_gross} tCO2e in the base, {gross} tCO2e with the scenario",
         "wtt_on": "well-to-tank: upstream emissions of fuels, electricity (with transmission "
         "and distribution losses), district heat and travel are added as their own lines "
         "(claim.well_to_tank)",
@@ -193,6 +198,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "（可写作“城市, 地区, 国家代码”加以区分）",
         "place_read_as": "{table}.{column}：{text!r}：{how}",
         "input_read_as": "{file} {column}：{what} {how}（{rows} 行）",
+        "offset_to_upper": "claim.offset_to: upper——以 95% 置信区间上限 {upper} tCO2e "
+        "检验抵消是否充足（排放总量 {gross} tCO2e；蒙特卡洛模拟 {runs} 次，随机种子 {seed}）",
+        "scenario_applied": "情景分析“{name}”，于 {made} 由 {base} 生成：{changes}；"
+        "生成时基准排放总量 {base_gross} tCO2e，情景下 {gross} tCO2e",
         "wtt_on": "上游排放：燃料、电力（含输配电损耗）、集中供热和交通出行的上游（井到油箱）排放"
         "单独列项（claim.well_to_tank）",
         "wtt_off": "未计入上游（井到油箱）排放（claim.well_to_tank 未开启）",

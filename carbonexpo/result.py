@@ -105,6 +105,10 @@ class Totals(Frozen):
     offsets_eligible_tco2e: float
     offsets_rejected_tco2e: float
     gross_tco2e: float
+    neutrality_tested_tco2e: float = Field(
+        description="what the offsets are tested against: gross, or its upper bound "
+        "(claim.offset_to: upper)"
+    )
     net_tco2e: float
     surplus_tco2e: float
     neutral: bool
@@ -130,6 +134,41 @@ class Boundary(Frozen):
     max_excluded_share: float
     complete: bool
     problems: list[Note]
+
+
+class IntervalOut(Frozen):
+    low: float
+    high: float
+
+
+class Approach1(Frozen):
+    total: IntervalOut
+    by_category: dict[str, IntervalOut]
+
+
+class Uncertainty(Frozen):
+    """95 % intervals (tCO2e, claim basis) from a seeded Monte Carlo (IPCC 2006 Vol. 1
+    Ch. 3, Approach 2), with Approach 1 (error propagation) as a check (spec §13)."""
+
+    method: Literal["monte_carlo"]
+    runs: int
+    seed: int
+    confidence: float
+    total: IntervalOut
+    by_category: dict[str, IntervalOut]
+    mean_tco2e: float
+    approach1: Approach1
+    ranges: dict[str, dict[str, float | str]]
+
+
+class Intensities(Frozen):
+    """Gross emissions (the claim's basis) per unit of the event (spec §13); None when the
+    event does not give the denominator."""
+
+    per_visit_kgco2e: float | None
+    per_m2_kgco2e: float | None
+    per_exhibitor_tco2e: float | None
+    per_open_day_tco2e: float | None
 
 
 class DataQuality(Frozen):
@@ -214,6 +253,8 @@ class Result(Frozen):
     by_scope: dict[str, dict[str, float]]
     daily_electricity_kwh: dict[str, float]
     data_quality: DataQuality
+    intensities: Intensities
+    uncertainty: Uncertainty | None = None
     instruments: list[InstrumentOut]
     credits: list[CreditOut]
     factors_used: list[FactorUsed]

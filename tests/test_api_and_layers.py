@@ -32,7 +32,7 @@ LAYERS = [
     {"geo", "factors"},
     {"io"},
     {"calc"},
-    {"report", "certificate", "ledger", "booth", "access"},
+    {"report", "certificate", "ledger", "booth", "access", "planning"},
     {"api"},
     {"web"},  # the web face: an edge over the API, like the CLI
     {"cli", "__main__"},

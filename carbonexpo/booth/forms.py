@@ -320,8 +320,10 @@ def merge_rows(
             for row in tables_.get(table, [])
         ]
         new = pd.DataFrame(new_rows, columns=columns, dtype=object)
+        # the file keeps its columns; a column it lacks is added only when a new row fills it
+        filled = {c for c in columns if new[c].map(lambda v: pd.notna(v) and v != "").any()}
         out = pd.concat([keep, new], ignore_index=True)[
-            [c for c in columns if c in keep.columns or c in new.columns]
+            [c for c in columns if c in keep.columns or c in filled]
         ]
         counts[table] = len(new_rows)
         if new_rows or path.exists():

@@ -105,6 +105,7 @@ def _frame(
         "unit": as_categorical(unit, n),
         "phase": phase,
         "exhibitor": as_categorical(_col(df, "exhibitor"), n),
+        "quality": as_categorical(_col(df, "quality"), n),
     }
     out.update(extra)
     return pd.DataFrame(out)
@@ -300,7 +301,8 @@ def upstream(frame: pd.DataFrame, resolver_has: Callable[[str], bool]) -> pd.Dat
     key = cat_map(frame["factor_key"], wtt_key, len(frame))
     known = np.array([resolver_has(str(k)) for k in key.categories], dtype=bool)
     keep = np.append(known, False)[np.where(key.codes < 0, len(known), key.codes)]
-    out = frame.loc[keep, ["_row", "quantity", "unit", "phase", "exhibitor"]].copy()
+    columns = ["_row", "quantity", "unit", "phase", "exhibitor", "quality"]
+    out = frame.loc[keep, [c for c in columns if c in frame]].copy()
     out["factor_key"] = key[keep]
     out.attrs["missing"] = sorted(
         str(k) for k, ok in zip(key.categories, known, strict=True) if not ok

@@ -15,12 +15,21 @@ class Balance:
     surplus_tco2e: float
     neutral: bool
     status: str = "neutral"  # neutral | not_neutral | no_data
+    tested_tco2e: float = 0.0  # what offsets must cover: gross, or its upper bound
 
 
 def compute_balance(
-    *, gross_tco2e: float, offsets_tco2e: float, basis: str, has_data: bool = True
+    *,
+    gross_tco2e: float,
+    offsets_tco2e: float,
+    basis: str,
+    has_data: bool = True,
+    tested_tco2e: float | None = None,
 ) -> Balance:
-    difference = gross_tco2e - offsets_tco2e
+    """`tested_tco2e` (default: gross) is what the offsets are measured against — the upper
+    bound of the 95 % interval under claim.offset_to: upper."""
+    tested = gross_tco2e if tested_tco2e is None else tested_tco2e
+    difference = tested - offsets_tco2e
     neutral = has_data and difference <= 0
     status = "no_data" if not has_data else ("neutral" if neutral else "not_neutral")
     return Balance(
@@ -31,4 +40,5 @@ def compute_balance(
         surplus_tco2e=max(-difference, 0.0),
         neutral=neutral,
         status=status,
+        tested_tco2e=tested,
     )

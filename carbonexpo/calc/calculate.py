@@ -24,6 +24,7 @@ from carbonexpo.calc.scope2 import (
     market_based_kgco2e,
     residual_factor,
 )
+from carbonexpo.calc.uncertainty import UncertaintyResult, simulate
 from carbonexpo.codes import as_categorical, cat_map, epoch_seconds, lookup
 from carbonexpo.config import CATEGORY_NAMES, PHASES, EventConfig
 from carbonexpo.errors import Problem, raise_if
@@ -54,6 +55,7 @@ class Calculation:
     exhibitors: pd.DataFrame | None = None
     factors_used: list[dict[str, Any]] = field(default_factory=list)
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    uncertainty: UncertaintyResult | None = None
 
     @cached_property
     def lines(self) -> pd.DataFrame:
@@ -168,6 +170,18 @@ def build_lines(
                 note(code, file=t.file, column=r.column, what=r.what, how=r.how, **params)
             )
     assumptions.append(note("wtt_on" if config.claim.well_to_tank else "wtt_off"))
+    if (s := config.scenario) is not None:
+        assumptions.append(
+            note(
+                "scenario_applied",
+                name=s.name,
+                base=s.base,
+                made=s.made.isoformat(),
+                changes="; ".join(s.changes),
+                base_gross=f"{s.base_gross_tco2e:,.3f}",
+                gross=f"{s.gross_tco2e:,.3f}",
+            )
+        )
     for name, phase in act.DEFAULT_PHASE.items():
         t = tables.get(name)
         if t is not None and ("phase" not in t.df or t.df["phase"].isna().any()):
@@ -285,7 +299,15 @@ def sea_route_notes(df: pd.DataFrame, sea: np.ndarray, config: EventConfig) -> l
     return out
 
 
-def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calculation:
+def calculate(
+    data: EventData,
+    *,
+    claims: pd.DataFrame | None = None,
+    uncertainty_runs: int | None = None,
+    seed: int = 0,
+) -> Calculation:
+    """The whole calculation. With `uncertainty_runs` (or claim.offset_to: upper, which
+    needs it: 1,000 runs by default) the 95 % intervals are computed too."""
     config = data.config
     resolver = FactorResolver.for_event(list(config.factor_sets), data.user_factors)
     builder, assumptions, warnings = build_lines(data, resolver)
@@ -322,11 +344,29 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
     summary = summarise(groups)
     gross_t = float(summary[basis_col].sum()) / 1000.0
     present = set(summary["category"])
+    intervals = None
+    if uncertainty_runs is not None or config.claim.offset_to == "upper":
+        intervals = simulate(
+            groups, basis_col, list(CATEGORIES), runs=uncertainty_runs or 1000, seed=seed
+        )
+    tested = None
+    if config.claim.offset_to == "upper" and intervals is not None:
+        tested = max(intervals.total.high, gross_t)
+        assumptions.append(
+            note(
+                "offset_to_upper",
+                upper=f"{tested:,.3f}",
+                gross=f"{gross_t:,.3f}",
+                runs=intervals.runs,
+                seed=intervals.seed,
+            )
+        )
     balance = compute_balance(
         gross_tco2e=gross_t,
         offsets_tco2e=offsets.eligible_tco2e,
         basis=config.claim.basis,
         has_data=bool(present),
+        tested_tco2e=tested,
     )
     completeness = assess(config, present, gross_t)
     if groups.empty:
@@ -361,6 +401,7 @@ def calculate(data: EventData, *, claims: pd.DataFrame | None = None) -> Calcula
         warnings=warnings,
         exhibitors=exhibitors,
         summary=summary,
+        uncertainty=intervals,
         factors_used=sorted(builder.factors_used.values(), key=lambda f: (f["key"], f["set"])),
     )
 
@@ -427,6 +468,7 @@ def totals(calc: Calculation) -> dict[str, Any]:
         "offsets_eligible_tco2e": calc.offsets.eligible_tco2e,
         "offsets_rejected_tco2e": calc.offsets.rejected_tco2e,
         "gross_tco2e": b.gross_tco2e,
+        "neutrality_tested_tco2e": b.tested_tco2e,
         "net_tco2e": b.net_tco2e,
         "surplus_tco2e": b.surplus_tco2e,
         "neutral": b.neutral,
@@ -454,6 +496,22 @@ def boundary(calc: Calculation) -> dict[str, Any]:
         "max_excluded_share": c.max_excluded_share,
         "complete": c.complete,
         "problems": c.problems(),
+    }
+
+
+def intensities(calc: Calculation) -> dict[str, float | None]:
+    """Gross (claim basis) per visit, per m² of venue, per exhibitor of booths.csv and per
+    open day."""
+    config = calc.data.config
+    gross_t = calc.balance.gross_tco2e
+    booths = calc.data.tables.get("booths")
+    exhibitors = int(booths.df["exhibitor"].nunique()) if booths is not None else 0
+    open_days = (config.phases.open.end - config.phases.open.start).days + 1
+    return {
+        "per_visit_kgco2e": gross_t * 1000.0 / config.visits if config.visits else None,
+        "per_m2_kgco2e": gross_t * 1000.0 / config.venue.area_m2 if config.venue.area_m2 else None,
+        "per_exhibitor_tco2e": gross_t / exhibitors if exhibitors else None,
+        "per_open_day_tco2e": gross_t / open_days if open_days > 0 else None,
     }
 
 

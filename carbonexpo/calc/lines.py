@@ -158,6 +158,7 @@ class LineBuilder:
                 category=keep(as_categorical(category, n)),
                 phase=keep(as_categorical(activity["phase"], n)),
                 exhibitor=keep(as_categorical(activity["exhibitor"], n)),
+                quality=keep(as_categorical(activity.get("quality"), n)),
                 key=keep(key),
                 unit=keep(unit),
                 conv=conv,
@@ -208,6 +209,7 @@ class Block:
     category: pd.Categorical
     phase: pd.Categorical
     exhibitor: pd.Categorical
+    quality: pd.Categorical  # data-quality tier given in the row (missing: table default)
     key: pd.Categorical
     unit: pd.Categorical
     conv: np.ndarray
@@ -230,7 +232,7 @@ class Block:
         )
 
     def groups(self) -> dict[str, Any]:
-        labels = [self.category, self.phase, self.exhibitor]
+        labels = [self.category, self.phase, self.exhibitor, self.quality]
         sizes = [len(c.categories) + 1 for c in labels]
         span = int(np.prod(sizes, dtype=np.float64) * (int(self.pair.max()) + 1))
         combo = self.pair.astype(np.int64)
@@ -251,7 +253,7 @@ class Block:
         for size in reversed(sizes):
             rest, code = np.divmod(rest, size)
             codes.append(code - 1)
-        exhibitor, phase, category = codes
+        quality, exhibitor, phase, category = codes
         pair = rest.astype(np.int32)
         # any row of a group gives the group's key and unit (both fixed by the pair)
         first = np.zeros(len(uniq), dtype=np.int64)
@@ -267,6 +269,7 @@ class Block:
             self.unit[first],
         )
         out["rows"] = out.pop("row")
+        out["quality"] = categorical(quality, list(self.quality.categories))
         return out
 
     def _columns(
@@ -304,7 +307,11 @@ class Block:
 
 
 def _concat(frames: list[dict[str, Any]], *, row_column: bool) -> pd.DataFrame:
-    columns = LINE_COLUMNS if row_column else [c if c != "row" else "rows" for c in LINE_COLUMNS]
+    columns = (
+        LINE_COLUMNS
+        if row_column
+        else [*(c if c != "row" else "rows" for c in LINE_COLUMNS), "quality"]
+    )
     if not frames:
         empty = {c: pd.Series(dtype=object) for c in columns}
         for c in ("activity_quantity", "factor_value", "kgco2e", "input_quantity"):
@@ -312,13 +319,13 @@ def _concat(frames: list[dict[str, Any]], *, row_column: bool) -> pd.DataFrame:
         empty["scope"] = pd.Series(dtype=np.int8)
         empty[columns[1]] = pd.Series(dtype=np.int64)
         empty["proxy"] = pd.Series(dtype=bool)
-        for c in TEXT_COLUMNS:
+        for c in (*TEXT_COLUMNS, "quality"):
             empty[c] = pd.Series(to_categorical([]))
         return pd.DataFrame(empty)[columns]
     out: dict[str, Any] = {}
     for c in columns:
         parts = [f[c] for f in frames]
-        if c in TEXT_COLUMNS:
+        if c in TEXT_COLUMNS or c == "quality":
             out[c] = concat_categoricals(parts)
         else:
             out[c] = np.concatenate([np.asarray(p) for p in parts])

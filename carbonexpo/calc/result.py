@@ -17,6 +17,7 @@ from carbonexpo.calc.calculate import (
     by_scope,
     daily_electricity_kwh,
     data_quality,
+    intensities,
     totals,
 )
 from carbonexpo.calc.wording import claim_wording
@@ -93,6 +94,8 @@ def build_result(
         "by_scope": by_scope(calc),
         "daily_electricity_kwh": daily_electricity_kwh(calc),
         "data_quality": data_quality(calc),
+        "intensities": intensities(calc),
+        "uncertainty": calc.uncertainty.as_dict() if calc.uncertainty else None,
         "instruments": _records(
             calc.green_power.instruments,
             ["instrument_id", "type", "status", "mwh", "mwh_applied", "reason", "reasons"],

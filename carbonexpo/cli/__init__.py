@@ -8,7 +8,7 @@ import click
 
 from carbonexpo import __version__
 from carbonexpo.cli.booth_cmd import booth, import_forms_cmd
-from carbonexpo.cli.calc_cmd import calc, init, schema, validate
+from carbonexpo.cli.calc_cmd import calc, compare, init, scenario, schema, validate
 from carbonexpo.cli.certificate_cmd import certificate, keys, verify
 from carbonexpo.cli.common import CONTEXT, EXIT_HELP
 from carbonexpo.cli.factors_cmd import factors
@@ -32,6 +32,8 @@ cli.add_command(init)
 cli.add_command(validate)
 cli.add_command(schema)
 cli.add_command(calc)
+cli.add_command(compare)
+cli.add_command(scenario)
 cli.add_command(report)
 cli.add_command(keys)
 cli.add_command(certificate)

@@ -83,6 +83,11 @@ def validate(folder: Path) -> None:
 )
 @LEDGER_OPTION
 @click.option("--require-neutral", is_flag=True, help="exit 1 when the event is not neutral")
+@click.option(
+    "--uncertainty", is_flag=True, help="95 % intervals by Monte Carlo (docs/uncertainty.md)"
+)
+@click.option("--runs", default=1000, show_default=True, type=int, help="Monte Carlo runs")
+@click.option("--seed", default=0, show_default=True, type=int, help="Monte Carlo seed")
 @handle_errors
 def calc(
     folder: Path,
@@ -91,6 +96,9 @@ def calc(
     exhibitors_path: Path | None,
     ledger_path: Path | None,
     require_neutral: bool,
+    uncertainty: bool,
+    runs: int,
+    seed: int,
 ) -> None:
     """Compute the inventory, Scope 2 (location and market), offsets and the balance.
 
@@ -98,7 +106,9 @@ def calc(
     """
     from carbonexpo import api
 
-    run = api.calculate(folder, ledger=ledger_path)
+    run = api.calculate(
+        folder, ledger=ledger_path, uncertainty_runs=runs if uncertainty else None, seed=seed
+    )
     api.write_outputs(
         run, json_path=json_path, lines_path=lines_path, exhibitors_path=exhibitors_path
     )
@@ -123,3 +133,54 @@ def schema(table: str | None) -> None:
 
     text = api.schema_reference() if table is None else api.table_reference(table)
     click.echo(text, nl=False)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("a", type=click.Path(exists=True, path_type=Path))
+@click.argument("b", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "json_path", help="write the comparison as JSON to PATH ('-' for stdout)")
+@handle_errors
+def compare(a: Path, b: Path, json_path: str | None) -> None:
+    """Two events side by side: A and B are event folders or result JSONs (plan vs actual,
+    one edition against the next). By category, scope and phase, with B − A and its %.
+
+    Example: carbonexpo compare plan/ examples/cisce-2024
+    """
+    import json
+
+    from carbonexpo import api
+
+    comparison = api.compare(a, b)
+    if json_path:
+        text = json.dumps(comparison.as_dict(), ensure_ascii=False, indent=2) + "\n"
+        if json_path == "-":
+            click.echo(text, nl=False)
+            return
+        Path(json_path).write_text(text, encoding="utf-8")
+    click.echo(api.comparison_text(comparison))
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("folder", type=DIR)
+@click.argument("scenario_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="the new event folder (must not exist, or be empty)",
+)
+@handle_errors
+def scenario(folder: Path, scenario_file: Path, out: Path) -> None:
+    """Apply a what-if file (travel mode shifts, green-power coverage, materials reuse, meal
+    mix) to a copy of FOLDER and print how it compares with the base. The format is in
+    docs/planning.md; OUT's event.yaml records the scenario and its effect.
+
+    Example: carbonexpo scenario examples/cisce-2024 examples/scenario-rail.yaml -o /tmp/rail
+    """
+    from carbonexpo import api
+
+    comparison = api.scenario(folder, scenario_file, out)
+    click.echo(f"wrote {out}")
+    click.echo(api.comparison_text(comparison))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from carbonexpo import geo, units
 from carbonexpo.config import EventConfig
@@ -44,25 +44,40 @@ class EventData:
         return rows
 
 
-def load_config(path: Path) -> tuple[EventConfig | None, list[Problem]]:
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_yaml_model(
+    path: Path, model: type[M], what: str = "every event folder needs"
+) -> tuple[M | None, dict[str, int], list[Problem]]:
+    """A small YAML file read strictly (yaml_strict) into a pydantic model; each validation
+    error becomes a problem at its key's line."""
     name = path.name
     if not path.is_file():
-        return None, [
-            Problem(
-                name,
-                1,
-                "",
-                f"missing: every event folder needs {name} (looked in {path.parent})",
-                "missing_file",
-            )
-        ]
+        return (
+            None,
+            {},
+            [
+                Problem(
+                    name,
+                    1,
+                    "",
+                    f"missing: {what} {name} (looked in {path.parent})",
+                    "missing_file",
+                )
+            ],
+        )
     data, lines, problems = load_yaml(path.read_bytes(), name)
     if problems:
-        return None, problems
+        return None, lines, problems
     if not isinstance(data, dict):
-        return None, [Problem(name, 1, "", "must be a mapping of keys to values", "bad_yaml")]
+        return (
+            None,
+            lines,
+            [Problem(name, 1, "", "must be a mapping of keys to values", "bad_yaml")],
+        )
     try:
-        config = EventConfig.model_validate(data)
+        return model.model_validate(data), lines, []
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -74,7 +89,14 @@ def load_config(path: Path) -> tuple[EventConfig | None, list[Problem]]:
             elif err["type"] == "missing":
                 msg, code = f"missing required key {path_!r}", "missing_key"
             problems.append(Problem(name, line, path_ or "(root)", msg, code))
+        return None, lines, problems
+
+
+def load_config(path: Path) -> tuple[EventConfig | None, list[Problem]]:
+    config, lines, problems = load_yaml_model(path, EventConfig)
+    if config is None:
         return None, problems
+    name = path.name
     problems = []
     shipped = set(set_ids())
     for i, sid in enumerate(config.factor_sets):

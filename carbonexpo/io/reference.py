@@ -44,6 +44,20 @@ MEANING: dict[str, str] = {
     "credits.beneficiary": "must be the event id",
     "factors.unit": "the activity unit the factor is per: kWh, passenger_km, tonne_km …",
     "booths.area_m2": "floor area in m²",
+    **{
+        f"{t}.quality": "how the amount was obtained, for its uncertainty range; empty = the "
+        "table's default (docs/uncertainty.md)"
+        for t in (
+            "energy",
+            "refrigerants",
+            "travel",
+            "accommodation",
+            "logistics",
+            "catering",
+            "waste",
+            "materials",
+        )
+    },
 }
 NATURAL_INPUT = """\
 ## What you may type

@@ -27,6 +27,18 @@ TRAVEL_MODES = (
 )
 FREIGHT_MODES = ("hgv", "van", "rail", "sea", "air", "barge")
 INSTRUMENT_TYPES = ("GEC", "green_power_trade", "I-REC", "GO", "PPA", "onsite")
+# data-quality tier of an activity row (spec §13): the default uncertainty range of its amount
+QUALITY_TIERS = ("measured", "calculated", "estimated")
+QUALITY_TABLES = (
+    "energy",
+    "refrigerants",
+    "travel",
+    "accommodation",
+    "logistics",
+    "catering",
+    "waste",
+    "materials",
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("unit", "unit", required=True),
                 _c("hall"),
                 _c("phase", "enum", choices=PHASES),
+                _c("quality", "enum", choices=QUALITY_TIERS),
             ),
             "venue energy, one row per meter interval",
             {
@@ -100,6 +113,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("unit", "unit", required=True),
                 _c("phase", "enum", choices=PHASES),
                 _c("exhibitor"),
+                _c("quality", "enum", choices=QUALITY_TIERS),
             ),
             "refrigerant top-ups (leaks)",
             {"gas": "R-410A", "quantity": "12", "unit": "kg"},
@@ -155,6 +169,7 @@ SCHEMAS: dict[str, TableSchema] = {
                     "enum",
                     choices=("average", "economy", "premium", "business", "first"),
                 ),
+                _c("quality", "enum", choices=QUALITY_TIERS),
             ),
             "visitor and staff travel",
             {
@@ -174,6 +189,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("country", required=True),
                 _c("room_nights", "float", required=True, maximum=1e8, **Q),
                 _c("exhibitor"),
+                _c("quality", "enum", choices=QUALITY_TIERS),
             ),
             "hotel room-nights",
             {"country": "CN", "room_nights": "350"},
@@ -189,6 +205,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("origin"),
                 _c("destination"),
                 _c("phase", "enum", choices=PHASES),
+                _c("quality", "enum", choices=QUALITY_TIERS),
             ),
             "exhibit freight legs",
             {
@@ -212,6 +229,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 ),
                 _c("servings", "float", required=True, maximum=1e9, **Q),
                 _c("exhibitor"),
+                _c("quality", "enum", choices=QUALITY_TIERS),
             ),
             "meals served",
             {"meal": "standard", "servings": "1000"},
@@ -242,6 +260,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 ),
                 _c("mass_kg", "float", required=True, maximum=1e9, **Q),
                 _c("exhibitor"),
+                _c("quality", "enum", choices=QUALITY_TIERS),
             ),
             "waste by stream and treatment",
             {"stream": "mixed", "treatment": "incineration", "mass_kg": "5000"},
@@ -253,6 +272,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("mass_kg", "float", required=True, maximum=1e9, **Q),
                 _c("origin", "enum", choices=("virgin", "recycled", "reused")),
                 _c("exhibitor"),
+                _c("quality", "enum", choices=QUALITY_TIERS),
             ),
             "booth and event materials",
             {"material": "timber", "mass_kg": "800", "origin": "virgin", "exhibitor": ""},

@@ -91,11 +91,28 @@ def _svg(fig: Any) -> str:
 
 
 def bar_chart(
-    labels: list[str], values: list[float], title: str, unit: str, horizontal: bool = True
+    labels: list[str],
+    values: list[float],
+    title: str,
+    unit: str,
+    horizontal: bool = True,
+    intervals: list[tuple[float, float] | None] | None = None,
 ) -> str:
+    """Bars; `intervals` (low, high per bar, horizontal charts) are drawn as error bars."""
     fig, ax = _figure(6.4, max(2.2, 0.32 * len(labels) + 0.8) if horizontal else 3.0)
     if horizontal:
-        ax.barh(labels[::-1], values[::-1], color=COLOURS[0])
+        xerr = None
+        if intervals is not None:
+            lows = [v - (iv[0] if iv else v) for v, iv in zip(values, intervals, strict=True)]
+            highs = [(iv[1] if iv else v) - v for v, iv in zip(values, intervals, strict=True)]
+            xerr = [[max(x, 0.0) for x in lows[::-1]], [max(x, 0.0) for x in highs[::-1]]]
+        ax.barh(
+            labels[::-1],
+            values[::-1],
+            color=COLOURS[0],
+            xerr=xerr,
+            error_kw={"ecolor": "#444444", "capsize": 3, "elinewidth": 1},
+        )
         ax.set_xlabel(unit)
         ax.xaxis.set_major_formatter(thousands())
     else:

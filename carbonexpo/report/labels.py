@@ -90,6 +90,16 @@ LABELS: dict[str, dict[str, str]] = {
         "intensity": "Intensity",
         "per_visit": "per visit",
         "per_m2": "per m² of exhibition area",
+        "per_exhibitor": "per exhibitor",
+        "uncertainty": "Uncertainty (95 % interval)",
+        "uncertainty_method": "Monte Carlo over activity amounts (by data-quality tier) and "
+        "emission factors, {runs} runs, seed {seed} (IPCC 2006 Vol. 1 Ch. 3, Approach 2); "
+        "Approach 1 (error propagation) beside it as a check. Error bars in the category chart. "
+        "Model and boundary uncertainty are not included.",
+        "low": "2.5 %",
+        "high": "97.5 %",
+        "approach1": "Approach 1",
+        "per_open_day": "per open day",
         "electricity_mwh": "Electricity consumed",
         "applied_mwh": "Green power applied",
         "surplus_mwh": "Green power surplus (not carried to offsets)",
@@ -222,6 +232,15 @@ LABELS: dict[str, dict[str, str]] = {
         "intensity": "排放强度",
         "per_visit": "每人次",
         "per_m2": "每平方米展览面积",
+        "per_exhibitor": "每参展商",
+        "uncertainty": "不确定性（95% 置信区间）",
+        "uncertainty_method": "对活动数据（按数据质量等级）和排放因子进行蒙特卡洛模拟，{runs} 次，"
+        "随机种子 {seed}（IPCC 2006 第 1 卷第 3 章方法 2），并以方法 1（误差传递）作校核。"
+        "类别图中以误差线表示。不含模型与边界不确定性。",
+        "low": "2.5%",
+        "high": "97.5%",
+        "approach1": "方法 1",
+        "per_open_day": "每开放日",
         "electricity_mwh": "用电量",
         "applied_mwh": "已核销绿电",
         "surplus_mwh": "绿电富余（不转作抵消）",

@@ -109,10 +109,20 @@ def report_context(result: Result, lang: str, *, with_charts: bool = True) -> di
         "charts": {},
     }
     if with_charts:
-        shown = [(t[c], v) for c, v in categories if v]
+        shown = [(c, v) for c, v in categories if v]
+        u = result.uncertainty
         ctx["charts"] = {
             "category": charts.bar_chart(
-                [a for a, _ in shown], [b for _, b in shown], t["chart_category"], t["tco2e"]
+                [t[c] for c, _ in shown],
+                [v for _, v in shown],
+                t["chart_category"],
+                t["tco2e"],
+                intervals=[
+                    (u.by_category[c].low, u.by_category[c].high) if c in u.by_category else None
+                    for c, _ in shown
+                ]
+                if u is not None
+                else None,
             ),
             "phase": charts.bar_chart(
                 [t[p] for p, _ in ctx["phases"]],
