@@ -511,6 +511,37 @@ def _write_table(table: pd.DataFrame, path: Path) -> None:
     table.to_csv(path, index=False)
 
 
+# -- carbon inclusiveness (碳普惠) -----------------------------------------------------------------
+
+
+def phc_export(folder: PathLike, out: PathLike, *, method: str | None = None) -> dict[str, Any]:
+    """visitors.csv's green-trip reductions as a CSV a carbon-inclusiveness platform can take
+    (one row per visitors.csv row or visitor id); returns the summary."""
+    from carbonexpo.calc.carbon_inclusive import METHODS, rewards
+    from carbonexpo.errors import InputError, Problem
+    from carbonexpo.factors.resolve import FactorResolver
+    from carbonexpo.io.writers import defuse_formulas, write_atomic
+
+    if method is not None and method not in METHODS:
+        raise OptionError("--method", f"unknown method {method!r} (known: {', '.join(METHODS)})")
+    data = read_event(folder)
+    table = data.tables.get("visitors")
+    if table is None:
+        raise InputError(
+            [Problem("visitors.csv", 0, "", "phc export needs visitors.csv", "missing_file")]
+        )
+    resolver = FactorResolver.for_event(list(data.config.factor_sets), data.user_factors)
+    result = rewards(table.df, data.config, resolver, file=table.file, method_id=method)
+    frame = result.rows.assign(
+        event_id=data.config.id,
+        programme_id=result.programme_id or "",
+        method_source=result.method.source,
+    )
+    safe = defuse_formulas(without_float_noise(frame))
+    write_atomic(Path(out), partial(_write_table, safe))
+    return result.summary()
+
+
 # -- the web face ----------------------------------------------------------------------------
 
 

@@ -154,6 +154,8 @@ class Claim(Strict):
     well_to_tank: bool = False  # add upstream lines of fuels, electricity, heat and travel
     # "upper": offsets must cover the upper bound of the 95 % interval (spec §13)
     offset_to: Literal["point", "upper"] = "point"
+    # allocate monthly certificates along the load profile in hourly matching (labelled)
+    hourly_profile_allocation: bool = False
     markets: tuple[str, ...] = ()
 
     @field_validator("markets")
@@ -204,6 +206,18 @@ class Exclusion(Strict):
         return v.strip() or None if v is not None else None
 
 
+class CarbonInclusive(Strict):
+    """The event's carbon-inclusiveness (碳普惠) programme for visitors (spec §14)."""
+
+    method: Literal["factor-difference", "beijing-maas-2020", "guangzhou-metro-2017"] = (
+        "factor-difference"
+    )
+    baseline_mode: str = "car"
+    # the project id under which the programme's credits are issued: such credits are refused
+    # as offsets of this event (the same reductions twice)
+    programme_id: str | None = None
+
+
 class ScenarioRecord(Strict):
     """Written by `carbonexpo scenario` into the new folder's event.yaml: what was changed,
     from which folder, and the gross emissions of both when it was made (spec §13)."""
@@ -235,6 +249,7 @@ class EventConfig(Strict):
     exclusions: dict[Category, Exclusion] = Field(default_factory=dict)
     allocation: Literal["area"] = "area"
     scenario: ScenarioRecord | None = None
+    carbon_inclusive: CarbonInclusive | None = None
 
     @field_validator("timezone")
     @classmethod

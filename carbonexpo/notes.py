@@ -41,6 +41,18 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "custom": "custom-built",
         "modular": "modular",
         "space_only": "space-only",
+        "walk": "walking",
+        "bike": "cycling",
+        "metro": "metro",
+        "bus": "bus",
+        "coach": "coach",
+        "taxi": "taxi",
+        "car": "car",
+        "ev_car": "electric car",
+        "rail": "rail",
+        "hsr": "high-speed rail",
+        "air": "air",
+        "ferry": "ferry",
         "GEC": "GEC (China green electricity certificate)",
         "green_power_trade": "Green-power trade",
         "I-REC": "I-REC",
@@ -67,6 +79,19 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "custom": "特装",
         "modular": "模块化",
         "space_only": "光地",
+        "walk": "步行",
+        "bike": "骑行",
+        "metro": "地铁",
+        "bus": "公交",
+        "coach": "大巴",
+        "taxi": "出租车",
+        "car": "小汽车",
+        "ev_car": "电动汽车",
+        "rail": "铁路",
+        "hsr": "高铁",
+        "air": "航空",
+        "ferry": "轮渡",
+        "motorised mode mix (mean method)": "机动化出行方式结构（均值法）",
         "GEC": "绿色电力证书",
         "green_power_trade": "绿色电力交易",
         "I-REC": "国际可再生能源证书",
@@ -153,6 +178,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         # reasons: green power
         "gp_market": "market boundary: generated in {country}, outside the venue's market "
         "{venue_country}",
+        "hourly_not_possible": "hourly matching not done: {rows} electricity interval(s) are "
+        "longer than one hour (generation.csv is kept for when the meters are finer)",
+        "phc_not_deducted": "carbon inclusiveness: visitors' green trips avoided {tco2e} tCO2e "
+        "against the baseline (visitors.csv); this is reported for the 碳普惠 platform and not "
+        "deducted from the inventory",
+        "gec_expired": "GEC expired: produced {month}, valid until {until} (two years from the "
+        "production month; pre-2024 generation until 2025-12-31 — NEA 国能发新能规〔2024〕67号), "
+        "used {used}",
+        "gec_ccer_double": "project {project} earned both GECs and CCERs for {year} generation: "
+        "one output cannot be claimed twice (NEA/MEE joint notice on GEC–CCER, in force "
+        "2024-10-01)",
+        "phc_own_programme": "carbon-inclusiveness credits of this event's own visitor programme "
+        "({programme}): the visitors' reductions would be counted twice",
         "gp_too_old": "vintage: generation starts {start}, more than {months} months before the "
         "reporting period ends ({end}, earliest allowed {earliest})",
         "gp_too_new": "vintage: generation starts {start}, after the reporting period ends ({end})",
@@ -224,6 +262,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "categories_missing_refusal": "以下类别既无数据，也未在 event.yaml 中声明排除："
         "{categories}",
         "gp_market": "市场边界：发电地为 {country}，不属于场馆所在市场 {venue_country}",
+        "hourly_not_possible": "未进行逐时匹配：{rows} 个用电计量区间长于一小时（generation.csv "
+        "留待计量更细时使用）",
+        "phc_not_deducted": "碳普惠：观众绿色出行相对基准减排 {tco2e} tCO2e（visitors.csv）；"
+        "该数据供碳普惠平台使用，不从本活动排放清单中扣除",
+        "gec_expired": "绿证已过期：{month} 生产，有效期至 {until}（自生产月份起两年；"
+        "2024 年前的电量至 2025-12-31——国家能源局 国能发新能规〔2024〕67号），使用日期 {used}",
+        "gec_ccer_double": "项目 {project} 的 {year} 年发电量同时获得绿证和 CCER：同一电量不得重复"
+        "申领（国家能源局、生态环境部关于绿证与 CCER 衔接的通知，2024-10-01 起施行）",
+        "phc_own_programme": "本活动自身观众碳普惠项目（{programme}）产生的碳普惠减排量：观众的减排"
+        "将被重复计算",
         "gp_too_old": "发电时间：{start} 开始发电，早于允许的最早日期 {earliest}（核算期结束 "
         "{end} 前 {months} 个月）",
         "gp_too_new": "发电时间：{start} 开始发电，晚于核算期结束（{end}）",

@@ -161,6 +161,51 @@ class Uncertainty(Frozen):
     ranges: dict[str, dict[str, float | str]]
 
 
+class HourlyByHour(Frozen):
+    start: list[str]
+    consumption_mwh: list[float]
+    generation_mwh: list[float]
+    matched_mwh: list[float]
+
+
+class HourlyOut(Frozen):
+    """Hourly matching beside the annual method (spec §14)."""
+
+    method: str
+    cfe_score: float
+    consumption_mwh: float
+    generation_mwh: float
+    matched_mwh: float
+    unmatched_mwh: float
+    profile_allocated_mwh: float = Field(
+        description="monthly certificates spread by the load profile (claim."
+        "hourly_profile_allocation), never in the CFE score"
+    )
+    market_based_hourly_tco2e: float
+    residual_kg_per_kwh: float
+    hours_matched: int
+    hours: int
+    scaled_instruments: dict[str, float]
+    by_hour: HourlyByHour
+
+
+class CarbonInclusiveOut(Frozen):
+    """Visitors' green-trip reductions for a 碳普惠 platform; never deducted (spec §14)."""
+
+    method: str
+    method_source: str
+    baseline_mode: str
+    programme_id: str | None
+    visitors: float
+    trips: float
+    reduction_tco2e: float
+    by_mode: dict[str, float]
+    rows: int
+    not_covered_rows: int
+    not_covered_modes: list[str]
+    deducted_from_inventory: Literal[False]
+
+
 class Intensities(Frozen):
     """Gross emissions (the claim's basis) per unit of the event (spec §13); None when the
     event does not give the denominator."""
@@ -255,6 +300,8 @@ class Result(Frozen):
     data_quality: DataQuality
     intensities: Intensities
     uncertainty: Uncertainty | None = None
+    hourly: HourlyOut | None = None
+    carbon_inclusive: CarbonInclusiveOut | None = None
     instruments: list[InstrumentOut]
     credits: list[CreditOut]
     factors_used: list[FactorUsed]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import random
 from pathlib import Path
 
@@ -207,6 +208,51 @@ def travel(exhibitors: list[tuple[str, str, str]]) -> list[list[object]]:
     rows.append(["speaker", "", "LHR", "air", 6, 1, "", "business"])
     rows.append(["speaker", "", "Washington, US", "air", 4, 1, "", "business"])
     return rows
+
+
+PV_MWH = 42.5  # ONSITE-ROOF-PV in green_power.csv
+
+
+def generation() -> list[list[object]]:
+    """Hourly output of the rooftop PV (hall C) as its meter would log it: daylight 07:00-17:00
+    local, a sine over the day, a cloudiness factor per day; whole kWh adding up to the
+    instrument's 42.5 MWh."""
+    rng = random.Random(20241121)  # its own stream: the other tables stay as they were
+    shape = []
+    for day in days(BUILD[0], TEAR[1]):
+        cloud = rng.uniform(0.45, 1.0)
+        for hour in range(7, 17):
+            weight = math.sin(math.pi * (hour + 0.5 - 7) / 10) * cloud
+            shape.append((day, hour, weight))
+    total = sum(w for _, _, w in shape)
+    kwh = [round(PV_MWH * 1000 * w / total) for _, _, w in shape]
+    kwh[kwh.index(max(kwh))] += round(PV_MWH * 1000) - sum(kwh)  # exact total
+    rows = []
+    for (day, hour, _), k in zip(shape, kwh, strict=True):
+        start = dt.datetime.combine(day, dt.time(hour))
+        rows.append(
+            [
+                "ONSITE-ROOF-PV",
+                start.isoformat(timespec="minutes"),
+                (start + dt.timedelta(hours=1)).isoformat(timespec="minutes"),
+                f"{k / 1000:.3f}",
+            ]
+        )
+    return rows
+
+
+def visitors() -> list[list[object]]:
+    """Visitors' trips registered with the event's green-trip programme (碳普惠): green modes
+    earn a reduction against the car; car trips are listed and earn none."""
+    return [
+        ["Beijing", "metro", 52000, 2, 32, ""],
+        ["Beijing", "bus", 9000, 2, 28, ""],
+        ["Beijing", "bike", 1500, 2, 8, ""],
+        ["Beijing", "walk", 600, 2, 2, ""],
+        ["Tianjin", "hsr", 4000, 2, "", ""],
+        ["Beijing", "car", 18000, 2, 35, ""],
+        ["Beijing", "metro", 1, 2, 22, "V-2024-000123"],
+    ]
 
 
 def main() -> None:
@@ -520,6 +566,10 @@ def main() -> None:
                 "national ETS allowance (not yet surrendered)",
             ],
         ],
+    )
+    write("generation", ["instrument_id", "start", "end", "mwh"], generation())
+    write(
+        "visitors", ["origin", "mode", "visitors", "trips", "distance_km", "visitor_id"], visitors()
     )
     print(f"wrote {OUT}")
 

@@ -116,6 +116,7 @@ def test_the_example_scenario_moves_what_it_says(tmp_path: Path, base) -> None:
 def test_green_power_coverage_tops_up_with_a_gec_row(tmp_path: Path) -> None:
     folder = tmp_path / "event"
     shutil.copytree(EXAMPLE, folder)
+    (folder / "generation.csv").unlink()  # its instrument goes with green_power.csv
     (folder / "green_power.csv").write_text(
         (EXAMPLE / "green_power.csv").read_text(encoding="utf-8").splitlines()[0] + "\n",
         encoding="utf-8",

@@ -109,7 +109,7 @@ def test_chinese_report_leaves_no_calculator_sentence_in_english() -> None:
 def test_charts_are_inline_svg_with_text() -> None:
     html = render_html(Result.model_validate_json(golden_result()), "zh")
     svgs = re.findall(r"<svg.*?</svg>", html, flags=re.DOTALL)
-    assert len(svgs) == 4  # category, phase, daily electricity, waterfall
+    assert len(svgs) == 5  # category, phase, daily electricity, hourly matching, waterfall
     assert "按类别的排放" in html and "从基于位置的排放到净排放" in html
     assert "<image" not in html and "<metadata>" not in html
     assert not re.search(r"(href|src)=\"(https?|file):", html)

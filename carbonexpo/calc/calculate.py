@@ -15,12 +15,15 @@ import pandas as pd
 from carbonexpo.calc import activities as act
 from carbonexpo.calc.allocation import allocate_to_exhibitors
 from carbonexpo.calc.balance import Balance, compute_balance
+from carbonexpo.calc.carbon_inclusive import Rewards, rewards
 from carbonexpo.calc.completeness import Completeness, assess
+from carbonexpo.calc.hourly import Hourly, match
 from carbonexpo.calc.lines import CATEGORIES, LineBuilder
 from carbonexpo.calc.offsets import OffsetResult, apply_offsets
 from carbonexpo.calc.scope2 import (
     GreenPowerResult,
     allocate_green_power,
+    gec_ccer_overlap,
     market_based_kgco2e,
     residual_factor,
 )
@@ -56,6 +59,8 @@ class Calculation:
     factors_used: list[dict[str, Any]] = field(default_factory=list)
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
     uncertainty: UncertaintyResult | None = None
+    hourly: Hourly | None = None
+    carbon_inclusive: Rewards | None = None
 
     @cached_property
     def lines(self) -> pd.DataFrame:
@@ -318,11 +323,16 @@ def calculate(
     electricity_kwh = float(group_kwh.sum())
 
     gp_table = data.tables.get("green_power")
+    credits_table = data.tables.get("credits")
+    gp_double, credit_double = gec_ccer_overlap(
+        gp_table.df if gp_table else None, credits_table.df if credits_table else None
+    )
     green = allocate_green_power(
         gp_table.df if gp_table else None,
         config=config,
         consumption_mwh=electricity_kwh / 1000.0,
         claims=claims,
+        double=gp_double,
     )
     residual_key, fallback = residual_factor(resolver, config)
     if fallback is not None and elec.any():
@@ -335,10 +345,19 @@ def calculate(
         per_kwh=resolver.resolve(residual_key, "kWh"),
     )
 
+    hourly = hourly_matching(data, green, resolver.resolve(residual_key, "kWh"), warnings)
+    phc = None
+    if (v := data.tables.get("visitors")) is not None:
+        phc = rewards(v.df, config, resolver, file=v.file)
+        assumptions.append(
+            note("phc_not_deducted", tco2e=f"{phc.summary()['reduction_tco2e']:,.3f}")
+        )
+
     offsets = apply_offsets(
-        data.tables["credits"].df if "credits" in data.tables else None,
+        credits_table.df if credits_table else None,
         config=config,
         claims=claims,
+        double=credit_double,
     )
     basis_col = "kgco2e_market" if config.claim.basis == "market" else "kgco2e"
     summary = summarise(groups)
@@ -402,7 +421,52 @@ def calculate(
         exhibitors=exhibitors,
         summary=summary,
         uncertainty=intervals,
+        hourly=hourly,
+        carbon_inclusive=phc,
         factors_used=sorted(builder.factors_used.values(), key=lambda f: (f["key"], f["set"])),
+    )
+
+
+def hourly_matching(
+    data: EventData, green: GreenPowerResult, residual: Any, warnings: list[Note]
+) -> Hourly | None:
+    """Hourly matching when generation.csv gives hourly generation and every electricity
+    interval is at most an hour long (spec §14); else None (with a warning when it was asked
+    for by generation.csv but the meters are coarser)."""
+    gen = data.tables.get("generation")
+    energy = data.tables.get("energy")
+    if gen is None or energy is None or residual is None:
+        return None
+    df = energy.df
+    elec = np.asarray(df["carrier"] == "electricity")
+    long = elec & np.asarray((df["end"] - df["start"]) > pd.Timedelta(hours=1))
+    if long.any():
+        warnings.append(note("hourly_not_possible", rows=int(long.sum())))
+        return None
+    kwh = in_kwh(df["quantity"].to_numpy()[elec], df["unit"].array[elec])
+    start = epoch_seconds(df["start"])[elec]
+    table = green.instruments
+    applied = {
+        str(i): float(m)
+        for i, m, st in zip(
+            table["instrument_id"], table["mwh_applied"], table["status"], strict=True
+        )
+        if st == "applied"
+    }
+    with_hours = set(gen.df["instrument_id"].astype(str))
+    profile = (
+        sum(m for i, m in applied.items() if i not in with_hours)
+        if data.config.claim.hourly_profile_allocation
+        else 0.0
+    )
+    return match(
+        start,
+        kwh,
+        gen.df,
+        applied,
+        timezone=data.config.timezone,
+        residual_kg_per_kwh=residual.kgco2e_per_unit * multiplier("kWh", residual.unit),
+        profile_mwh=profile,
     )
 
 

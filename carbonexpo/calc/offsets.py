@@ -35,8 +35,14 @@ def retirement_deadline(config: EventConfig) -> pd.Timestamp:
 
 
 def apply_offsets(
-    credits: pd.DataFrame | None, *, config: EventConfig, claims: pd.DataFrame | None = None
+    credits: pd.DataFrame | None,
+    *,
+    config: EventConfig,
+    claims: pd.DataFrame | None = None,
+    double: np.ndarray | None = None,
 ) -> OffsetResult:
+    """`double`: CCER blocks of a project whose GECs for the same year's generation the event
+    also holds (scope2.gec_ccer_overlap)."""
     if credits is None or credits.empty:
         return OffsetResult(
             pd.DataFrame(
@@ -94,6 +100,20 @@ def apply_offsets(
     )
     elsewhere = claimed_elsewhere(df, claims, kind="credit", event_id=config.id)
     why.add(elsewhere.notna(), "claimed_elsewhere", other=elsewhere.to_numpy())
+    if double is not None:
+        why.add(
+            double,
+            "gec_ccer_double",
+            project=df["project_id"].astype(str).to_numpy(),
+            year=vintage.astype(str).to_numpy(),
+        )
+    programme = config.carbon_inclusive.programme_id if config.carbon_inclusive else None
+    if programme:
+        why.add(
+            df["project_id"].astype(str).str.strip().eq(programme.strip()).to_numpy(),
+            "phc_own_programme",
+            programme=programme,
+        )
     eligible = pd.Series(~why.any(), index=df.index)
     notes = why.notes()
     beneficiary = (

@@ -96,6 +96,8 @@ def build_result(
         "data_quality": data_quality(calc),
         "intensities": intensities(calc),
         "uncertainty": calc.uncertainty.as_dict() if calc.uncertainty else None,
+        "hourly": calc.hourly.as_dict() if calc.hourly else None,
+        "carbon_inclusive": calc.carbon_inclusive.summary() if calc.carbon_inclusive else None,
         "instruments": _records(
             calc.green_power.instruments,
             ["instrument_id", "type", "status", "mwh", "mwh_applied", "reason", "reasons"],

@@ -47,7 +47,10 @@ def allocate_green_power(
     config: EventConfig,
     consumption_mwh: float,
     claims: pd.DataFrame | None = None,
+    double: np.ndarray | None = None,
 ) -> GreenPowerResult:
+    """`double`: rows whose project also earned CCERs for the same year's generation
+    (gec_ccer_overlap)."""
     if instruments is None or instruments.empty:
         empty = pd.DataFrame(
             columns=[
@@ -84,6 +87,14 @@ def allocate_green_power(
         **window,
     )
     why.add(df["generation_start"] > latest, "gp_too_new", start=start_text, end=window["end"])
+    gec_expiry(why, df, country, config)
+    if double is not None:
+        why.add(
+            double,
+            "gec_ccer_double",
+            project=df["project_id"].astype(str).to_numpy() if "project_id" in df else "",
+            year=df["generation_start"].dt.year.astype("Int64").astype(str).to_numpy(),
+        )
     retirement_reasons(why, df, config, exempt=onsite)
     elsewhere = claimed_elsewhere(df, claims, kind="green_power", event_id=config.id)
     why.add(elsewhere.notna(), "claimed_elsewhere", other=elsewhere.to_numpy())
@@ -110,6 +121,67 @@ def allocate_green_power(
     )
     applied_total = float(applied.sum())
     return GreenPowerResult(out, applied_total, float(eligible_mwh.sum()) - applied_total)
+
+
+GEC_VALID_MONTHS = 24  # NEA 国能发新能规〔2024〕67号: two years from the production month
+GEC_LEGACY_UNTIL = np.datetime64("2025-12-31")  # GECs of pre-2024 generation
+GEC_LEGACY_BEFORE = np.datetime64("2024-01", "M")
+
+
+def gec_expiry(why: Reasons, df: pd.DataFrame, country: np.ndarray, config: EventConfig) -> None:
+    """A Chinese GEC is valid two years from its production month (the month generation
+    starts); GECs of pre-2024 generation until the end of 2025. It must be used (retired, or
+    else the event's last day) while valid."""
+    gec = (df["type"].astype(str) == "GEC").to_numpy() & (country == "CN")
+    if not gec.any():
+        return
+    month = df["generation_start"].to_numpy().astype("datetime64[M]")
+    until = (month + GEC_VALID_MONTHS).astype("datetime64[D]") - np.timedelta64(1, "D")
+    until = np.where(month < GEC_LEGACY_BEFORE, np.maximum(until, GEC_LEGACY_UNTIL), until)
+    last_day = np.datetime64(config.phases.end.isoformat())
+    used = (
+        df["retired_on"].to_numpy().astype("datetime64[D]")
+        if "retired_on" in df
+        else np.full(len(df), np.datetime64("NaT"), "datetime64[D]")
+    )
+    used = np.where(np.isnat(used), last_day, used)
+    why.add(
+        gec & (used > until),
+        "gec_expired",
+        month=month.astype(str),
+        until=until.astype(str),
+        used=used.astype(str),
+    )
+
+
+def gec_ccer_overlap(
+    instruments: pd.DataFrame | None, credits: pd.DataFrame | None
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Rows of a GEC and of a CCER block from one project (project_id) whose generation years
+    meet: one output claimed twice (NEA/MEE 2024 notice). Both sides are marked."""
+    if (
+        instruments is None
+        or credits is None
+        or "project_id" not in instruments
+        or instruments.empty
+        or credits.empty
+    ):
+        return None, None
+    gec = instruments["type"].astype(str).eq("GEC").to_numpy()
+    project = instruments["project_id"].astype(object).fillna("").astype(str).str.strip()
+    first = instruments["generation_start"].dt.year.to_numpy()
+    last = instruments["generation_end"].dt.year.to_numpy()
+    ccer = credits["registry"].astype(str).str.upper().eq("CCER").to_numpy()
+    c_project = credits["project_id"].astype(str).str.strip().to_numpy()
+    vintage = credits["vintage"].to_numpy()
+    g_hit = np.zeros(len(instruments), dtype=bool)
+    c_hit = np.zeros(len(credits), dtype=bool)
+    for i in np.flatnonzero(gec & (project != "").to_numpy()):
+        same = ccer & (c_project == project.iloc[i]) & (vintage >= first[i]) & (vintage <= last[i])
+        if same.any():
+            g_hit[i] = True
+            c_hit |= same
+    return g_hit, c_hit
 
 
 def retirement_reasons(

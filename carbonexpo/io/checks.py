@@ -40,6 +40,13 @@ def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]
         problems += check_distance_or_origin(t, ("origin", "destination"))
         problems += check_origins(t, "origin")
         problems += check_origins(t, "destination")
+    if t := tables.get("visitors"):
+        problems += check_distance_or_origin(t, ("origin",))
+        problems += check_origins(t, "origin")
+    if t := tables.get("generation"):
+        problems += check_intervals(t)
+        problems += check_hourly(t)
+        problems += check_known_instruments(t, tables.get("green_power"))
     if t := tables.get("booths"):
         problems += check_unique(t, ["exhibitor", "booth"])
     if t := tables.get("factors"):
@@ -110,6 +117,29 @@ def check_intervals(t: Table) -> list[Problem]:
     problems: list[Problem] = []
     bad = t.df["end"] <= t.df["start"]
     _report(problems, t, bad, "end", "end is not after start", "end_before_start")
+    return problems
+
+
+def check_hourly(t: Table) -> list[Problem]:
+    """Hourly matching needs intervals of at most one hour (spec §14)."""
+    problems: list[Problem] = []
+    long = (t.df["end"] - t.df["start"]) > pd.Timedelta(hours=1)
+    _report(problems, t, long, "end", "interval longer than one hour", "range")
+    return problems
+
+
+def check_known_instruments(t: Table, green: Table | None) -> list[Problem]:
+    problems: list[Problem] = []
+    known = set(green.df["instrument_id"].astype(str)) if green is not None else set()
+    ids = t.df["instrument_id"].astype(str)
+    _report(
+        problems,
+        t,
+        ~ids.isin(known),
+        "instrument_id",
+        "not an instrument of green_power.csv",
+        "unknown_value",
+    )
     return problems
 
 

@@ -31,6 +31,8 @@ MEANING: dict[str, str] = {
     "green_power.first": "first serial of the block (inclusive)",
     "green_power.last": "last serial of the block (inclusive)",
     "green_power.beneficiary": "must be the event id",
+    "green_power.project_id": "generating project (a GEC and a CCER of one project and year are "
+    "one claim twice: both are rejected)",
     "travel.origin": "IATA/ICAO code, city, 'City, CC', 'City, Region, CC' or 'lat,lon'",
     "travel.travellers": "people",
     "travel.round_trips": "per traveller (default 1)",
@@ -44,6 +46,12 @@ MEANING: dict[str, str] = {
     "credits.beneficiary": "must be the event id",
     "factors.unit": "the activity unit the factor is per: kWh, passenger_km, tonne_km …",
     "booths.area_m2": "floor area in m²",
+    "visitors.trips": "one-way trips per visitor (default 2: there and back)",
+    "visitors.distance_km": "one way; computed from origin when empty",
+    "visitors.visitor_id": "the platform's visitor id (optional; else one reward per row)",
+    "generation.instrument_id": "an instrument of green_power.csv",
+    "generation.start": "interval start (≤ 1 hour long), local time unless an offset is given",
+    "generation.mwh": "generated in the interval",
     **{
         f"{t}.quality": "how the amount was obtained, for its uncertainty range; empty = the "
         "table's default (docs/uncertainty.md)"

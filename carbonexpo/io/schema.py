@@ -133,6 +133,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("last", "int", minimum=0, maximum=SERIAL_MAX, integer=True),
                 _c("beneficiary"),
                 _c("retired_on", "date"),
+                _c("project_id"),
             ),
             "green-power instruments",
             {
@@ -319,6 +320,42 @@ SCHEMAS: dict[str, TableSchema] = {
                 "kgco2e_per_unit": "0.12",
                 "source": "Organiser survey 2024: average occupancy 1.4",
                 "year": "2024",
+            },
+        ),
+        TableSchema(
+            "visitors",
+            (
+                _c("origin"),
+                _c("mode", "enum", required=True, choices=TRAVEL_MODES),
+                _c("visitors", "float", required=True, maximum=1e8, **Q),
+                _c("trips", "float", maximum=1e3, **Q),
+                _c("distance_km", "float", maximum=MAX_KM, **Q),
+                _c("visitor_id"),
+            ),
+            "visitors' trips for carbon inclusiveness (碳普惠); not part of the inventory",
+            {
+                "origin": "Beijing",
+                "mode": "metro",
+                "visitors": "1",
+                "trips": "2",
+                "distance_km": "22",
+                "visitor_id": "V-000123",
+            },
+        ),
+        TableSchema(
+            "generation",
+            (
+                _c("instrument_id", required=True),
+                _c("start", "datetime", required=True),
+                _c("end", "datetime", required=True),
+                _c("mwh", "float", required=True, maximum=1e6, **Q),
+            ),
+            "hourly generation of green-power instruments (on-site PV meters, hourly certificates)",
+            {
+                "instrument_id": "ONSITE-ROOF-PV",
+                "start": "2025-11-26T12:00",
+                "end": "2025-11-26T13:00",
+                "mwh": "0.42",
             },
         ),
         TableSchema(

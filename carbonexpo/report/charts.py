@@ -132,6 +132,28 @@ def daily_chart(days: list[str], kwh: list[float], title: str) -> str:
     return _svg(fig)
 
 
+def hourly_chart(
+    hours: list[str],
+    consumption: list[float],
+    generation: list[float],
+    matched: list[float],
+    labels: tuple[str, str, str],
+    title: str,
+) -> str:
+    """Load and green generation hour by hour, the matched part filled."""
+    fig, ax = _figure(6.4, 2.8)
+    x = list(range(len(hours)))
+    ax.plot(x, consumption, color=COLOURS[0], linewidth=0.9, label=labels[0])
+    ax.plot(x, generation, color=COLOURS[2], linewidth=0.9, label=labels[1])
+    ax.fill_between(x, matched, color=COLOURS[2], alpha=0.45, linewidth=0, label=labels[2])
+    days = [i for i, h in enumerate(hours) if h[11:13] == "00"] or [0]
+    ax.set_xticks(days, [hours[i][5:10] for i in days], rotation=60)
+    ax.set_ylabel("MWh")
+    ax.set_title(title)
+    ax.legend(fontsize=7, frameon=False, loc="upper right")
+    return _svg(fig)
+
+
 def waterfall_chart(steps: list[tuple[str, float, str]], title: str, unit: str) -> str:
     """steps: (label, value, kind) with kind 'total' (a bar from 0) or 'delta' (a floating
     bar from the running level)."""

@@ -91,6 +91,24 @@ LABELS: dict[str, dict[str, str]] = {
         "per_visit": "per visit",
         "per_m2": "per m² of exhibition area",
         "per_exhibitor": "per exhibitor",
+        "hourly": "Hourly matching",
+        "hourly_method": "Beside the annual method: green generation with hourly data "
+        "(generation.csv) against consumption hour by hour (GHG Protocol Scope 2 revision, "
+        "public draft 2025; EnergyTag Granular Certificate Matching Standard 2024). Unmatched "
+        "hours are valued at the residual factor; certificates without hourly data match no hour.",
+        "cfe_score": "CFE score (matched ÷ consumption)",
+        "hourly_load": "Consumption",
+        "hourly_generation": "Green generation",
+        "hourly_matched": "Matched",
+        "hourly_unmatched": "Unmatched",
+        "hourly_profile": "Profile-allocated (monthly certificates, by load profile)",
+        "hourly_market": "Market-based electricity, hourly",
+        "chart_hourly": "Consumption and green generation by hour",
+        "phc": "Carbon inclusiveness (visitors' green trips)",
+        "phc_text": "Visitors' green trips avoided {tco2e} tCO2e against {baseline} "
+        "({method}); reported for the carbon-inclusiveness platform and not deducted from the "
+        "inventory.",
+        "mode": "Mode",
         "uncertainty": "Uncertainty (95 % interval)",
         "uncertainty_method": "Monte Carlo over activity amounts (by data-quality tier) and "
         "emission factors, {runs} runs, seed {seed} (IPCC 2006 Vol. 1 Ch. 3, Approach 2); "
@@ -233,6 +251,22 @@ LABELS: dict[str, dict[str, str]] = {
         "per_visit": "每人次",
         "per_m2": "每平方米展览面积",
         "per_exhibitor": "每参展商",
+        "hourly": "逐时匹配",
+        "hourly_method": "与年度方法并列：以有逐时数据的绿电发电量（generation.csv）逐小时匹配用电量"
+        "（温室气体核算体系范围二修订公开征求意见稿 2025；EnergyTag 颗粒度证书匹配标准 2024）。"
+        "未匹配小时按剩余组合因子计算；无逐时数据的证书不匹配任何小时。",
+        "cfe_score": "无碳能源匹配率（匹配量 ÷ 用电量）",
+        "hourly_load": "用电量",
+        "hourly_generation": "绿电发电量",
+        "hourly_matched": "已匹配",
+        "hourly_unmatched": "未匹配",
+        "hourly_profile": "按负荷曲线分配（月度证书）",
+        "hourly_market": "逐时法基于市场的电力排放",
+        "chart_hourly": "逐时用电量与绿电发电量",
+        "phc": "碳普惠（观众绿色出行）",
+        "phc_text": "观众绿色出行相对{baseline}减排 {tco2e} tCO2e（{method}）；供碳普惠平台使用，"
+        "不从排放清单中扣除。",
+        "mode": "出行方式",
         "uncertainty": "不确定性（95% 置信区间）",
         "uncertainty_method": "对活动数据（按数据质量等级）和排放因子进行蒙特卡洛模拟，{runs} 次，"
         "随机种子 {seed}（IPCC 2006 第 1 卷第 3 章方法 2），并以方法 1（误差传递）作校核。"

@@ -135,6 +135,15 @@ def report_context(result: Result, lang: str, *, with_charts: bool = True) -> di
                 waterfall_steps(result, t), t["chart_waterfall"], t["tco2e"]
             ),
         }
+        if (h := result.hourly) is not None:
+            ctx["charts"]["hourly"] = charts.hourly_chart(
+                h.by_hour.start,
+                h.by_hour.consumption_mwh,
+                h.by_hour.generation_mwh,
+                h.by_hour.matched_mwh,
+                (t["hourly_load"], t["hourly_generation"], t["hourly_matched"]),
+                t["chart_hourly"],
+            )
         daily = result.daily_electricity_kwh
         if daily:
             ctx["charts"]["daily"] = charts.daily_chart(
