@@ -1,6 +1,7 @@
-"""Time the import of 1,000,000 BMS readings into a fresh ledger (issue 8: < 60 s).
+"""Time the import of 1,000,000 BMS readings into a fresh ledger (issue 8: < 60 s), in an
+SQLite file or, with --db, in an empty PostgreSQL database (issue 21).
 
-python benchmarks/ledger_import.py [--rows 1000000] [--record]
+python benchmarks/ledger_import.py [--rows 1000000] [--db postgresql://…] [--record]
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import argparse
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,9 +21,10 @@ from carbonexpo.ledger.store import Ledger
 HERE = Path(__file__).resolve().parent
 
 
-def measure_ledger(rows: int = 1_000_000) -> dict[str, float]:
-    """Import `rows` 15-minute readings into a fresh ledger, verify it, and time the plain
-    loops beside it (seconds and ratios)."""
+def measure_ledger(rows: int = 1_000_000, target: str | None = None) -> dict[str, float]:
+    """Import `rows` 15-minute readings into a fresh ledger (`target`: an empty PostgreSQL
+    database; default a new SQLite file), verify it, and time the plain SQLite loops beside
+    it (seconds and ratios)."""
     per_meter = 12 * 24 * 4
     meters = max(1, rows // per_meter)
     rows = meters * per_meter
@@ -36,7 +39,8 @@ def measure_ledger(rows: int = 1_000_000) -> dict[str, float]:
                 "value": np.round(np.random.default_rng(7).gamma(2, 8, rows), 3),
             }
         ).to_csv(export, index=False)
-        with Ledger.open(Path(tmp) / "v.db", create=True, timezone="Asia/Shanghai") as ledger:
+        where = target or str(Path(tmp) / "v.db")
+        with Ledger.open(where, create=True, timezone="Asia/Shanghai") as ledger:
             for m in range(meters):
                 add_meter(
                     ledger,
@@ -55,6 +59,7 @@ def measure_ledger(rows: int = 1_000_000) -> dict[str, float]:
             verify_s = time.perf_counter() - t0
         plain_import, plain_read = plain_loops(export, Path(tmp) / "plain.db")
     return {
+        "backend": "postgresql" if target else "sqlite",
         "readings": summary["added"],
         "meters": meters,
         "import_s": import_s,
@@ -66,9 +71,9 @@ def measure_ledger(rows: int = 1_000_000) -> dict[str, float]:
     }
 
 
-def describe(r: dict[str, float]) -> str:
+def describe(r: dict[str, Any]) -> str:
     return (
-        f"ledger import: {r['readings']:,} readings ({r['meters']} meters) in "
+        f"ledger import ({r['backend']}): {r['readings']:,} readings ({r['meters']} meters) in "
         f"{r['import_s']:.1f} s ({r['import_ratio']:.1f}x a plain executemany, "
         f"{r['plain_import_s']:.1f} s); ledger verify {r['verify_s']:.1f} s "
         f"({r['verify_ratio']:.1f}x a plain hashing read loop, {r['plain_verify_s']:.1f} s)"
@@ -78,9 +83,10 @@ def describe(r: dict[str, float]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--db", help="an empty PostgreSQL database (postgresql://…)")
     ap.add_argument("--record", action="store_true")
     args = ap.parse_args()
-    line = describe(measure_ledger(args.rows))
+    line = describe(measure_ledger(args.rows, args.db))
     print(line)
     if args.record:
         with (HERE / "RESULTS.md").open("a", encoding="utf-8") as f:
@@ -120,7 +126,7 @@ def plain_loops(export: Path, db: Path) -> tuple[float, float]:
     insert_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     h, n = hashlib.sha256(), 0
-    for row in conn.execute("SELECT meter_id, start, end, quantity FROM readings"):
+    for row in conn.execute('SELECT meter_id, start, "end", quantity FROM readings'):
         h.update(repr(row).encode())
         n += 1
     assert n == len(df)

@@ -110,10 +110,11 @@ def calculate(
     if ledger is not None:
         from carbonexpo.ledger.store import Ledger
 
-        with Ledger.open(Path(ledger), create=False) as store:
+        with Ledger.open(str(ledger), create=False) as store:
             claims = store.claims_frame()
             seq, digest = store.head()
-        anchor = LedgerAnchor(file=Path(ledger).name, audit_seq=seq, head_hash=digest)
+            name = store.name
+        anchor = LedgerAnchor(file=name, audit_seq=seq, head_hash=digest)
     if uncertainty_runs is not None and not 10 <= uncertainty_runs <= 1_000_000:
         raise OptionError("--runs", f"{uncertainty_runs}: between 10 and 1,000,000 runs")
     calc = _calculate(data, claims=claims, uncertainty_runs=uncertainty_runs, seed=seed)
@@ -586,6 +587,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "import_readings": ("carbonexpo.ledger.operations", "import_file"),
     "export_energy": ("carbonexpo.ledger.operations", "export_energy"),
     "claim_event": ("carbonexpo.ledger.operations", "claim_event"),
+    "migrate_ledger": ("carbonexpo.ledger.operations", "migrate"),
     "list_meters": ("carbonexpo.ledger.operations", "meters"),
     # shipped factor sets
     "load_set": ("carbonexpo.factors.catalog", "load_set"),

@@ -1,5 +1,6 @@
-"""The venue ledger, with a real SQLite file: idempotent imports, crash safety, concurrency,
-cross-event claims, tamper detection, counters with rollover and reset."""
+"""The venue ledger on both backends — a real SQLite file and a real PostgreSQL server
+(tests/pg_server.py): idempotent imports, crash safety, concurrency, cross-event claims,
+tamper detection, counters with rollover and reset."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE, ROOT, make_event, run_cli
+from tests.pg_server import pg_server  # noqa: F401  (the PostgreSQL fixture)
 
 BMS = (
     "meter,timestamp,value\n"
@@ -28,13 +31,60 @@ BMS = (
 )
 
 
-def ledger(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+def ledger(*args: str, db: str) -> subprocess.CompletedProcess[str]:
     return run_cli("ledger", *args, "--db", str(db))
 
 
+def is_pg(db: str | Path) -> bool:
+    return str(db).startswith("postgresql://")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty(request, tmp_path: Path) -> str:
+    """Where a new ledger goes: an SQLite file, or an empty PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "venue.db")
+    from tests.pg_server import new_database
+
+    return new_database(request.getfixturevalue("pg_server"))
+
+
+class Raw:
+    """A plain DB-API connection to the ledger's database, for looking behind its back."""
+
+    def __init__(self, db: str):
+        self.pg = is_pg(db)
+        if self.pg:
+            import psycopg
+
+            self.conn: Any = psycopg.connect(db, autocommit=True)
+        else:
+            self.conn = sqlite3.connect(db, isolation_level=None)
+
+    def execute(self, sql: str) -> Any:
+        return self.conn.execute(sql)
+
+    def allow_edits(self, table: str) -> None:
+        if self.pg:
+            self.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
+        else:
+            self.execute(f"DROP TRIGGER {table}_no_update")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def query(db: str, sql: str) -> list[tuple[Any, ...]]:
+    raw = Raw(db)
+    try:
+        return [tuple(r) for r in raw.execute(sql).fetchall()]
+    finally:
+        raw.close()
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "venue.db"
+def db(empty: str) -> str:
+    path = empty
     assert ledger("init", "--timezone", "Asia/Shanghai", db=path).returncode == 0
     assert (
         ledger(
@@ -70,22 +120,18 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def content(db: Path) -> str:
-    conn = sqlite3.connect(db)
+def content(db: str) -> str:
     h = hashlib.sha256()
     for table in ("meters", "readings", "counters", "claims", "imports", "audit"):
-        for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
+        for row in query(db, f"SELECT * FROM {table} ORDER BY 1, 2"):
             h.update(repr(row).encode())
-    conn.close()
     return h.hexdigest()
 
 
-def integrity(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        conn.close()
+def integrity(db: str) -> str:
+    if is_pg(db):  # the server keeps its own consistency: it must answer
+        return "ok" if query(db, "SELECT 1") == [(1,)] else "no answer"
+    return str(query(db, "PRAGMA integrity_check")[0][0])
 
 
 def test_import_is_idempotent_and_counters_come_out_right(db, tmp_path) -> None:
@@ -101,11 +147,7 @@ def test_import_is_idempotent_and_counters_come_out_right(db, tmp_path) -> None:
     r = ledger("import", str(f), db=db)
     assert "already imported, nothing added" in r.stdout
     assert content(db) == before
-    g1 = (
-        sqlite3.connect(db)
-        .execute("SELECT quantity FROM readings WHERE meter_id = 'G1' ORDER BY start")
-        .fetchall()
-    )
+    g1 = query(db, "SELECT quantity FROM readings WHERE meter_id = 'G1' ORDER BY start")
     assert [q for (q,) in g1] == [5.0, 8.0, 5.0, 1.0]
 
 
@@ -156,17 +198,28 @@ def big_export(path: Path, meters: int, per_meter: int) -> None:
     ).to_csv(path, index=False)
 
 
-def add_meters(db: Path, names: list[str]) -> None:
-    conn = sqlite3.connect(db)  # quick setup through the library, one transaction
-    conn.close()
-    code = (
-        "import sys; from pathlib import Path; from carbonexpo.ledger.store import Ledger;"
+def add_meters(db: str, names: list[str]) -> None:
+    code = (  # quick setup through the library
+        "import sys; from carbonexpo.ledger.store import Ledger;"
         "from carbonexpo.ledger.operations import add_meter\n"
-        "with Ledger.open(Path(sys.argv[1])) as s:\n"
+        "with Ledger.open(sys.argv[1]) as s:\n"
         " [add_meter(s, m, carrier='electricity', unit='kWh', hall=None, cumulative=False,"
         " rollover=None) for m in sys.argv[2:]]"
     )
     subprocess.run([sys.executable, "-c", code, str(db), *names], check=True, cwd=ROOT)
+
+
+def writing_readings(db: str) -> bool:
+    if is_pg(db):
+        return bool(
+            query(
+                db,
+                "SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND "
+                "(query LIKE 'COPY stage_readings%' OR query LIKE 'INSERT INTO readings%')",
+            )
+        )
+    wal = Path(db + "-wal")
+    return wal.exists() and wal.stat().st_size > 2_000_000
 
 
 def test_killed_import_leaves_the_database_as_before(db, tmp_path) -> None:
@@ -180,10 +233,9 @@ def test_killed_import_leaves_the_database_as_before(db, tmp_path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wal = Path(str(db) + "-wal")
     deadline = time.time() + 60
     while time.time() < deadline and proc.poll() is None:
-        if wal.exists() and wal.stat().st_size > 2_000_000:  # writing readings
+        if writing_readings(db):
             break
         time.sleep(0.005)
     assert proc.poll() is None, "import finished before it could be killed"
@@ -214,8 +266,7 @@ def test_two_concurrent_importers_lose_no_row(db, tmp_path) -> None:
     for p in procs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
-    n = sqlite3.connect(db).execute("SELECT COUNT(*) FROM readings").fetchone()[0]
-    assert n == 60_000
+    assert query(db, "SELECT COUNT(*) FROM readings") == [(60_000,)]
     assert ledger("verify", db=db).returncode == 0
 
 
@@ -224,31 +275,36 @@ def test_editing_a_row_behind_the_ledgers_back_fails_verify(db, tmp_path) -> Non
     f.write_text(BMS, encoding="utf-8")
     assert ledger("import", str(f), db=db).returncode == 0
     assert ledger("verify", db=db).returncode == 0
-    conn = sqlite3.connect(db)
-    seq = conn.execute("SELECT MAX(seq) FROM audit").fetchone()[0]
-    conn.execute("DROP TRIGGER readings_no_update")
-    conn.execute("UPDATE readings SET quantity = quantity * 0.5 WHERE meter_id = 'E1'")
-    conn.commit()
-    conn.close()
+    raw = Raw(db)
+    seq = raw.execute("SELECT MAX(seq) FROM audit").fetchone()[0]
+    raw.allow_edits("readings")
+    raw.execute("UPDATE readings SET quantity = quantity * 0.5 WHERE meter_id = 'E1'")
+    raw.close()
     r = ledger("verify", db=db)
     assert r.returncode == 1
     assert f"BROKEN at audit entry {seq}: rows of table 'readings'" in r.stderr
 
 
 def test_editing_the_audit_log_fails_verify(db) -> None:
-    conn = sqlite3.connect(db)
-    conn.execute("DROP TRIGGER audit_no_update")
-    conn.execute('UPDATE audit SET payload = \'{"meter":"E9"}\' WHERE seq = 2')
-    conn.commit()
-    conn.close()
+    raw = Raw(db)
+    raw.allow_edits("audit")
+    raw.execute('UPDATE audit SET payload = \'{"meter":"E9"}\' WHERE seq = 2')
+    raw.close()
     r = ledger("verify", db=db)
     assert r.returncode == 1 and "BROKEN at audit entry 2" in r.stderr
 
 
 def test_append_only_triggers_refuse_updates(db) -> None:
-    conn = sqlite3.connect(db)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("DELETE FROM audit")
+    raw = Raw(db)
+    try:
+        for sql in ("DELETE FROM audit", "UPDATE audit SET ts = ts"):
+            with pytest.raises(Exception, match="append-only"):
+                raw.execute(sql)
+        if raw.pg:
+            with pytest.raises(Exception, match="append-only"):
+                raw.execute("TRUNCATE claims")
+    finally:
+        raw.close()
 
 
 def test_claims_across_events(db, tmp_path) -> None:
@@ -350,3 +406,85 @@ def test_streamed_digest_is_the_dataframe_digest(rows) -> None:
     fast = lines_digest("readings", [rows[:7], rows[7:]])
     quoted = any(not r[0] or any(c in r[0] for c in ',"\r\n') for r in rows)
     assert fast is None if quoted else fast == rows_digest(frame)
+
+
+def test_eight_processes_claiming_the_same_blocks_one_wins(db, tmp_path) -> None:
+    """Eight events hold the same credit blocks and claim at the same moment: exactly one
+    claim lands, the seven others are refused naming the winner, and nothing is half-written."""
+    credits = (EXAMPLE / "credits.csv").read_text(encoding="utf-8")
+    yaml = (EXAMPLE / "event.yaml").read_text(encoding="utf-8")
+    folders = []
+    for i in range(8):
+        folder = tmp_path / f"ev{i}"
+        text = yaml.replace("id: cisce-2024", f"id: expo-{i}")
+        make_event(folder, {"credits": credits.replace("cisce-2024", f"expo-{i}")}, text)
+        folders.append(folder)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "carbonexpo", "ledger", "claim", str(f), "--db", str(db)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in folders
+    ]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    winners = [i for i, (code, _, _) in enumerate(results) if code == 0]
+    assert len(winners) == 1, [r[2][-300:] for r in results]
+    winner = f"expo-{winners[0]}"
+    for code, _, err in results:
+        if code != 0:
+            assert code == 1 and f"claimed by event '{winner}'" in err, err[-500:]
+    claims = query(db, "SELECT DISTINCT event_id FROM claims")
+    assert claims == [(winner,)]
+    assert query(db, "SELECT COUNT(*) FROM claims") == [(3,)]  # the three eligible blocks
+    assert ledger("verify", db=db).returncode == 0
+
+
+def test_migrate_copies_a_ledger_that_both_verify(db, tmp_path, request) -> None:
+    f = tmp_path / "bms.csv"
+    f.write_text(BMS, encoding="utf-8")
+    assert ledger("import", str(f), db=db).returncode == 0
+    assert ledger("claim", str(EXAMPLE), db=db).returncode == 0
+    # across backends: SQLite -> PostgreSQL, PostgreSQL -> SQLite
+    if is_pg(db):
+        target = str(tmp_path / "copy.db")
+    else:
+        from tests.pg_server import new_database
+
+        target = new_database(request.getfixturevalue("pg_server"))
+    r = run_cli("ledger", "migrate", "--from", str(db), "--to", target)
+    assert r.returncode == 0, r.stderr
+    assert "both verify" in r.stdout and "password" not in r.stdout
+    assert ledger("verify", db=target).returncode == 0
+    for sql in (
+        "SELECT seq, hash FROM audit ORDER BY seq",
+        "SELECT meter_id, start, quantity FROM readings ORDER BY meter_id, start",
+        "SELECT kind, prefix, first, last, event_id FROM claims ORDER BY kind, prefix, first",
+    ):
+        assert query(target, sql) == query(db, sql), sql
+    # the copy goes on working: a second claim by another event is refused there too
+    r = run_cli("calc", str(EXAMPLE), "--ledger", target, "--json", "-")
+    assert r.returncode == 0, r.stderr
+    again = run_cli("ledger", "migrate", "--from", str(db), "--to", target)
+    assert again.returncode != 0 and "already holds a ledger" in again.stderr
+
+
+@pytest.mark.parametrize("empty", ["postgresql"], indirect=True)
+def test_the_database_itself_refuses_overlapping_claims(db) -> None:
+    """PostgreSQL: an exclusion constraint over (kind, prefix, serial range); even a writer
+    that bypasses carbonexpo cannot store a second claim on a serial. (SQLite has no exclusion
+    constraints: there the ledger checks inside its transaction.)"""
+    assert ledger("claim", str(EXAMPLE), db=db).returncode == 0
+    raw = Raw(db)
+    try:
+        prefix, first = raw.execute("SELECT prefix, first FROM claims LIMIT 1").fetchone()
+        with pytest.raises(Exception, match="claims_no_overlap"):
+            raw.execute(
+                "INSERT INTO claims (kind, prefix, first, last, event_id, detail, audit_seq) "
+                f"SELECT kind, prefix, first + 0, first + 0, 'intruder', 'x', audit_seq "
+                f"FROM claims WHERE prefix = '{prefix}' AND first = {first}"
+            )
+    finally:
+        raw.close()

@@ -94,7 +94,7 @@ def calc(
     json_path: str | None,
     lines_path: Path | None,
     exhibitors_path: Path | None,
-    ledger_path: Path | None,
+    ledger_path: str | None,
     require_neutral: bool,
     uncertainty: bool,
     runs: int,

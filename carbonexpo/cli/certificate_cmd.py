@@ -68,7 +68,7 @@ def certificate(
     issuer: str | None,
     issue_date: str | None,
     verify_url: str | None,
-    ledger_path: Path | None,
+    ledger_path: str | None,
 ) -> None:
     """Issue a signed carbon-neutrality certificate (refused when the event is not neutral).
 

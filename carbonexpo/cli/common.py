@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -17,8 +16,8 @@ EXIT_HELP = "Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in 
 LEDGER_OPTION = click.option(
     "--ledger",
     "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="check serial blocks against claims in this ledger database (read only)",
+    help="check serial blocks against claims in this ledger: an SQLite file or a "
+    "postgresql:// URL (read only)",
 )
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,4 +1,5 @@
-"""`carbonexpo ledger …`: the venue's SQLite ledger of meters, readings and claims."""
+"""`carbonexpo ledger …`: the venue ledger of meters, readings and claims, in an SQLite file
+or in PostgreSQL (`--db postgresql://…`)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,17 @@ from carbonexpo.cli.common import CONTEXT, handle_errors
 DB = click.option(
     "--db",
     "db",
-    type=click.Path(dir_okay=False, path_type=Path),
     envvar="CARBONEXPO_DB",
     default="carbonexpo.db",
     show_default=True,
-    help="ledger database (or $CARBONEXPO_DB)",
+    help="ledger: an SQLite file, or postgresql://user@host/dbname (or $CARBONEXPO_DB)",
 )
 
 
 @click.group(context_settings=CONTEXT)
 def ledger() -> None:
-    """The venue ledger: meter readings and cross-event claims in one SQLite file.
+    """The venue ledger: meter readings and cross-event claims, in one SQLite file or in
+    PostgreSQL for many venues and a shared registry of claims.
 
     Example: carbonexpo ledger init --db venue.db --timezone Asia/Shanghai
     """
@@ -37,7 +38,7 @@ def ledger() -> None:
     help="time zone of timestamps without an offset in BMS exports",
 )
 @handle_errors
-def init_cmd(db: Path, timezone: str) -> None:
+def init_cmd(db: str, timezone: str) -> None:
     """Create the ledger (or check an existing one).
 
     Example: carbonexpo ledger init --db venue.db --timezone Asia/Shanghai
@@ -45,7 +46,7 @@ def init_cmd(db: Path, timezone: str) -> None:
     from carbonexpo.api import Ledger
 
     with Ledger.open(db, create=True, timezone=timezone) as store:
-        click.echo(f"ledger {db} ready (time zone {store.timezone})")
+        click.echo(f"ledger {store.name} ready (time zone {store.timezone})")
 
 
 @ledger.group("meters", context_settings=CONTEXT)
@@ -72,7 +73,7 @@ def meters_group() -> None:
 @click.option("--rollover", type=float, help="the counter wraps to 0 after this value")
 @handle_errors
 def meters_add(
-    db: Path,
+    db: str,
     meter_id: str | None,
     carrier: str | None,
     unit: str | None,
@@ -114,7 +115,7 @@ def meters_add(
 @meters_group.command("list", context_settings=CONTEXT)
 @DB
 @handle_errors
-def meters_list(db: Path) -> None:
+def meters_list(db: str) -> None:
     """List meters with their number of readings.
 
     Example: carbonexpo ledger meters list --db venue.db
@@ -142,7 +143,7 @@ def meters_list(db: Path) -> None:
     help="read a header of the export as a column, e.g. --map Zeitstempel=timestamp",
 )
 @handle_errors
-def import_cmd(db: Path, file: Path, cumulative: bool, mapping: tuple[str, ...]) -> None:
+def import_cmd(db: str, file: Path, cumulative: bool, mapping: tuple[str, ...]) -> None:
     """Import a BMS export (CSV/XLSX: meter, timestamp, value[, end]; headers in any case);
     idempotent.
 
@@ -199,7 +200,7 @@ def import_cmd(db: Path, file: Path, cumulative: bool, mapping: tuple[str, ...])
 )
 @click.option("--force", is_flag=True, help="replace an existing energy.csv")
 @handle_errors
-def export_energy_cmd(db: Path, folder: Path, force: bool) -> None:
+def export_energy_cmd(db: str, folder: Path, force: bool) -> None:
     """Write the event's energy.csv from the stored readings of its reporting period.
 
     Example: carbonexpo ledger export-energy --event my-expo --db venue.db
@@ -215,7 +216,7 @@ def export_energy_cmd(db: Path, folder: Path, force: bool) -> None:
 @DB
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @handle_errors
-def claim_cmd(db: Path, folder: Path) -> None:
+def claim_cmd(db: str, folder: Path) -> None:
     """Record the event's applied green-power and eligible credit blocks; refuse any block
     already claimed by another event.
 
@@ -234,7 +235,7 @@ def claim_cmd(db: Path, folder: Path) -> None:
 @ledger.command("verify", context_settings=CONTEXT)
 @DB
 @handle_errors
-def verify_cmd(db: Path) -> None:
+def verify_cmd(db: str) -> None:
     """Re-check the hash chain of the audit log and the rows each entry wrote.
 
     Example: carbonexpo ledger verify --db venue.db
@@ -249,3 +250,22 @@ def verify_cmd(db: Path) -> None:
 
         raise VerificationFailed(f"BROKEN at audit entry {broken.seq}: {broken.why}")
     click.echo(f"ledger intact: {entries} audit entries verified")
+
+
+@ledger.command("migrate", context_settings=CONTEXT)
+@click.option("--from", "source", required=True, help="the ledger to copy (file or URL)")
+@click.option("--to", "target", required=True, help="an empty ledger to create (file or URL)")
+@handle_errors
+def migrate_cmd(source: str, target: str) -> None:
+    """Copy a ledger entry for entry — audit chain, meters, readings, counters, imports,
+    claims — into a new database, then verify both.
+
+    Example: carbonexpo ledger migrate --from venue.db --to postgresql://carbonexpo@db/ledger
+    """
+    from carbonexpo.api import Ledger, migrate_ledger
+
+    with Ledger.open(source) as src, Ledger.open(target, create=True, migrate=True) as dst:
+        counts = migrate_ledger(src, dst)
+        name = dst.name
+    listed = ", ".join(f"{n:,} {t}" for t, n in counts.items())
+    click.echo(f"copied to {name}: {listed}; both verify")

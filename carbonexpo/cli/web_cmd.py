@@ -67,8 +67,8 @@ def invite(folder: Path, renew: bool, base_url: str) -> None:
 @click.option(
     "--ledger",
     "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="venue ledger the calculation checks serial blocks against (read only)",
+    help="venue ledger (SQLite file or postgresql:// URL) the calculation checks serial "
+    "blocks against (read only)",
 )
 @handle_errors
 def serve(
@@ -78,7 +78,7 @@ def serve(
     lang: str,
     trust: Path | None,
     published: Path | None,
-    ledger_path: Path | None,
+    ledger_path: str | None,
 ) -> None:
     """Run the exhibitor pages, the staff dashboard and /verify for an event folder.
 

@@ -34,15 +34,19 @@ def add_meter(
 ) -> None:
     if problem := meter_problem(carrier, unit, cumulative, rollover):
         raise LedgerError(problem[1])
-    with ledger.transaction():
-        if ledger.conn.execute("SELECT 1 FROM meters WHERE id = ?", (meter_id,)).fetchone():
-            raise LedgerError(f"meter {meter_id!r} already exists")
-        seq = ledger.next_seq()
-        ledger.conn.execute(
-            "INSERT INTO meters VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (meter_id, carrier, unit, hall, int(cumulative), rollover, seq),
-        )
-        ledger.record("meter_add", {"meter": meter_id}, ("meters",))
+
+    def command() -> None:
+        with ledger.transaction():
+            if ledger.conn.execute("SELECT 1 FROM meters WHERE id = ?", (meter_id,)).fetchone():
+                raise LedgerError(f"meter {meter_id!r} already exists")
+            seq = ledger.next_seq()
+            ledger.conn.execute(
+                "INSERT INTO meters VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (meter_id, carrier, unit, hall, int(cumulative), rollover, seq),
+            )
+            ledger.record("meter_add", {"meter": meter_id}, ("meters",))
+
+    ledger.atomic(command)
 
 
 def meter_problem(
@@ -126,21 +130,24 @@ def add_meters_from(ledger: Ledger, path: Path) -> int:
         hall = str(rec.get("hall", "")).strip() or None
         rows.append((meter, carrier, str(rec["unit"]).strip(), hall, int(cumulative), rollover))
     raise_if(problems)
-    with ledger.transaction():
-        seq = ledger.next_seq()
-        ledger.conn.executemany(
-            "INSERT INTO meters VALUES (?, ?, ?, ?, ?, ?, ?)", [(*r, seq) for r in rows]
-        )
-        ledger.record("meter_add", {"meters": len(rows), "file": file}, ("meters",))
+
+    def command() -> None:
+        with ledger.transaction():
+            seq = ledger.next_seq()
+            ledger.conn.executemany(
+                "INSERT INTO meters VALUES (?, ?, ?, ?, ?, ?, ?)", [(*r, seq) for r in rows]
+            )
+            ledger.record("meter_add", {"meters": len(rows), "file": file}, ("meters",))
+
+    ledger.atomic(command)
     return len(rows)
 
 
 def meters(ledger: Ledger) -> pd.DataFrame:
-    return pd.read_sql_query(
+    return ledger.frame(
         "SELECT m.id, m.carrier, m.unit, m.hall, m.cumulative, m.rollover, "
         "COUNT(r.start) AS readings FROM meters m LEFT JOIN readings r "
-        "ON r.meter_id = m.id GROUP BY m.id ORDER BY m.id",
-        ledger.conn,
+        "ON r.meter_id = m.id GROUP BY m.id ORDER BY m.id"
     )
 
 
@@ -165,73 +172,90 @@ def import_file(
     raise_if(problems)
     assert table is not None
     infos = _meter_infos(ledger)
-    with ledger.transaction():
-        last = {
-            m: tuple(r)
-            for m, *r in ledger.conn.execute(
-                "SELECT c.meter_id, c.ts, c.value FROM counters c JOIN (SELECT meter_id, "
-                "MAX(ts) AS ts FROM counters GROUP BY meter_id) x "
-                "ON c.meter_id = x.meter_id AND c.ts = x.ts"
-            )
-        }
-        result = to_intervals(
-            table.df, infos, file=path.name, force_cumulative=force_cumulative, last_counter=last
+
+    def command() -> dict[str, Any]:
+        with ledger.transaction():
+            return _import(ledger, table, path, sha, infos, force_cumulative, progress)
+
+    return ledger.atomic(command)
+
+
+def _import(
+    ledger: Ledger,
+    table: Any,
+    path: Path,
+    sha: str,
+    infos: dict[str, MeterInfo],
+    force_cumulative: bool,
+    progress: Callable[[int], None] | None,
+) -> dict[str, Any]:
+    last = {
+        m: tuple(r)
+        for m, *r in ledger.conn.execute(
+            "SELECT c.meter_id, c.ts, c.value FROM counters c JOIN (SELECT meter_id, "
+            "MAX(ts) AS ts FROM counters GROUP BY meter_id) x "
+            "ON c.meter_id = x.meter_id AND c.ts = x.ts"
         )
-        raise_if(result.problems)
-        readings = result.readings
-        _check_overlaps(ledger, readings, path.name)
-        seq = ledger.next_seq()
-        before = ledger.conn.total_changes
-        sql = f"INSERT OR IGNORE INTO readings VALUES (?, ?, ?, ?, {int(seq)})"  # noqa: S608
-        rows = list(
-            zip(
-                readings["meter_id"].astype(str).tolist(),
-                readings["start"].astype(np.int64).tolist(),
-                readings["end"].astype(np.int64).tolist(),
-                readings["quantity"].astype(float).tolist(),
-                strict=True,
-            )
+    }
+    result = to_intervals(
+        table.df, infos, file=path.name, force_cumulative=force_cumulative, last_counter=last
+    )
+    raise_if(result.problems)
+    readings = result.readings
+    _check_overlaps(ledger, readings, path.name)
+    seq = ledger.next_seq()
+    rows = list(
+        zip(
+            readings["meter_id"].astype(str).tolist(),
+            readings["start"].astype(np.int64).tolist(),
+            readings["end"].astype(np.int64).tolist(),
+            readings["quantity"].astype(float).tolist(),
+            strict=True,
         )
-        for i in range(0, len(rows), CHUNK):
-            ledger.conn.executemany(sql, rows[i : i + CHUNK])
-            if progress:
-                progress(min(CHUNK, len(rows) - i))
-        added = ledger.conn.total_changes - before
-        known: dict[str, str] = {}
-        if added == len(rows):  # every row landed: the stored rows of this entry are `rows`
-            rows.sort()  # ORDER BY meter_id, start (sorted already: a linear pass)
-            digest = lines_digest(
-                "readings", (rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK))
-            )
-            if digest is not None:
-                known["readings"] = digest
-        counters = result.counters
-        if len(counters):
-            ledger.conn.executemany(
-                "INSERT OR IGNORE INTO counters VALUES (?, ?, ?, ?)",
+    )
+    added = 0
+    for i in range(0, len(rows), CHUNK):
+        added += ledger.conn.bulk_insert(
+            "readings", 'meter_id, start, "end", quantity', rows[i : i + CHUNK], seq
+        )
+        if progress:
+            progress(min(CHUNK, len(rows) - i))
+    known: dict[str, str] = {}
+    if added == len(rows):  # every row landed: the stored rows of this entry are `rows`
+        rows.sort()  # ORDER BY meter_id, start (sorted already: a linear pass)
+        digest = lines_digest("readings", (rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)))
+        if digest is not None:
+            known["readings"] = digest
+    counters = result.counters
+    if len(counters):
+        ledger.conn.bulk_insert(
+            "counters",
+            "meter_id, ts, value",
+            list(
                 zip(
                     counters["meter_id"].astype(str).tolist(),
                     counters["ts"].astype(np.int64).tolist(),
                     counters["value"].astype(float).tolist(),
-                    [seq] * len(counters),
                     strict=True,
-                ),
-            )
-        ledger.conn.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?)", (sha, path.name, table.rows, seq)
+                )
+            ),
+            seq,
         )
-        ledger.record(
-            "import",
-            {
-                "file": path.name,
-                "sha256": sha,
-                "rows": table.rows,
-                "intervals_added": added,
-                "notes": result.notes[:200],
-            },
-            ("imports", "readings", "counters"),
-            known,
-        )
+    ledger.conn.execute(
+        "INSERT INTO imports VALUES (?, ?, ?, ?)", (sha, path.name, table.rows, seq)
+    )
+    ledger.record(
+        "import",
+        {
+            "file": path.name,
+            "sha256": sha,
+            "rows": table.rows,
+            "intervals_added": added,
+            "notes": result.notes[:200],
+        },
+        ("imports", "readings", "counters"),
+        known,
+    )
     return {
         "file": path.name,
         "added": added,
@@ -249,7 +273,7 @@ def _check_overlaps(ledger: Ledger, readings: pd.DataFrame, file: str) -> None:
         lo, hi = int(part["start"].min()), int(part["end"].max())
         # a plain cursor (an indexed range read): pandas' read_sql_query cost ~0.4 ms a meter
         found = ledger.conn.execute(
-            "SELECT start, end FROM readings WHERE meter_id = ? AND start < ? AND end > ? "
+            'SELECT start, "end" FROM readings WHERE meter_id = ? AND start < ? AND "end" > ? '
             "ORDER BY start",
             (meter, hi, lo),
         ).fetchall()
@@ -295,12 +319,11 @@ def export_energy(ledger: Ledger, folder: Path, *, force: bool = False) -> Path:
         raise LedgerError(f"{target} exists; pass --force to replace it")
     tz = config.timezone
     lo, hi = config.period_epoch()
-    df = pd.read_sql_query(
-        "SELECT r.meter_id AS meter, m.carrier, r.start, r.end, r.quantity, m.unit, m.hall "
-        "FROM readings r JOIN meters m ON m.id = r.meter_id WHERE r.start >= ? AND r.end <= ? "
+    df = ledger.frame(
+        'SELECT r.meter_id AS meter, m.carrier, r.start, r."end", r.quantity, m.unit, m.hall '
+        'FROM readings r JOIN meters m ON m.id = r.meter_id WHERE r.start >= ? AND r."end" <= ? '
         "ORDER BY r.meter_id, r.start",
-        ledger.conn,
-        params=(lo, hi),
+        (lo, hi),
     )
     if df.empty:
         raise LedgerError(
@@ -359,41 +382,43 @@ def claim_event(ledger: Ledger, folder: Path) -> dict[str, int]:
                 strict=True,
             )
         ]
-    with ledger.transaction():
-        claims = ledger.claims_frame()
-        calc = calculate(data, claims=claims)
-        clashes = _clashes(claims, blocks, event_id)
-        if clashes:
-            raise ClaimRefused("claim refused: " + "; ".join(clashes))
-        applied = set(
-            calc.green_power.instruments.loc[
-                (calc.green_power.instruments["status"] == "applied")
-                & (calc.green_power.instruments["mwh_applied"] > 0),
-                "instrument_id",
+
+    def command() -> tuple[int, int]:
+        with ledger.transaction():
+            claims = ledger.claims_frame()
+            calc = calculate(data, claims=claims)
+            clashes = _clashes(claims, blocks, event_id)
+            if clashes:
+                raise ClaimRefused("claim refused: " + "; ".join(clashes))
+            gp = calc.green_power.instruments
+            applied = set(
+                gp.loc[(gp["status"] == "applied") & (gp["mwh_applied"] > 0), "instrument_id"]
+            )
+            eligible = calc.offsets.credits[calc.offsets.credits["status"] == "eligible"]
+            eligible_keys = set(zip(eligible["serial_prefix"], eligible["first"], strict=True))
+            chosen = [
+                b
+                for b in blocks
+                if (b[0] == "green_power" and b[4] in applied)
+                or (b[0] == "credit" and (b[1], b[2]) in eligible_keys)
             ]
-        )
-        eligible = calc.offsets.credits[calc.offsets.credits["status"] == "eligible"]
-        eligible_keys = set(zip(eligible["serial_prefix"], eligible["first"], strict=True))
-        chosen = [
-            b
-            for b in blocks
-            if (b[0] == "green_power" and b[4] in applied)
-            or (b[0] == "credit" and (b[1], b[2]) in eligible_keys)
-        ]
-        mine = claims[claims["event_id"] == event_id]
-        have = set(zip(mine["kind"], mine["prefix"], mine["first"], mine["last"], strict=True))
-        new = [b for b in chosen if (b[0], b[1], b[2], b[3]) not in have]
-        seq = ledger.next_seq()
-        ledger.conn.executemany(
-            "INSERT INTO claims (kind, prefix, first, last, event_id, detail, audit_seq) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(k, p, f, la, event_id, d, seq) for k, p, f, la, d, _ in new],
-        )
-        ledger.record("claim", {"event": event_id, "blocks": len(new)}, ("claims",))
+            mine = claims[claims["event_id"] == event_id]
+            have = set(zip(mine["kind"], mine["prefix"], mine["first"], mine["last"], strict=True))
+            new = [b for b in chosen if (b[0], b[1], b[2], b[3]) not in have]
+            seq = ledger.next_seq()
+            ledger.conn.executemany(
+                "INSERT INTO claims (kind, prefix, first, last, event_id, detail, audit_seq) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(k, p, f, la, event_id, d, seq) for k, p, f, la, d, _ in new],
+            )
+            ledger.record("claim", {"event": event_id, "blocks": len(new)}, ("claims",))
+            return len(new), len(chosen)
+
+    claimed, chosen = ledger.atomic(command)
     return {
-        "claimed": len(new),
-        "already": len(chosen) - len(new),
-        "not_claimable": len(blocks) - len(chosen),
+        "claimed": claimed,
+        "already": chosen - claimed,
+        "not_claimable": len(blocks) - chosen,
     }
 
 
@@ -414,3 +439,53 @@ def _clashes(claims: pd.DataFrame, blocks: list[tuple], event_id: str) -> list[s
                 f"{b['event_id']!r}"
             )
     return out
+
+
+# what a migration copies, in the order foreign keys need (every column but claims' id)
+MIGRATED = {
+    "audit": "seq, ts, action, payload, prev_hash, hash",
+    "meters": "id, carrier, unit, hall, cumulative, rollover, audit_seq",
+    "imports": "sha256, file, rows, audit_seq",
+    "readings": 'meter_id, start, "end", quantity, audit_seq',
+    "counters": "meter_id, ts, value, audit_seq",
+    "claims": "kind, prefix, first, last, event_id, detail, audit_seq",
+}
+
+
+def migrate(source: Ledger, target: Ledger) -> dict[str, int]:
+    """Copy every entry and row of `source` into the new, empty `target` in one transaction;
+    both must then verify (the audit chain is copied, not rebuilt)."""
+    if (
+        target.has_table("audit")
+        and target.conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
+    ):
+        raise LedgerError(f"{target.name} already holds a ledger: migrate into an empty one")
+    if (broken := source.verify()) is not None:
+        raise LedgerError(
+            f"{source.name} does not verify (entry {broken.seq}: {broken.why}): not copied"
+        )
+    target._create(source.timezone, audit=False)
+    counts: dict[str, int] = {}
+    with target.transaction():
+        for table, columns in MIGRATED.items():
+            cursor = source.conn.execute(
+                f"SELECT {columns} FROM {table} ORDER BY {ORDER_OF[table]}"  # noqa: S608
+            )
+            n = 0
+            while batch := cursor.fetchmany(CHUNK):
+                target.conn.copy_rows(table, columns, [tuple(r) for r in batch])
+                n += len(batch)
+            counts[table] = n
+    if (broken := target.verify()) is not None:
+        raise LedgerError(f"{target.name}: the copy does not verify ({broken.why})")
+    return counts
+
+
+ORDER_OF = {
+    "audit": "seq",
+    "meters": "id",
+    "imports": "sha256",
+    "readings": "meter_id, start",
+    "counters": "meter_id, ts",
+    "claims": "kind, prefix, first",
+}

@@ -29,7 +29,7 @@ def serve(
     lang: str = "zh",
     trust: Path | None = None,
     published: Path | None = None,
-    ledger: Path | None = None,
+    ledger: str | Path | None = None,
 ) -> None:
     """Run the web face over an event folder until interrupted. A folder whose event.yaml
     does not load is refused before listening; table problems are shown on the staff page, so

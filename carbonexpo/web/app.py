@@ -67,7 +67,7 @@ class Site:
     lang: str = "zh"
     trust: Path | None = None
     published: Path | None = None
-    ledger: Path | None = None
+    ledger: str | Path | None = None
     today: dt.date | None = None  # for tests: the day the pages think it is
     _runs: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -111,7 +111,7 @@ def create_app(
     lang: str = "zh",
     trust: Path | None = None,
     published: Path | None = None,
-    ledger: Path | None = None,
+    ledger: str | Path | None = None,
     today: dt.date | None = None,
 ) -> Starlette:
     site = Site(Path(folder), lang, trust, published, ledger, today)
