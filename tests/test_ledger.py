@@ -488,3 +488,24 @@ def test_the_database_itself_refuses_overlapping_claims(db) -> None:
             )
     finally:
         raw.close()
+
+
+def test_the_same_file_imported_twice_at_once_lands_once(db, tmp_path) -> None:
+    add_meters(db, [f"B{i}" for i in range(10)])
+    f = tmp_path / "same.csv"
+    big_export(f, 10, 2000)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "carbonexpo", "ledger", "import", str(f), "--db", str(db)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [e for _, e in outs]
+    assert query(db, "SELECT COUNT(*) FROM readings") == [(20_000,)]
+    assert query(db, "SELECT COUNT(*) FROM imports") == [(1,)]
+    assert ledger("verify", db=db).returncode == 0

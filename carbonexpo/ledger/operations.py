@@ -175,6 +175,9 @@ def import_file(
 
     def command() -> dict[str, Any]:
         with ledger.transaction():
+            # again inside the transaction: a concurrent import of the same file may have won
+            if ledger.conn.execute("SELECT 1 FROM imports WHERE sha256 = ?", (sha,)).fetchone():
+                return {"file": path.name, "added": 0, "already_imported": True, "notes": []}
             return _import(ledger, table, path, sha, infos, force_cumulative, progress)
 
     return ledger.atomic(command)
