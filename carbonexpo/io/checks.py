@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from carbonexpo.codes import epoch_seconds
+from carbonexpo.codes import as_categorical, epoch_seconds
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
 from carbonexpo.geo import closest_names, resolve_place
@@ -99,18 +99,46 @@ def check_unit_dimension(
     return problems
 
 
+ENERGY_UNITS = ((ENERGY,), "energy (kWh, MWh, GJ …) for electricity, heat and cooling")
+FUEL_UNITS = ((ENERGY, VOLUME, MASS), "energy, volume or mass for a fuel")
+
+
 def check_energy_units(t: Table) -> list[Problem]:
-    carrier = t.df["carrier"]
-    energy_only = carrier.isin(ENERGY_ONLY_CARRIERS)
-    return check_unit_dimension(
-        t,
-        "unit",
-        (ENERGY,),
-        "energy (kWh, MWh, GJ …) for electricity, heat and cooling",
-        energy_only,
-    ) + check_unit_dimension(
-        t, "unit", (ENERGY, VOLUME, MASS), "energy, volume or mass for a fuel", ~energy_only
-    )
+    """Electricity, heat and cooling in energy units; fuels in energy, volume or mass. Each
+    distinct (kind of carrier, unit) is checked once, found by one count over the codes."""
+    carrier = as_categorical(t.df["carrier"], len(t.df))
+    unit = as_categorical(t.df["unit"], len(t.df))
+    energy_only = np.array(
+        [str(c) in ENERGY_ONLY_CARRIERS for c in carrier.categories] + [False], dtype=np.int64
+    )[np.asarray(carrier.codes)]  # code -1 (missing) -> the trailing False
+    width = len(unit.categories) + 1
+    combo = energy_only * width + (np.asarray(unit.codes, dtype=np.int64) + 1)
+    present = np.flatnonzero(np.bincount(combo, minlength=2 * width))
+    problems: list[tuple[int, int, list[Problem]]] = []
+    for value in present:
+        only, code = divmod(int(value), width)
+        if code == 0:
+            continue  # an empty unit: reported by the reader
+        text = str(unit.categories[code - 1])
+        dims, wanted = ENERGY_UNITS if only else FUEL_UNITS
+        try:
+            ok = has_dimension(text, *dims)
+        except UnitProblem:
+            continue  # already reported by the reader
+        if not ok:
+            mask = combo == value
+            found: list[Problem] = []
+            _report(
+                found,
+                t,
+                mask,
+                "unit",
+                f"unit {text!r} has the wrong dimension: expected {wanted}",
+                "wrong_dimension",
+            )
+            # the order of before: energy-only carriers first, units by first appearance
+            problems.append((1 - only, int(np.argmax(mask)), found))
+    return [p for *_, found in sorted(problems, key=lambda x: x[:2]) for p in found]
 
 
 def check_intervals(t: Table) -> list[Problem]:
