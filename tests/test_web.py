@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx2 as httpx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from carbonexpo import api
@@ -505,3 +507,93 @@ def test_access_logs_never_show_a_token() -> None:
     RedactTokens().filter(record)
     assert "SECRETTOKEN123" not in record.getMessage()
     assert "/e/…/statement.pdf" in record.getMessage()
+
+
+# -- whatever a person types ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def typed_site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("typed") / "event"
+    shutil.copytree(EXAMPLE, folder)
+    made, _ = api.invite(folder)
+    url = next(u for role, who, u in made if who == A)
+    return folder, url, TestClient(create_app(folder, lang="en"))
+
+
+CELL = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "=1+1",
+            "@SUM(A1)",
+            "-5",
+            "1e400",
+            "nan",
+            "1,200",
+            "２０",
+            "0x10",
+            "Shanghai",
+            "PVG",
+            "hsr",
+            "air",
+            "kg",
+            "",
+            " ",
+            "\t",
+            "\x00",
+            "<script>",
+            "'; DROP TABLE x;--",
+            "9" * 40,
+        ]
+    ),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    cells=st.dictionaries(
+        st.sampled_from(
+            [
+                "staff-0-origin",
+                "staff-0-mode",
+                "staff-0-travellers",
+                "staff-0-round_trips",
+                "staff-0-distance_km",
+                "staff-0-cabin",
+                "freight-0-shipment",
+                "freight-0-mode",
+                "freight-0-mass_kg",
+                "freight-0-origin",
+                "freight-0-destination",
+                "hotels-0-country",
+                "hotels-0-room_nights",
+                "materials-0-material",
+                "materials-0-mass_kg",
+                "materials-0-origin",
+                "booth-0-build",
+                "staff-199-origin",
+                "staff-x-origin",
+                "nonsense",
+            ]
+        ),
+        CELL,
+        max_size=8,
+    )
+)
+def test_whatever_is_typed_the_answer_is_saved_or_explained(typed_site, cells) -> None:
+    """Never a server error: the form is saved (303) and the event still calculates, or it
+    is refused (422) with the problems shown, and the tables are as before."""
+    folder, url, client = typed_site
+    before = {p.name: p.read_bytes() for p in folder.glob("*.csv")}
+    page = client.get(path(url))
+    fields = {**form_fields(page.text), **cells}
+    r = client.post(path(url), data=fields, follow_redirects=False)
+    assert r.status_code in (303, 422), r.text[:500]
+    if r.status_code == 303:
+        api.validate(folder)
+    else:
+        assert {p.name: p.read_bytes() for p in folder.glob("*.csv")} == before
+        assert "Not saved" in r.text
+    estimate = client.post(path(url) + "/estimate", data=fields)
+    assert estimate.status_code == 200 and "groups" in estimate.json()

@@ -165,6 +165,15 @@ def check(folder: Path, exhibitor: str, entry: Entry) -> Checked:
         except InputError as exc:
             for p in exc.problems:
                 _place(p, sources, errors, general)
+    # only the rows that passed go on (to the estimate): a row with a problem is left out
+    bad = {key.rsplit("-", 1)[0] if key.count("-") >= 2 else key for key in errors}
+    for section, indices in sources.values():
+        table = SECTIONS[section].table
+        tables[table] = [
+            row
+            for row, i in zip(tables[table], indices, strict=True)
+            if f"{section}-{i}" not in bad
+        ]
     return Checked(errors, general, tables)
 
 
