@@ -308,7 +308,8 @@ def test_staff_dashboard_shows_totals_submissions_and_downloads(
     row_b = re.search(rf'<tr data-exhibitor="{re.escape(B)}">(.*?)</tr>', html, re.S).group(1)
     assert "not submitted" in row_b
     assert "1 of 620 exhibitors submitted" in html
-    assert "<svg" in html  # the report's charts
+    assert html.count("<svg") == 5  # the report's charts, hourly matching among them
+    assert 'id="cfe">2.0 %<' in html  # the example's CFE score (hourly matching)
     for section in ("completeness", "problems", "instruments", "credits", "downloads"):
         assert f'id="{section}"' in html
     base = path(links["staff"])
