@@ -24,7 +24,6 @@ import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -156,7 +155,7 @@ def write_outputs(
 ) -> None:
     """The result JSON ('-' for stdout), the inventory lines (.csv or .parquet) and the
     per-exhibitor table (.csv), each written atomically."""
-    from carbonexpo.io.writers import defuse_formulas, write_atomic, write_text_atomic
+    from carbonexpo.io.writers import defuse_formulas, write_frame_csv, write_text_atomic
 
     if lines_path and Path(lines_path).suffix.lower() not in (".csv", ".parquet"):
         raise OptionError("--lines", "must end in .csv or .parquet")
@@ -175,7 +174,7 @@ def write_outputs(
         table["total_kgco2e"] = table["own_kgco2e"] + table["allocated_kgco2e"]
         # opened in spreadsheets: no formula injection
         safe = defuse_formulas(without_float_noise(table))
-        write_atomic(Path(exhibitors_path), lambda p: safe.to_csv(p, index=False))
+        write_frame_csv(Path(exhibitors_path), safe)
 
 
 def without_float_noise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -458,7 +457,7 @@ def scenario(folder: PathLike, scenario_file: PathLike, out: PathLike) -> Any:
     from carbonexpo.errors import CarbonExpoError, raise_if
     from carbonexpo.io.event import find_table_file, load_yaml_model
     from carbonexpo.io.schema import TABLE_ORDER
-    from carbonexpo.io.writers import write_atomic, write_text_atomic
+    from carbonexpo.io.writers import write_frame_csv, write_text_atomic
     from carbonexpo.planning.scenario import Scenario, apply
 
     folder, out = Path(folder), Path(out)
@@ -487,7 +486,7 @@ def scenario(folder: PathLike, scenario_file: PathLike, out: PathLike) -> Any:
         folder, out, ignore=shutil.ignore_patterns(".carbonexpo", ".*"), dirs_exist_ok=True
     )
     for name, table in changed.items():
-        write_atomic(out / f"{name}.csv", partial(_write_table, table))
+        write_frame_csv(out / f"{name}.csv", table)
     new = calculate(out)
     record = {
         "scenario": {
@@ -508,10 +507,6 @@ def scenario(folder: PathLike, scenario_file: PathLike, out: PathLike) -> Any:
     return compare(folder, out)
 
 
-def _write_table(table: pd.DataFrame, path: Path) -> None:
-    table.to_csv(path, index=False)
-
-
 # -- carbon inclusiveness (碳普惠) -----------------------------------------------------------------
 
 
@@ -521,7 +516,7 @@ def phc_export(folder: PathLike, out: PathLike, *, method: str | None = None) ->
     from carbonexpo.calc.carbon_inclusive import METHODS, rewards
     from carbonexpo.errors import InputError, Problem
     from carbonexpo.factors.resolve import FactorResolver
-    from carbonexpo.io.writers import defuse_formulas, write_atomic
+    from carbonexpo.io.writers import defuse_formulas, write_frame_csv
 
     if method is not None and method not in METHODS:
         raise OptionError("--method", f"unknown method {method!r} (known: {', '.join(METHODS)})")
@@ -539,7 +534,7 @@ def phc_export(folder: PathLike, out: PathLike, *, method: str | None = None) ->
         method_source=result.method.source,
     )
     safe = defuse_formulas(without_float_noise(frame))
-    write_atomic(Path(out), partial(_write_table, safe))
+    write_frame_csv(Path(out), safe)
     return result.summary()
 
 

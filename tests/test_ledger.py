@@ -35,6 +35,17 @@ def ledger(*args: str, db: str) -> subprocess.CompletedProcess[str]:
     return run_cli("ledger", *args, "--db", str(db))
 
 
+def started(*args: str, db: str) -> subprocess.Popen[str]:
+    """`carbonexpo ledger ARGS --db DB` running in a process of its own (output captured)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "carbonexpo", "ledger", *args, "--db", str(db)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def is_pg(db: str | Path) -> bool:
     return str(db).startswith("postgresql://")
 
@@ -253,16 +264,7 @@ def test_two_concurrent_importers_lose_no_row(db, tmp_path) -> None:
     frame = pd.read_csv(a)
     frame["meter"] = frame["meter"].str.replace("B", "B1", n=1)  # B0..B9 -> B10..B19
     frame.to_csv(b, index=False)
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "carbonexpo", "ledger", "import", str(p), "--db", str(db)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for p in (a, b)
-    ]
+    procs = [started("import", str(p), db=db) for p in (a, b)]
     for p in procs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
@@ -419,16 +421,7 @@ def test_eight_processes_claiming_the_same_blocks_one_wins(db, tmp_path) -> None
         text = yaml.replace("id: cisce-2024", f"id: expo-{i}")
         make_event(folder, {"credits": credits.replace("cisce-2024", f"expo-{i}")}, text)
         folders.append(folder)
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "carbonexpo", "ledger", "claim", str(f), "--db", str(db)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for f in folders
-    ]
+    procs = [started("claim", str(f), db=db) for f in folders]
     results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
     winners = [i for i, (code, _, _) in enumerate(results) if code == 0]
     assert len(winners) == 1, [r[2][-300:] for r in results]
@@ -494,16 +487,7 @@ def test_the_same_file_imported_twice_at_once_lands_once(db, tmp_path) -> None:
     add_meters(db, [f"B{i}" for i in range(10)])
     f = tmp_path / "same.csv"
     big_export(f, 10, 2000)
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "carbonexpo", "ledger", "import", str(f), "--db", str(db)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    procs = [started("import", str(f), db=db) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [e for _, e in outs]
     assert query(db, "SELECT COUNT(*) FROM readings") == [(20_000,)]

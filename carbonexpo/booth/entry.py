@@ -160,13 +160,13 @@ def check(folder: Path, exhibitor: str, entry: Entry) -> Checked:
             tables[table] = rows
         errors: dict[str, list[tuple[str, str]]] = {}
         general: list[tuple[str, str]] = []
+        bad: set[str] = set()  # `section-index` of the rows with a problem
         try:
             check_event(stage)
         except InputError as exc:
             for p in exc.problems:
-                _place(p, sources, errors, general)
-    # only the rows that passed go on (to the estimate): a row with a problem is left out
-    bad = {key.rsplit("-", 1)[0] if key.count("-") >= 2 else key for key in errors}
+                _place(p, sources, errors, general, bad)
+    # only the rows that passed go on (to the estimate)
     for section, indices in sources.values():
         table = SECTIONS[section].table
         tables[table] = [
@@ -182,17 +182,19 @@ def _place(
     sources: dict[str, tuple[str, list[int]]],
     errors: dict[str, list[tuple[str, str]]],
     general: list[tuple[str, str]],
+    bad: set[str],
 ) -> None:
     section, indices = sources.get(p.file, ("", []))
     position = p.row - 2  # data rows start at line 2
-    if section and 0 <= position < len(indices) and p.column in SECTIONS[section].columns:
-        key = f"{section}-{indices[position]}-{p.column}"
-        errors.setdefault(key, []).append((p.code, p.message))
-    elif section and 0 <= position < len(indices):
-        key = f"{section}-{indices[position]}"
-        errors.setdefault(key, []).append((p.code, f"{p.column}: {p.message}"))
-    else:
+    if not section or not 0 <= position < len(indices):
         general.append((p.code, p.message))
+        return
+    row = f"{section}-{indices[position]}"
+    bad.add(row)
+    if p.column in SECTIONS[section].columns:
+        errors.setdefault(f"{row}-{p.column}", []).append((p.code, p.message))
+    else:
+        errors.setdefault(row, []).append((p.code, f"{p.column}: {p.message}"))
 
 
 def open_days(config: EventConfig) -> float:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pandas as pd
 
 from carbonexpo.errors import CarbonExpoError, InputError, Problem, raise_if
 from carbonexpo.io.schema import SCHEMAS, Column
-from carbonexpo.io.writers import write_atomic
+from carbonexpo.io.writers import write_atomic, write_frame_csv
 from carbonexpo.units import UnitProblem, parse_unit
 
 
@@ -327,9 +326,5 @@ def merge_rows(
         ]
         counts[table] = len(new_rows)
         if new_rows or path.exists():
-            write_atomic(path, partial(_write_csv, out))
+            write_frame_csv(path, out)
     return counts
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False)

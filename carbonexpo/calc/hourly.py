@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from carbonexpo.codes import epoch_seconds
+
 HOUR = 3600
 
 
@@ -75,7 +77,7 @@ def match(
     `generation`: instrument_id, start (UTC timestamps), mwh; `applied`: MWh applied per
     instrument by the annual method (instruments not in it do not count); `profile_mwh`: applied
     MWh of instruments without hourly data to spread by the load profile (0: none)."""
-    g_start = _epoch(generation["start"])
+    g_start = epoch_seconds(generation["start"])
     ids = generation["instrument_id"].astype(str).to_numpy()
     mwh = generation["mwh"].to_numpy(dtype=np.float64)
     counted = np.isin(ids, [k for k, v in applied.items() if v > 0])
@@ -116,9 +118,3 @@ def match(
         residual_kg_per_kwh=residual_kg_per_kwh,
         scaled=scaled,
     )
-
-
-def _epoch(stamps: pd.Series) -> np.ndarray:
-    from carbonexpo.codes import epoch_seconds
-
-    return epoch_seconds(stamps)

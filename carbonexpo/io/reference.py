@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from carbonexpo.errors import OptionError
 from carbonexpo.io.normalise import SYNONYMS, UNIT_OF_COLUMN, closest
-from carbonexpo.io.schema import SCHEMAS, Column, TableSchema
+from carbonexpo.io.schema import QUALITY_TABLES, SCHEMAS, Column, TableSchema
 
 KIND_TEXT = {
     "str": "text",
@@ -55,16 +55,7 @@ MEANING: dict[str, str] = {
     **{
         f"{t}.quality": "how the amount was obtained, for its uncertainty range; empty = the "
         "table's default (docs/uncertainty.md)"
-        for t in (
-            "energy",
-            "refrigerants",
-            "travel",
-            "accommodation",
-            "logistics",
-            "catering",
-            "waste",
-            "materials",
-        )
+        for t in QUALITY_TABLES
     },
 }
 NATURAL_INPUT = """\

@@ -41,6 +41,11 @@ def _umask() -> int:
     return current
 
 
+def write_frame_csv(path: Path, frame: pd.DataFrame) -> None:
+    """A DataFrame as CSV (no index), written atomically."""
+    write_atomic(path, lambda p: frame.to_csv(p, index=False))
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
 

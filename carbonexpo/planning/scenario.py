@@ -26,8 +26,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from carbonexpo.config import Strict
 from carbonexpo.io.schema import SCHEMAS, TRAVEL_MODES
 
 MEALS = SCHEMAS["catering"].column("meal").choices
@@ -35,11 +36,9 @@ TRAVEL_GROUPS = SCHEMAS["travel"].column("group").choices
 SCENARIO_GEC = "SCENARIO-GEC"
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
 class TravelShift(Strict):
+    model_config = ConfigDict(populate_by_name=True)  # `from` in YAML, from_modes in code
+
     from_modes: tuple[str, ...] = Field(alias="from", min_length=1)
     to: str
     share: float = Field(gt=0, le=1)

@@ -74,7 +74,7 @@ class Site:
 
     def signature(self) -> tuple[tuple[str, int, int], ...]:
         return tuple(
-            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            (p.name, (st := p.stat()).st_mtime_ns, st.st_size)
             for p in sorted(self.folder.iterdir())
             if p.is_file() and not p.name.startswith(".")
         )
