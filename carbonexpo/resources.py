@@ -3,12 +3,11 @@ at the top level of the repository. Never relative to the working directory."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 
 def _data_root(name: str) -> Path:
-    packaged = Path(str(resources.files("carbonexpo"))) / "_data" / name
+    packaged = Path(__file__).resolve().parent / "_data" / name  # carbonexpo is a plain package
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parent.parent / name

@@ -9,11 +9,15 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
 
 def _build_registry() -> pint.UnitRegistry:
+    import pint  # imported here, on the warm-up thread: 0.1 s off every start
+
     reg: pint.UnitRegistry = pint.UnitRegistry(cache_folder=None)
     reg.define("passenger = [passenger]")
     reg.define("passenger_km = passenger * kilometer = pkm")
@@ -108,6 +112,8 @@ def dimension_of(text: str) -> str:
 @lru_cache(maxsize=4096)
 def multiplier(from_unit: str, to_unit: str) -> float:
     """How many `to_unit` one `from_unit` is; UnitProblem when the dimensions differ."""
+    import pint
+
     src, dst = parse_unit(from_unit), parse_unit(to_unit)
     try:
         return float(registry().Quantity(1.0, src).to(dst).magnitude)

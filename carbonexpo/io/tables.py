@@ -112,6 +112,9 @@ def _header_only(path: Path) -> bool:
 def _drop_blank(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
     """Drop rows where every cell is empty; return the spreadsheet row numbers of the rest."""
     n = table.num_rows
+    if n == 0 or any(_never_empty(column) for column in table.columns):
+        # the usual case, decided without a pass over the rows: one column has every cell
+        return table, np.arange(2, n + 2, dtype=np.int64)
     blank = None
     for column in table.columns:
         empty = pc.is_null(column)
@@ -123,6 +126,15 @@ def _drop_blank(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
     keep = pc.invert(pc.fill_null(blank, False))
     rows = np.flatnonzero(_mask(keep)) + 2
     return table.filter(keep), rows.astype(np.int64)
+
+
+def _never_empty(column: pa.ChunkedArray) -> bool:
+    """True when the loop below would find no empty cell in `column`: no null, and not plain
+    text (whose whitespace-only cells count as empty; dictionaries count nulls only, as
+    there)."""
+    if column.null_count:
+        return False
+    return not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type))
 
 
 def _is_blank(value: object) -> bool:
