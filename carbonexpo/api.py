@@ -270,6 +270,33 @@ def write_report(
     write_statement(run.calculation, run.result, exhibitor, path, lang)
 
 
+def report_folder(
+    folder: PathLike,
+    path: PathLike,
+    *,
+    lang: str = "en",
+    exhibitor: str | None = None,
+    ledger: PathLike | None = None,
+) -> Run:
+    """`calculate` and `write_report` in one call, which is faster for an event PDF: a second
+    process imports WeasyPrint and matplotlib and loads the fonts while the data is read
+    (report.worker; the same bytes, rendered here when the worker is not worth it or fails)."""
+    path = Path(path)
+    if path.suffix.lower() not in REPORT_FORMATS:
+        raise OptionError("--output", "must end in .html, .md or .pdf")
+    if path.suffix.lower() != ".pdf" or exhibitor is not None:
+        run = calculate(folder, ledger=ledger)
+        write_report(run, path, lang=lang, exhibitor=exhibitor)
+        return run
+    from carbonexpo.io.writers import write_bytes_atomic
+    from carbonexpo.report.worker import PdfWorker
+
+    with PdfWorker() as worker:
+        run = calculate(folder, ledger=ledger)
+        write_bytes_atomic(path, worker.pdf(run.result, lang))
+    return run
+
+
 def report_bytes(run: Run, suffix: str, *, lang: str = "en", exhibitor: str | None = None) -> bytes:
     """What write_report would write, as bytes (for a web download)."""
     if suffix.lower() not in REPORT_FORMATS:

@@ -35,10 +35,9 @@ def report(
 
     if output.suffix.lower() not in api.REPORT_FORMATS:
         raise click.UsageError("--output must end in .html, .md or .pdf")
-    run = api.calculate(folder, ledger=ledger_path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", api.MissingCJKFontWarning)
-        api.write_report(run, output, lang=lang, exhibitor=exhibitor)
+        api.report_folder(folder, output, lang=lang, exhibitor=exhibitor, ledger=ledger_path)
     for w in caught:
         click.echo(f"Warning: {w.message}", err=True)
     click.echo(f"wrote {output}")
