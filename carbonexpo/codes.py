@@ -66,6 +66,27 @@ def cat_map(
     return from_labels(labels, codes)
 
 
+def used_labels(values: object) -> list[object]:
+    """The categories of a Categorical column that some row has (one pass over the codes)."""
+    cat = as_categorical(values, 0)
+    codes = np.asarray(cat.codes)
+    seen = np.bincount(codes[codes >= 0], minlength=len(cat.categories)) > 0
+    return [c for c, s in zip(cat.categories, seen, strict=True) if s]
+
+
+def unique_codes(combo: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """np.unique(combo, return_inverse=True, return_counts=True) for non-negative codes below
+    `span`: without sorting (one bincount) when span is small next to len(combo)."""
+    if span > max(1 << 22, 2 * len(combo)):
+        uniq, inverse, counts = np.unique(combo, return_inverse=True, return_counts=True)
+        return uniq, inverse.reshape(-1), counts
+    counts = np.bincount(combo, minlength=span)
+    uniq = np.flatnonzero(counts)
+    index = np.zeros(span, dtype=np.int64)
+    index[uniq] = np.arange(len(uniq))
+    return uniq, index[combo], counts[uniq]
+
+
 def cat_combine(
     parts: Sequence[object],
     func: Callable[..., object],
@@ -79,8 +100,8 @@ def cat_combine(
     combo = np.zeros(n, dtype=np.int64)
     for c in cats:
         combo += (c.codes.astype(np.int64) + 1) * stride
-        stride *= len(c.categories) + 1
-    uniq, inverse = np.unique(combo, return_inverse=True)
+        stride *= len(c.categories) + 1  # combo < stride
+    uniq, inverse, _ = unique_codes(combo, stride)
     labels = []
     for value in uniq:
         args = []

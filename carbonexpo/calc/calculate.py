@@ -28,7 +28,7 @@ from carbonexpo.calc.scope2 import (
     residual_factor,
 )
 from carbonexpo.calc.uncertainty import UncertaintyResult, simulate
-from carbonexpo.codes import as_categorical, cat_map, epoch_seconds, lookup
+from carbonexpo.codes import as_categorical, cat_map, epoch_seconds, lookup, used_labels
 from carbonexpo.config import CATEGORY_NAMES, PHASES, EventConfig
 from carbonexpo.errors import Problem, raise_if
 from carbonexpo.factors.resolve import FactorResolver
@@ -139,7 +139,7 @@ def build_lines(
             add_upstream(builder, frame, t.file, assumptions)
         if n := int(frame["distance_computed"].sum()):
             assumptions.append(note("travel_distance_computed", rows=n))
-        if frame["factor_key"].astype(str).str.startswith("passenger.air.").any():
+        if any(str(k).startswith("passenger.air.") for k in used_labels(frame["factor_key"])):
             assumptions.append(note("air_bands"))
         if n := int(frame["default_cabin"].sum()):
             assumptions.append(note("default_cabin", rows=n))

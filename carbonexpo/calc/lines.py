@@ -10,7 +10,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carbonexpo.codes import as_categorical, categorical, from_labels, lookup, to_categorical
+from carbonexpo.codes import (
+    as_categorical,
+    categorical,
+    from_labels,
+    lookup,
+    to_categorical,
+    unique_codes,
+)
 from carbonexpo.config import CATEGORY_NAMES
 from carbonexpo.errors import Problem
 from carbonexpo.factors.resolve import FactorResolver
@@ -159,8 +166,10 @@ class LineBuilder:
                 phase=keep(as_categorical(activity["phase"], n)),
                 exhibitor=keep(as_categorical(activity["exhibitor"], n)),
                 quality=keep(as_categorical(activity.get("quality"), n)),
-                key=keep(key),
-                unit=keep(unit),
+                key_categories=list(key.categories),
+                unit_categories=list(unit.categories),
+                pair_key=(uniq // width - 1).astype(np.int64),
+                pair_unit=(uniq % width - 1).astype(np.int64),
                 conv=conv,
                 value=value,
                 factor_units=factor_units,
@@ -210,8 +219,10 @@ class Block:
     phase: pd.Categorical
     exhibitor: pd.Categorical
     quality: pd.Categorical  # data-quality tier given in the row (missing: table default)
-    key: pd.Categorical
-    unit: pd.Categorical
+    key_categories: list[str]  # the factor key and the unit as given: per pair, codes into these
+    unit_categories: list[str]
+    pair_key: np.ndarray
+    pair_unit: np.ndarray
     conv: np.ndarray
     value: np.ndarray
     factor_units: list[str | None]
@@ -227,26 +238,20 @@ class Block:
             self.category,
             self.phase,
             self.exhibitor,
-            self.key,
-            self.unit,
         )
 
     def groups(self) -> dict[str, Any]:
         labels = [self.category, self.phase, self.exhibitor, self.quality]
         sizes = [len(c.categories) + 1 for c in labels]
         span = int(np.prod(sizes, dtype=np.float64) * (int(self.pair.max()) + 1))
-        combo = self.pair.astype(np.int64)
+        combo: np.ndarray[Any, np.dtype[np.signedinteger[Any]]] = self.pair.astype(
+            np.int32 if span < (1 << 31) else np.int64
+        )
         for c, size in zip(labels, sizes, strict=True):
-            combo = combo * size + (c.codes.astype(np.int64) + 1)
-        if span <= max(1 << 22, 2 * len(combo)):
-            counts = np.bincount(combo, minlength=span)
-            uniq = np.flatnonzero(counts)
-            index = np.zeros(span, dtype=np.int64)
-            index[uniq] = np.arange(len(uniq))
-            inverse = index[combo]
-            counts = counts[uniq]
-        else:
-            uniq, inverse, counts = np.unique(combo, return_inverse=True, return_counts=True)
+            combo *= size
+            combo += c.codes
+            combo += 1
+        uniq, inverse, counts = unique_codes(combo, span)
         quantity = np.bincount(inverse, weights=self.quantity, minlength=len(uniq))
         rest = uniq.copy()
         codes = []
@@ -255,9 +260,6 @@ class Block:
             codes.append(code - 1)
         quality, exhibitor, phase, category = codes
         pair = rest.astype(np.int32)
-        # any row of a group gives the group's key and unit (both fixed by the pair)
-        first = np.zeros(len(uniq), dtype=np.int64)
-        first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1)
         out = self._columns(
             pair,
             quantity,
@@ -265,8 +267,6 @@ class Block:
             categorical(category, list(self.category.categories)),
             categorical(phase, list(self.phase.categories)),
             categorical(exhibitor, list(self.exhibitor.categories)),
-            self.key[first],
-            self.unit[first],
         )
         out["rows"] = out.pop("row")
         out["quality"] = categorical(quality, list(self.quality.categories))
@@ -280,10 +280,10 @@ class Block:
         category: pd.Categorical,
         phase: pd.Categorical,
         exhibitor: pd.Categorical,
-        key: pd.Categorical,
-        unit: pd.Categorical,
     ) -> dict[str, Any]:
         n = len(pair)
+        key = categorical(self.pair_key[pair], self.key_categories)
+        unit = categorical(self.pair_unit[pair], self.unit_categories)
         converted = quantity * self.conv[pair]
         fv = self.value[pair]
         return {
