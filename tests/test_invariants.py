@@ -219,3 +219,31 @@ def test_count_units_are_counts_not_micro_nits_or_parsecs(text) -> None:
     assert str(parse_unit(text)) == "item"
     assert multiplier(text, "unit") == 1.0
     assert not has_dimension(text, "[length]") and not has_dimension(text, "[luminosity]")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    codes=st.lists(st.integers(0, 60), min_size=0, max_size=300),
+    wide=st.booleans(),
+)
+def test_unique_codes_is_numpy_unique(codes: list[int], wide: bool) -> None:
+    """Both ways (bincount for a small span, sort for a wide one) give np.unique's answer."""
+    import numpy as np
+
+    from carbonexpo.codes import unique_codes
+
+    combo = np.array(codes, dtype=np.int64) * (10**9 if wide else 1)
+    span = int(combo.max()) + 1 if len(combo) else 1
+    uniq, inverse, counts = unique_codes(combo, span)
+    want = np.unique(combo, return_inverse=True, return_counts=True)
+    assert [list(x) for x in (uniq, inverse, counts)] == [list(x) for x in want]
+
+
+def test_used_labels_are_the_categories_some_row_has() -> None:
+    import pandas as pd
+
+    from carbonexpo.codes import used_labels
+
+    cat = pd.Categorical(["b", None, "b"], categories=["a", "b", "c"])
+    assert used_labels(pd.Series(cat)) == ["b"]
+    assert used_labels(pd.Categorical([], categories=["a"])) == []
