@@ -24,6 +24,7 @@ LAYERS = [
         "numbers",
         "notes",
         "units",
+        "unit_table",
         "resources",
         "config",
         "result",

@@ -17,7 +17,7 @@ import pandas as pd
 from carbonexpo.errors import CarbonExpoError, InputError, Problem, raise_if
 from carbonexpo.io.schema import SCHEMAS, Column
 from carbonexpo.io.writers import write_atomic, write_frame_csv
-from carbonexpo.units import UnitProblem, parse_unit
+from carbonexpo.units import UnitProblem, check_unit
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def _cell_problems(value: Any, col: Column) -> tuple[Any, str, str]:
         return canonical, "", ""
     if col.kind == "unit":
         try:
-            parse_unit(text)
+            check_unit(text)
         except UnitProblem as exc:
             return None, str(exc), "unknown_unit"
     return text, "", ""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from carbonexpo.errors import FactorDataError
 from carbonexpo.resources import factors_dir
-from carbonexpo.units import UnitProblem, parse_unit
+from carbonexpo.units import UnitProblem, check_unit
 
 FACTOR_COLUMNS = (
     "key",
@@ -199,7 +199,7 @@ def _check_factor_rows(path: Path, set_id: str, sources: dict[str, Source]) -> l
         for line, r in enumerate(reader, start=2):
             where = f"{set_id}/factors.csv:{line}"
             try:
-                parse_unit(r["unit"])
+                check_unit(r["unit"])
             except UnitProblem as exc:
                 failures.append(f"{where}: unit: {exc}")
             try:

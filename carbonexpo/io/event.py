@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from carbonexpo import geo, units
+from carbonexpo import geo
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import InputError, Problem
 from carbonexpo.factors.catalog import Factor, set_ids
@@ -124,7 +124,6 @@ def find_table_file(folder: Path, name: str) -> Path | None:
 def read_event(folder: Path) -> EventData:
     """Read and validate a whole event folder; raise InputError with every problem found."""
     folder = Path(folder)
-    units.warm_up()
     if any(find_table_file(folder, n) for n in ("travel", "logistics")):
         geo.warm_up()
     if not folder.is_dir():

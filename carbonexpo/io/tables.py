@@ -29,7 +29,7 @@ from carbonexpo.errors import Problem
 from carbonexpo.io import normalise
 from carbonexpo.io.normalise import Reading
 from carbonexpo.io.schema import Column, TableSchema
-from carbonexpo.units import UnitProblem, parse_unit
+from carbonexpo.units import UnitProblem, check_unit
 
 MAX_LISTED = 200  # rows listed per file, column and kind of problem; the rest are counted
 NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^(?i:[-+]?(nan|inf|infinity))$"
@@ -499,7 +499,7 @@ def _check_categories(
             if not value:
                 continue
             try:
-                parse_unit(value)
+                check_unit(value)
             except UnitProblem as exc:
                 out.rows(codes == i, col.name, str(exc), None, "unknown_unit")
 
