@@ -83,6 +83,9 @@ class Checked:
 
 def validate(folder: PathLike) -> Checked:
     """`read_event` plus every check the calculation makes (places, factor keys)."""
+    from carbonexpo.io import prefetch
+
+    prefetch.start(Path(folder))  # before the import below: both proceed at once
     from carbonexpo.calc.calculate import check_event
 
     return Checked(*check_event(Path(folder)))
@@ -99,6 +102,9 @@ def calculate(
     With `ledger`, serial blocks are checked against the claims of that ledger (read only)
     and the result records the ledger head it was checked against. With `uncertainty_runs`,
     the result carries 95 % intervals from a Monte Carlo seeded with `seed`."""
+    from carbonexpo.io import prefetch
+
+    prefetch.start(Path(folder))  # before the imports below: both proceed at once
     from carbonexpo.calc.calculate import calculate as _calculate
     from carbonexpo.calc.result import build_result
     from carbonexpo.result import LedgerAnchor

@@ -14,6 +14,7 @@ from carbonexpo import geo
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import InputError, Problem
 from carbonexpo.factors.catalog import Factor, set_ids
+from carbonexpo.io import prefetch
 from carbonexpo.io.checks import check_tables
 from carbonexpo.io.schema import SCHEMAS, TABLE_ORDER
 from carbonexpo.io.tables import Table, file_sha256, read_table
@@ -124,6 +125,13 @@ def find_table_file(folder: Path, name: str) -> Path | None:
 def read_event(folder: Path) -> EventData:
     """Read and validate a whole event folder; raise InputError with every problem found."""
     folder = Path(folder)
+    try:
+        return _read_event(folder)
+    finally:
+        prefetch.forget(folder)
+
+
+def _read_event(folder: Path) -> EventData:
     if any(find_table_file(folder, n) for n in ("travel", "logistics")):
         geo.warm_up()
     if not folder.is_dir():

@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from carbonexpo.codes import categorical
 from carbonexpo.errors import Problem
-from carbonexpo.io import normalise
+from carbonexpo.io import normalise, prefetch
+from carbonexpo.io.csv_parse import DICT, csv_header, fast_type, parse_csv
 from carbonexpo.io.normalise import Reading
 from carbonexpo.io.schema import Column, TableSchema
 from carbonexpo.units import UnitProblem, check_unit
@@ -36,7 +36,6 @@ NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^(?i:[-+]?(nan|inf|infinity
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
-DICT = pa.dictionary(pa.int32(), pa.string())
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
 
 
@@ -66,25 +65,7 @@ def file_sha256(path: Path) -> str:
 def header_names(path: Path) -> list[str]:
     if path.suffix.lower() == ".xlsx":
         return [str(c).strip() for c in pd.read_excel(path, nrows=0, engine="calamine").columns]
-    with path.open("rb") as f:
-        head = f.readline().decode("utf-8-sig", errors="replace")
-    return [n.strip().strip('"').strip() for n in head.rstrip("\r\n").split(",")] if head else []
-
-
-def _csv(path: Path, types: dict[str, pa.DataType]) -> pa.Table:
-    return pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(block_size=1 << 24),
-        # keep empty lines as rows so that row numbers stay those of the file; all-empty
-        # rows are dropped afterwards by _drop_blank
-        parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types=types,
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
+    return csv_header(path)
 
 
 def read_text(path: Path, names: list[str]) -> pa.Table:
@@ -98,7 +79,7 @@ def read_text(path: Path, names: list[str]) -> pa.Table:
         return pa.table(columns)
     if _header_only(path):
         return pa.table({n: pa.array([], pa.string()) for n in names})
-    table = _csv(path, {n: pa.string() for n in names})
+    table = parse_csv(path, {n: pa.string() for n in names})
     return table.rename_columns([n.strip() for n in table.column_names])
 
 
@@ -231,18 +212,6 @@ def _mask(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _fast_type(col: Column) -> pa.DataType:
-    return {
-        "str": DICT,
-        "enum": DICT,
-        "unit": DICT,
-        "float": pa.float64(),
-        "int": pa.float64(),
-        "date": pa.date32(),
-        "datetime": pa.timestamp("s"),
-    }[col.kind]
-
-
 ENCODING_HINT = "save the file as UTF-8 (exports in GBK/GB18030 or UTF-16 must be converted)"
 
 
@@ -365,7 +334,10 @@ def read_table(
     typed = None
     if path.suffix.lower() == ".csv":
         try:
-            typed = _csv(path, {actual_of[c.name]: _fast_type(c) for c in columns})
+            types = {actual_of[c.name]: fast_type(c) for c in columns}
+            typed = prefetch.take(path, types)
+            if typed is None:
+                typed = parse_csv(path, types)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
             typed = None
         except OSError as exc:
