@@ -4,11 +4,12 @@ Heavy libraries are imported inside the commands so that `carbonexpo --help` sta
 
 from __future__ import annotations
 
-import gc
+import sys
 
 import click
 
 from carbonexpo import __version__
+from carbonexpo.cli import process
 from carbonexpo.cli.booth_cmd import booth, import_forms_cmd
 from carbonexpo.cli.calc_cmd import calc, compare, init, scenario, schema, validate
 from carbonexpo.cli.certificate_cmd import certificate, keys, verify
@@ -60,11 +61,9 @@ _with_exit_codes(cli)
 
 
 def main() -> None:
-    # One short-lived run: the cyclic collector's default pace (every 700 new containers)
-    # spends 5-8 % of a small calc re-scanning the objects the imports made; collect less
-    # often, and leave what exists at exit to the process's end instead of a last full scan.
-    gc.set_threshold(50_000, 20, 20)
+    if sys.argv[1:2] != ["serve"]:  # one batch run, not a server
+        process.tune_for_one_run()
     try:
         cli(prog_name="carbonexpo")
     finally:
-        gc.freeze()
+        process.freeze_at_exit()
