@@ -46,7 +46,8 @@ def _parse_all(jobs: list[tuple[Path, Future[Parsed]]]) -> None:
     from carbonexpo.io.csv_parse import parse_csv
     from carbonexpo.io.schema import SCHEMAS
 
-    for path, future in jobs:
+    while jobs:
+        path, future = jobs.pop(0)  # hold no finished parse: take() hands it over and forgets
         schema = SCHEMAS.get(path.stem)
         types = _types(path, schema) if schema is not None else None
         if types is None:

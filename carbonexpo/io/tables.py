@@ -347,7 +347,10 @@ def read_table(
         typed = typed.rename_columns([n.strip() for n in typed.column_names])
         typed, out.row_numbers = _drop_blank(typed)
         for col in columns:
-            data[col.name] = _check_typed(typed.column(actual_of[col.name]), col, out, tz)
+            name = actual_of[col.name]
+            data[col.name] = _check_typed(typed.column(name), col, out, tz)
+            # the parsed column is freed now unless the result is a view of it (numbers)
+            typed = typed.drop_columns([name])
         if out.problems:  # read again as text, so that messages quote the cells as written
             out.problems.clear()
             typed = None
@@ -366,6 +369,11 @@ def read_table(
             data[col.name] = _convert_text(values, col, out, tz)
     if out.problems:
         return None, out.problems
+    # the parse is freed: hand its pages back now, before the calculation allocates its own
+    # from the other allocator (pyarrow's mimalloc keeps them otherwise; scale 3: 2.1-2.4 GB
+    # peak -> 2.0 GB, 7.7-9.0 s -> 6.2-6.5 s)
+    typed = None
+    pa.default_memory_pool().release_unused()
     df = pd.DataFrame({"_row": out.row_numbers, **data}, copy=False)
     return Table(schema.name, display, df, digest.result(), out.readings), []
 
