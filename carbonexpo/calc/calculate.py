@@ -60,6 +60,7 @@ class Calculation:
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
     uncertainty: UncertaintyResult | None = None
     hourly: Hourly | None = None
+    metered: tuple[np.ndarray, np.ndarray] | None = None  # electricity rows: start, kWh
     carbon_inclusive: Rewards | None = None
 
     @cached_property
@@ -345,7 +346,8 @@ def calculate(
         per_kwh=resolver.resolve(residual_key, "kWh"),
     )
 
-    hourly = hourly_matching(data, green, resolver.resolve(residual_key, "kWh"), warnings)
+    metered = metered_electricity(data)
+    hourly = hourly_matching(data, green, resolver.resolve(residual_key, "kWh"), warnings, metered)
     phc = None
     if (v := data.tables.get("visitors")) is not None:
         phc = rewards(v.df, config, resolver, file=v.file)
@@ -422,13 +424,32 @@ def calculate(
         summary=summary,
         uncertainty=intervals,
         hourly=hourly,
+        metered=metered,
         carbon_inclusive=phc,
         factors_used=sorted(builder.factors_used.values(), key=lambda f: (f["key"], f["set"])),
     )
 
 
+def metered_electricity(data: EventData) -> tuple[np.ndarray, np.ndarray] | None:
+    """(interval start in epoch seconds, kWh) of every electricity row, or None: converted once
+    for the daily profile and hourly matching."""
+    energy = data.tables.get("energy")
+    if energy is None:
+        return None
+    df = energy.df
+    elec = np.asarray(df["carrier"] == "electricity")
+    if not elec.any():
+        return None
+    kwh = in_kwh(df["quantity"].to_numpy()[elec], df["unit"].array[elec])
+    return epoch_seconds(df["start"])[elec], kwh
+
+
 def hourly_matching(
-    data: EventData, green: GreenPowerResult, residual: Any, warnings: list[Note]
+    data: EventData,
+    green: GreenPowerResult,
+    residual: Any,
+    warnings: list[Note],
+    metered: tuple[np.ndarray, np.ndarray] | None,
 ) -> Hourly | None:
     """Hourly matching when generation.csv gives hourly generation and every electricity
     interval is at most an hour long (spec §14); else None (with a warning when it was asked
@@ -443,8 +464,7 @@ def hourly_matching(
     if long.any():
         warnings.append(note("hourly_not_possible", rows=int(long.sum())))
         return None
-    kwh = in_kwh(df["quantity"].to_numpy()[elec], df["unit"].array[elec])
-    start = epoch_seconds(df["start"])[elec]
+    start, kwh = metered if metered is not None else (np.zeros(0, np.int64), np.zeros(0))
     table = green.instruments
     applied = {
         str(i): float(m)
@@ -617,15 +637,9 @@ def by_scope(calc: Calculation) -> dict[str, dict[str, float]]:
 
 def daily_electricity_kwh(calc: Calculation) -> dict[str, float]:
     """Electricity per local day of interval start (for the daily profile chart)."""
-    energy = calc.data.tables.get("energy")
-    if energy is None:
+    if calc.metered is None:
         return {}
-    df = energy.df
-    carrier = np.asarray(df["carrier"] == "electricity")
-    if not carrier.any():
-        return {}
-    kwh = in_kwh(df["quantity"].to_numpy()[carrier], df["unit"].array[carrier])
-    start = epoch_seconds(df["start"])[carrier]
+    start, kwh = calc.metered
     config = calc.data.config
     # local days as UTC-second edges (exact across DST changes), one searchsorted per row
     first_day = dt.datetime.fromtimestamp(int(start.min()), ZoneInfo(config.timezone)).date()
