@@ -90,12 +90,13 @@ def _header_only(path: Path) -> bool:
         return not f.read(1 << 16).strip()
 
 
-def _drop_blank(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
-    """Drop rows where every cell is empty; return the spreadsheet row numbers of the rest."""
+def _drop_blank(table: pa.Table) -> tuple[pa.Table, np.ndarray | None]:
+    """Drop rows where every cell is empty; return the spreadsheet row numbers of the rest (None:
+    nothing dropped, the rows are the positions + 2)."""
     n = table.num_rows
     if n == 0 or any(_never_empty(column) for column in table.columns):
         # the usual case, decided without a pass over the rows: one column has every cell
-        return table, np.arange(2, n + 2, dtype=np.int64)
+        return table, None
     blank = None
     for column in table.columns:
         empty = pc.is_null(column)
@@ -103,7 +104,7 @@ def _drop_blank(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
             empty = pc.or_kleene(empty, pc.equal(pc.utf8_trim_whitespace(column), ""))
         blank = empty if blank is None else pc.and_kleene(blank, empty)
     if blank is None or not pc.any(blank).as_py():
-        return table, np.arange(2, n + 2, dtype=np.int64)
+        return table, None
     keep = pc.invert(pc.fill_null(blank, False))
     rows = np.flatnonzero(_mask(keep)) + 2
     return table.filter(keep), rows.astype(np.int64)
@@ -143,11 +144,14 @@ class _Collector:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
-        self.row_numbers = np.zeros(0, dtype=np.int64)  # spreadsheet row of each position
+        # spreadsheet row of each position; None: no row was dropped, row = position + 2
+        self.row_numbers: np.ndarray | None = None
+        self.count = 0  # rows read (after blank ones are dropped)
         self.readings: list[Reading] = []
 
     def row(self, pos: int) -> int:
-        return int(self.row_numbers[pos]) if pos < len(self.row_numbers) else pos + 2
+        rows = self.row_numbers
+        return int(rows[pos]) if rows is not None and pos < len(rows) else pos + 2
 
     def rows(
         self,
@@ -346,6 +350,7 @@ def read_table(
     if typed is not None:
         typed = typed.rename_columns([n.strip() for n in typed.column_names])
         typed, out.row_numbers = _drop_blank(typed)
+        out.count = typed.num_rows
         for col in columns:
             name = actual_of[col.name]
             data[col.name] = _check_typed(typed.column(name), col, out, tz)
@@ -363,6 +368,7 @@ def read_table(
                 return None, [bad or shape_problem(path, display, names, exc)]
             return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
         raw, out.row_numbers = _drop_blank(raw)
+        out.count = raw.num_rows
         for col in columns:
             values = pc.utf8_trim_whitespace(raw.column(actual_of[col.name]).combine_chunks())
             values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
@@ -374,7 +380,10 @@ def read_table(
     # peak -> 2.0 GB, 7.7-9.0 s -> 6.2-6.5 s)
     typed = None
     pa.default_memory_pool().release_unused()
-    df = pd.DataFrame({"_row": out.row_numbers, **data}, copy=False)
+    rows = out.row_numbers
+    if rows is None:  # made last, in memory the checks have freed
+        rows = np.arange(2, 2 + out.count, dtype=np.int64)
+    df = pd.DataFrame({"_row": rows, **data}, copy=False)
     return Table(schema.name, display, df, digest.result(), out.readings), []
 
 
