@@ -247,3 +247,86 @@ def test_used_labels_are_the_categories_some_row_has() -> None:
     cat = pd.Categorical(["b", None, "b"], categories=["a", "b", "c"])
     assert used_labels(pd.Series(cat)) == ["b"]
     assert used_labels(pd.Categorical([], categories=["a"])) == []
+
+
+def _clean_tree_by_path(value, path="result", *, tco2e=False):
+    """numbers.clean_tree as first written (a path string per node): the definition the fast
+    walk must keep."""
+    import math
+
+    from carbonexpo.numbers import TCO2E_PARENTS, clean
+
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{path} is {value}: results hold finite numbers only")
+        return clean(value, "tco2e" if tco2e or path.endswith("tco2e") else "")
+    if isinstance(value, dict):
+        inner = tco2e or path.rsplit(".", 1)[-1] in TCO2E_PARENTS
+        return {k: _clean_tree_by_path(v, f"{path}.{k}", tco2e=inner) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_tree_by_path(v, f"{path}[{i}]", tco2e=tco2e) for i, v in enumerate(value)]
+    return value
+
+
+_KEYS = st.sampled_from(
+    [
+        "gross_tco2e",
+        "tco2e",
+        "mwh",
+        "by_category",
+        "by_phase",
+        "x.by_scope",
+        "by_scope.x",
+        "own_by_category",
+        "a.b",
+        "kgco2e",
+        "share",
+        "",
+        "electricity",
+    ]
+)
+_LEAVES = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.integers(),
+    st.text(max_size=3),
+    st.booleans(),
+    st.none(),
+)
+_TREES = st.recursive(
+    _LEAVES,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5),
+    max_leaves=40,
+)
+
+
+@given(tree=_TREES, path=st.sampled_from(["result", "by_category", "x_tco2e", "a.by_phase"]))
+@settings(max_examples=400, deadline=None)
+def test_clean_tree_is_its_path_definition(tree, path) -> None:
+    from carbonexpo.numbers import clean_tree
+
+    fast = clean_tree(tree, path)
+    assert fast == _clean_tree_by_path(tree, path)
+    assert repr(fast) == repr(_clean_tree_by_path(tree, path))  # -0.0 and 0.0 alike
+
+
+@given(tree=_TREES, bad=st.sampled_from([float("nan"), float("inf"), float("-inf")]))
+@settings(max_examples=200, deadline=None)
+def test_clean_tree_names_the_first_non_finite_number(tree, bad) -> None:
+    from carbonexpo.numbers import clean_tree
+
+    doc = {"totals": {"a": [1.5, {"by_phase": tree}], "gross_tco2e": bad}, "z": bad}
+    with pytest.raises(ValueError) as fast:
+        clean_tree(doc)
+    with pytest.raises(ValueError) as reference:
+        _clean_tree_by_path(doc)
+    assert str(fast.value) == str(reference.value)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, width=64))
+@settings(max_examples=500, deadline=None)
+def test_round_sig_keeps_every_finite_number_finite_and_close(x) -> None:
+    from carbonexpo.numbers import round_sig
+
+    (r,) = round_sig(np.array([x]))
+    assert np.isfinite(r)  # 3.3e-304 was NaN: 10**315 overflowed
+    assert abs(r - x) <= 1e-11 * abs(x)
