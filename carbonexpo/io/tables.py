@@ -406,9 +406,12 @@ def _check_typed(chunked: pa.ChunkedArray, col: Column, out: _Collector, tz: str
         return _dates_to_series(chunked)
     if col.kind == "datetime":
         seconds = chunked.cast(pa.int64())
-        return _localised(
-            pc.fill_null(seconds, np.iinfo(np.int64).min).to_numpy(), _mask(pc.is_null(chunked)), tz
-        )
+        if chunked.null_count:
+            null = _mask(pc.is_null(chunked))
+            seconds = pc.fill_null(seconds, np.iinfo(np.int64).min)
+        else:  # fill_null would copy 8 bytes a row to change nothing
+            null = np.zeros(len(chunked), dtype=bool)
+        return _localised(seconds.to_numpy(), null, tz)
     raise AssertionError(col.kind)
 
 
@@ -434,7 +437,7 @@ def _check_dictionary(chunked: pa.ChunkedArray, col: Column, out: _Collector) ->
         # the usual case: the dictionary is already the categories, the indices the codes
         codes = pc.fill_null(indices, -1).to_numpy(zero_copy_only=False)
         _check_categories(labels, codes, col, out)
-        return pd.Series(categorical(codes, labels))
+        return pd.Series(categorical(codes, labels), copy=False)
     # trimming or lowering made entries equal, or some are empty: re-encode the dictionary
     uniq, inverse = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
     raw = pc.fill_null(indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -465,7 +468,7 @@ def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Series:
     remap = np.full(len(categories) + 1, -1, dtype=np.int64)
     remap[np.array(keep, dtype=np.int64) + 1] = np.arange(len(keep))
     new_codes = remap[codes + 1]
-    return pd.Series(categorical(new_codes, [categories[i] for i in keep]))
+    return pd.Series(categorical(new_codes, [categories[i] for i in keep]), copy=False)
 
 
 def _check_categories(
@@ -537,7 +540,7 @@ def _dates_to_series(chunked: pa.ChunkedArray | pa.Array) -> pd.Series:
     days = pc.fill_null(chunked.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
     dates = days.astype("datetime64[D]").astype("datetime64[s]")
     dates[missing] = np.datetime64("NaT")
-    return pd.Series(dates)
+    return pd.Series(dates, copy=False)
 
 
 @cache
@@ -555,18 +558,22 @@ def _fixed_offset(tz: str, year: int) -> int | None:
 
 
 def _localised(local_seconds: np.ndarray, null: np.ndarray, tz: str) -> pd.Series:
-    """Naive local seconds -> UTC timestamps (vectorised; DST-aware where the zone has DST)."""
+    """Naive local seconds -> UTC timestamps (vectorised; DST-aware where the zone has DST).
+    A writable `local_seconds` is converted in place (callers pass arrays of their own: the
+    chunks of a parse, concatenated): at 5 M rows each copy avoided is 40 MB of fresh memory."""
     any_null = bool(null.any())
     valid = local_seconds[~null] if any_null else local_seconds
     if len(valid) == 0:
-        return pd.Series(
-            np.full(len(local_seconds), np.datetime64("NaT"), "datetime64[s]")
-        ).dt.tz_localize("UTC")
+        return utc_series(np.full(len(local_seconds), np.iinfo(np.int64).min, dtype=np.int64))
     years = {int(str(np.datetime64(int(v), "s"))[:4]) for v in (valid.min(), valid.max())}
     offsets = {_fixed_offset(tz, y) for y in range(min(years), max(years) + 1)}
     if len(offsets) == 1 and None not in offsets:
         (offset,) = offsets
-        utc = valid - offset
+        if any_null or valid.flags.writeable:  # a copy already (valid) or ours to change
+            utc = valid
+            utc -= offset
+        else:
+            utc = valid - offset
     else:
         local = pa.array(valid.astype("datetime64[s]"))
         aware = pc.assume_timezone(local, timezone=tz, ambiguous="earliest", nonexistent="earliest")
@@ -575,11 +582,22 @@ def _localised(local_seconds: np.ndarray, null: np.ndarray, tz: str) -> pd.Serie
         full = np.full(len(local_seconds), np.iinfo(np.int64).min, dtype=np.int64)
         full[~null] = utc
         utc = full
-    return pd.Series(
-        pd.array(
-            utc.view("datetime64[s]"), dtype=pd.DatetimeTZDtype(unit="s", tz="UTC"), copy=False
-        )
-    )
+    return utc_series(utc)
+
+
+UTC = pd.DatetimeTZDtype(unit="s", tz="UTC")
+
+
+def utc_series(seconds: np.ndarray) -> pd.Series:
+    """int64 epoch seconds (int64 min = missing) as a UTC timestamp Series on the same memory.
+    pandas' public constructors copy the values twice (pd.array, then pd.Series): 80 MB of
+    fresh pages at 5 M rows, which is what a copy costs on a VM (0.1-0.3 s)."""
+    values = seconds.view("datetime64[s]")
+    try:  # the constructor pandas itself uses for arrays it has already checked
+        array = pd.arrays.DatetimeArray._simple_new(values, dtype=UTC)
+    except (AttributeError, TypeError):  # pragma: no cover - a pandas without it
+        array = pd.array(values, dtype=UTC)
+    return pd.Series(array, copy=False)
 
 
 # ------------------------------------------------------------------------------------------
