@@ -17,8 +17,8 @@ from carbonexpo.codes import (
     cat_map,
     categorical,
     epoch_seconds,
-    from_labels,
     lookup,
+    unique_codes,
 )
 from carbonexpo.config import PHASES, EventConfig
 from carbonexpo.geo import country_code, great_circle_km, resolve_place, sea_route
@@ -162,15 +162,15 @@ def refrigerant_activity(df: pd.DataFrame) -> pd.DataFrame:
     return _frame(df, key, df["quantity"], df["unit"], _phase(df, "refrigerants"))
 
 
-def _places(values: object, n: int) -> tuple[np.ndarray, np.ndarray, pd.Categorical]:
-    """Resolve each distinct place once: per-row latitude, longitude, country."""
+def _places(values: object, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Resolve each distinct place once: latitude and longitude per distinct place (a last
+    entry, NaN, for an empty cell) and each row's index into them."""
     cat = as_categorical(values, n)
     places = [resolve_place(str(c)) for c in cat.categories]
-    codes = np.where(cat.codes < 0, len(places), cat.codes)
-    lat = np.array([p.latitude if p else np.nan for p in places] + [np.nan])[codes]
-    lon = np.array([p.longitude if p else np.nan for p in places] + [np.nan])[codes]
-    country = from_labels([p.country if p else "" for p in places] + [""], codes)
-    return lat, lon, country
+    index = np.where(cat.codes < 0, len(places), cat.codes).astype(np.int64)
+    lat = np.array([p.latitude if p else np.nan for p in places] + [np.nan])
+    lon = np.array([p.longitude if p else np.nan for p in places] + [np.nan])
+    return lat, lon, index
 
 
 def _distance(df: pd.DataFrame, computed_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -187,8 +187,8 @@ def travel_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
     n = len(df)
     venue = config.venue
     mode = as_categorical(df["mode"], n)
-    lat, lon, _ = _places(_col(df, "origin"), n)
-    crow_km = great_circle_km(lat, lon, venue.latitude, venue.longitude)
+    lat, lon, origin = _places(_col(df, "origin"), n)
+    crow_km = great_circle_km(lat, lon, venue.latitude, venue.longitude)[origin]
     one_way, computed = _distance(df, crow_km * lookup(mode, DETOUR, n))
     air_km, _ = _distance(df, crow_km)
     bands = categorical(air_band(air_km), categories=["domestic", "short_haul", "long_haul"])
@@ -231,17 +231,21 @@ def logistics_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
     n = len(df)
     venue = config.venue
     mode = as_categorical(df["mode"], n)
-    o_lat, o_lon, _ = _places(_col(df, "origin"), n)
-    d_lat, d_lon, _ = _places(_col(df, "destination"), n)
+    o_lat, o_lon, origin = _places(_col(df, "origin"), n)
+    d_lat, d_lon, destination = _places(_col(df, "destination"), n)
     o_lat = np.where(np.isnan(o_lat), venue.latitude, o_lat)
     o_lon = np.where(np.isnan(o_lon), venue.longitude, o_lon)
     d_lat = np.where(np.isnan(d_lat), venue.latitude, d_lat)
     d_lon = np.where(np.isnan(d_lon), venue.longitude, d_lon)
-    crow = great_circle_km(o_lat, o_lon, d_lat, d_lon)
+    # once per distinct (origin, destination) pair
+    pairs, pair_of_row, _ = unique_codes(origin * len(d_lat) + destination, len(o_lat) * len(d_lat))
+    o, d = pairs // len(d_lat), pairs % len(d_lat)
+    crow = great_circle_km(o_lat[o], o_lon[o], d_lat[d], d_lon[d])[pair_of_row]
     km, computed = _distance(df, crow * lookup(mode, DETOUR, n))
     by_sea = computed & np.isin(np.asarray(mode.astype(str)), SEA_MODES) & (crow > 0)
     if by_sea.any():  # along sea lanes, once per distinct port pair (spec §3)
-        ends = np.round(np.column_stack([o_lat, o_lon, d_lat, d_lon])[by_sea], 4)
+        o, d = origin[by_sea], destination[by_sea]
+        ends = np.round(np.column_stack([o_lat[o], o_lon[o], d_lat[d], d_lon[d]]), 4)
         pairs, inverse = np.unique(ends, axis=0, return_inverse=True)
         lane_km = np.array([sea_route(*map(float, p)).km for p in pairs])
         km = km.copy()
