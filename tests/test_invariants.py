@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from carbonexpo.calc.allocation import largest_remainder
 from carbonexpo.calc.balance import compute_balance
 from carbonexpo.calc.calculate import calculate, totals
 from carbonexpo.io.event import read_event
+from carbonexpo.numbers import TCO2E_PARENTS, clean
 from carbonexpo.units import multiplier
 from tests.conftest import make_event
 
@@ -252,10 +254,6 @@ def test_used_labels_are_the_categories_some_row_has() -> None:
 def _clean_tree_by_path(value, path="result", *, tco2e=False):
     """numbers.clean_tree as first written (a path string per node): the definition the fast
     walk must keep."""
-    import math
-
-    from carbonexpo.numbers import TCO2E_PARENTS, clean
-
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{path} is {value}: results hold finite numbers only")
