@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pyarrow as pa
 
-MIN_BYTES = 32 << 20  # smaller files parse faster than a thread starts paying off
+MIN_BYTES = 1 << 20  # smaller files parse in less time than the imports leave to overlap
 Parsed = tuple[dict[str, "pa.DataType"], "pa.Table"] | None  # (types asked for, table)
 _lock = threading.Lock()
 Key = tuple[str, int, int, int]  # resolved path, size, mtime (ns), inode
