@@ -108,7 +108,7 @@ def _frame(
         "quality": as_categorical(_col(df, "quality"), n),
     }
     out.update(extra)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)  # pandas 3 would copy (and stack) every column
 
 
 def local_day_bounds(config: EventConfig) -> tuple[np.ndarray, list[str]]:
