@@ -328,3 +328,29 @@ def test_round_sig_keeps_every_finite_number_finite_and_close(x) -> None:
     (r,) = round_sig(np.array([x]))
     assert np.isfinite(r)  # 3.3e-304 was NaN: 10**315 overflowed
     assert abs(r - x) <= 1e-11 * abs(x)
+
+
+@given(
+    chunks=st.lists(
+        st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", " c", "Ä", ""])), max_size=8),
+        max_size=5,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_dictionary_codes_are_those_of_unified_chunks(chunks) -> None:
+    import pyarrow as pa
+
+    from carbonexpo.io.tables import _dictionary_codes
+
+    column = pa.chunked_array(
+        [pa.array(c, pa.string()).dictionary_encode() for c in chunks],
+        type=pa.dictionary(pa.int32(), pa.string()),
+    )
+    dictionary, codes = _dictionary_codes(column)
+    if column.num_chunks:
+        unified = column.unify_dictionaries().combine_chunks()
+        assert dictionary.to_pylist() == unified.dictionary.to_pylist()
+        assert codes.tolist() == unified.indices.fill_null(-1).to_pylist()
+    else:
+        assert len(codes) == 0
+    assert codes.dtype == np.int8  # the width pandas keeps for < 127 categories
