@@ -3,10 +3,13 @@
     python benchmarks/run.py [--scales 1 0.1] [--repeat 3] [--data benchmarks/data]
 
 For each scale: generate the event (if absent), time (a) pyarrow.csv reading every CSV of the
-folder in this process and (b) `carbonexpo calc DIR --json OUT` as a separate process, median of
---repeat runs each; report the ratio b/a, the peak RSS of (b), the scaling factor between the
-largest and smallest scale, and the time of `carbonexpo --help`. Appends to RESULTS.md with the
-machine's details when --record is given.
+folder in this process and as a fresh process, (b) `carbonexpo calc DIR --json OUT` as a
+process and (c) the floor: a process that parses the tables into calc's types while importing
+the calculation, and does nothing else. The processes run interleaved, one of each per round,
+median of --repeat rounds. Reports the ratio b/a (wall time, and CPU time against the fresh
+read), c/a, the peak RSS of (b), the scaling factor between the largest and smallest scale,
+and the time of `carbonexpo --help`; then --lines, ledger and report timings unless --quick.
+Appends to RESULTS.md with the machine's details when --record is given.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -46,8 +50,20 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
-def calc_once(folder: Path) -> tuple[float, int]:
-    """Run calc in a child that reports its own peak RSS (KiB) on stderr's last line.
+def _child(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Run a child; (wall seconds, user + system CPU seconds of the child, its result)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu, r
+
+
+def calc_once(folder: Path) -> tuple[float, float, int]:
+    """Run calc in a child that reports its own peak RSS (KiB) on stderr's last line:
+    (wall s, CPU s, peak RSS KiB).
 
     The peak is VmHWM of /proc/self/status: getrusage's ru_maxrss survives fork and exec, so
     a child of this (large) process would report this process's peak instead of its own."""
@@ -59,34 +75,61 @@ def calc_once(folder: Path) -> tuple[float, int]:
         "print('RSS', hwm, file=sys.stderr)\n"
         "sys.exit(rc)"
     )
-    t0 = time.perf_counter()
-    r = subprocess.run(
-        [sys.executable, "-c", code, str(folder), os.devnull],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu, r = _child([sys.executable, "-c", code, str(folder), os.devnull])
     if r.returncode not in (0, 1):
         raise SystemExit(f"calc failed ({r.returncode}):\n{r.stderr[-3000:]}")
     rss = int(r.stderr.strip().splitlines()[-1].split()[1])
-    return elapsed, rss
+    return elapsed, cpu, rss
 
 
-def read_process(folder: Path) -> None:
+def read_process(folder: Path) -> tuple[float, float]:
+    """The denominator as a user meets it: a fresh process that only parses the folder's CSV
+    files with pyarrow (its defaults: types inferred). (wall s, CPU s)."""
     code = (
         "import sys, pathlib, pyarrow.csv as c\n"
         "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.csv')): c.read_csv(p)"
     )
-    subprocess.run([sys.executable, "-c", code, str(folder)], check=True)
+    elapsed, cpu, r = _child([sys.executable, "-c", code, str(folder)])
+    if r.returncode:
+        raise SystemExit(f"read failed:\n{r.stderr[-3000:]}")
+    return elapsed, cpu
+
+
+def floor_process(folder: Path) -> tuple[float, float]:
+    """What calc cannot leave out, as a process: parse every table into calc's column types
+    (on the prefetch thread, as calc does) while importing the calculation, then nothing: no
+    checks, no calculation, no output. (wall s, CPU s)."""
+    code = (
+        "import sys, pathlib\n"
+        "from carbonexpo.io import prefetch\n"
+        "from carbonexpo.io.csv_parse import parse_csv\n"
+        "from carbonexpo.io.schema import SCHEMAS\n"
+        "folder = pathlib.Path(sys.argv[1]); prefetch.start(folder)\n"
+        "import carbonexpo.calc.calculate, carbonexpo.calc.result\n"
+        "for p in sorted(folder.glob('*.csv')):\n"
+        "    types = prefetch._types(p, SCHEMAS[p.stem])\n"
+        "    if prefetch.take(p, types) is None: parse_csv(p, types)\n"
+    )
+    elapsed, cpu, r = _child([sys.executable, "-c", code, str(folder)])
+    if r.returncode:
+        raise SystemExit(f"floor failed:\n{r.stderr[-3000:]}")
+    return elapsed, cpu
 
 
 def measure(folder: Path, repeat: int) -> dict[str, float]:
+    """Medians of `repeat` rounds; in each round the fresh-process read, the floor and calc
+    run one after the other (interleaved: on a VM the cost of fresh memory drifts by the
+    minute, and back-to-back runs of one kind would each meet the pages the last one freed)."""
     read_s, rows = timed(lambda: read_all(folder), repeat)
-    read_proc_s, _ = timed(lambda: read_process(folder), repeat)
-    runs = [calc_once(folder) for _ in range(repeat)]
-    calc_s = statistics.median(t for t, _ in runs)
-    rss_mb = max(r for _, r in runs) / 1024
+    reads, floors, calcs = [], [], []
+    for _ in range(repeat):
+        reads.append(read_process(folder))
+        floors.append(floor_process(folder))
+        calcs.append(calc_once(folder))
+    med = statistics.median
+    calc_s, calc_cpu = med(c[0] for c in calcs), med(c[1] for c in calcs)
+    read_proc_s, read_cpu = med(r[0] for r in reads), med(r[1] for r in reads)
+    floor_s = med(f[0] for f in floors)
     size_mb = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
     return {
         "rows": rows,
@@ -94,9 +137,12 @@ def measure(folder: Path, repeat: int) -> dict[str, float]:
         "read_s": read_s,
         "calc_s": calc_s,
         "ratio": calc_s / read_s,
-        "rss_mb": rss_mb,
+        "rss_mb": max(c[2] for c in calcs) / 1024,
         "read_proc_s": read_proc_s,
         "ratio_proc": calc_s / read_proc_s,
+        "floor_s": floor_s,
+        "floor_ratio": floor_s / read_proc_s,
+        "cpu_ratio": calc_cpu / read_cpu,
     }
 
 
@@ -166,7 +212,9 @@ def main() -> None:
             f"scale {scale:g}: {r['rows']:,} rows, {r['size_mb']:.0f} MB; pyarrow read "
             f"{r['read_s']:.2f} s (as a process {r['read_proc_s']:.2f} s); calc "
             f"{r['calc_s']:.2f} s; ratio {r['ratio']:.2f} ({r['ratio_proc']:.2f} against the "
-            f"process); peak RSS {r['rss_mb']:.0f} MB",
+            f"process, {r['cpu_ratio']:.2f} in CPU time); floor (typed parse + imports) "
+            f"{r['floor_s']:.2f} s = {r['floor_ratio']:.2f}x the process; "
+            f"peak RSS {r['rss_mb']:.0f} MB",
             flush=True,
         )
     big, small = max(results), min(results)
@@ -196,13 +244,14 @@ def main() -> None:
             f"{pyarrow.__version__}; {os.cpu_count()} cores; median of {args.repeat}",
             "",
             "| scale | rows | CSV MB | pyarrow read s (in process / as a process) | calc s "
-            "| ratio (in process / as a process) | peak RSS MB |",
-            "|---|---|---|---|---|---|---|",
+            "| ratio (in process / as a process / CPU) | floor s (ratio) | peak RSS MB |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         lines += [
             f"| {s:g} | {r['rows']:,} | {r['size_mb']:.0f} | {r['read_s']:.2f} / "
             f"{r['read_proc_s']:.2f} | {r['calc_s']:.2f} | {r['ratio']:.2f} / "
-            f"{r['ratio_proc']:.2f} | {r['rss_mb']:.0f} |"
+            f"{r['ratio_proc']:.2f} / {r['cpu_ratio']:.2f} | {r['floor_s']:.2f} "
+            f"({r['floor_ratio']:.2f}) | {r['rss_mb']:.0f} |"
             for s, r in sorted(results.items(), reverse=True)
         ]
         lines += [
