@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from carbonexpo.json_tree import find_float
+
 SIGNIFICANT = 12
 TCO2E_DECIMALS = 6
 MAX_DECIMALS = 6
@@ -127,11 +129,6 @@ def _clean_walk(value: Any, inner: bool, tco2e: bool) -> Any:
 
 def _locate_not_finite(value: Any, path: str) -> None:
     """Raise ValueError naming the first NaN or infinity in the tree."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{path} is {value}: results hold finite numbers only")
-    if isinstance(value, dict):
-        for k, v in value.items():
-            _locate_not_finite(v, f"{path}.{k}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _locate_not_finite(v, f"{path}[{i}]")
+    found = find_float(value, path, lambda x: not math.isfinite(x))
+    if found is not None:
+        raise ValueError(f"{found[0]} is {found[1]}: results hold finite numbers only")

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from carbonexpo.certificate.keys import decode_public, encode_public
 from carbonexpo.errors import CertificateError
+from carbonexpo.json_tree import find_float
 from carbonexpo.result import Result
 
 FORMAT = "carbonexpo-certificate/1"
@@ -129,14 +130,8 @@ def canonical(record: dict[str, Any]) -> bytes:
 
 
 def _no_floats(value: Any, path: str) -> None:
-    if isinstance(value, float):
-        raise CertificateError(f"{path}: floats are not allowed in a certificate record")
-    if isinstance(value, dict):
-        for k, v in value.items():
-            _no_floats(v, f"{path}.{k}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _no_floats(v, f"{path}[{i}]")
+    if (found := find_float(value, path)) is not None:
+        raise CertificateError(f"{found[0]}: floats are not allowed in a certificate record")
 
 
 def certificate_id(digest_hex: str) -> str:
