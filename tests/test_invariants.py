@@ -354,3 +354,18 @@ def test_dictionary_codes_are_those_of_unified_chunks(chunks) -> None:
     else:
         assert len(codes) == 0
     assert codes.dtype == np.int8  # the width pandas keeps for < 127 categories
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(-(2**40), 2**40)), max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_utc_series_is_pandas_public_construction_without_the_copies(seconds) -> None:
+    import pandas as pd
+
+    from carbonexpo.io.tables import UTC, utc_series
+
+    raw = np.array([np.iinfo(np.int64).min if s is None else s for s in seconds], np.int64)
+    ours = utc_series(raw)
+    public = pd.Series(pd.array(raw.view("datetime64[s]"), dtype=UTC))
+    pd.testing.assert_series_equal(ours, public)
+    if len(raw):
+        assert np.shares_memory(ours.array.asi8, raw)  # no copy was made

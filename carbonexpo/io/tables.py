@@ -621,7 +621,7 @@ def utc_series(seconds: np.ndarray) -> pd.Series:
     fresh pages at 5 M rows, which is what a copy costs on a VM (0.1-0.3 s)."""
     values = seconds.view("datetime64[s]")
     try:  # the constructor pandas itself uses for arrays it has already checked
-        array = pd.arrays.DatetimeArray._simple_new(values, dtype=UTC)
+        array = pd.arrays.DatetimeArray._simple_new(values, dtype=UTC)  # type: ignore[attr-defined]
     except (AttributeError, TypeError):  # pragma: no cover - a pandas without it
         array = pd.array(values, dtype=UTC)
     return pd.Series(array, copy=False)
