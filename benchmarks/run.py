@@ -50,13 +50,18 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
-def _child(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
-    """Run a child; (wall seconds, user + system CPU seconds of the child, its result)."""
+def _child(
+    cmd: list[str], what: str, ok: tuple[int, ...] = (0,)
+) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Run a child; (wall seconds, user + system CPU seconds of the child, its result). An exit
+    code not in `ok` stops the benchmark with the child's last words."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode not in ok:
+        raise SystemExit(f"{what} failed ({r.returncode}):\n{r.stderr[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return elapsed, cpu, r
 
@@ -75,9 +80,7 @@ def calc_once(folder: Path) -> tuple[float, float, int]:
         "print('RSS', hwm, file=sys.stderr)\n"
         "sys.exit(rc)"
     )
-    elapsed, cpu, r = _child([sys.executable, "-c", code, str(folder), os.devnull])
-    if r.returncode not in (0, 1):
-        raise SystemExit(f"calc failed ({r.returncode}):\n{r.stderr[-3000:]}")
+    elapsed, cpu, r = _child([sys.executable, "-c", code, str(folder), os.devnull], "calc", (0, 1))
     rss = int(r.stderr.strip().splitlines()[-1].split()[1])
     return elapsed, cpu, rss
 
@@ -89,9 +92,7 @@ def read_process(folder: Path) -> tuple[float, float]:
         "import sys, pathlib, pyarrow.csv as c\n"
         "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.csv')): c.read_csv(p)"
     )
-    elapsed, cpu, r = _child([sys.executable, "-c", code, str(folder)])
-    if r.returncode:
-        raise SystemExit(f"read failed:\n{r.stderr[-3000:]}")
+    elapsed, cpu, _ = _child([sys.executable, "-c", code, str(folder)], "read")
     return elapsed, cpu
 
 
@@ -110,9 +111,7 @@ def floor_process(folder: Path) -> tuple[float, float]:
         "    types = prefetch._types(p, SCHEMAS[p.stem])\n"
         "    if prefetch.take(p, types) is None: parse_csv(p, types)\n"
     )
-    elapsed, cpu, r = _child([sys.executable, "-c", code, str(folder)])
-    if r.returncode:
-        raise SystemExit(f"floor failed:\n{r.stderr[-3000:]}")
+    elapsed, cpu, _ = _child([sys.executable, "-c", code, str(folder)], "floor")
     return elapsed, cpu
 
 
