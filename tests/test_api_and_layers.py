@@ -22,6 +22,7 @@ LAYERS = [
         "errors",
         "problem_titles",
         "numbers",
+        "json_tree",
         "notes",
         "units",
         "unit_table",
