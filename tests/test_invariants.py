@@ -369,3 +369,54 @@ def test_utc_series_is_pandas_public_construction_without_the_copies(seconds) ->
     pd.testing.assert_series_equal(ours, public)
     if len(raw):
         assert np.shares_memory(ours.array.asi8, raw)  # no copy was made
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(-3 * 86400, 16 * 86400),  # seconds from the first local midnight
+            st.one_of(st.none(), st.sampled_from(["build_up", "open", "tear_down"])),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_energy_phase_is_the_given_one_else_the_phase_of_the_local_start_date(rows) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import pandas as pd
+
+    from carbonexpo.calc.activities import energy_phase
+    from carbonexpo.io.tables import utc_series
+
+    config = _example_config()
+    first = config.local_midnight_epoch(config.phases.start)
+    seconds = np.array([first + s for s, _ in rows], dtype=np.int64)
+    given = [p for _, p in rows]
+    zone = ZoneInfo(config.timezone)
+    phases = config.phases.items()
+
+    def by_date(s: int) -> str:
+        day = dt.datetime.fromtimestamp(s, zone).date()
+        hits = [n for n, r in phases if r.start <= day <= r.end]
+        return hits[0] if hits else (phases[0][0] if day < phases[0][1].start else phases[-1][0])
+
+    expected = [g or by_date(int(s)) for s, g in zip(seconds, given, strict=True)]
+    for frame in (
+        pd.DataFrame({"start": utc_series(seconds.copy())}),
+        pd.DataFrame({"start": utc_series(seconds.copy()), "phase": pd.Categorical(given)}),
+    ):
+        got = energy_phase(frame, config)
+        want = expected if "phase" in frame else [by_date(int(s)) for s in seconds]
+        assert [str(x) for x in got] == want
+
+
+def _example_config():
+    from carbonexpo.io.event import load_config
+    from tests.conftest import EXAMPLE
+
+    config, problems = load_config(EXAMPLE / "event.yaml")
+    assert not problems
+    return config

@@ -123,10 +123,14 @@ def energy_phase(df: pd.DataFrame, config: EventConfig) -> pd.Categorical:
     """Given phase, else the phase whose local dates contain the interval's start."""
     edges, names = local_day_bounds(config)
     start = epoch_seconds(df["start"])
-    idx = np.clip(np.searchsorted(edges, start, side="right") - 1, 0, len(names) - 1)
-    derived = np.array([PHASES.index(n) for n in names], dtype=np.int64)[idx]
-    given = as_categorical(_col(df, "phase"), len(df))
-    given_idx = np.array([PHASES.index(str(c)) for c in given.categories] + [-1], dtype=np.int64)[
+    idx = np.searchsorted(edges, start, side="right")
+    idx -= 1
+    np.clip(idx, 0, len(names) - 1, out=idx)  # in place: one 8-byte array a row, not three
+    derived = np.array([PHASES.index(n) for n in names], dtype=np.int8).take(idx)
+    if "phase" not in df or not df["phase"].notna().any():
+        return categorical(derived, categories=list(PHASES))
+    given = as_categorical(df["phase"], len(df))
+    given_idx = np.array([PHASES.index(str(c)) for c in given.categories] + [-1], dtype=np.int8)[
         np.where(given.codes < 0, len(given.categories), given.codes)
     ]
     codes = np.where(given_idx >= 0, given_idx, derived)
