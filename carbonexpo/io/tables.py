@@ -302,7 +302,6 @@ def read_table(
     out = _Collector(display)
     if path.suffix.lower() == ".csv" and (bad := _encoding_head(path, display)):
         return None, [bad]
-    digest: Future[str] = _HASHER.submit(file_sha256, path)
     try:
         names = header_names(path)
     except Exception as exc:  # not a CSV/XLSX at all
@@ -346,6 +345,9 @@ def read_table(
             typed = None
         except OSError as exc:
             return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
+    # hashed on the other core while the columns are checked: after the parse, not beside it
+    # (the parse of a large table uses both cores; the checks one)
+    digest: Future[str] = _HASHER.submit(file_sha256, path)
     data: dict[str, object] = {}
     if typed is not None:
         typed = typed.rename_columns([n.strip() for n in typed.column_names])
