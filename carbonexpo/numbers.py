@@ -36,15 +36,14 @@ def round_sig(values: np.ndarray, digits: int = SIGNIFICANT) -> np.ndarray:
         return out
     v = x[finite]
     exponent = digits - 1 - np.floor(np.log10(np.abs(v))).astype(np.int64)
-    up = exponent >= 0
     tiny = exponent > SCALABLE  # 10**exponent would overflow to inf (and the result to NaN)
-    if tiny.any():
-        up &= ~tiny
+    up = (exponent >= 0) & ~tiny
+    large = exponent < 0
     r = np.empty_like(v)
     scale = 10.0 ** exponent[up]
     r[up] = np.round(v[up] * scale) / scale
-    down = 10.0 ** (-exponent[~up & ~tiny])
-    r[~up & ~tiny] = np.round(v[~up & ~tiny] / down) * down
+    down = 10.0 ** (-exponent[large])
+    r[large] = np.round(v[large] / down) * down
     if tiny.any():  # below ~1e-290: rare, so the decimal text does it
         r[tiny] = [float(f"{t:.{digits}g}") for t in v[tiny].tolist()]
     out[finite] = r
