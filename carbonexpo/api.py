@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from carbonexpo.errors import NotNeutralError, OptionError, VerificationFailed
+from carbonexpo.errors import NotACertificate, NotNeutralError, OptionError, VerificationFailed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,10 +106,11 @@ def calculate(
 
     prefetch.start(Path(folder))  # before the imports below: both proceed at once
     from carbonexpo.calc.calculate import calculate as _calculate
+    from carbonexpo.calc.calculate import read_checked
     from carbonexpo.calc.result import build_result
     from carbonexpo.result import LedgerAnchor
 
-    data = read_event(folder)
+    data = read_checked(Path(folder))
     claims = None
     anchor = None
     if ledger is not None:
@@ -379,14 +380,18 @@ def read_certificate(path: Path) -> Any:
 
         embedded = attachment(raw, EMBEDDED_NAME)
         if embedded is None:
-            raise VerificationFailed(
-                f"INVALID: {path.name} carries no {EMBEDDED_NAME} (not a carbonexpo certificate)"
+            raise NotACertificate(
+                f"{path.name} is a PDF without the signed {EMBEDDED_NAME} a carbonexpo "
+                "certificate carries: not a carbonexpo certificate"
             )
         raw = embedded
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise VerificationFailed(f"INVALID: {path.name} is not JSON: {exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise NotACertificate(
+            f"{path.name} is not a carbonexpo certificate: give the cert.json written by "
+            "`carbonexpo certificate`, or the certificate PDF that carries it"
+        ) from None
 
 
 # -- folders, forms, exhibitors, factors, ledger ---------------------------------------------

@@ -94,6 +94,11 @@ class InputError(CarbonExpoError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class NotACertificate(CarbonExpoError):
+    """A file given to verify is no certificate at all (not JSON, or a PDF without cert.json):
+    bad input (exit 2), not a failed verification."""
+
+
 class FactorDataError(CarbonExpoError):
     """A shipped factor set is broken (missing file, bad unit, unresolved source, wrong hash)."""
 

@@ -312,6 +312,45 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+# names in the countries' own languages: suggested for an unknown country, never read silently
+# ('Deutschland' -> "did you mean DE, Germany?"), since the tables ask for an ISO code or an
+# English or Chinese name
+COUNTRY_HINTS = {
+    "deutschland": "DE", "allemagne": "DE", "alemania": "DE", "germania": "DE",
+    "espana": "ES", "españa": "ES", "italia": "IT", "nederland": "NL", "osterreich": "AT",
+    "österreich": "AT", "schweiz": "CH", "suisse": "CH", "svizzera": "CH", "polska": "PL",
+    "sverige": "SE", "norge": "NO", "danmark": "DK", "suomi": "FI", "cesko": "CZ",
+    "česko": "CZ", "magyarorszag": "HU", "magyarország": "HU", "hellas": "GR", "ellada": "GR",
+    "brasil": "BR", "mexico": "MX", "méxico": "MX", "nippon": "JP", "nihon": "JP",
+    "hanguk": "KR", "rossiya": "RU", "bharat": "IN", "zhongguo": "CN", "prc": "CN",
+    "deutsch": "DE", "belgique": "BE", "belgie": "BE", "belgië": "BE", "turkey": "TR",
+}  # fmt: skip
+
+
+@cache
+def country_names_by_code() -> dict[str, str]:
+    """ISO code -> English name (capitals.csv)."""
+    table = pd.read_csv(factors_dir() / "geo" / "capitals.csv", keep_default_na=False)
+    return {str(c): str(n) for c, n in zip(table["country"], table["name"], strict=True)}
+
+
+def closest_countries(text: str, n: int = 2) -> list[str]:
+    """Up to n 'CODE, Name' suggestions for an unknown country ('Deutschland' -> 'DE, Germany')."""
+    import difflib
+
+    folded = _fold(str(text))
+    names = country_names_by_code()
+    codes: list[str] = []
+    if (hint := COUNTRY_HINTS.get(folded)) is not None:
+        codes.append(hint)
+    known = _country_names()
+    for match in difflib.get_close_matches(folded, [*known, *COUNTRY_HINTS], n=n, cutoff=0.7):
+        code = known.get(match) or COUNTRY_HINTS[match]
+        if code not in codes:
+            codes.append(code)
+    return [f"{c}, {names[c]}" if c in names else c for c in codes[:n]]
+
+
 def country_code(text: str) -> tuple[str | None, bool]:
     """(ISO 3166-1 alpha-2 code or None, whether a name was read): 'cn', 'China', '中国' -> CN."""
     raw = str(text).strip()

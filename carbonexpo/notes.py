@@ -157,6 +157,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(searoute): {km:,.1f} km; {inland:,.1f} km from the places to the lanes are not in "
         "this row (add the road legs as their own rows)",
         "input_synonym": "{file} {column}: {what} {how} (documented synonym)",
+        "unknown_file": "{file}: not a table carbonexpo reads, its rows are not in the inventory "
+        "— did you mean {table}? (rename it, or move it out of the event folder)",
+        "unknown_file_unmatched": "{file}: not a table carbonexpo reads, its rows are not in the "
+        "inventory (the tables are listed in TABLES.md; move other files out of the folder)",
         "empty_inventory": "the inventory is empty: no table of the event folder holds an "
         "activity, so there is nothing to neutralise (status: no data)",
         "green_power_surplus": "green power: {mwh:.3f} MWh of eligible instruments exceed "
@@ -247,6 +251,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sea_route": "物流运输：{origin} → {destination} 海运按航线计算（searoute）："
         "{km:,.1f} 公里；起讫地至航线的 {inland:,.1f} 公里不在此行内（请将陆运段另列一行）",
         "input_synonym": "{file} {column}：{what} {how}（文档所列同义词）",
+        "unknown_file": "{file}：不是 carbonexpo 读取的数据表，其中各行未计入排放清单——是否应为 "
+        "{table}？（请改名，或移出活动文件夹）",
+        "unknown_file_unmatched": "{file}：不是 carbonexpo 读取的数据表，其中各行未计入排放清单"
+        "（数据表见 TABLES.md；其他文件请移出活动文件夹）",
         "empty_inventory": "排放清单为空：活动文件夹中没有任何活动数据，无可中和的排放（状态："
         "无数据）",
         "green_power_surplus": "绿色电力：合格凭证超出用电量 {mwh:.3f} 兆瓦时，富余部分不转作抵消",

@@ -118,7 +118,8 @@ def test_short_and_long_rows_name_their_row(tmp_path) -> None:
     folder = example_copy(tmp_path)
     append(folder / "credits.csv", "CCER,x,2020\n")
     assert refused(folder, tmp_path)[0] == (
-        "credits.csv:8:: 3 cells where the header has 9 columns"
+        "credits.csv:8:: 3 cells where the header has 9 columns: the row is left out until "
+        "it is fixed (a comma inside a value needs quotes)"
     )
     shutil.copy(EXAMPLE / "credits.csv", folder / "credits.csv")
     append(folder / "catering.csv", "standard,10,,extra,cells\n")

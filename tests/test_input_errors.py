@@ -143,9 +143,10 @@ CASES = {
         "credits.csv:2:retired_on: not a date (YYYY-MM-DD): '2024-13-45'",
     ),
     "missing_factor": (
-        {"accommodation": "country,room_nights\nCN,5\nZZ,3\nZZ,4\n"},
-        "accommodation.csv:3:factor_key: emission factor 'hotel.ZZ' resolves "
-        "nowhere (factors.csv, then cn-mee-2022, desnz-2024); 2 row(s) need it: 3, 4",
+        {"accommodation": "country,room_nights\nCN,5\nKE,3\nKE,4\n"},
+        "accommodation.csv:3:factor_key: no emission factor for hotel nights in KE in "
+        "factors.csv or cn-mee-2022, desnz-2024: add a row to factors.csv with key hotel.KE, "
+        "unit room_night and its source; 2 row(s) need it: 3, 4",
     ),
 }
 

@@ -229,9 +229,7 @@ def test_validate_reports_independent_problems_in_one_pass(tmp_path) -> None:
     r = run_cli("validate", str(folder))
     assert r.returncode == 2
     assert "energy.csv:2:quantity: not a number" in r.stderr
-    assert "accommodation.csv:2:factor_key: emission factor 'hotel.XX' resolves nowhere" in (
-        r.stderr
-    )
+    assert "accommodation.csv:2:country: unknown country 'XX'" in r.stderr
 
 
 def test_exhibitor_names_in_another_case_match_the_booths(tmp_path) -> None:

@@ -125,6 +125,11 @@ def build_lines(
     assumptions: list[Note] = []
     warnings: list[Note] = []
     tables = align_exhibitors(data.tables, assumptions)
+    for file, table in data.unknown_files:
+        if table:
+            warnings.append(note("unknown_file", file=file, table=f"{table}.csv"))
+        else:
+            warnings.append(note("unknown_file_unmatched", file=file))
     if t := tables.get("energy"):
         frame = act.energy_activity(t.df, config)
         category = cat_map(frame["carrier"], act.ENERGY_CATEGORY.__getitem__, len(frame))
@@ -196,15 +201,15 @@ def build_lines(
     return builder, assumptions, warnings
 
 
-def check_event(folder: Path) -> tuple[EventData, list[Note], list[Note]]:
-    """`read_event` plus every check the calculation makes (places, factor keys): (data,
-    assumptions, warnings), or InputError with every independent problem in one pass — the
-    tables that did read are checked further, so that a folder is not fixed in several rounds."""
+def read_checked(folder: Path) -> EventData:
+    """`read_event`, and when it fails, every check the calculation makes run on the rows that
+    did read (places, factor keys, units against factors): validate and calc raise the same
+    complete set of problems, in one pass."""
     from carbonexpo.errors import InputError
     from carbonexpo.io.event import read_event
 
     try:
-        data = read_event(folder)
+        return read_event(folder)
     except InputError as exc:
         if exc.partial is None:
             raise
@@ -217,7 +222,14 @@ def check_event(folder: Path) -> tuple[EventData, list[Note], list[Note]]:
             )
         except InputError as deeper:
             more = deeper.problems
-        raise InputError([*exc.problems, *more]) from None
+        raise InputError([*exc.problems, *more], partial=exc.partial) from None
+
+
+def check_event(folder: Path) -> tuple[EventData, list[Note], list[Note]]:
+    """`read_event` plus every check the calculation makes (places, factor keys): (data,
+    assumptions, warnings), or InputError with every independent problem in one pass — the
+    rows that did read are checked further, so that a folder is not fixed in several rounds."""
+    data = read_checked(folder)
     resolver = FactorResolver.for_event(list(data.config.factor_sets), data.user_factors)
     _, assumptions, warnings = build_lines(data, resolver)
     return data, assumptions, warnings
@@ -456,8 +468,8 @@ def hourly_matching(
     for by generation.csv but the meters are coarser)."""
     gen = data.tables.get("generation")
     energy = data.tables.get("energy")
-    if gen is None or energy is None or residual is None:
-        return None
+    if gen is None or gen.rows == 0 or energy is None or residual is None:
+        return None  # an empty generation.csv (as `init` writes it) asks for nothing
     df = energy.df
     elec = np.asarray(df["carrier"] == "electricity")
     long = elec & np.asarray((df["end"] - df["start"]) > pd.Timedelta(hours=1))

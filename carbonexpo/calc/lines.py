@@ -181,14 +181,18 @@ class LineBuilder:
 
     def _missing(self, key: str, unit: str, rows: np.ndarray, source_file: str) -> None:
         listed = ", ".join(str(r) for r in rows[:20]) + (" …" if len(rows) > 20 else "")
-        where = f"exists but not per {unit!r}" if self.resolver.has_key(key) else "resolves nowhere"
         sets = ", ".join(s.set_id for s in self.resolver.sets)
+        if self.resolver.has_key(key):
+            what = f"{describe_key(key)} per {unit!r} (the factor sets have it in other units)"
+        else:
+            what = describe_key(key)
         self.problems.append(
             Problem(
                 source_file,
                 int(rows[0]),
                 "factor_key",
-                f"emission factor {key!r} {where} (factors.csv, then {sets}); "
+                f"no emission factor for {what} in factors.csv or {sets}: add a row to "
+                f"factors.csv with key {key}, unit {unit} and its source; "
                 f"{len(rows)} row(s) need it: {listed}",
                 "missing_factor",
             )
@@ -345,3 +349,22 @@ def concat_categoricals(parts: list[object]) -> pd.Categorical:
         )
         recoded.append(mapping[cat.codes])
     return categorical(np.concatenate(recoded), categories=list(labels))
+
+
+def describe_key(key: str) -> str:
+    """What a factor key stands for, in the words of the tables ('hotel.AQ' -> "hotel nights
+    in AQ"), so that a missing factor is named as the activity the person entered."""
+    head, _, rest = key.partition(".")
+    words = {
+        "hotel": "hotel nights in {}",
+        "refrigerant": "refrigerant {}",
+        "material": "material {}",
+        "meal": "meals '{}'",
+        "waste": "waste {}",
+        "passenger": "travel by {}",
+        "freight": "freight by {}",
+        "electricity": "electricity {}",
+        "fuel": "fuel {}",
+    }
+    template = words.get(head)
+    return template.format(rest) if template and rest else f"key {key}"

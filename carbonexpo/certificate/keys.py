@@ -66,7 +66,22 @@ def decode_public(text: str) -> Ed25519PublicKey:
 
 
 def load_public(path: Path) -> Ed25519PublicKey:
-    return decode_public(path.read_text(encoding="ascii"))
+    try:
+        text = path.read_text(encoding="ascii")
+    except UnicodeDecodeError:
+        raise CertificateError(f"{path} is not a public key file (*.pub, one line)") from None
+    if "PRIVATE KEY" in text:
+        raise CertificateError(
+            f"{path} is the private key: give its public key, {public_path(path).name} "
+            "(and keep the private key to yourself)"
+        )
+    try:
+        return decode_public(text)
+    except CertificateError:
+        raise CertificateError(
+            f"{path} is not a public key: give the .pub file `carbonexpo keys generate` "
+            "wrote beside the private key (one line of base64)"
+        ) from None
 
 
 def load_trusted(public_key: Path | None, trust_dir: Path | None) -> dict[str, Ed25519PublicKey]:

@@ -60,7 +60,7 @@ def validate(folder: Path) -> None:
     rows = sum(t.rows for t in data.tables.values())
     click.echo(f"{folder}: {len(data.tables)} table(s), {rows} row(s): no problems")
     for n in checked.assumptions:
-        if n.code in ("places_ambiguous_summary", "place_read_as"):
+        if n.code in ("places_ambiguous_summary", "place_ambiguous", "place_read_as"):
             click.echo(f"note: {api.render_note(n)}")
     for n in checked.warnings:
         click.echo(f"warning: {api.render_note(n)}", err=True)

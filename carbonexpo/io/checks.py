@@ -12,7 +12,7 @@ import pandas as pd
 from carbonexpo.codes import as_categorical, epoch_seconds
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
-from carbonexpo.geo import closest_names, resolve_place
+from carbonexpo.geo import closest_countries, closest_names, country_code, resolve_place
 from carbonexpo.io.schema import ENERGY_ONLY_CARRIERS
 from carbonexpo.io.tables import MAX_LISTED, Table, listed_problems
 from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
@@ -47,6 +47,12 @@ def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]
         problems += check_intervals(t)
         problems += check_hourly(t)
         problems += check_known_instruments(t, tables.get("green_power"))
+    own_hotels: set[str] = set()  # countries with a hotel factor of the event's own
+    if (f := tables.get("factors")) is not None:
+        own_hotels = {str(k)[6:].upper() for k in f.df["key"].unique() if str(k).startswith("hotel.")}
+    for name in ("accommodation", "green_power"):
+        if t := tables.get(name):
+            problems += check_countries(t, "country", own_hotels)
     if t := tables.get("booths"):
         problems += check_unique(t, ["exhibitor", "booth"])
     if t := tables.get("factors"):
@@ -386,6 +392,30 @@ def check_origins(t: Table, column: str) -> list[Problem]:
 
 
 SUGGESTED_PLACES = 20
+
+
+def check_countries(t: Table, column: str, own: set[str] = frozenset()) -> list[Problem]:  # type: ignore[assignment]
+    """Every distinct country must be an ISO 3166-1 alpha-2 code or a country's English or
+    Chinese name ('CN', 'China', '中国'), or have a factor of the event's own (`own`, e.g. a
+    region 'GB-LND'); others are named with the closest countries."""
+    problems: list[Problem] = []
+    if column not in t.df:
+        return problems
+    values = t.df[column]
+    for text in values.dropna().unique():
+        if country_code(str(text))[0] is not None or str(text).strip().upper() in own:
+            continue
+        close = closest_countries(str(text))
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        _report(
+            problems,
+            t,
+            values == text,
+            column,
+            f"unknown country {str(text)!r}{hint}: write its two-letter ISO code, e.g. CN or DE",
+            "unknown_country",
+        )
+    return problems
 
 
 def check_unique(t: Table, columns: list[str]) -> list[Problem]:

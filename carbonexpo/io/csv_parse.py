@@ -4,7 +4,9 @@ rest of the program is imported."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -34,13 +36,19 @@ def fast_type(col: Column) -> pa.DataType:
     }[col.kind]
 
 
-def parse_csv(path: Path, types: dict[str, pa.DataType]) -> pa.Table:
+def parse_csv(
+    path: Path, types: dict[str, pa.DataType], invalid_row: Callable[[Any], str] | None = None
+) -> pa.Table:
+    """`invalid_row`: called with each row of another shape than the header (pyarrow's
+    InvalidRow) instead of failing; the parse then runs on one thread, so rows are numbered."""
     return pacsv.read_csv(
         path,
-        read_options=pacsv.ReadOptions(block_size=1 << 24),
+        read_options=pacsv.ReadOptions(block_size=1 << 24, use_threads=invalid_row is None),
         # keep empty lines as rows so that row numbers stay those of the file; all-empty
         # rows are dropped afterwards by tables._drop_blank
-        parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+        parse_options=pacsv.ParseOptions(
+            ignore_empty_lines=False, invalid_row_handler=invalid_row
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types=types,
             null_values=[""],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +17,7 @@ from carbonexpo.factors.catalog import Factor, set_ids
 from carbonexpo.io import prefetch
 from carbonexpo.io.checks import check_tables
 from carbonexpo.io.schema import SCHEMAS, TABLE_ORDER
-from carbonexpo.io.tables import Table, file_sha256, read_table
+from carbonexpo.io.tables import Table, file_sha256, read_table_rows
 from carbonexpo.io.yaml_strict import load_yaml
 
 CONFIG_FILE = "event.yaml"
@@ -30,6 +30,8 @@ class EventData:
     tables: dict[str, Table]
     config_sha256: str
     user_factors: list[Factor] = field(default_factory=list)
+    # spreadsheet files in the folder that no table name matches, with the closest table
+    unknown_files: list[tuple[str, str | None]] = field(default_factory=list)
 
     def table(self, name: str) -> Table | None:
         return self.tables.get(name)
@@ -114,6 +116,39 @@ def load_config(path: Path) -> tuple[EventConfig | None, list[Problem]]:
     return (None if problems else config), problems
 
 
+TABLE_SUFFIXES = (".csv", ".xlsx")
+# files that look like tables but are none: carbonexpo reads none of these suffixes
+OTHER_TABLE_SUFFIXES = (".tsv", ".xls", ".xlsm", ".ods", ".parquet", ".txt")
+
+
+def unknown_files(folder: Path) -> list[tuple[str, str | None]]:
+    """(file, closest table or None) for each table-like file in the folder that carbonexpo does
+    not read: 'travle.csv' (did you mean travel?), 'registrations.csv', 'energy.xls'. Such a
+    file's rows would vanish from the inventory without a word."""
+    import difflib
+
+    out: list[tuple[str, str | None]] = []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return out
+    for path in entries:
+        suffix = path.suffix.lower()
+        if path.name.startswith((".", "~$")) or not path.is_file():
+            continue
+        if suffix not in TABLE_SUFFIXES + OTHER_TABLE_SUFFIXES:
+            continue
+        stem = path.stem
+        if suffix in TABLE_SUFFIXES and stem in SCHEMAS:
+            continue
+        if stem.lower() in SCHEMAS:  # Travel.csv, energy.xls: the table, in a form not read
+            out.append((path.name, stem.lower()))
+            continue
+        close = difflib.get_close_matches(stem.lower(), TABLE_ORDER, n=1, cutoff=0.75)
+        out.append((path.name, close[0] if close else None))
+    return out
+
+
 def find_table_file(folder: Path, name: str) -> Path | None:
     for suffix in (".csv", ".xlsx"):
         p = folder / f"{name}{suffix}"
@@ -155,22 +190,46 @@ def _read_event(folder: Path) -> EventData:
         path = find_table_file(folder, name)
         if path is None:
             continue
-        table, table_problems = read_table(path, SCHEMAS[name], path.name, timezone)
+        table, table_problems = read_table_rows(path, SCHEMAS[name], path.name, timezone)
         problems += table_problems
         if table is not None:
             tables[name] = table
     if config is not None:
         problems += check_tables(config, tables)
+    unknown = unknown_files(folder)
     if problems:
+        tables = without_problem_rows(tables, problems)
         raise InputError(
             problems,
-            partial=EventData(folder, config, tables, "", user_factors(tables.get("factors")))
+            partial=EventData(
+                folder, config, tables, "", user_factors(tables.get("factors")), unknown
+            )
             if config is not None
             else None,
         )
     assert config is not None
     user = user_factors(tables.get("factors"))
-    return EventData(folder, config, tables, file_sha256(folder / CONFIG_FILE), user)
+    return EventData(folder, config, tables, file_sha256(folder / CONFIG_FILE), user, unknown)
+
+
+def without_problem_rows(tables: dict[str, Table], problems: list[Problem]) -> dict[str, Table]:
+    """The tables without the rows a problem names: a row that broke one rule is not checked
+    against the next (its factor cannot be looked up for a unit it does not have)."""
+    rows: dict[str, set[int]] = {}
+    for p in problems:
+        if p.row >= 2:
+            rows.setdefault(p.file, set()).add(p.row)
+    out = {}
+    for name, t in tables.items():
+        named = rows.get(t.file)
+        if named:
+            bad = t.df["_row"].isin(named).to_numpy()
+            if bad.any():
+                from carbonexpo.io.tables import without_rows
+
+                t = replace(t, df=without_rows(t.df, bad))
+        out[name] = t
+    return out
 
 
 def user_factors(table: Table | None) -> list[Factor]:

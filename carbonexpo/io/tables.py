@@ -36,6 +36,7 @@ NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^(?i:[-+]?(nan|inf|infinity
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
+DECIMAL_COMMA = r"^[-+]?\d+,\d+$"  # 1,5 or 12,25: a decimal comma (1,200 was read before)
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
 
 
@@ -70,17 +71,31 @@ def header_names(path: Path) -> list[str]:
 
 def read_text(path: Path, names: list[str]) -> pa.Table:
     """Every column as nullable text (empty cell = null)."""
+    return read_text_rows(path, names)[0]
+
+
+def read_text_rows(path: Path, names: list[str]) -> tuple[pa.Table, list[tuple[int, int]]]:
+    """Every column as nullable text (empty cell = null), and the (row, cells) of each CSV
+    row that has another number of cells than the header: such rows are left out and named,
+    and the rest of the file is still read (the error path: one thread, to know the rows)."""
     if path.suffix.lower() == ".xlsx":
         frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="calamine")
         columns = {}
         for name in frame.columns:
             values = [None if _is_blank(v) else _cell_text(v) for v in frame[name].tolist()]
             columns[str(name).strip()] = pa.array(values, type=pa.string())
-        return pa.table(columns)
+        return pa.table(columns), []
     if _header_only(path):
-        return pa.table({n: pa.array([], pa.string()) for n in names})
-    table = parse_csv(path, {n: pa.string() for n in names})
-    return table.rename_columns([n.strip() for n in table.column_names])
+        return pa.table({n: pa.array([], pa.string()) for n in names}), []
+    skipped: list[tuple[int, int]] = []
+
+    def skip(row: object) -> str:
+        number = getattr(row, "number", None)
+        skipped.append((int(number) if number is not None else 0, int(row.actual_columns)))  # type: ignore[attr-defined]
+        return "skip"
+
+    table = parse_csv(path, {n: pa.string() for n in names}, invalid_row=skip)
+    return table.rename_columns([n.strip() for n in table.column_names]), skipped
 
 
 def _header_only(path: Path) -> bool:
@@ -148,6 +163,13 @@ class _Collector:
         self.row_numbers: np.ndarray | None = None
         self.count = 0  # rows read (after blank ones are dropped)
         self.readings: list[Reading] = []
+        self.bad: np.ndarray | None = None  # positions with a problem of their own
+        self.whole_file = False  # a problem of the file or a column: no row can be trusted
+
+    def clear(self) -> None:
+        self.problems.clear()
+        self.bad = None
+        self.whole_file = False
 
     def row(self, pos: int) -> int:
         rows = self.row_numbers
@@ -162,6 +184,8 @@ class _Collector:
         code: str,
     ) -> None:
         """Report every row where mask is True (up to MAX_LISTED, then a count)."""
+        mask = np.asarray(mask, dtype=bool)
+        self.bad = mask.copy() if self.bad is None else self.bad | mask
         positions = np.flatnonzero(mask)[: MAX_LISTED + 1]
         messages = [message] * len(positions)
         if values is not None:
@@ -181,6 +205,7 @@ class _Collector:
         )
 
     def whole(self, column: str, message: str, code: str) -> None:
+        self.whole_file = True
         self.problems.append(Problem(self.file, 1, column, message, code))
 
 
@@ -299,6 +324,21 @@ def read_table(
 ) -> tuple[Table | None, list[Problem]]:
     """Read and validate one table file. Returns (table or None, problems). Headers match in
     any case; `rename` maps other headers to columns ('Zeitstempel' -> 'timestamp')."""
+    table, problems = read_table_rows(path, schema, display, timezone, rename)
+    return (None, problems) if problems else (table, [])
+
+
+def read_table_rows(
+    path: Path,
+    schema: TableSchema,
+    display: str,
+    timezone: str | None = None,
+    rename: dict[str, str] | None = None,
+) -> tuple[Table | None, list[Problem]]:
+    """Like read_table, but a table whose problems are all in rows of their own comes back
+    with the rows that passed (their spreadsheet row numbers kept), so that the checks across
+    rows and tables can run on them in the same pass: a folder is fixed in one round, not in
+    as many as there are stages. None only when the file or a column cannot be read."""
     out = _Collector(display)
     if path.suffix.lower() == ".csv" and (bad := _encoding_head(path, display)):
         return None, [bad]
@@ -359,23 +399,56 @@ def read_table(
             # the parsed column is freed now unless the result is a view of it (numbers)
             typed = typed.drop_columns([name])
         if out.problems:  # read again as text, so that messages quote the cells as written
-            out.problems.clear()
+            out.clear()
+            data.clear()
             typed = None
     if typed is None:
+        if path.suffix.lower() == ".csv" and (bad := encoding_problem(path, display)):
+            return None, [bad]
         try:
-            raw = read_text(path, names)
+            raw, skipped = read_text_rows(path, names)
         except Exception as exc:
             if path.suffix.lower() == ".csv":  # error path: find out why, at which row
                 bad = encoding_problem(path, display)
                 return None, [bad or shape_problem(path, display, names, exc)]
             return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
-        raw, out.row_numbers = _drop_blank(raw)
+        if skipped and any(number <= 0 for number, _ in skipped):  # rows not numbered
+            return None, [shape_problem(path, display, names, ValueError("row shape"))]
+        read_rows = None
+        if skipped:
+            out.problems += [
+                Problem(
+                    display,
+                    number,
+                    "",
+                    f"{cells} cells where the header has {len(names)} columns: the row is left "
+                    "out until it is fixed (a comma inside a value needs quotes)",
+                    "row_shape",
+                )
+                for number, cells in skipped[:MAX_LISTED]
+            ]
+            if len(skipped) > MAX_LISTED:
+                out.problems.append(
+                    Problem(
+                        display,
+                        skipped[MAX_LISTED][0],
+                        "",
+                        f"... and {len(skipped) - MAX_LISTED} more rows of another shape",
+                        "row_shape",
+                    )
+                )
+            every = np.arange(2, 2 + raw.num_rows + len(skipped), dtype=np.int64)
+            read_rows = np.setdiff1d(every, [n for n, _ in skipped], assume_unique=True)
+        raw, kept = _drop_blank(raw)
+        if read_rows is not None:
+            kept = read_rows if kept is None else read_rows[kept - 2]
+        out.row_numbers = kept
         out.count = raw.num_rows
         for col in columns:
             values = pc.utf8_trim_whitespace(raw.column(actual_of[col.name]).combine_chunks())
             values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
             data[col.name] = _convert_text(values, col, out, tz)
-    if out.problems:
+    if out.whole_file:
         return None, out.problems
     # the parse is freed: hand its pages back now, before the calculation allocates its own
     # from the other allocator (pyarrow's mimalloc keeps them otherwise; scale 3: 2.1-2.4 GB
@@ -386,7 +459,19 @@ def read_table(
     if rows is None:  # made last, in memory the checks have freed
         rows = np.arange(2, 2 + out.count, dtype=np.int64)
     df = pd.DataFrame({"_row": rows, **data}, copy=False)
-    return Table(schema.name, display, df, digest.result(), out.readings), []
+    if out.bad is not None:
+        df = without_rows(df, out.bad)
+    return Table(schema.name, display, df, digest.result(), out.readings), out.problems
+
+
+def without_rows(df: pd.DataFrame, bad: np.ndarray) -> pd.DataFrame:
+    """The rows without a problem; categories no kept row uses are dropped (an unknown value
+    must not reach a per-category step)."""
+    kept = df[~bad].reset_index(drop=True)
+    for name in kept.columns:
+        if isinstance(kept[name].dtype, pd.CategoricalDtype):
+            kept[name] = kept[name].cat.remove_unused_categories()
+    return kept
 
 
 # ------------------------------------------------------------------------------------------
@@ -655,7 +740,17 @@ def _convert_number(values: pa.Array, col: Column, out: _Collector) -> np.ndarra
         numbers = pc.cast(values, pa.float64())
     except pa.ArrowInvalid:
         ok = _mask(pc.fill_null(pc.match_substring_regex(values, NUMBER), True))
-        out.rows(~ok, col.name, "not a number", values, "not_numeric")
+        comma = ~ok & _mask(pc.fill_null(pc.match_substring_regex(values, DECIMAL_COMMA), False))
+        for text in sorted(set(pc.filter(values, pa.array(comma)).to_pylist()))[:MAX_LISTED]:
+            out.rows(
+                comma & _mask(pc.fill_null(pc.equal(values, text), False)),
+                col.name,
+                f"{text!r} is not a number — write {text.replace(',', '.')} (a comma is read "
+                "only between thousands, as in 1,200)",
+                None,
+                "not_numeric",
+            )
+        out.rows(~ok & ~comma, col.name, "not a number", values, "not_numeric")
         numbers = pc.cast(
             pc.if_else(pa.array(ok), values, pa.scalar(None, pa.string())), pa.float64()
         )
