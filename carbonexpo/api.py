@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from carbonexpo.errors import NotACertificate, NotNeutralError, OptionError, VerificationFailed
+from carbonexpo.errors import NotACertificate, NotNeutralError, OptionError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -405,20 +405,26 @@ def init_event(folder: PathLike, event_id: str = "my-event") -> list[Path]:
 
 
 def write_exhibitor_form(folder: PathLike, form: PathLike, exhibitor: str = "") -> str:
-    """An .xlsx form for one exhibitor of the event in `folder`; returns the event id."""
+    """An .xlsx form for one exhibitor of the event in `folder`, pre-filled with the rows the
+    tables hold for them; returns the event id."""
     from carbonexpo.booth.forms import write_form
+    from carbonexpo.booth.own_rows import current
     from carbonexpo.errors import raise_if
     from carbonexpo.io.event import load_config
 
     config, problems = load_config(Path(folder) / "event.yaml")
     raise_if(problems)
     assert config is not None
-    write_form(Path(form), event_id=config.id, event_name=config.name, exhibitor=exhibitor)
+    rows = current(Path(folder), exhibitor) if exhibitor else None
+    write_form(
+        Path(form), event_id=config.id, event_name=config.name, exhibitor=exhibitor, prefill=rows
+    )
     return config.id
 
 
 def import_forms(folder: PathLike, forms: Iterable[PathLike]) -> dict[str, int]:
-    """Merge returned exhibitor forms into the folder's tables (replace-by-exhibitor)."""
+    """Lay returned exhibitor forms over the folder's tables: checked as the files are, a
+    cell changes only where it reads differently; rows per table the forms hold."""
     from carbonexpo.booth.forms import import_forms as _import
 
     return _import(Path(folder), [Path(f) for f in forms])

@@ -399,7 +399,8 @@ def test_a_pdf_with_an_edited_record_or_none_fails(tmp_path, key) -> None:
     plain = tmp_path / "plain.pdf"
     plain.write_bytes(html_to_pdf("<p>no record</p>"))
     r = run_cli("verify", str(plain), "--public-key", str(key.with_suffix(".key.pub")))
-    assert r.returncode == 1 and "carries no cert.json" in r.stderr
+    # a PDF that is no certificate at all is bad input, said plainly (issue 30)
+    assert r.returncode == 2 and "plain.pdf is a PDF without the signed cert.json" in r.stderr
 
 
 def test_verify_url_makes_the_qr_code_a_link(tmp_path, key) -> None:

@@ -65,7 +65,7 @@ def test_vintage_window_edge_is_inclusive(event) -> None:
 
 
 def test_onsite_needs_no_retirement_and_no_market_check(event) -> None:
-    row = "PV,onsite,5,2024-11-21,2024-12-02,XX,,,,,\n"
+    row = "PV,onsite,5,2024-11-21,2024-12-02,DE,,,,,\n"  # not the venue's country
     calc = result(event({"energy": ENERGY, "green_power": GP_HEAD + row}))
     assert calc.green_power.instruments.iloc[0]["status"] == "applied"
 

@@ -372,7 +372,8 @@ def test_verify_upload_json_and_pdf(folder: Path, certificate) -> None:
     r = verify_post(client, json.dumps(tampered).encode(), "cert.json")
     assert r.status_code == 422 and ">INVALID<" in r.text and "hash mismatch" in r.text
     r = verify_post(client, b"not a certificate", "x.json")
-    assert ">INVALID<" in r.text and "not JSON" in r.text
+    assert r.status_code == 400 and ">INVALID<" in r.text
+    assert "x.json is not a carbonexpo certificate" in r.text and "Expecting" not in r.text
     # a key that is not trusted here
     untrusted = TestClient(create_app(folder, lang="en"))
     r = verify_post(untrusted, (certificate["dir"] / "cert.json").read_bytes(), "cert.json")

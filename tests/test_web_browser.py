@@ -169,6 +169,43 @@ def test_exhibitor_fills_the_form_and_the_staff_sees_it(browser, site) -> None:
     shot(browser, "web-staff-zh.png")
 
 
+def test_a_refused_save_keeps_the_build_type_and_a_fixed_one_saves_it(browser, site) -> None:
+    """Issue 30: a refused save showed the booth's build type from the file, so the choice
+    was lost when the person fixed the error and saved again."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    booths = site["folder"] / "booths.csv"
+    before = booths.read_text(encoding="utf-8").splitlines()
+    assert f"{A},A1-100,360,space_only,A1" in before
+    browser.get(site["url"] + site["links"][A] + "?lang=en")  # an earlier test chose zh
+    Select(browser.find_element(By.NAME, "booth-0-build")).select_by_value("modular")
+    browser.find_element(By.NAME, "hotels-0-country").send_keys("CN")
+    browser.find_element(By.NAME, "hotels-0-room_nights").send_keys("1,5")
+    browser.find_element(By.ID, "save").click()
+    wait(browser, lambda d: "Not saved" in d.find_element(By.ID, "message").text)
+    assert "write 1.5" in browser.find_element(
+        By.CSS_SELECTOR, '[data-for="hotels-0-room_nights"]'
+    ).text
+    build = Select(browser.find_element(By.NAME, "booth-0-build"))
+    assert build.first_selected_option.get_attribute("value") == "modular"
+    assert booths.read_text(encoding="utf-8").splitlines() == before  # nothing written
+    nights = browser.find_element(By.NAME, "hotels-0-room_nights")
+    nights.clear()
+    nights.send_keys("1,500")  # a thousands separator: accepted, as in a file
+    browser.find_element(By.ID, "save").click()
+    wait(browser, lambda d: "saved=1" in d.current_url)
+    build = Select(browser.find_element(By.NAME, "booth-0-build"))
+    assert build.first_selected_option.get_attribute("value") == "modular"
+    after = booths.read_text(encoding="utf-8").splitlines()
+    assert after == [
+        f"{A},A1-100,360,modular,A1" if line == f"{A},A1-100,360,space_only,A1" else line
+        for line in before
+    ]
+    hotels = (site["folder"] / "accommodation.csv").read_text(encoding="utf-8").splitlines()
+    assert hotels[-1] == f"CN,\"1,500\",{A}"
+
+
 def test_exhibitor_page_on_a_phone(browser, site) -> None:
     from selenium.webdriver.common.by import By
 

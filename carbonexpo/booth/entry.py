@@ -1,6 +1,7 @@
 """An exhibitor's own data on the web page: read their rows from the event tables, check what
-they typed with the rules of the event files, estimate their booth, and save their rows
-(replace-by-exhibitor, atomically, under a lock so that concurrent saves lose nothing).
+they typed with the reader and rules of the event files (booth.own_rows), estimate their booth
+with the calculation, and save what they edited (only that, atomically, under a lock so that
+concurrent saves lose nothing).
 
 Sections are the sheets of the exhibitor form (booth.forms.SHEETS), so the web page, the
 .xlsx form and the event tables share one set of columns. Field names are
@@ -9,32 +10,33 @@ Sections are the sheets of the exhibitor form (booth.forms.SHEETS), so the web p
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import fcntl
 import json
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from carbonexpo.access import STATE_DIR, write_private
-from carbonexpo.booth.estimate import BoothSpec, Estimate, estimate_booth
-from carbonexpo.booth.forms import SHEETS, Sheet, merge_rows, same_exhibitor
+from carbonexpo.booth import own_rows
+from carbonexpo.booth.estimate import BoothSpec, Estimate
+from carbonexpo.booth.own_rows import SECTIONS
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import CarbonExpoError, InputError, Problem
-from carbonexpo.io.schema import SCHEMAS
+from carbonexpo.errors import CarbonExpoError, raise_if
+from carbonexpo.factors.catalog import Factor
+from carbonexpo.io.tables import Table
 
-SECTIONS: dict[str, Sheet] = {s.name.lower(): s for s in SHEETS}
-EDITABLE_BOOTH = ("build",)  # booth number, area and hall are the organiser's
+EDITABLE_BOOTH = own_rows.WEB.booth_columns  # booth number, area and hall are the organiser's
 MAX_ROWS = 200  # per section: far more journeys, legs or materials than one booth has
 SUBMISSIONS = "submissions.json"
-TRAVEL_GROUP = SECTIONS["staff"].fixed["group"]
+VERSION_FIELD = "rows_version"
+
+
+class RowsChanged(CarbonExpoError):
+    """The exhibitor's rows changed in the tables since the page was opened (the organiser
+    edited them, or another save): rows are matched by position, so the save is refused."""
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Entry:
     """What an exhibitor entered: per section, (form index, cell texts) of non-blank rows."""
 
     rows: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    version: str | None = None  # the rows' version the page was made from
 
     def table_rows(self, section: str) -> list[dict[str, str]]:
         fixed = SECTIONS[section].fixed
@@ -50,41 +53,28 @@ class Entry:
 
 @dataclass
 class Checked:
-    """Field errors ({field: [(code, message)]}), errors not tied to a field, and the rows that
-    passed, per table."""
+    """Field errors ({field: [(code, message)]}), errors not tied to a field, the typed rows
+    that passed (per table, for the estimate) and whether the save may go ahead."""
 
     errors: dict[str, list[tuple[str, str]]]
     general: list[tuple[str, str]]
-    tables: dict[str, list[dict[str, str]]]
+    tables: dict[str, Table]
+    blocking: int = 0  # problems in what the person can change on the page
+    notes: list[tuple[str, str]] = field(default_factory=list)  # not theirs: said, not blocking
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.general
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame()
-
-
-def own_rows(folder: Path, table: str, exhibitor: str) -> list[dict[str, str]]:
-    """The exhibitor's rows of one table as written (names matched as a calculation does)."""
-    df = _read_csv(folder / f"{table}.csv")
-    if df.empty or "exhibitor" not in df:
-        return []
-    mine = df[df["exhibitor"].map(same_exhibitor) == same_exhibitor(exhibitor)]
-    return [{str(k): str(v) for k, v in r.items()} for r in mine.to_dict("records")]
+        return self.blocking == 0
 
 
 def current(folder: Path, exhibitor: str) -> dict[str, list[dict[str, str]]]:
-    """Per section, the exhibitor's rows now in the tables (staff: their exhibitor_staff
-    journeys; other travel groups named after them are kept but not shown)."""
-    out: dict[str, list[dict[str, str]]] = {}
-    for name, sheet in SECTIONS.items():
-        rows = own_rows(folder, sheet.table, exhibitor)
-        if name == "staff":
-            rows = [r for r in rows if r.get("group", "") in ("", TRAVEL_GROUP)]
-        out[name] = [{c: r.get(c, "") for c in sheet.columns} for r in rows]
-    return out
+    """Per section, the exhibitor's rows now in the tables, as written (staff: their
+    exhibitor_staff journeys; other travel groups named after them are not shown)."""
+    return own_rows.current(folder, exhibitor)
+
+
+def entry_of(sections: dict[str, list[dict[str, str]]], version: str | None = None) -> Entry:
+    return Entry({s: list(enumerate(rows)) for s, rows in sections.items()}, version)
 
 
 def parse_form(fields: Mapping[str, str]) -> Entry:
@@ -99,7 +89,7 @@ def parse_form(fields: Mapping[str, str]) -> Entry:
         if column not in SECTIONS[section].columns or index >= MAX_ROWS:
             continue
         grid.setdefault(section, {}).setdefault(index, {})[column] = str(value).strip()
-    entry = Entry()
+    entry = Entry(version=str(fields.get(VERSION_FIELD, "")).strip() or None)
     for section, rows in grid.items():
         kept = [(i, cells) for i, cells in sorted(rows.items()) if any(cells.values())]
         entry.rows[section] = kept
@@ -109,7 +99,7 @@ def parse_form(fields: Mapping[str, str]) -> Entry:
 def booth_rows(folder: Path, exhibitor: str, entry: Entry | None = None) -> list[dict[str, str]]:
     """The exhibitor's booths.csv rows, with the build type they chose (the rest is the
     organiser's and cannot be changed from the page)."""
-    rows = own_rows(folder, "booths", exhibitor)
+    rows = [dict(r) for r in own_rows.current(folder, exhibitor)["booth"]]
     chosen = dict(entry.rows.get("booth", [])) if entry else {}
     for i, row in enumerate(rows):
         for column in EDITABLE_BOOTH:
@@ -118,83 +108,60 @@ def booth_rows(folder: Path, exhibitor: str, entry: Entry | None = None) -> list
     return rows
 
 
-def _write_rows(path: Path, table: str, rows: list[dict[str, str]]) -> None:
-    columns = [c.name for c in SCHEMAS[table].columns]
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({c: row.get(c, "") for c in columns})
+def event_context(folder: Path) -> tuple[EventConfig, list[Factor]]:
+    """The event's settings and its own factors (factors.csv), as a calculation reads them."""
+    from carbonexpo.io.event import find_table_file, load_config, user_factors
+    from carbonexpo.io.schema import SCHEMAS
+    from carbonexpo.io.tables import read_table
+
+    config, problems = load_config(folder / "event.yaml")
+    raise_if(problems)
+    assert config is not None
+    path = find_table_file(folder, "factors")
+    factors: list[Factor] = []
+    if path is not None:
+        table, problems = read_table(path, SCHEMAS["factors"], path.name)
+        raise_if(problems)
+        factors = user_factors(table)
+    return config, factors
+
+
+def _plan(folder: Path, exhibitor: str, entry: Entry, config: EventConfig) -> dict[str, Any]:
+    return own_rows.plan_edit(folder, exhibitor, entry.rows, own_rows.WEB, config.timezone)
 
 
 def check(folder: Path, exhibitor: str, entry: Entry) -> Checked:
-    """Check the entry exactly as the event files are checked: the rows are written as the
-    tables of a small event folder (this event's event.yaml and factors) and validated; each
-    problem goes back to the field it came from."""
-    from carbonexpo.calc.calculate import check_event
-
-    sources: dict[str, tuple[str, list[int]]] = {}  # file -> (section, form index per row)
-    tables: dict[str, list[dict[str, str]]] = {}
-    with tempfile.TemporaryDirectory(prefix="carbonexpo-entry-") as tmp:
-        stage = Path(tmp)
-        for name in ("event.yaml", "factors.csv", "factors.xlsx"):
-            if (folder / name).exists():
-                shutil.copyfile(folder / name, stage / name)
-        booths = booth_rows(folder, exhibitor, entry)
-        staged = {"booth": booths}
-        for section in SECTIONS:
-            if section != "booth":
-                staged[section] = [{**r, "exhibitor": exhibitor} for r in entry.table_rows(section)]
-        for section, rows in staged.items():
-            table = SECTIONS[section].table
-            if not rows:
-                continue
-            file = f"{table}.csv"
-            _write_rows(stage / file, table, rows)
-            indices = (
-                list(range(len(rows)))
-                if section == "booth"
-                else [i for i, _ in entry.rows.get(section, [])]
-            )
-            sources[file] = (section, indices)
-            tables[table] = rows
-        errors: dict[str, list[tuple[str, str]]] = {}
-        general: list[tuple[str, str]] = []
-        bad: set[str] = set()  # `section-index` of the rows with a problem
-        try:
-            check_event(stage)
-        except InputError as exc:
-            for p in exc.problems:
-                _place(p, sources, errors, general, bad)
-    # only the rows that passed go on (to the estimate)
-    for section, indices in sources.values():
-        table = SECTIONS[section].table
-        tables[table] = [
-            row
-            for row, i in zip(tables[table], indices, strict=True)
-            if f"{section}-{i}" not in bad
-        ]
-    return Checked(errors, general, tables)
+    """Check the entry exactly as the event files are checked: the exhibitor's rows as they
+    would be after the save (hidden columns kept) are read by the table reader and run through
+    the calculation's checks; each problem goes back to the field it came from."""
+    config, factors = event_context(folder)
+    return _checked(own_rows.check_rows(_plan(folder, exhibitor, entry, config), config, factors))
 
 
-def _place(
-    p: Problem,
-    sources: dict[str, tuple[str, list[int]]],
-    errors: dict[str, list[tuple[str, str]]],
-    general: list[tuple[str, str]],
-    bad: set[str],
-) -> None:
-    section, indices = sources.get(p.file, ("", []))
-    position = p.row - 2  # data rows start at line 2
-    if not section or not 0 <= position < len(indices):
+def _checked(result: own_rows.CheckedRows) -> Checked:
+    errors: dict[str, list[tuple[str, str]]] = {}
+    general: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
+    blocking = 0
+    for rp in result.problems:
+        p = rp.problem
+        if rp.entered is None:  # a row of theirs the page does not show: the organiser's
+            notes.append((p.code, f"{p.file} row {rp.position + 1} of yours: {p.message}"))
+            continue
+        section, index = rp.entered
+        row = f"{section}-{index}"
+        if section == "booth" and p.column not in EDITABLE_BOOTH:
+            notes.append((p.code, f"booth {index + 1}: {p.column}: {p.message}"))
+            continue
+        blocking += 1
+        if p.column in SECTIONS[section].columns:
+            errors.setdefault(f"{row}-{p.column}", []).append((p.code, p.message))
+        else:
+            errors.setdefault(row, []).append((p.code, f"{p.column}: {p.message}"))
+    for p in result.general:
+        blocking += 1
         general.append((p.code, p.message))
-        return
-    row = f"{section}-{indices[position]}"
-    bad.add(row)
-    if p.column in SECTIONS[section].columns:
-        errors.setdefault(f"{row}-{p.column}", []).append((p.code, p.message))
-    else:
-        errors.setdefault(row, []).append((p.code, f"{p.column}: {p.message}"))
+    return Checked(errors, general, result.tables, blocking, notes)
 
 
 def open_days(config: EventConfig) -> float:
@@ -202,27 +169,28 @@ def open_days(config: EventConfig) -> float:
 
 
 def estimate(folder: Path, config: EventConfig, exhibitor: str, checked: Checked) -> Estimate:
-    """The booth's footprint from the rows that passed, with the estimator's defaults for
-    what an exhibitor cannot measure (booth power) or has not entered (build materials)."""
-    booths = checked.tables.get("booths") or own_rows(folder, "booths", exhibitor)
-    area = sum(float(b.get("area_m2") or 0) for b in booths) or 1.0
-    build = next((b["build"] for b in booths if b.get("build")), "shell")
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for section in ("staff", "freight", "hotels", "materials"):
-        table = SECTIONS[section].table
-        given = checked.tables.get(table, [])
-        if section == "materials" and not given:
-            continue  # the build type's typical materials, said as an assumption
-        rows[table] = [{k: v for k, v in r.items() if k != "exhibitor"} for r in given]
+    """The booth's footprint from the rows that passed: what `calc` attributes to those rows,
+    plus the estimator's defaults for what an exhibitor cannot measure (booth power) or has
+    not entered (build materials)."""
+    from carbonexpo.booth.estimate import estimate_from_tables
+
+    _, factors = event_context(folder)
+    booths = checked.tables.get("booths")
+    area = float(booths.df["area_m2"].sum()) if booths is not None and booths.rows else 0.0
+    builds = (
+        [str(b) for b in booths.df["build"].dropna()]
+        if booths is not None and "build" in booths.df
+        else []
+    )
     spec = BoothSpec(
-        area_m2=area,
-        build=build,
+        area_m2=area or 1.0,
+        build=builds[0] if builds else "shell",
         days=open_days(config),
         exhibitor=exhibitor,
-        booth=", ".join(b.get("booth", "") for b in booths),
-        rows=rows,
+        booth=", ".join(str(b) for b in booths.df["booth"]) if booths is not None else "",
     )
-    return estimate_booth(spec, config)
+    tables = {t: v for t, v in checked.tables.items() if t != "booths"}
+    return estimate_from_tables(spec, config, tables, factors)
 
 
 # -- saving ----------------------------------------------------------------------------------
@@ -248,29 +216,23 @@ def folder_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def save(folder: Path, exhibitor: str, entry: Entry) -> dict[str, int]:
-    """Replace the exhibitor's rows of every section's table by the entry (checked before);
-    rows of other exhibitors, and the exhibitor's travel rows of other groups, stay."""
-    for sheet in SECTIONS.values():
-        if (folder / f"{sheet.table}.xlsx").exists():
-            raise CarbonExpoError(
-                f"{sheet.table}.xlsx: the organiser keeps this table as a spreadsheet; "
-                "data can be saved from the web only into CSV tables"
-            )
+def save(folder: Path, exhibitor: str, entry: Entry) -> tuple[Checked, dict[str, int] | None]:
+    """Check the entry and, when nothing in it is wrong, write it: under the folder lock, the
+    exhibitor's rows are edited where they were edited (other rows, columns the page does not
+    show and row order stay byte for byte), new rows appended, cleared rows removed. Returns
+    the check and the rows per table (None: not saved)."""
     with folder_lock(folder):
-        tables: dict[str, list[dict[str, Any]]] = {"booths": booth_rows(folder, exhibitor, entry)}
-        for section in ("staff", "freight", "hotels", "materials"):
-            tables[SECTIONS[section].table] = entry.table_rows(section)
-        others = [
-            r
-            for r in own_rows(folder, "travel", exhibitor)
-            if r.get("group", "") not in ("", TRAVEL_GROUP)
-        ]
-        tables["travel"] = [*others, *tables["travel"]]
-        for rows in tables.values():
-            for row in rows:
-                row.pop("exhibitor", None)
-        counts = merge_rows(folder, {exhibitor: tables}, tables=tuple(tables))
+        if entry.version is not None and entry.version != own_rows.version(folder, exhibitor):
+            raise RowsChanged(
+                "your rows were changed in the event tables since this page was opened "
+                "(by the organiser or another save): open the page again to see them"
+            )
+        config, factors = event_context(folder)
+        plan = _plan(folder, exhibitor, entry, config)
+        checked = _checked(own_rows.check_rows(plan, config, factors))
+        if not checked.ok:
+            return checked, None
+        counts = own_rows.write(plan)
         log = submissions(folder)
         log[exhibitor] = {
             "saved": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -279,7 +241,7 @@ def save(folder: Path, exhibitor: str, entry: Entry) -> dict[str, int]:
         write_private(
             folder / STATE_DIR / SUBMISSIONS, json.dumps(log, ensure_ascii=False, indent=1) + "\n"
         )
-    return counts
+    return checked, counts
 
 
 def submissions(folder: Path) -> dict[str, dict[str, Any]]:

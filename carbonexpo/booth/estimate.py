@@ -4,8 +4,9 @@ with the same activity steps and factor resolution as an event inventory."""
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,14 +14,15 @@ import pandas as pd
 
 from carbonexpo.booth import defaults as d
 from carbonexpo.calc import activities as act
-from carbonexpo.calc.lines import LineBuilder
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import InputError, OptionError, Problem, raise_if
+from carbonexpo.factors.catalog import Factor
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import resolve_place
-from carbonexpo.io.schema import FREIGHT_MODES, SCHEMAS, TRAVEL_MODES
+from carbonexpo.io.checks import check_tables
+from carbonexpo.io.schema import SCHEMAS
+from carbonexpo.io.tables import Table, read_rows
 from carbonexpo.notes import Note, note
-from carbonexpo.units import MASS, UnitProblem, has_dimension, multiplier
 
 GROUPS = {
     "materials": "build materials",
@@ -28,6 +30,7 @@ GROUPS = {
     "travel": "staff travel",
     "accommodation": "hotels",
     "logistics": "freight",
+    "well_to_tank": "upstream fuel",  # with claim.well_to_tank: the fuels' supply chains
 }
 BUILDS = tuple(d.BUILD_MATERIALS_KG_PER_M2)
 
@@ -38,14 +41,15 @@ class BoothSpec:
     build: str
     days: float
     power_kw: float | None = None
-    staff: list[tuple[str, str, float]] = field(default_factory=list)
-    freight: list[tuple[str, str, float]] = field(default_factory=list)
+    staff: list[tuple[str, str, str]] = field(default_factory=list)  # origin, mode, people
+    freight: list[tuple[str, str, str]] = field(default_factory=list)  # origin, mode, mass
     nights: float = 0.0
     country: str = "CN"
     exhibitor: str = ""
     booth: str = ""
-    # rows as an event table holds them ("travel", "logistics", "accommodation", "materials"):
-    # given, they replace the staff/freight/nights shorthands and the build's default materials
+    # rows of cell texts as an event table holds them ("travel", "logistics", "accommodation",
+    # "materials"): given, they replace the staff/freight/nights shorthands and the build's
+    # default materials
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
@@ -92,50 +96,103 @@ class Estimate:
         }
 
 
-def parse_staff(text: str) -> tuple[str, str, float]:
-    """'Shanghai:hsr:4' -> (origin, mode, travellers)."""
+# an option's shorthand -> the table it fills, and its cells (read by the table reader)
+Shorthand = tuple[str, str]  # (option, the text as given)
+
+
+def parse_staff(text: str) -> tuple[str, str, str]:
+    """'Shanghai:hsr:4' -> (origin, mode, travellers) as typed: the table reader reads them
+    (a mode synonym such as plane, 1,200) exactly as in travel.csv."""
     parts = text.rsplit(":", 2)
-    if len(parts) != 3:
+    if len(parts) != 3 or not all(p.strip() for p in parts):
         raise OptionError("--staff", f"{text!r}: expected ORIGIN:MODE:COUNT, e.g. Shanghai:hsr:4")
     origin, mode, count = (p.strip() for p in parts)
-    if mode not in TRAVEL_MODES:
-        raise OptionError(
-            "--staff", f"{text!r}: unknown mode {mode!r} (allowed: {', '.join(TRAVEL_MODES)})"
-        )
-    try:
-        n = float(count)
-    except ValueError as exc:
-        raise OptionError("--staff", f"{text!r}: {count!r} is not a number") from exc
-    if not np.isfinite(n) or n <= 0:
-        raise OptionError("--staff", f"{text!r}: the number of people must be > 0")
-    return origin, mode, n
+    return origin, mode, count
 
 
-def parse_freight(text: str) -> tuple[str, str, float]:
-    """'Shanghai:hgv:800kg' -> (origin, mode, mass in kg)."""
+def parse_freight(text: str) -> tuple[str, str, str]:
+    """'Shanghai:hgv:800kg' -> (origin, mode, mass as typed; a number alone is kg)."""
     parts = text.rsplit(":", 2)
-    if len(parts) != 3:
+    if len(parts) != 3 or not all(p.strip() for p in parts):
         raise OptionError(
             "--freight", f"{text!r}: expected ORIGIN:MODE:MASS, e.g. Shanghai:hgv:800kg"
         )
     origin, mode, mass = (p.strip() for p in parts)
-    if mode not in FREIGHT_MODES:
-        raise OptionError(
-            "--freight", f"{text!r}: unknown mode {mode!r} (allowed: {', '.join(FREIGHT_MODES)})"
+    return origin, mode, mass
+
+
+def shorthand_rows(spec: BoothSpec) -> dict[str, list[tuple[dict[str, str], Shorthand]]]:
+    """The rows of the event tables that the options stand for, each with its option."""
+    out: dict[str, list[tuple[dict[str, str], Shorthand]]] = {}
+    for origin, mode, count in spec.staff:
+        text = f"{origin}:{mode}:{count}"
+        out.setdefault("travel", []).append(
+            (
+                {
+                    "group": "exhibitor_staff",
+                    "origin": origin,
+                    "mode": mode,
+                    "travellers": str(count),
+                    "round_trips": "1",
+                },
+                ("--staff", text),
+            )
         )
-    m = re.fullmatch(r"([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*([A-Za-z]*)", mass)
-    if not m:
-        raise OptionError("--freight", f"{text!r}: {mass!r} is not a mass such as 800kg")
-    unit = m.group(2) or "kg"
-    try:
-        if not has_dimension(unit, MASS):
-            raise OptionError("--freight", f"{text!r}: {unit!r} is not a unit of mass")
-        kg = float(m.group(1)) * multiplier(unit, "kg")
-    except UnitProblem as exc:
-        raise OptionError("--freight", f"{text!r}: {exc}") from exc
-    if kg <= 0:
-        raise OptionError("--freight", f"{text!r}: the mass must be > 0")
-    return origin, mode, kg
+    for origin, mode, mass in spec.freight:
+        text = f"{origin}:{mode}:{mass}"
+        for leg, place in (("out", "origin"), ("back", "destination")):
+            out.setdefault("logistics", []).append(
+                (
+                    {
+                        "shipment": f"{origin} {leg}",
+                        "mode": mode,
+                        "mass_kg": str(mass),
+                        place: origin,
+                    },
+                    ("--freight", text),
+                )
+            )
+    if spec.nights:
+        out["accommodation"] = [
+            (
+                {"country": spec.country, "room_nights": repr(float(spec.nights))},
+                ("--nights", f"{spec.nights:g}"),
+            )
+        ]
+    return out
+
+
+def spec_tables(spec: BoothSpec, config: EventConfig) -> dict[str, Table]:
+    """The estimate's activity tables, read by the table reader from the spec's rows (or its
+    options): what a table file with those cells would give, with the same messages, here
+    named after the option or the table."""
+    tables: dict[str, Table] = {}
+    problems: list[Problem] = []
+    given: dict[str, list[tuple[dict[str, str], Shorthand | None]]] = {
+        t: [({str(k): "" if v is None else str(v) for k, v in r.items()}, None) for r in rows]
+        for t, rows in spec.rows.items()
+    }
+    for table, rows in shorthand_rows(spec).items():
+        if table not in spec.rows:
+            given[table] = [(r, option) for r, option in rows]
+    for table, entered in given.items():
+        if not entered:
+            continue
+        cells = [{**r, "exhibitor": spec.exhibitor} if spec.exhibitor else r for r, _ in entered]
+        read, found = read_rows(cells, SCHEMAS[table], f"{table}.csv", config.timezone)
+        found += check_tables(config, {table: read}) if read is not None else []
+        for p in found:
+            option = entered[p.row - 2][1] if 0 <= p.row - 2 < len(entered) else None
+            if option is not None:
+                p = Problem(
+                    option[0], 0, p.column, p.message, p.code,
+                    where=f"{option[0]} {option[1]!r}: {p.column}",
+                )  # fmt: skip
+            problems.append(p)
+        if read is not None:
+            tables[table] = read
+    raise_if(problems)
+    return tables
 
 
 def estimate_config(
@@ -171,51 +228,69 @@ def estimate_config(
     )
 
 
-def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
+READING_NOTES = (
+    "input_synonym",
+    "input_read_as",
+    "place_read_as",
+    "place_ambiguous",
+    "places_ambiguous_summary",
+    "travel_distance_computed",
+    "logistics_distance_computed",
+    "air_bands",
+    "default_cabin",
+)
+
+
+def estimate_booth(
+    spec: BoothSpec, config: EventConfig, user_factors: Sequence[Factor] = ()
+) -> Estimate:
+    """The booth's footprint: its rows (or the options' shorthand) read and calculated as an
+    event folder's are, plus the estimator's defaults for what cannot be measured per booth
+    (power) or was not given (build materials)."""
+    _check_spec(spec)
+    return estimate_from_tables(spec, config, spec_tables(spec, config), user_factors)
+
+
+def _check_spec(spec: BoothSpec) -> None:
     if spec.build not in BUILDS:
         raise OptionError("--build", f"unknown build {spec.build!r} (allowed: {', '.join(BUILDS)})")
     if not spec.area_m2 > 0:
         raise OptionError("--area", f"{spec.area_m2:g} m²: the booth area must be > 0")
     if not spec.days > 0:
         raise OptionError("--days", f"{spec.days:g}: the number of days must be > 0")
-    resolver = FactorResolver.for_event(list(config.factor_sets))
-    builder = LineBuilder(resolver)
+
+
+def estimate_from_tables(
+    spec: BoothSpec,
+    config: EventConfig,
+    tables: Mapping[str, Table],
+    user_factors: Sequence[Factor] = (),
+) -> Estimate:
+    """The estimate of typed tables that passed the checks (`spec.rows` is not read here): the
+    lines of calc.build_lines, so that the booth's own part is what `calc` attributes to the
+    same rows, to the gram."""
+    from carbonexpo.calc.calculate import build_lines
+    from carbonexpo.io.event import EventData
+
+    _check_spec(spec)
+    data = EventData(Path("booth"), config, dict(tables), "", list(user_factors))
+    resolver = FactorResolver.for_event(list(config.factor_sets), data.user_factors)
+    builder, calc_notes, _ = build_lines(data, resolver)
     assumptions: list[Note] = []
     exhibitor = spec.exhibitor or None
-
-    def frame(rows: list[dict[str, Any]], table: str | None = None) -> pd.DataFrame:
-        df = pd.DataFrame(rows)
-        df.insert(0, "_row", np.arange(2, len(df) + 2))
-        if table is not None:  # rows as a table holds them: every column, numbers as floats
-            for col in SCHEMAS[table].columns:
-                if col.name not in df and col.kind in ("float", "int"):
-                    df[col.name] = np.nan
-                elif col.kind in ("float", "int"):
-                    df[col.name] = pd.to_numeric(df[col.name], errors="coerce")
-                elif col.name not in df:
-                    df[col.name] = None
-                else:  # an empty cell is a missing value, as in a table file
-                    df[col.name] = df[col.name].where(df[col.name].astype(str).str.strip() != "")
-        if exhibitor:
-            df["exhibitor"] = exhibitor
-        return df
-
-    if "materials" in spec.rows:
-        if spec.rows["materials"]:
-            builder.add(
-                act.materials_activity(frame(spec.rows["materials"], "materials")),
-                source_file="booth",
-                category="materials",
-            )
-    else:
+    materials = tables.get("materials")
+    if materials is None or materials.rows == 0:
         intensities = d.BUILD_MATERIALS_KG_PER_M2[spec.build]
-        materials = frame(
-            [
-                {"material": m, "origin": o, "mass_kg": kg * spec.area_m2}
-                for (m, o), kg in intensities.items()
-            ]
+        frame = pd.DataFrame(
+            {
+                "_row": np.arange(2, 2 + len(intensities)),
+                "material": [m for m, _ in intensities],
+                "origin": [o for _, o in intensities],
+                "mass_kg": [kg * spec.area_m2 for kg in intensities.values()],
+                "exhibitor": [exhibitor] * len(intensities),
+            }
         )
-        builder.add(act.materials_activity(materials), source_file="booth", category="materials")
+        builder.add(act.materials_activity(frame), source_file="booth", category="materials")
         assumptions.append(
             note(
                 "booth_materials",
@@ -244,85 +319,19 @@ def estimate_booth(spec: BoothSpec, config: EventConfig) -> Estimate:
         }
     )
     builder.add(electricity, source_file="booth", category="electricity")
-    if spec.rows.get("travel"):
-        travel = frame(spec.rows["travel"], "travel")
-        _check_places(travel["origin"], "origin")
-        builder.add(act.travel_activity(travel, config), source_file="booth", category="travel")
+    if spec.staff and "travel" in tables:
         assumptions.append(note("booth_staff"))
-    elif spec.staff and "travel" not in spec.rows:
-        travel = frame(
-            [
-                {"origin": o, "mode": m, "travellers": n, "round_trips": 1.0}
-                for o, m, n in spec.staff
-            ]
-        )
-        _check_places(travel["origin"], "--staff")
-        builder.add(act.travel_activity(travel, config), source_file="booth", category="travel")
-        assumptions.append(note("booth_staff"))
-    if spec.rows.get("accommodation"):
-        builder.add(
-            act.accommodation_activity(frame(spec.rows["accommodation"], "accommodation")),
-            source_file="booth",
-            category="accommodation",
-        )
-    elif spec.nights and "accommodation" not in spec.rows:
-        hotels = frame([{"country": spec.country, "room_nights": spec.nights}])
-        builder.add(
-            act.accommodation_activity(hotels), source_file="booth", category="accommodation"
-        )
-    if spec.rows.get("logistics"):
-        freight = frame(spec.rows["logistics"], "logistics")
-        _check_places(pd.concat([freight["origin"], freight["destination"]]), "origin")
-        builder.add(
-            act.logistics_activity(freight, config), source_file="booth", category="logistics"
-        )
-    elif spec.freight and "logistics" not in spec.rows:
-        legs = []
-        for o, m, kg in spec.freight:
-            legs += [
-                {"shipment": f"{o} out", "mode": m, "mass_kg": kg, "origin": o},
-                {"shipment": f"{o} back", "mode": m, "mass_kg": kg, "destination": o},
-            ]
-        freight = frame(legs)
-        _check_places(
-            pd.concat(
-                [
-                    freight.get("origin", pd.Series(dtype=object)),
-                    freight.get("destination", pd.Series(dtype=object)),
-                ]
-            ),
-            "--freight",
-        )
-        builder.add(
-            act.logistics_activity(freight, config), source_file="booth", category="logistics"
-        )
+    if spec.freight and "logistics" in tables:
         assumptions.append(note("booth_freight", legs=d.FREIGHT_LEGS))
+    assumptions += [n for n in calc_notes if n.code in READING_NOTES]
     if builder.problems:
-        raise InputError(
-            [
-                Problem("booth", 0, p.column, p.message.split(" (factors.csv")[0], p.code)
-                for p in builder.problems
-            ]
-        )
-    lines = builder.lines()
-    sums = lines.groupby("category", observed=True)["kgco2e"].sum()
+        raise InputError(builder.problems)
+    groups = builder.groups()
+    # summed as calc.allocation sums an exhibitor's own lines: the same groups, the same order
+    sums = groups.groupby("category", observed=True)["kgco2e"].sum()
     by_group = {label: float(sums.get(cat, 0.0)) / 1000.0 for cat, label in GROUPS.items()}
+    lines = builder.lines()
     if lines["proxy"].any():
         keys = sorted({str(k) for k in lines["factor_key"][lines["proxy"].to_numpy()]})
         assumptions.append(note("proxy_factors", keys=keys))
-    return Estimate(spec, by_group, float(lines["kgco2e"].sum()) / 1000.0, lines, assumptions)
-
-
-def _check_places(values: pd.Series, option: str) -> None:
-    problems = [
-        Problem(
-            "booth",
-            0,
-            option,
-            f"place {v!r} not found (IATA code, city, 'City, CC' or 'lat,lon')",
-            "unknown_place",
-        )
-        for v in values.dropna().unique()
-        if resolve_place(str(v)) is None
-    ]
-    raise_if(problems)
+    return Estimate(spec, by_group, sum(by_group.values()), lines, assumptions)

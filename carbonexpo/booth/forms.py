@@ -1,23 +1,20 @@
-"""Exhibitor data forms: an .xlsx sent to exhibitors, and merging returned forms into the
-event tables (rows of a returned form replace that exhibitor's earlier rows, so importing the
-same form twice changes nothing). Bad cells are reported as FILE:SHEET:CELL.
+"""Exhibitor data forms: an .xlsx sent to exhibitors (pre-filled with their rows), and
+returned forms laid over the event tables by booth.own_rows, as a web save is: the form's cells
+are read and checked by the table reader, a cell changes only where it reads differently, so
+importing the same form twice changes nothing. Bad cells are reported as FILE:SHEET:CELL.
 
 Text is never turned into a formula: the form writes every text cell as a string (even one
 starting with = + - @), and a returned form whose cell holds a formula is refused."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from carbonexpo.errors import CarbonExpoError, InputError, Problem, raise_if
-from carbonexpo.io.schema import SCHEMAS, Column
-from carbonexpo.io.writers import write_atomic, write_frame_csv
-from carbonexpo.units import UnitProblem, check_unit
+from carbonexpo.errors import InputError, Problem
+from carbonexpo.io.schema import SCHEMAS
+from carbonexpo.io.writers import write_atomic
 
 
 @dataclass(frozen=True)
@@ -78,7 +75,16 @@ def _text_cell(cell: Any, value: str) -> None:
     cell.data_type = "s"  # never a formula, whatever the first character
 
 
-def write_form(path: Path, *, event_id: str, event_name: str = "", exhibitor: str = "") -> None:
+def write_form(
+    path: Path,
+    *,
+    event_id: str,
+    event_name: str = "",
+    exhibitor: str = "",
+    prefill: dict[str, list[dict[str, str]]] | None = None,
+) -> None:
+    """The form; `prefill` (per sheet name in lower case, the exhibitor's rows now in the
+    tables) pre-fills it, so that a form returned unchanged changes nothing."""
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -103,6 +109,10 @@ def write_form(path: Path, *, event_id: str, event_name: str = "", exhibitor: st
     for sheet in SHEETS:
         ws = wb.create_sheet(sheet.name)
         schema = SCHEMAS[sheet.table]
+        for r, row in enumerate((prefill or {}).get(sheet.name.lower(), []), start=2):
+            for c, name in enumerate(sheet.columns, start=1):
+                if row.get(name):
+                    _text_cell(ws.cell(r, c), row[name])  # as written in the table: its text
         for c, name in enumerate(sheet.columns, start=1):
             _text_cell(ws.cell(1, c), name)
             ws.column_dimensions[ws.cell(1, c).column_letter].width = 16
@@ -117,62 +127,45 @@ def write_form(path: Path, *, event_id: str, event_name: str = "", exhibitor: st
     write_atomic(path, lambda p: wb.save(p))
 
 
-def _cell_problems(value: Any, col: Column) -> tuple[Any, str, str]:
-    """(converted value, problem or '', its code) — the same rules and codes as a table file."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, ("required value is empty" if col.required else ""), "empty"
-    if col.kind in ("float", "int"):
-        if isinstance(value, bool):
-            return None, "not a number", "not_numeric"
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return None, f"not a number: {value!r}", "not_numeric"
-        if not math.isfinite(number):
-            return None, "not a finite number", "not_finite"
-        if col.minimum is not None and number < col.minimum:
-            return None, "negative value", "negative"
-        if col.maximum is not None and number > col.maximum:
-            return (
-                None,
-                f"value above {col.maximum:g}: not physically meaningful for one event",
-                "range",
-            )
-        if col.positive and number <= 0:
-            return None, "must be greater than 0", "not_positive"
-        if col.integer and not number.is_integer():
-            return None, "not a whole number", "not_integer"
-        return (int(number) if number.is_integer() else number), "", ""  # 6, not 6.0
-    text = str(value).strip()
-    if col.kind == "enum":
-        canonical = {c.lower(): c for c in col.choices}.get(text.lower())
-        if canonical is None:
-            return (
-                None,
-                f"unknown value {text!r} (allowed: {', '.join(col.choices)})",
-                "unknown_value",
-            )
-        return canonical, "", ""
-    if col.kind == "unit":
-        try:
-            check_unit(text)
-        except UnitProblem as exc:
-            return None, str(exc), "unknown_unit"
-    return text, "", ""
+@dataclass
+class ReturnedForm:
+    """A returned form: whose it is, the cell texts entered per section as (row index among
+    the sheet's non-blank rows, cells), where each of those rows is on its sheet, and the
+    problems of the form itself (header, formulas)."""
+
+    file: str
+    exhibitor: str
+    entered: dict[str, list[tuple[int, dict[str, str]]]]
+    sheet_rows: dict[tuple[str, int], int]  # (section, index) -> spreadsheet row
+    problems: list[Problem]
+
+    def where(self, section: str, index: int, column: str) -> str:
+        sheet = next(s for s in SHEETS if s.name.lower() == section)
+        row = self.sheet_rows[(section, index)]
+        if column in sheet.columns:
+            from openpyxl.utils import get_column_letter
+
+            letter = get_column_letter(sheet.columns.index(column) + 1)
+            return f"{self.file}:{sheet.name}:{letter}{row}"
+        return f"{self.file}:{sheet.name}:{row}"
 
 
-def read_form(
-    path: Path, event_id: str
-) -> tuple[str, dict[str, list[dict[str, Any]]], list[Problem]]:
-    """(exhibitor, rows per table, problems) of one returned form made for event `event_id`."""
+def read_form(path: Path, event_id: str) -> ReturnedForm:
+    """One returned form made for event `event_id`, its cells as the texts a table file would
+    hold (numbers without a trailing .0, dates as YYYY-MM-DD): they are read and checked by the
+    table reader, like every other entry."""
     from openpyxl import load_workbook
+
+    from carbonexpo.io.tables import cell_text
 
     file = path.name
     problems: list[Problem] = []
+    form = ReturnedForm(file, "", {}, {}, problems)
     try:
         wb = load_workbook(path, read_only=False, data_only=False)
     except Exception as exc:  # not an xlsx at all
-        return "", {}, [Problem(file, 0, "", f"cannot read the form: {exc}", "unreadable")]
+        problems.append(Problem(file, 0, "", f"cannot read the form: {exc}", "unreadable"))
+        return form
     fields: dict[str, str] = {}
     if INSTRUCTIONS in wb.sheetnames:
         ws = wb[INSTRUCTIONS]
@@ -184,8 +177,8 @@ def read_form(
         cell = f"B{FORM_FIELDS[label]}"
         return Problem(file, 0, cell, message, code, where=f"{file}:{INSTRUCTIONS}:{cell}")
 
-    exhibitor = fields.get("Exhibitor", "")
-    if not exhibitor:
+    form.exhibitor = fields.get("Exhibitor", "")
+    if not form.exhibitor:
         problems.append(header_problem("Exhibitor", "the exhibitor's name is empty", "empty"))
     if fields.get("Form version") != FORM_VERSION:
         problems.append(
@@ -204,8 +197,8 @@ def read_form(
                 "foreign_form",
             )
         )
-    tables: dict[str, list[dict[str, Any]]] = {}
     for sheet in SHEETS:
+        section = sheet.name.lower()
         if sheet.name not in wb.sheetnames:
             problems.append(
                 Problem(file, 0, "", "sheet missing", "missing", where=f"{file}:{sheet.name}")
@@ -226,15 +219,14 @@ def read_form(
                 )
             )
             continue
-        schema = SCHEMAS[sheet.table]
+        rows: list[tuple[int, dict[str, str]]] = []
         for r in ws.iter_rows(min_row=2, max_col=len(sheet.columns)):
             if all(
                 c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in r
             ):
                 continue
-            record: dict[str, Any] = dict(sheet.fixed)
+            cells: dict[str, str] = {}
             for cell, name in zip(r, sheet.columns, strict=True):
-                where = f"{file}:{sheet.name}:{cell.coordinate}"
                 if cell.data_type == "f":
                     problems.append(
                         Problem(
@@ -243,88 +235,82 @@ def read_form(
                             cell.coordinate,
                             "formulas are not accepted: enter the value itself",
                             "formula",
-                            where=where,
+                            where=f"{file}:{sheet.name}:{cell.coordinate}",
                         )
                     )
                     continue
-                value, why, code = _cell_problems(cell.value, schema.column(name))
-                if why:
-                    problems.append(Problem(file, 0, cell.coordinate, why, code, where=where))
-                record[name] = value
-            tables.setdefault(sheet.table, []).append(record)
-    return exhibitor, tables, problems
+                text = cell_text(cell.value)
+                if text:
+                    cells[name] = text
+            form.sheet_rows[(section, len(rows))] = r[0].row
+            rows.append((len(rows), cells))
+        form.entered[section] = rows
+    return form
 
 
 def import_forms(folder: Path, forms: list[Path]) -> dict[str, int]:
-    """Validate every form, then merge all of them; nothing is written if any cell is bad."""
-    from carbonexpo.io.event import load_config
+    """Check every form as the event files are checked (the exhibitor's rows after the import
+    are read and checked like the tables), then write them all; nothing is written if any
+    cell is bad. Rows of a form are matched to the exhibitor's rows by position: a cell changes
+    only when it reads differently (a pre-filled form returned unchanged changes no byte)."""
+    from carbonexpo.booth import own_rows
+    from carbonexpo.booth.entry import event_context, folder_lock
 
-    config, problems = load_config(folder / "event.yaml")
-    raise_if(problems)
-    assert config is not None
-    merged: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for form in forms:
-        exhibitor, tables, form_problems = read_form(form, config.id)
-        problems += form_problems
-        if exhibitor in merged:
-            problems.append(
-                Problem(
-                    form.name,
-                    0,
-                    "",
-                    f"a second form for {exhibitor!r}",
-                    "duplicate_form",
-                    where=form.name,
+    with folder_lock(folder):
+        config, factors = event_context(folder)
+        problems: list[Problem] = []
+        returned = [read_form(f, config.id) for f in forms]
+        seen: dict[str, str] = {}
+        documents: dict[str, Any] = {}
+        plans: dict[str, Any] = {}
+        counts: dict[str, int] = {}
+        for form in returned:
+            problems += form.problems
+            key = same_exhibitor(form.exhibitor)
+            if form.exhibitor and key in seen:
+                problems.append(
+                    Problem(
+                        form.file,
+                        0,
+                        "",
+                        f"a second form for {form.exhibitor!r} (the first: {seen[key]})",
+                        "duplicate_form",
+                        where=form.file,
+                    )
                 )
+                continue
+            seen[key] = form.file
+            formulas = {p.where for p in form.problems if p.code == "formula"}
+            if any(p.code != "formula" for p in form.problems):
+                continue  # not this event's form, or its sheets changed: the cells mean nothing
+            plan = own_rows.plan_edit(
+                folder, form.exhibitor, form.entered, own_rows.FORM, config.timezone, documents
             )
-        merged[exhibitor] = tables
-    if problems:
-        raise InputError(problems)
-    return merge_rows(folder, merged)
+            checked = own_rows.check_rows(plan, config, factors)
+            for rp in checked.problems:
+                if rp.entered is None:
+                    continue  # a row of the organiser's the form does not hold
+                section, index = rp.entered
+                p = rp.problem
+                where = form.where(section, index, p.column)
+                if where not in formulas:  # a formula's cell is said once, as a formula
+                    problems.append(Problem(form.file, 0, p.column, p.message, p.code, where=where))
+            problems += [
+                Problem(form.file, 0, p.column, p.message, p.code, where=f"{form.file}: {p}")
+                for p in checked.general
+            ]
+            for table, edit in plan.items():  # one document per table, shared by the plans
+                if table in plans:
+                    edit.changed = edit.changed or plans[table].changed
+                plans[table] = edit
+                counts[table] = counts.get(table, 0) + sum(r.entered is not None for r in edit.rows)
+        if problems:
+            raise InputError(problems)
+        own_rows.write(plans)
+    return counts
 
 
 def same_exhibitor(name: object) -> str:
     """The form of a name that decides whose rows these are: case and spacing do not count
     ('acme  co.' is 'Acme Co.'), as when a calculation aligns names with booths.csv."""
     return " ".join(str(name).lower().split())
-
-
-def merge_rows(
-    folder: Path,
-    merged: dict[str, dict[str, list[dict[str, Any]]]],
-    tables: tuple[str, ...] | None = None,
-) -> dict[str, int]:
-    """Replace each exhibitor's rows of `tables` (default: every table of the form) by the
-    given ones; other exhibitors' rows are kept as written. Each file is replaced atomically."""
-    counts: dict[str, int] = {}
-    names = {same_exhibitor(ex) for ex in merged}
-    for table in tables or tuple(dict.fromkeys(s.table for s in SHEETS)):
-        path = folder / f"{table}.csv"
-        if (folder / f"{table}.xlsx").exists():
-            raise CarbonExpoError(
-                f"{table}.xlsx exists in {folder}: merge forms into CSV tables only"
-            )
-        columns = [c.name for c in SCHEMAS[table].columns]
-        existing = (
-            pd.read_csv(path, dtype=str, keep_default_na=False)
-            if path.exists()
-            else pd.DataFrame(columns=columns)
-        )
-        if "exhibitor" not in existing:
-            existing["exhibitor"] = ""
-        keep = existing[~existing["exhibitor"].map(same_exhibitor).isin(names)]
-        new_rows = [
-            {**row, "exhibitor": ex}
-            for ex, tables_ in merged.items()
-            for row in tables_.get(table, [])
-        ]
-        new = pd.DataFrame(new_rows, columns=columns, dtype=object)
-        # the file keeps its columns; a column it lacks is added only when a new row fills it
-        filled = {c for c in columns if new[c].map(lambda v: pd.notna(v) and v != "").any()}
-        out = pd.concat([keep, new], ignore_index=True)[
-            [c for c in columns if c in keep.columns or c in filled]
-        ]
-        counts[table] = len(new_rows)
-        if new_rows or path.exists():
-            write_frame_csv(path, out)
-    return counts

@@ -18,6 +18,7 @@ from carbonexpo.booth.estimate import (
 )
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import OptionError, raise_if
+from carbonexpo.factors.catalog import Factor
 from carbonexpo.geo import capital_of
 from carbonexpo.io.schema import SCHEMAS, Column, TableSchema
 from carbonexpo.io.tables import read_table
@@ -81,9 +82,18 @@ def estimate_one(
         nights=nights,
         country=(country or config.venue.country).upper(),
     )
-    result = estimate_booth(spec, config)
+    result = estimate_booth(spec, config, _event_factors(event_dir))
     result.assumptions[:0] = notes
     return result
+
+
+def _event_factors(event_dir: Path | None) -> list[Factor]:
+    """The event's own factors (factors.csv), as its calculation uses them."""
+    if event_dir is None:
+        return []
+    from carbonexpo.booth.entry import event_context
+
+    return event_context(event_dir)[1]
 
 
 def estimate_many(
@@ -110,7 +120,7 @@ def estimate_many(
             exhibitor=str(record["exhibitor"]),
             booth=str(record["booth"]),
         )
-        est = estimate_booth(spec, config)
+        est = estimate_booth(spec, config, _event_factors(event_dir))
         est.assumptions[:0] = notes
         out.append(est)
     return out

@@ -49,7 +49,9 @@ def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]
         problems += check_known_instruments(t, tables.get("green_power"))
     own_hotels: set[str] = set()  # countries with a hotel factor of the event's own
     if (f := tables.get("factors")) is not None:
-        own_hotels = {str(k)[6:].upper() for k in f.df["key"].unique() if str(k).startswith("hotel.")}
+        own_hotels = {
+            str(k)[6:].upper() for k in f.df["key"].unique() if str(k).startswith("hotel.")
+        }
     for name in ("accommodation", "green_power"):
         if t := tables.get(name):
             problems += check_countries(t, "country", own_hotels)

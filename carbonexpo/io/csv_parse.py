@@ -46,9 +46,7 @@ def parse_csv(
         read_options=pacsv.ReadOptions(block_size=1 << 24, use_threads=invalid_row is None),
         # keep empty lines as rows so that row numbers stay those of the file; all-empty
         # rows are dropped afterwards by tables._drop_blank
-        parse_options=pacsv.ParseOptions(
-            ignore_empty_lines=False, invalid_row_handler=invalid_row
-        ),
+        parse_options=pacsv.ParseOptions(ignore_empty_lines=False, invalid_row_handler=invalid_row),
         convert_options=pacsv.ConvertOptions(
             column_types=types,
             null_values=[""],

@@ -30,6 +30,8 @@ QUANTITY_UNIT = (
     r"^\s*(?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(?P<unit>[^\d\s].*?)\s*$"
 )
 UNIT_OF_COLUMN = {"mass_kg": "kg", "distance_km": "km", "area_m2": "m**2", "mwh": "MWh"}
+DIMENSION_OF_UNIT = {"kg": "mass", "km": "length", "m**2": "area", "MWh": "energy"}
+EXAMPLE_OF_UNIT = {"kg": "2.5 t", "km": "12 mi", "m**2": "36 m²", "MWh": "1,500 kWh"}
 
 # documented synonyms (docs/event-folder.md), matched after folding case, spaces and hyphens
 SYNONYMS: dict[str, dict[str, str]] = {

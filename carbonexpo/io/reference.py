@@ -61,6 +61,10 @@ MEANING: dict[str, str] = {
 NATURAL_INPUT = """\
 ## What you may type
 
+The same everywhere: a table file (CSV or .xlsx), an exhibitor's web page and its live estimate,
+a returned exhibitor form and the options of `booth estimate` are all read by one reader, with
+the same readings (listed under assumptions) and the same messages.
+
 - Numbers with thousands separators: `1,200`, `12,345.6` (a decimal comma such as `1,5` is
   refused: write `1.5`).
 - Dates: `2025-06-08`, `2025/06/08`, `2025.6.8`, `2025年6月8日`, `20250608`; date-times with a
@@ -69,8 +73,17 @@ NATURAL_INPUT = """\
 - Units in any case for the common ones (`kwh`, `MWH`, `gj`) and in Chinese (`度`, `吨`).
 - In unit-named columns (`mass_kg`, `distance_km`, `area_m2`) a value with its unit is converted
   (`2.5 t` in `mass_kg` is 2500).
-- Countries by ISO code or name in English or Chinese (`CN`, `China`, `中国`).
+- Countries by ISO code or name in English or Chinese (`CN`, `China`, `中国`); a name in another
+  language is refused with the country it looks like (`Deutschland`: did you mean DE, Germany?).
 - Enumerations in any case, and these synonyms:
+"""
+OTHER_FILES = """\
+## Files that are not tables
+
+A `.csv`, `.xlsx`, `.xls`, `.tsv`, `.ods`, `.parquet` or `.txt` file whose name is not one of the
+tables above is not read: `validate` and `calc` warn about it, naming the closest table
+(`travle.csv: … did you mean travel.csv?`), and the report lists the warning under data
+quality, so that rows in a misnamed file never vanish from the inventory without a word.
 """
 
 
@@ -129,4 +142,5 @@ def reference_text() -> str:
     for column, words in SYNONYMS.items():
         pairs = ", ".join(f"`{k}` → {v}" for k, v in sorted(words.items()) if k != v)
         parts.append(f"  - {column}: {pairs}\n")
+    parts.append(OTHER_FILES)
     return "\n".join(parts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -140,6 +140,13 @@ def _is_blank(value: object) -> bool:
         or (isinstance(value, float) and np.isnan(value))
         or (isinstance(value, str) and not value.strip())
     )
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell's value as the text a CSV would hold ('' for an empty cell)."""
+    if value is None or _is_blank(value):
+        return ""
+    return _cell_text(value)
 
 
 def _cell_text(value: object) -> str:
@@ -439,21 +446,103 @@ def read_table_rows(
                 )
             every = np.arange(2, 2 + raw.num_rows + len(skipped), dtype=np.int64)
             read_rows = np.setdiff1d(every, [n for n, _ in skipped], assume_unique=True)
-        raw, kept = _drop_blank(raw)
-        if read_rows is not None:
-            kept = read_rows if kept is None else read_rows[kept - 2]
-        out.row_numbers = kept
-        out.count = raw.num_rows
-        for col in columns:
-            values = pc.utf8_trim_whitespace(raw.column(actual_of[col.name]).combine_chunks())
-            values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
-            data[col.name] = _convert_text(values, col, out, tz)
+        _read_text_columns(raw, columns, actual_of, out, tz, data, read_rows)
+    typed = None  # freed before _finish hands the pool's pages back
+    return _finish(schema, display, out, data, digest)
+
+
+def _read_text_columns(
+    raw: pa.Table,
+    columns: list[Column],
+    actual_of: dict[str, str],
+    out: _Collector,
+    tz: str,
+    data: dict[str, object],
+    read_rows: np.ndarray | None = None,
+) -> None:
+    """The text path: every cell as written, read as people write it (normalise), each bad
+    cell located. `read_rows`: the row numbers of the rows `raw` holds, when some were left
+    out before (rows of another shape)."""
+    raw, kept = _drop_blank(raw)
+    if read_rows is not None:
+        kept = read_rows if kept is None else read_rows[kept - 2]
+    out.row_numbers = kept
+    out.count = raw.num_rows
+    for col in columns:
+        values = pc.utf8_trim_whitespace(raw.column(actual_of[col.name]).combine_chunks())
+        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+        data[col.name] = _convert_text(values, col, out, tz)
+
+
+def read_rows(
+    rows: Sequence[Mapping[str, object]],
+    schema: TableSchema,
+    display: str,
+    timezone: str | None = None,
+) -> tuple[Table | None, list[Problem]]:
+    """Rows of cell texts (a web form, an exhibitor form, command-line options) read exactly as
+    a table file holding those texts is read (read_table_rows): the same readings of natural
+    input, the same checks and messages, row numbers as a file would have them (first row 2).
+    A column no row fills is absent, as in a file without it; None or '' is an empty cell."""
+    out = _Collector(display)
+    present = [
+        c.name
+        for c in schema.columns
+        if c.required or any(_cell(r.get(c.name)) is not None for r in rows)
+    ]
+    raw = pa.table(
+        {n: pa.array([_cell(r.get(n)) for r in rows], type=pa.string()) for n in present}
+    )
+    columns = [c for c in schema.columns if c.name in present]
+    data: dict[str, object] = {}
+    _read_text_columns(raw, columns, {n: n for n in present}, out, timezone or "UTC", data)
+    digest: Future[str] = Future()
+    text = "\n".join("\x1f".join(str(_cell(r.get(n)) or "") for n in present) for r in rows)
+    digest.set_result(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return _finish(schema, display, out, data, digest)
+
+
+def _cell(value: object) -> str | None:
+    """A value given for a cell as the text a table file would hold (None: empty)."""
+    if value is None or _is_blank(value):
+        return None
+    return _cell_text(value)
+
+
+def read_values(values: Sequence[object], col: Column, timezone: str | None = None) -> list[object]:
+    """What each cell text reads as in column `col` (None: empty or refused): so that two
+    spellings of one value ('1,200' and 1200.0) can be told to be the same reading."""
+    out = _Collector("")
+    series = _convert_text(
+        pc.if_else(
+            pc.equal(texts := pa.array([_cell(v) for v in values], pa.string()), ""),
+            pa.scalar(None, pa.string()),
+            pc.utf8_trim_whitespace(texts),
+        ),
+        col,
+        out,
+        timezone or "UTC",
+    )
+    read: list[object] = (
+        series.tolist() if isinstance(series, np.ndarray) else list(series)  # type: ignore[call-overload]
+    )
+    if out.bad is not None:
+        read = [None if b else v for v, b in zip(read, out.bad, strict=True)]
+    return [None if (isinstance(v, float) and np.isnan(v)) or v is pd.NaT else v for v in read]
+
+
+def _finish(
+    schema: TableSchema,
+    display: str,
+    out: _Collector,
+    data: dict[str, object],
+    digest: Future[str],
+) -> tuple[Table | None, list[Problem]]:
     if out.whole_file:
         return None, out.problems
     # the parse is freed: hand its pages back now, before the calculation allocates its own
     # from the other allocator (pyarrow's mimalloc keeps them otherwise; scale 3: 2.1-2.4 GB
     # peak -> 2.0 GB, 7.7-9.0 s -> 6.2-6.5 s)
-    typed = None
     pa.default_memory_pool().release_unused()
     rows = out.row_numbers
     if rows is None:  # made last, in memory the checks have freed
@@ -750,7 +839,27 @@ def _convert_number(values: pa.Array, col: Column, out: _Collector) -> np.ndarra
                 None,
                 "not_numeric",
             )
-        out.rows(~ok & ~comma, col.name, "not a number", values, "not_numeric")
+        unit_of = normalise.UNIT_OF_COLUMN.get(col.name)
+        with_unit = np.zeros(len(values), dtype=bool)
+        if unit_of is not None:
+            parts = pc.extract_regex(values, normalise.QUANTITY_UNIT)
+            units = pc.struct_field(parts, [1]).to_numpy(zero_copy_only=False)
+            with_unit = ~ok & ~comma & ~_mask(pc.is_null(parts))
+            for u in sorted({str(x) for x in units[with_unit]})[:MAX_LISTED]:
+                try:
+                    check_unit(u)
+                    why = f"{u!r} is not a unit of {normalise.DIMENSION_OF_UNIT[unit_of]}"
+                except UnitProblem:
+                    why = f"unknown unit {u!r}"
+                out.rows(
+                    with_unit & (units == u),
+                    col.name,
+                    f"{why} — write the number in {unit_of} (or with a unit such as "
+                    f"{normalise.EXAMPLE_OF_UNIT[unit_of]})",
+                    values,
+                    "not_numeric",
+                )
+        out.rows(~ok & ~comma & ~with_unit, col.name, "not a number", values, "not_numeric")
         numbers = pc.cast(
             pc.if_else(pa.array(ok), values, pa.scalar(None, pa.string())), pa.float64()
         )

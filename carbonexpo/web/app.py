@@ -35,7 +35,8 @@ from starlette.routing import Route
 from carbonexpo import api
 from carbonexpo.access import Access, AccessList, secret, token_hash
 from carbonexpo.booth import entry as ex
-from carbonexpo.errors import CarbonExpoError, InputError, VerificationFailed
+from carbonexpo.booth import own_rows
+from carbonexpo.errors import CarbonExpoError, InputError, NotACertificate, VerificationFailed
 from carbonexpo.resources import templates_dir
 from carbonexpo.web.guard import (
     CSRF_COOKIE,
@@ -182,18 +183,24 @@ def create_app(
     # -- exhibitor -----------------------------------------------------------------------------
 
     def exhibitor_context(
-        who: str, sections: dict[str, list[dict[str, str]]], lang: str
+        who: str,
+        sections: dict[str, list[dict[str, str]]],
+        lang: str,
+        entry: ex.Entry | None = None,
     ) -> dict[str, Any]:
         config = site.config()
         saved = ex.submissions(site.folder).get(who)
         return {
             "event": config,
             "exhibitor": who,
-            "booths": ex.booth_rows(site.folder, who),
+            # a refused save shows the build type chosen, not the one on file
+            "booths": ex.booth_rows(site.folder, who, entry),
             "sections": sections,
             "choices": choices(tuple(config.factor_sets)),
             "saved_at": saved["saved"] if saved else None,
             "after_event": site.now() > config.phases.end,
+            "version_field": ex.VERSION_FIELD,
+            "rows_version": entry.version if entry and entry.version else "",
         }
 
     async def exhibitor_page(request: Request) -> Response:
@@ -203,15 +210,17 @@ def create_app(
         who = found.exhibitor
         lang = lang_of(request)
         sections = await run_in_threadpool(ex.current, site.folder, who)
-        entry = ex.Entry({s: [(i, r) for i, r in enumerate(rows)] for s, rows in sections.items()})
-        estimate = await run_in_threadpool(_estimate_json, site, who, entry, lang)
+        version = await run_in_threadpool(own_rows.version, site.folder, who)
+        entry = ex.entry_of(sections, version)
+        checked = await run_in_threadpool(ex.check, site.folder, who, entry)
+        estimate = await run_in_threadpool(_estimate_json, site, who, entry, lang, checked)
         return page(
             request,
             "web/exhibitor.html.j2",
             scope_of(request),
-            **exhibitor_context(who, sections, lang),
-            errors={},
-            general=[],
+            **exhibitor_context(who, sections, lang, entry),
+            errors=_field_errors(checked, lang),
+            general=[_problem_text(c, m, lang) for c, m in [*checked.general, *checked.notes]],
             message="saved" if request.query_params.get("saved") else None,
             estimate=estimate,
         )
@@ -228,15 +237,16 @@ def create_app(
             return page(request, "web/error.html.j2", "error", 403, kind="bad_request")
         fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
         entry = ex.parse_form(fields)
-        checked = await run_in_threadpool(ex.check, site.folder, who, entry)
         lang = lang_of(request)
-        if checked.ok:
-            try:
-                await run_in_threadpool(ex.save, site.folder, who, entry)
-            except CarbonExpoError as exc:
-                checked.general.append(("unreadable", str(exc)))
-            else:
-                return RedirectResponse(f"{request.url.path}?saved=1", status_code=303)
+        try:
+            checked, counts = await run_in_threadpool(ex.save, site.folder, who, entry)
+        except CarbonExpoError as exc:
+            checked = await run_in_threadpool(ex.check, site.folder, who, entry)
+            checked.general.append(("unreadable", str(exc)))
+            checked.blocking += 1
+            counts = None
+        if counts is not None:
+            return RedirectResponse(f"{request.url.path}?saved=1", status_code=303)
         sections = {
             s: _rows_with_indices(entry, s, sheet.columns) for s, sheet in ex.SECTIONS.items()
         }
@@ -246,9 +256,9 @@ def create_app(
             "web/exhibitor.html.j2",
             scope_of(request),
             422,
-            **exhibitor_context(who, sections, lang),
+            **exhibitor_context(who, sections, lang, entry),
             errors=_field_errors(checked, lang),
-            general=[_problem_text(c, m, lang) for c, m in checked.general],
+            general=[_problem_text(c, m, lang) for c, m in [*checked.general, *checked.notes]],
             message="not_saved",
             estimate=estimate,
         )
@@ -356,12 +366,13 @@ def create_app(
             verdict = {"ok": False, "messages": ["no file was uploaded"]}
         else:
             data = await upload.read()
-            verdict = await run_in_threadpool(_verify_bytes, data, site.trust, wanted)
+            name = Path(str(upload.filename or "")).name[:100] or "the uploaded file"
+            verdict = await run_in_threadpool(_verify_bytes, data, site.trust, wanted, name)
         return page(
             request,
             "web/verify.html.j2",
             "verify",
-            200 if verdict["ok"] else 422,
+            200 if verdict["ok"] else (400 if verdict.get("bad_input") else 422),
             wanted=wanted,
             verdict=verdict,
             trusted=_trusted_names(site.trust),
@@ -424,7 +435,7 @@ def _estimate_json(
         est = ex.estimate(site.folder, site.config(), who, checked)
     except CarbonExpoError as exc:
         return {"groups": [], "total_tco2e": None, "assumptions": [], "error": str(exc)}
-    materials_given = bool(checked.tables.get("materials"))
+    materials_given = bool(checked.tables.get("materials") is not None)
     t = LABELS[lang]
     groups = [
         {
@@ -435,13 +446,17 @@ def _estimate_json(
             or (category == "materials" and not materials_given),
         }
         for category, label in GROUPS.items()
+        if category in ESTIMATE_GROUPS or est.by_group.get(label, 0.0)
     ]
     return {
         "groups": groups,
         "total_tco2e": est.total_tco2e,
         "assumptions": [render(n, lang) for n in est.assumptions],
-        "error": None,
+        "error": None if checked.ok else UI[lang]["estimate_partial"],
     }
+
+
+ESTIMATE_GROUPS = ("materials", "electricity", "travel", "accommodation", "logistics")
 
 
 def _download(run: Any, name: str, lang: str) -> bytes:
@@ -484,6 +499,8 @@ def _published(folder: Path, cert_id: str) -> Path | None:
 def _verify(path: Path, trust: Path | None, wanted: dict[str, str] | None) -> dict[str, Any]:
     try:
         v = api.verify_certificate(path, trust=trust)
+    except NotACertificate as exc:  # bad input, not a failed verification
+        return {"ok": False, "messages": [str(exc)], "bad_input": True}
     except (VerificationFailed, CarbonExpoError) as exc:
         return {"ok": False, "messages": [str(exc).removeprefix("INVALID: ")]}
     messages = list(v.messages)
@@ -496,8 +513,11 @@ def _verify(path: Path, trust: Path | None, wanted: dict[str, str] | None) -> di
     return {"ok": ok, "messages": messages, "id": cert.get("certificate_id"), "record": record}
 
 
-def _verify_bytes(data: bytes, trust: Path | None, wanted: dict[str, str] | None) -> dict[str, Any]:
+def _verify_bytes(
+    data: bytes, trust: Path | None, wanted: dict[str, str] | None, name: str = "certificate"
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "certificate"
+        safe = "".join(c for c in name if c.isprintable() and c not in "/\\") or "certificate"
+        path = Path(tmp) / (safe if safe not in (".", "..") else "certificate")
         path.write_bytes(data)
         return _verify(path, trust, wanted)
