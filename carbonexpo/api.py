@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from carbonexpo.errors import NotACertificate, NotNeutralError, OptionError
+from carbonexpo.errors import NotACertificate, NotNeutralError, OptionError, VerificationFailed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -372,13 +372,23 @@ def verify_certificate(
 
 
 def read_certificate(path: Path) -> Any:
-    """cert.json, or the cert.json a certificate PDF carries as an attachment."""
-    raw = path.read_bytes()
+    """cert.json, or the cert.json a certificate PDF carries as an attachment. Read one way
+    only: a JSON object with a key twice, a PDF with two cert.json or one that cannot be read
+    is refused (a reader keeping the first key or the other file would see another record)."""
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise NotACertificate(f"{path.name} is a folder, not a certificate") from None
     if raw.startswith(b"%PDF"):
         from carbonexpo.certificate.issue import EMBEDDED_NAME
-        from carbonexpo.report.pdf import attachment
+        from carbonexpo.report.pdf import AttachmentProblem, attachment
 
-        embedded = attachment(raw, EMBEDDED_NAME)
+        try:
+            embedded = attachment(raw, EMBEDDED_NAME)
+        except AttachmentProblem as exc:
+            if exc.duplicate:
+                raise VerificationFailed(f"INVALID: {path.name}: {exc}") from None
+            raise NotACertificate(f"{path.name}: {exc}: not a certificate") from None
         if embedded is None:
             raise NotACertificate(
                 f"{path.name} is a PDF without the signed {EMBEDDED_NAME} a carbonexpo "
@@ -386,12 +396,31 @@ def read_certificate(path: Path) -> Any:
             )
         raw = embedded
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
+    except DuplicateKey as exc:
+        raise VerificationFailed(
+            f"INVALID: {path.name} sets the key {exc.args[0]!r} twice: a certificate is read "
+            "one way only"
+        ) from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # not JSON, a number too long to read (ValueError), brackets nested past any record
         raise NotACertificate(
             f"{path.name} is not a carbonexpo certificate: give the cert.json written by "
             "`carbonexpo certificate`, or the certificate PDF that carries it"
         ) from None
+
+
+class DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 # -- folders, forms, exhibitors, factors, ledger ---------------------------------------------

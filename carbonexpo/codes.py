@@ -137,3 +137,13 @@ def epoch_seconds(stamps: pd.Series) -> np.ndarray:
         return values
     nat = values == np.iinfo(np.int64).min
     return np.where(nat, values, values // per_second)
+
+
+def keys_of(values: pd.Series) -> np.ndarray:
+    """identifiers.id_key of each value (serial prefixes, registries), computed once per
+    distinct value; a missing value's key is ''."""
+    from carbonexpo.identifiers import id_key
+
+    codes, uniques = pd.factorize(values.astype(object), sort=False)
+    keys = np.array([id_key(u) for u in uniques] + [""], dtype=object)
+    return keys[codes]

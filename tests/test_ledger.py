@@ -72,8 +72,8 @@ class Raw:
         else:
             self.conn = sqlite3.connect(db, isolation_level=None)
 
-    def execute(self, sql: str) -> Any:
-        return self.conn.execute(sql)
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        return self.conn.execute(sql, params or None) if self.pg else self.conn.execute(sql, params)
 
     def allow_edits(self, table: str) -> None:
         if self.pg:
@@ -410,16 +410,36 @@ def test_streamed_digest_is_the_dataframe_digest(rows) -> None:
     assert fast is None if quoted else fast == rows_digest(frame)
 
 
+# the same serial prefix as eight people (or one attacker) might write it: each must be read
+# as the one prefix it is (issue 31: 7 of 26 variants made a "new" block)
+PREFIX_VARIANTS = (
+    lambda p: p,
+    str.lower,
+    lambda p: p.title(),
+    lambda p: p.replace("-", "\u2010"),  # Unicode hyphen
+    lambda p: p.replace("-", " - ", 1),  # inner spaces
+    lambda p: p[:2] + "\u200b" + p[2:],  # a zero-width space
+    lambda p: "".join(chr(ord(c) + 0xFEE0) if "A" <= c <= "Z" else c for c in p),  # full-width
+    lambda p: p.replace("-", "\uff0d"),  # full-width hyphen-minus
+)
+
+
 def test_eight_processes_claiming_the_same_blocks_one_wins(db, tmp_path) -> None:
-    """Eight events hold the same credit blocks and claim at the same moment: exactly one
-    claim lands, the seven others are refused naming the winner, and nothing is half-written."""
+    """Eight events hold the same credit blocks, each writing the serial prefixes its own way
+    (case, Unicode hyphens, spaces, full-width or invisible characters), and claim at the same
+    moment: exactly one claim lands, the seven others are refused naming the winner, and
+    nothing is half-written."""
     credits = (EXAMPLE / "credits.csv").read_text(encoding="utf-8")
     yaml = (EXAMPLE / "event.yaml").read_text(encoding="utf-8")
+    prefixes = [line.split(",")[3] for line in credits.splitlines()[1:]]
     folders = []
-    for i in range(8):
+    for i, variant in enumerate(PREFIX_VARIANTS):
         folder = tmp_path / f"ev{i}"
         text = yaml.replace("id: cisce-2024", f"id: expo-{i}")
-        make_event(folder, {"credits": credits.replace("cisce-2024", f"expo-{i}")}, text)
+        mine = credits.replace("cisce-2024", f"expo-{i}")
+        for prefix in prefixes:
+            mine = mine.replace(f",{prefix},", f",{variant(prefix)},")
+        make_event(folder, {"credits": mine}, text)
         folders.append(folder)
     procs = [started("claim", str(f), db=db) for f in folders]
     results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
@@ -466,19 +486,29 @@ def test_migrate_copies_a_ledger_that_both_verify(db, tmp_path, request) -> None
 
 @pytest.mark.parametrize("empty", ["postgresql"], indirect=True)
 def test_the_database_itself_refuses_overlapping_claims(db) -> None:
-    """PostgreSQL: an exclusion constraint over (kind, prefix, serial range); even a writer
-    that bypasses carbonexpo cannot store a second claim on a serial. (SQLite has no exclusion
+    """PostgreSQL: an exclusion constraint over (kind, canonical prefix key, serial range);
+    even a writer that bypasses carbonexpo cannot store a second claim on a serial, nor one
+    under a case variant of the prefix, nor one without a key. (SQLite has no exclusion
     constraints: there the ledger checks inside its transaction.)"""
+    from carbonexpo.identifiers import id_key
+
     assert ledger("claim", str(EXAMPLE), db=db).returncode == 0
     raw = Raw(db)
     try:
         prefix, first = raw.execute("SELECT prefix, first FROM claims LIMIT 1").fetchone()
-        with pytest.raises(Exception, match="claims_no_overlap"):
-            raw.execute(
-                "INSERT INTO claims (kind, prefix, first, last, event_id, detail, audit_seq) "
-                f"SELECT kind, prefix, first + 0, first + 0, 'intruder', 'x', audit_seq "
-                f"FROM claims WHERE prefix = '{prefix}' AND first = {first}"
-            )
+        variant = prefix.lower().replace("-", "\u2010")
+        for text, key, wanted in (
+            (prefix, id_key(prefix), "claims_key_no_overlap"),
+            (variant, id_key(variant), "claims_key_no_overlap"),
+            (variant, "", "claims_key_given"),
+        ):
+            with pytest.raises(Exception, match=wanted):
+                raw.execute(
+                    "INSERT INTO claims (kind, prefix, first, last, event_id, detail, "
+                    "audit_seq, prefix_key) SELECT kind, %s, first + 0, first + 0, 'intruder', "
+                    f"'x', audit_seq, %s FROM claims WHERE prefix = %s AND first = {first}",
+                    (text, key, prefix),
+                )
     finally:
         raw.close()
 

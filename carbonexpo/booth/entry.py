@@ -26,6 +26,7 @@ from carbonexpo.booth.own_rows import SECTIONS
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import CarbonExpoError, raise_if
 from carbonexpo.factors.catalog import Factor
+from carbonexpo.io.journal import recover
 from carbonexpo.io.tables import Table
 
 EDITABLE_BOOTH = own_rows.WEB.booth_columns  # booth number, area and hall are the organiser's
@@ -211,6 +212,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
     with lock, (state / "write.lock").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            recover(folder)  # a save a crash interrupted: whole, or not at all
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from carbonexpo.errors import InputError, Problem
+from carbonexpo.identifiers import name_key
 from carbonexpo.io.schema import SCHEMAS
 from carbonexpo.io.writers import write_atomic
 
@@ -163,8 +164,14 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
     form = ReturnedForm(file, "", {}, {}, problems)
     try:
         wb = load_workbook(path, read_only=False, data_only=False)
-    except Exception as exc:  # not an xlsx at all
-        problems.append(Problem(file, 0, "", f"cannot read the form: {exc}", "unreadable"))
+    except Exception:  # not an xlsx at all
+        problems.append(
+            Problem(
+                file, 0, "",
+                "cannot read the form: not an .xlsx workbook (save it from Excel or WPS as .xlsx)",
+                "unreadable",
+            )
+        )  # fmt: skip
         return form
     fields: dict[str, str] = {}
     if INSTRUCTIONS in wb.sheetnames:
@@ -311,6 +318,7 @@ def import_forms(folder: Path, forms: list[Path]) -> dict[str, int]:
 
 
 def same_exhibitor(name: object) -> str:
-    """The form of a name that decides whose rows these are: case and spacing do not count
-    ('acme  co.' is 'Acme Co.'), as when a calculation aligns names with booths.csv."""
-    return " ".join(str(name).lower().split())
+    """The form of a name that decides whose rows these are: case, spacing, full-width forms
+    and invisible characters do not count ('acme  co.' is 'Acme Co.'; identifiers.name_key),
+    as when a calculation aligns names with booths.csv."""
+    return name_key(name)

@@ -25,8 +25,10 @@ from carbonexpo.config import EventConfig
 from carbonexpo.errors import CarbonExpoError, Problem
 from carbonexpo.factors.catalog import Factor
 from carbonexpo.io.csv_document import CsvDocument, Record
+from carbonexpo.io.journal import replace_together
 from carbonexpo.io.schema import SCHEMAS
 from carbonexpo.io.tables import Table, read_rows, read_values
+from carbonexpo.io.writers import FORMULA_START
 
 SECTIONS: dict[str, Sheet] = {s.name.lower(): s for s in SHEETS}
 TRAVEL_GROUP = SECTIONS["staff"].fixed["group"]
@@ -121,6 +123,16 @@ def version(folder: Path, exhibitor: str) -> str:
     return h.hexdigest()[:32]
 
 
+def safe_cell(table: str, column: str, text: str) -> str:
+    """A text cell as it is stored from the web or a form: one that a spreadsheet would run as a
+    formula (= + - @) gets a leading apostrophe, which the reader takes off again (the value
+    stays what was typed; docs/exhibitor-entry.md). Numbers are left alone: -5 is a number."""
+    kind = SCHEMAS[table].column(column).kind if column != "exhibitor" else "str"
+    if kind == "str" and text[:1] in FORMULA_START:
+        return "'" + text
+    return text
+
+
 def plan_edit(
     folder: Path,
     exhibitor: str,
@@ -154,7 +166,11 @@ def plan_edit(
         ):
             record = own[i]
             origin[id(record)] = (section, i)
-            values = {c: cells.get(c, "") for c in shown if not same.get(c, False)}
+            values = {
+                c: safe_cell(sheet.table, c, cells.get(c, ""))
+                for c in shown
+                if not same.get(c, False)
+            }
             if values and doc.set(record, values):
                 edited.add(id(record))
                 changed = True
@@ -162,7 +178,10 @@ def plan_edit(
             for i, cells in given:
                 if i < len(own):
                     continue
-                values = {**sheet.fixed, **{c: v for c, v in cells.items() if v}}
+                values = {
+                    **sheet.fixed,
+                    **{c: safe_cell(sheet.table, c, v) for c, v in cells.items() if v},
+                }
                 record = doc.append({**values, "exhibitor": exhibitor})
                 origin[id(record)] = (section, i)
                 edited.add(id(record))
@@ -230,9 +249,10 @@ def write(edits: Mapping[str, TableEdit]) -> dict[str, int]:
                     f"{xlsx.name}: the organiser keeps this table as a spreadsheet; data can be "
                     "saved from the web or a form only into CSV tables"
                 )
-    for edit in edits.values():
-        if edit.changed:
-            edit.document.write(edit.path)
+    changed = [e for e in edits.values() if e.changed]
+    if changed:  # the tables of one save change together or not at all
+        folder = changed[0].path.parent
+        replace_together(folder, {e.path: e.document.text().encode("utf-8") for e in changed})
     return {t: len(e.rows) for t, e in edits.items()}
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from carbonexpo.codes import keys_of
+
 CLAIM_COLUMNS = ["kind", "prefix", "first", "last", "event_id"]
 
 
@@ -21,9 +23,10 @@ def overlapping_claims(
     if theirs.empty:
         return pd.DataFrame(columns=columns)
     ours = blocks[["serial_prefix", "first", "last"]].dropna().reset_index()
-    merged = ours.merge(
-        theirs, left_on="serial_prefix", right_on="prefix", suffixes=("", "_claimed")
-    )
+    # prefixes compared in their canonical form: 'ccer-x', 'CCER‐X' and 'ＣＣＥＲ-X' are one
+    ours["key"] = keys_of(ours["serial_prefix"])
+    theirs = theirs.assign(key=keys_of(theirs["prefix"]))
+    merged = ours.merge(theirs.drop(columns=["prefix"]), on="key", suffixes=("", "_claimed"))
     hit = merged[
         (merged["first"] <= merged["last_claimed"]) & (merged["first_claimed"] <= merged["last"])
     ]

@@ -33,6 +33,7 @@ from carbonexpo.config import CATEGORY_NAMES, PHASES, EventConfig
 from carbonexpo.errors import Problem, raise_if
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import country_code, resolve_place, sea_route
+from carbonexpo.identifiers import name_key
 from carbonexpo.io.event import EventData
 from carbonexpo.io.tables import Table
 from carbonexpo.notes import Note, note
@@ -99,7 +100,7 @@ def align_exhibitors(tables: dict[str, Table], assumptions: list[Note]) -> dict[
     booths = tables.get("booths")
     if booths is None:
         return tables
-    canonical = {" ".join(str(n).lower().split()): str(n) for n in booths.df["exhibitor"].unique()}
+    canonical = {name_key(n): str(n) for n in booths.df["exhibitor"].unique()}
     out = dict(tables)
     for name, t in tables.items():
         if name == "booths" or "exhibitor" not in t.df:
@@ -107,7 +108,7 @@ def align_exhibitors(tables: dict[str, Table], assumptions: list[Note]) -> dict[
         column = t.df["exhibitor"].astype("category")
         renames = {}
         for raw in column.cat.categories:
-            match = canonical.get(" ".join(str(raw).lower().split()))
+            match = canonical.get(name_key(raw))
             if match is not None and match != raw:
                 renames[raw] = match
                 assumptions.append(read_as(t.file, "exhibitor", raw, match, " (booths.csv)"))

@@ -234,22 +234,53 @@ def claim_cmd(db: str, folder: Path) -> None:
 
 @ledger.command("verify", context_settings=CONTEXT)
 @DB
+@click.option(
+    "--expect-head",
+    "expect_head",
+    metavar="SEQ:HASH",
+    help="the head an earlier run or a certificate recorded (ledger.audit_seq and head_hash): "
+    "catches a log cut short or rewritten and re-hashed",
+)
 @handle_errors
-def verify_cmd(db: str) -> None:
-    """Re-check the hash chain of the audit log and the rows each entry wrote.
+def verify_cmd(db: str, expect_head: str | None) -> None:
+    """Re-check the hash chain of the audit log, the rows each entry wrote and the settings
+    (meta) the log recorded; print the head to keep for next time.
 
-    Example: carbonexpo ledger verify --db venue.db
+    Example: carbonexpo ledger verify --db venue.db --expect-head 12:3f5a…
     """
     from carbonexpo.api import Ledger
+    from carbonexpo.errors import OptionError, VerificationFailed
 
+    expected = None
+    if expect_head is not None:
+        seq_text, _, digest = expect_head.strip().partition(":")
+        digest = digest.strip().lower()
+        if (
+            not seq_text.strip().isdigit()
+            or len(digest) != 64
+            or not all(c in "0123456789abcdef" for c in digest)
+        ):
+            raise OptionError(
+                "--expect-head", f"{expect_head!r}: expected SEQ:HASH, e.g. 12:<64 hex digits>"
+            )
+        expected = (int(seq_text), digest)
     with Ledger.open(db) as store:
         broken = store.verify()
+        if broken is None and expected is not None:
+            broken = store.check_head(expected)
         entries = store.conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
+        seq, digest = store.head()
     if broken:
-        from carbonexpo.errors import VerificationFailed
-
         raise VerificationFailed(f"BROKEN at audit entry {broken.seq}: {broken.why}")
-    click.echo(f"ledger intact: {entries} audit entries verified")
+    click.echo(f"ledger intact: {entries} audit entries verified; head {seq}:{digest}")
+    if expected is None:
+        click.echo(
+            "note: without --expect-head, entries removed from the end, or a log rewritten "
+            "and re-hashed by someone who can write to the database, cannot be told from an "
+            "intact ledger: keep the head above (a certificate records it) and pass it next time"
+        )
+    else:
+        click.echo(f"the expected head {expected[0]}:{expected[1][:12]}… is in the log")
 
 
 @ledger.command("migrate", context_settings=CONTEXT)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from carbonexpo.codes import as_categorical, epoch_seconds
+from carbonexpo.codes import as_categorical, epoch_seconds, keys_of
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
 from carbonexpo.geo import closest_countries, closest_names, country_code, resolve_place
+from carbonexpo.identifiers import name_key
 from carbonexpo.io.schema import ENERGY_ONLY_CARRIERS
 from carbonexpo.io.tables import MAX_LISTED, Table, listed_problems
 from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
@@ -57,6 +58,7 @@ def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]
             problems += check_countries(t, "country", own_hotels)
     if t := tables.get("booths"):
         problems += check_unique(t, ["exhibitor", "booth"])
+        problems += check_one_spelling(t, "exhibitor")
     if t := tables.get("factors"):
         problems += check_unique(t, ["key", "unit"])
     return problems
@@ -299,10 +301,16 @@ def check_serial_blocks(t: Table, group: tuple[str, ...], optional: bool) -> lis
     last_lt_first = df["last"] < df["first"]
     sub = Table(t.name, t.file, df, t.sha256)
     _report(problems, sub, last_lt_first, "last", "last is smaller than first", "bad_block")
-    df = df[~last_lt_first].sort_values([*group, "first", "_row"], kind="stable")
-    keys = [df[g] for g in group]
+    # compared in their canonical form (identifiers.id_key): 'ccer-x' and 'CCER‐X' are one
+    # prefix, so a variant spelling cannot make a second block of the same serials
+    key_columns = [f"_key_{g}" for g in group]
+    df = df[~last_lt_first].assign(
+        **{k: keys_of(df.loc[~last_lt_first, g]) for k, g in zip(key_columns, group, strict=True)}
+    )
+    df = df.sort_values([*key_columns, "first", "_row"], kind="stable")
+    keys = [df[g] for g in key_columns]
     same = np.ones(len(df), dtype=bool)
-    for g in group:
+    for g in key_columns:
         same &= df[g].eq(df[g].shift()).to_numpy()
     grouped = df.groupby(keys, sort=False, observed=True)
     run_max = grouped["last"].cummax()
@@ -417,6 +425,29 @@ def check_countries(t: Table, column: str, own: set[str] = frozenset()) -> list[
             f"unknown country {str(text)!r}{hint}: write its two-letter ISO code, e.g. CN or DE",
             "unknown_country",
         )
+    return problems
+
+
+def check_one_spelling(t: Table, column: str) -> list[Problem]:
+    """Names that are one name written two ways ('Acme Co.' and 'ACME  Co.', a full-width or
+    an invisible character) would be two exhibitors with one identity: each later spelling is
+    named with the first."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    spellings = [str(v) for v in t.df[column].dropna().unique()]
+    for text in spellings:
+        key = name_key(text)
+        first = seen.setdefault(key, text)
+        if first != text:
+            _report(
+                problems,
+                t,
+                (t.df[column] == text).to_numpy(),
+                column,
+                f"{text!r} is {first!r} written another way (case, spaces, full-width or "
+                "invisible characters): write one spelling for one exhibitor",
+                "duplicate",
+            )
     return problems
 
 

@@ -17,10 +17,20 @@ DICT = pa.dictionary(pa.int32(), pa.string())
 
 
 def csv_header(path: Path) -> list[str]:
-    """The header's cell texts, stripped of spaces and quotes (empty file: [])."""
+    """The header's cell texts as a CSV reader splits them (quotes, doubled quotes and commas
+    inside quotes included), stripped of spaces (empty file: [])."""
+    import csv
+    import io
+
     with path.open("rb") as f:
-        head = f.readline().decode("utf-8-sig", errors="replace")
-    return [n.strip().strip('"').strip() for n in head.rstrip("\r\n").split(",")] if head else []
+        head = f.readline(1 << 20).decode("utf-8-sig", errors="replace")
+    if not head:
+        return []
+    try:
+        cells = next(csv.reader(io.StringIO(head)), [])
+    except csv.Error:  # a quote opened in the header and closed on a later line
+        cells = head.rstrip("\r\n").split(",")
+    return [c.strip() for c in cells]
 
 
 def fast_type(col: Column) -> pa.DataType:

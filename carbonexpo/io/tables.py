@@ -29,6 +29,7 @@ from carbonexpo.io import normalise, prefetch
 from carbonexpo.io.csv_parse import csv_header, fast_type, parse_csv
 from carbonexpo.io.normalise import Reading
 from carbonexpo.io.schema import Column, TableSchema
+from carbonexpo.io.writers import FORMULA_START
 from carbonexpo.units import UnitProblem, check_unit
 
 MAX_LISTED = 200  # rows listed per file, column and kind of problem; the rest are counted
@@ -36,6 +37,12 @@ NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^(?i:[-+]?(nan|inf|infinity
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
+# the dates any record of an event can hold: older or later is a typo of the year (0024, 2204)
+# and would overflow the calendar arithmetic downstream
+DATE_MIN, DATE_MAX = dt.date(1970, 1, 1), dt.date(2100, 12, 31)
+SECONDS_MIN = int(dt.datetime(1970, 1, 1, tzinfo=dt.UTC).timestamp()) - 14 * 3600
+SECONDS_MAX = int(dt.datetime(2101, 1, 1, tzinfo=dt.UTC).timestamp()) + 14 * 3600
+OUT_OF_RANGE = f"date outside {DATE_MIN.isoformat()} … {DATE_MAX.isoformat()}: check the year"
 DECIMAL_COMMA = r"^[-+]?\d+,\d+$"  # 1,5 or 12,25: a decimal comma (1,200 was read before)
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
 
@@ -347,6 +354,11 @@ def read_table_rows(
     rows and tables can run on them in the same pass: a folder is fixed in one round, not in
     as many as there are stages. None only when the file or a column cannot be read."""
     out = _Collector(display)
+    if not path.is_file():
+        what = "a folder" if path.is_dir() else "not a regular file"
+        return None, [
+            Problem(display, 1, "", f"{what}, not a table file: remove or rename it", "unreadable")
+        ]
     if path.suffix.lower() == ".csv" and (bad := _encoding_head(path, display)):
         return None, [bad]
     try:
@@ -579,6 +591,11 @@ def _check_typed(chunked: pa.ChunkedArray, col: Column, out: _Collector, tz: str
         )
         return _check_numbers(arr, present, col, out, lambda: chunked.combine_chunks())
     if col.kind == "date":
+        days = chunked.cast(pa.int32()).to_numpy(zero_copy_only=False)
+        far = _days_out_of_range(days, _mask(pc.is_null(chunked)))
+        if far.any():
+            out.rows(far, col.name, OUT_OF_RANGE, None, "bad_date")
+            return pd.Series(dtype="datetime64[s]")  # read again as text, every row named
         return _dates_to_series(chunked)
     if col.kind == "datetime":
         seconds = chunked.cast(pa.int64())
@@ -587,7 +604,12 @@ def _check_typed(chunked: pa.ChunkedArray, col: Column, out: _Collector, tz: str
             seconds = pc.fill_null(seconds, np.iinfo(np.int64).min)
         else:  # fill_null would copy 8 bytes a row to change nothing
             null = np.zeros(len(chunked), dtype=bool)
-        return _localised(seconds.to_numpy(), null, tz)
+        array = seconds.to_numpy()
+        far = ~null & ((array < SECONDS_MIN) | (array > SECONDS_MAX))
+        if far.any():
+            out.rows(far, col.name, OUT_OF_RANGE, None, "bad_datetime")
+            return pd.Series(dtype="datetime64[s, UTC]")  # read again as text
+        return _localised(array, null, tz)
     raise AssertionError(col.kind)
 
 
@@ -639,6 +661,13 @@ def _check_dictionary(chunked: pa.ChunkedArray, col: Column, out: _Collector) ->
                     normalise.Reading(col.name, repr(label), f"read as {value!r}", 0)
                 )
         labels = [value or label for label, (value, _) in zip(labels, read, strict=True)]
+    elif col.kind == "str":  # '=SUM(…) as written safely for spreadsheets: the text after '
+        for i, label in enumerate(labels):
+            if label[:1] == "'" and label[1:2] and label[1] in FORMULA_START:
+                labels[i] = label[1:]
+                out.readings.append(
+                    normalise.Reading(col.name, repr(label), f"read as {label[1:]!r}", 0)
+                )
     if len(set(labels)) == len(labels) and "" not in labels:
         # the usual case: the dictionary is already the categories, the indices the codes
         _check_categories(labels, codes, col, out)
@@ -909,7 +938,19 @@ def _convert_date(values: pa.Array, col: Column, out: _Collector, null: np.ndarr
         parsed = pc.cast(
             pc.if_else(pa.array(good), values, pa.scalar(None, pa.string())), pa.date32()
         )
+    far = _days_out_of_range(
+        parsed.cast(pa.int32()).to_numpy(zero_copy_only=False), _mask(pc.is_null(parsed))
+    )
+    if far.any():
+        out.rows(far, col.name, OUT_OF_RANGE, values, "bad_date")
+        parsed = pc.if_else(pa.array(far), pa.scalar(None, pa.date32()), parsed)
     return _dates_to_series(parsed)
+
+
+def _days_out_of_range(days: np.ndarray, null: np.ndarray) -> np.ndarray:
+    low = (DATE_MIN - dt.date(1970, 1, 1)).days
+    high = (DATE_MAX - dt.date(1970, 1, 1)).days
+    return ~null & ((days < low) | (days > high))
 
 
 def _convert_datetime(
@@ -949,6 +990,14 @@ def _convert_datetime(
             part = pc.filter(part, pa.array(good))
             stamps = pc.cast(part, target)
         seconds = stamps.cast(pa.int64()).to_numpy(zero_copy_only=False)
+        far = (seconds < SECONDS_MIN) | (seconds > SECONDS_MAX)
+        if far.any():
+            idx = np.flatnonzero(sel)
+            far_rows = np.zeros(len(values), dtype=bool)
+            far_rows[idx[far]] = True
+            out.rows(far_rows, col.name, OUT_OF_RANGE, values, "bad_datetime")
+            sel = sel & ~far_rows
+            seconds = seconds[~far]
         if offset:
             result[sel] = pd.to_datetime(seconds, unit="s", utc=True)
         else:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from carbonexpo.calc.blocks import overlapping_claims
 from carbonexpo.errors import ClaimRefused, LedgerError, Problem, raise_if
+from carbonexpo.identifiers import id_key
 from carbonexpo.io.schema import BMS_EXPORT, CARRIERS, ENERGY_ONLY_CARRIERS
 from carbonexpo.io.tables import file_sha256, read_table
 from carbonexpo.ledger.bms import MeterInfo, to_intervals
@@ -410,9 +411,9 @@ def claim_event(ledger: Ledger, folder: Path) -> dict[str, int]:
             new = [b for b in chosen if (b[0], b[1], b[2], b[3]) not in have]
             seq = ledger.next_seq()
             ledger.conn.executemany(
-                "INSERT INTO claims (kind, prefix, first, last, event_id, detail, audit_seq) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(k, p, f, la, event_id, d, seq) for k, p, f, la, d, _ in new],
+                "INSERT INTO claims (kind, prefix, first, last, event_id, detail, audit_seq, "
+                "prefix_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(k, p, f, la, event_id, d, seq, id_key(p)) for k, p, f, la, d, _ in new],
             )
             ledger.record("claim", {"event": event_id, "blocks": len(new)}, ("claims",))
             return len(new), len(chosen)
@@ -451,7 +452,7 @@ MIGRATED = {
     "imports": "sha256, file, rows, audit_seq",
     "readings": 'meter_id, start, "end", quantity, audit_seq',
     "counters": "meter_id, ts, value, audit_seq",
-    "claims": "kind, prefix, first, last, event_id, detail, audit_seq",
+    "claims": "kind, prefix, first, last, event_id, detail, audit_seq, prefix_key",
 }
 
 
@@ -467,9 +468,9 @@ def migrate(source: Ledger, target: Ledger) -> dict[str, int]:
         raise LedgerError(
             f"{source.name} does not verify (entry {broken.seq}: {broken.why}): not copied"
         )
-    target._create(source.timezone, audit=False)
+    target._create(source.timezone, audit=False, mark=False)
     counts: dict[str, int] = {}
-    with target.transaction():
+    with target.transaction():  # the copy, and last of all the mark of a whole ledger
         for table, columns in MIGRATED.items():
             cursor = source.conn.execute(
                 f"SELECT {columns} FROM {table} ORDER BY {ORDER_OF[table]}"  # noqa: S608
@@ -479,6 +480,7 @@ def migrate(source: Ledger, target: Ledger) -> dict[str, int]:
                 target.conn.copy_rows(table, columns, [tuple(r) for r in batch])
                 n += len(batch)
             counts[table] = n
+        target.mark(source.timezone)
     if (broken := target.verify()) is not None:
         raise LedgerError(f"{target.name}: the copy does not verify ({broken.why})")
     return counts

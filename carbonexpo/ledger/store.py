@@ -27,11 +27,12 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from carbonexpo.errors import LedgerError
+from carbonexpo.identifiers import id_key
 from carbonexpo.ledger.db import Database, Retry, connect, display_name, is_postgres
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: claims carry prefix_key (identifiers.id_key), constrained on it
 GENESIS = "0" * 64
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,8 +59,8 @@ CREATE TABLE IF NOT EXISTS claims (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('green_power', 'credit')),
     prefix TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL CHECK (last >= first),
     event_id TEXT NOT NULL, detail TEXT NOT NULL,
-    audit_seq INTEGER NOT NULL REFERENCES audit(seq));
-CREATE INDEX IF NOT EXISTS claims_block ON claims (kind, prefix, first);
+    audit_seq INTEGER NOT NULL REFERENCES audit(seq), prefix_key TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS claims_key ON claims (kind, prefix_key, first);
 """
 PG_SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS btree_gist;
@@ -90,8 +91,9 @@ CREATE TABLE IF NOT EXISTS claims (
     prefix TEXT NOT NULL, first BIGINT NOT NULL, last BIGINT NOT NULL CHECK (last >= first),
     event_id TEXT NOT NULL, detail TEXT NOT NULL,
     audit_seq BIGINT NOT NULL REFERENCES audit(seq) DEFERRABLE INITIALLY DEFERRED,
-    CONSTRAINT claims_no_overlap EXCLUDE USING gist
-        (kind WITH =, prefix WITH =, int8range(first, last, '[]') WITH &&));
+    prefix_key TEXT NOT NULL CONSTRAINT claims_key_given CHECK (prefix_key <> ''),
+    CONSTRAINT claims_key_no_overlap EXCLUDE USING gist
+        (kind WITH =, prefix_key WITH =, int8range(first, last, '[]') WITH &&));
 CREATE INDEX IF NOT EXISTS readings_audit ON readings (audit_seq);
 CREATE INDEX IF NOT EXISTS counters_audit ON counters (audit_seq);
 CREATE OR REPLACE FUNCTION carbonexpo_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -185,6 +187,8 @@ class Ledger:
                 pass
             elif create:
                 ledger._create(timezone or "UTC")
+            elif ledger.meta("schema_version") == "1":
+                ledger._upgrade_from_1()
             elif ledger.meta("schema_version") != SCHEMA_VERSION:
                 found = ledger.meta("schema_version")
                 raise LedgerError(
@@ -202,8 +206,10 @@ class Ledger:
         finally:
             db.close()
 
-    def _create(self, timezone: str, *, audit: bool = True) -> None:
-        """The schema (idempotent); with `audit`, the first entry of a new ledger."""
+    def _create(self, timezone: str, *, audit: bool = True, mark: bool = True) -> None:
+        """The schema (idempotent); with `mark`, the meta rows that make it a ledger, and with
+        `audit` the first entry of a new ledger. A copy (`migrate`) marks its target in the
+        transaction that copies the entries, last, so that an interrupted copy is no ledger."""
         with self.transaction():
             if self.kind == "postgresql":
                 self.conn.execute(PG_SCHEMA)
@@ -226,13 +232,82 @@ class Ledger:
                             f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} "
                             f"ON {table} BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
                         )
-            if self.meta("schema_version") is None:
-                self.conn.execute(
-                    "INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
-                )
-                self.conn.execute("INSERT INTO meta VALUES ('timezone', ?)", (timezone,))
+            if mark and self.meta("schema_version") is None:
+                self.mark(timezone)
                 if audit:
-                    self.append_audit("init", {"timezone": timezone})
+                    self.append_audit(
+                        "init", {"timezone": timezone, "schema_version": SCHEMA_VERSION}
+                    )
+
+    def mark(self, timezone: str) -> None:
+        """The meta rows of a whole ledger (inside the caller's transaction)."""
+        self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        self.conn.execute("INSERT INTO meta VALUES ('timezone', ?)", (timezone,))
+
+    def _upgrade_from_1(self) -> None:
+        """Schema 1 -> 2: every claim gets its canonical prefix key (identifiers.id_key) and the
+        database constrains overlaps on the key, not on the text as written. The claims rows
+        keep their digests (the key is not digested; verify checks it against the prefix). An
+        overlap between two events that only the canonical form reveals is refused here: the
+        ledger cannot promise one claim per block until someone resolves it."""
+        with self.transaction():
+            rows = self.conn.execute("SELECT id, prefix FROM claims").fetchall()
+            if self.kind == "postgresql":
+                self.conn.execute("ALTER TABLE claims DISABLE TRIGGER claims_append_only")
+                self.conn.execute(
+                    "ALTER TABLE claims ADD COLUMN IF NOT EXISTS prefix_key TEXT NOT NULL "
+                    "DEFAULT ''"
+                )
+            else:
+                for op in ("update",):
+                    self.conn.execute(f"DROP TRIGGER IF EXISTS claims_no_{op}")
+                self.conn.execute(
+                    "ALTER TABLE claims ADD COLUMN prefix_key TEXT NOT NULL DEFAULT ''"
+                )
+            self.conn.executemany(
+                "UPDATE claims SET prefix_key = ? WHERE id = ?",
+                [(id_key(prefix), i) for i, prefix in rows],
+            )
+            clash = self.conn.execute(
+                "SELECT a.event_id, a.prefix, a.first, a.last, b.event_id, b.prefix, b.first, "
+                "b.last FROM claims a JOIN claims b ON a.kind = b.kind AND a.prefix_key = "
+                "b.prefix_key AND a.id < b.id AND a.first <= b.last AND b.first <= a.last "
+                "LIMIT 1"
+            ).fetchone()
+            if clash is not None:
+                raise LedgerError(
+                    f"{self.name}: upgrading the ledger found one block claimed twice once "
+                    f"prefixes are compared in their canonical form: {clash[0]} claimed "
+                    f"{clash[1]} {clash[2]}–{clash[3]}, {clash[4]} claimed {clash[5]} "
+                    f"{clash[6]}–{clash[7]}; resolve it with the registry before using this "
+                    "ledger (nothing was changed)"
+                )
+            if self.kind == "postgresql":
+                self.conn.execute("ALTER TABLE claims ENABLE TRIGGER claims_append_only")
+                self.conn.execute("ALTER TABLE claims ALTER COLUMN prefix_key DROP DEFAULT")
+                self.conn.execute(
+                    "ALTER TABLE claims ADD CONSTRAINT claims_key_given CHECK (prefix_key <> '')"
+                )
+                self.conn.execute("ALTER TABLE claims DROP CONSTRAINT IF EXISTS claims_no_overlap")
+                self.conn.execute(
+                    "ALTER TABLE claims ADD CONSTRAINT claims_key_no_overlap EXCLUDE USING gist "
+                    "(kind WITH =, prefix_key WITH =, int8range(first, last, '[]') WITH &&)"
+                )
+            else:
+                self.conn.execute(
+                    "CREATE TRIGGER IF NOT EXISTS claims_no_update BEFORE UPDATE ON claims "
+                    "BEGIN SELECT RAISE(ABORT, 'claims is append-only'); END"
+                )
+                self.conn.execute("DROP INDEX IF EXISTS claims_block")
+                self.conn.execute(
+                    "CREATE INDEX IF NOT EXISTS claims_key ON claims (kind, prefix_key, first)"
+                )
+            self.conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,)
+            )
+            self.append_audit(
+                "upgrade", {"schema_version": SCHEMA_VERSION, "claims_keyed": len(rows)}
+            )
 
     def meta(self, key: str) -> str | None:
         if not self.has_table("meta"):
@@ -329,7 +404,10 @@ class Ledger:
         return rows_digest(self.frame(sql, (seq,)))
 
     def verify(self) -> Broken | None:
-        """Recompute the chain and each entry's row digests; the first broken entry, if any."""
+        """Recompute the chain and each entry's row digests, and hold meta and the claims' keys
+        to what the log recorded; the first broken entry, if any."""
+        if (broken := self.verify_meta()) is not None:
+            return broken
         prev = GENESIS
         entries = self.conn.execute(
             "SELECT seq, ts, action, payload, prev_hash, hash FROM audit ORDER BY seq"
@@ -369,6 +447,51 @@ class Ledger:
                 return Broken(
                     int(stray[0]), f"table {table!r} holds rows of unknown meter {stray[1]!r}"
                 )
+        return None
+
+    def verify_meta(self) -> Broken | None:
+        """meta under the chain: the timezone and schema version the audit entries recorded
+        (init, then upgrades) must be what meta holds now; each claim's key must be its
+        prefix's (a forged key would slip past the overlap constraint)."""
+        timezone: str | None = None
+        version, seq = "1", 0
+        for seq_, action, payload_text in self.conn.execute(
+            "SELECT seq, action, payload FROM audit WHERE action IN ('init', 'upgrade') "
+            "ORDER BY seq"
+        ).fetchall():
+            try:
+                payload = json.loads(payload_text)
+            except json.JSONDecodeError:
+                return Broken(int(seq_), "payload is not JSON")
+            if action == "init" and timezone is None:
+                timezone = str(payload.get("timezone"))
+            version = str(payload.get("schema_version", version))
+            seq = int(seq_)
+        if timezone is None:
+            return Broken(0, "no init entry: not a whole ledger (an interrupted copy?)")
+        for key, recorded in (("timezone", timezone), ("schema_version", version)):
+            if self.meta(key) != recorded:
+                return Broken(
+                    seq, f"meta.{key} is {self.meta(key)!r} where the log says {recorded!r}"
+                )
+        for prefix, key in self.conn.execute("SELECT prefix, prefix_key FROM claims"):
+            if id_key(prefix) != key:
+                return Broken(0, f"claim prefix {prefix!r} carries a key that is not its own")
+        return None
+
+    def check_head(self, expected: tuple[int, str]) -> Broken | None:
+        """The ledger still holds the entry an earlier run or a certificate anchored to: seq and
+        hash as recorded. Catches a log cut short or rewritten and re-hashed after that point,
+        which the chain alone cannot."""
+        seq, digest = expected
+        row = self.conn.execute("SELECT hash FROM audit WHERE seq = ?", (seq,)).fetchone()
+        head_seq, _ = self.head()
+        if row is None:
+            return Broken(seq, f"the ledger ends at entry {head_seq}: entries up to {seq} were "
+                          "removed (truncated)")  # fmt: skip
+        if str(row[0]) != digest:
+            return Broken(seq, f"entry {seq} has another hash than the one expected: the log was "
+                          "rewritten")  # fmt: skip
         return None
 
     def head(self) -> tuple[int, str]:

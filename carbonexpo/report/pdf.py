@@ -62,15 +62,30 @@ def html_to_pdf(html: str, attachments: dict[str, bytes] | None = None) -> bytes
     return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(attachments=files)
 
 
+class AttachmentProblem(ValueError):
+    """A PDF that cannot be read, or (`duplicate`) that carries the attachment twice."""
+
+    def __init__(self, message: str, *, duplicate: bool = False):
+        super().__init__(message)
+        self.duplicate = duplicate
+
+
 def attachment(pdf: bytes, name: str) -> bytes | None:
-    """The content of the file attachment `name` of a PDF, or None."""
+    """The content of the file attachment `name` of a PDF, or None. Raises
+    AttachmentProblem for a PDF that cannot be read or that carries `name` twice (which one
+    would a reader show?)."""
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         found = PdfReader(io.BytesIO(pdf)).attachments.get(name)
-    except (PdfReadError, ValueError, KeyError, TypeError):
-        return None
+    except RecursionError:
+        raise AttachmentProblem("the PDF is nested too deeply to read") from None
+    except Exception as exc:  # pypdf raises many kinds on a corrupted file
+        raise AttachmentProblem(f"the PDF cannot be read ({type(exc).__name__})") from None
+    if found and len(found) > 1:
+        raise AttachmentProblem(
+            f"the PDF carries {len(found)} files named {name}: one is allowed", duplicate=True
+        )
     return found[0] if found else None

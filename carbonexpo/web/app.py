@@ -116,6 +116,8 @@ def create_app(
     today: dt.date | None = None,
 ) -> Starlette:
     site = Site(Path(folder), lang, trust, published, ledger, today)
+    with ex.folder_lock(site.folder):  # finishes (or discards) a save a crash interrupted
+        pass
     key = secret(site.folder)
     static = templates_dir() / "web" / "static"
 
@@ -172,8 +174,11 @@ def create_app(
 
     async def asset(request: Request) -> Response:
         name = request.path_params["name"]
+        # a name too long for the file system (OSError: File name too long) is no asset either
+        if len(name) > 100 or "/" in name or "\x00" in name or name.startswith("."):
+            return PlainTextResponse("not found", status_code=404)
         path = static / name
-        if "/" in name or name.startswith(".") or not path.is_file():
+        if not path.is_file():
             return PlainTextResponse("not found", status_code=404)
         return FileResponse(path, headers={"cache-control": "public, max-age=3600"})
 
