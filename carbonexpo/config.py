@@ -14,7 +14,7 @@ Standard = Literal["mee-2019", "iso-14068-1", "pas-2060"]
 PHASES = ("build_up", "open", "tear_down")  # in time order
 EventId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=80)]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-NonNegative = Annotated[float, Field(ge=0)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 DEFAULT_REGISTRIES: dict[str, tuple[str, ...]] = {
     "mee-2019": ("CCER", "CEA", "PHCER", "CDM-CER"),
@@ -51,7 +51,8 @@ class Venue(Strict):
     grid: str = Field(min_length=1, description="grid region key, e.g. CN-North")
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
-    area_m2: float | None = Field(default=None, gt=0)
+    # at most a square kilometre of halls ten times over: finite, and checked, not trusted
+    area_m2: float | None = Field(default=None, gt=0, le=1e7, allow_inf_nan=False)
 
     @field_validator("area_m2", mode="before")
     @classmethod
@@ -237,7 +238,8 @@ class EventConfig(Strict):
     timezone: str = "UTC"
     venue: Venue
     phases: Phases
-    visits: int | None = Field(default=None, ge=0)
+    # at most ten billion: more than the world's population, and exact in int64 and float64
+    visits: int | None = Field(default=None, ge=0, le=10_000_000_000)
 
     @field_validator("visits", mode="before")
     @classmethod

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from carbonexpo.problem_titles import PROBLEM_TITLES
 
+MAX_MESSAGE = 600  # characters of one message
+MAX_PER_FILE = 1000  # problems listed per file; the rest are counted
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -25,6 +28,11 @@ class Problem:
     where: str = ""  # a location of another shape, e.g. FILE:SHEET:CELL of a form
 
     def __post_init__(self) -> None:
+        if len(self.message) > MAX_MESSAGE:  # a 10 MB cell is not quoted whole
+            cut = self.message[: MAX_MESSAGE - 60]
+            object.__setattr__(
+                self, "message", f"{cut}… ({len(self.message):,} characters, shortened)"
+            )
         if self.code not in PROBLEM_TITLES["en"]:
             raise KeyError(
                 f"problem code {self.code!r} has no title in problem_titles.PROBLEM_TITLES"
@@ -88,7 +96,9 @@ class InputError(CarbonExpoError):
     """The user's input is bad. Holds every problem found, in file/row order (exit code 2)."""
 
     def __init__(self, problems: Iterable[Problem], partial: object = None):
-        self.problems = sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message))
+        self.problems = _capped(
+            sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message))
+        )
         # what could be read despite the problems (validate checks it further, in one pass)
         self.partial = partial
         super().__init__("\n".join(str(p) for p in self.problems))
@@ -97,6 +107,23 @@ class InputError(CarbonExpoError):
 class NotACertificate(CarbonExpoError):
     """A file given to verify is no certificate at all (not JSON, or a PDF without cert.json):
     bad input (exit 2), not a failed verification."""
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    """At most MAX_PER_FILE problems of one file, then one line counting the rest."""
+    out: list[Problem] = []
+    count: dict[str, int] = {}
+    for p in problems:
+        count[p.file] = count.get(p.file, 0) + 1
+        if count[p.file] <= MAX_PER_FILE:
+            out.append(p)
+    for file, n in count.items():
+        if n > MAX_PER_FILE:
+            out.append(
+                Problem(file, 0, "", f"... and {n - MAX_PER_FILE:,} more problems in {file} "
+                        "(fix these first: they often have one cause)", "more_problems")
+            )  # fmt: skip
+    return out
 
 
 class FactorDataError(CarbonExpoError):

@@ -50,7 +50,7 @@ CELLS = [
 
 
 def _tables(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.csv"))
+    return sorted(p for p in folder.glob("*.csv") if p.is_file())
 
 
 def m_truncate(rng: random.Random, folder: Path) -> str:
@@ -150,9 +150,102 @@ def m_remove(rng: random.Random, folder: Path) -> str:
     return f"remove {p.name}"
 
 
+# issue 31's classes: identifier variants, a table that is a folder, extreme dates, a header
+# with quotes and commas, CR-only line ends, an .xlsx bomb, numbers beyond any range
+def m_serial_variant(rng: random.Random, folder: Path) -> str:
+    p = folder / "credits.csv"
+    if not p.is_file():
+        return "no credits.csv"
+    lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
+    if len(lines) < 2 or len(lines[1].split(",")) < 4:
+        return "no credit row"
+    row = rng.randrange(1, len(lines))
+    cells = lines[row].split(",")
+    variant = rng.choice(
+        [str.lower, lambda t: t.replace("-", "\u2010"), lambda t: t[:2] + "\u200b" + t[2:]]
+    )
+    if len(cells) < 4:
+        return "no prefix cell"
+    cells[3] = variant(cells[3])
+    lines.append(",".join(cells))  # the same block again, spelt another way
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f"serial variant of credits row {row + 1}"
+
+
+def m_directory(rng: random.Random, folder: Path) -> str:
+    p = rng.choice(_tables(folder))
+    p.unlink()
+    p.mkdir()
+    return f"{p.name} is a folder"
+
+
+def m_extreme_date(rng: random.Random, folder: Path) -> str:
+    value = rng.choice(["0000-01-01", "9999-12-31T23:59", "0001-01-01T00:00", "2024-11-21T24:00"])
+    column = rng.choice(["start", "end"])
+    p = folder / "energy.csv"
+    if not p.is_file():
+        return "no energy.csv"
+    lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
+    if len(lines) < 2:
+        return "no energy row"
+    i = rng.randrange(1, len(lines))
+    cells = lines[i].split(",")
+    if len(cells) < 4:
+        return "no date cell"
+    cells[2 if column == "start" else 3] = value
+    lines[i] = ",".join(cells)
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f"energy {column} {value}"
+
+
+def m_quoted_header(rng: random.Random, folder: Path) -> str:
+    p = rng.choice(_tables(folder))
+    text = p.read_text(encoding="utf-8", errors="replace")
+    p.write_text('"a ""b"", c",' + text.replace("\n", "\n,", text.count("\n") - 1), "utf-8")
+    return f"quoted header in {p.name}"
+
+
+def m_cr_only(rng: random.Random, folder: Path) -> str:
+    p = rng.choice(_tables(folder))
+    p.write_bytes(p.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    return f"CR-only {p.name}"
+
+
+def m_xlsx_bomb(rng: random.Random, folder: Path) -> str:
+    import zipfile
+
+    name = rng.choice(["catering", "waste"])
+    shutil.rmtree(folder / f"{name}.csv", ignore_errors=True)
+    (folder / f"{name}.csv").unlink(missing_ok=True)
+    with zipfile.ZipFile(folder / f"{name}.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<c><v>" + "9" * (40 * 2**20) + "</v></c>")
+    return f"{name}.xlsx bomb"
+
+
+def m_huge_number(rng: random.Random, folder: Path) -> str:
+    p = folder / "event.yaml"
+    if not p.is_file():
+        return "no event.yaml"
+    text = p.read_text(encoding="utf-8", errors="replace")
+    if "venue:" not in text:
+        return "no venue"
+    line = rng.choice(["visits: " + "9" * 40, "  area_m2: 1e400"])
+    key = line.strip().split(":")[0]
+    kept = [x for x in text.splitlines() if not x.strip().startswith(key + ":")]
+    if line.startswith("  "):  # under venue:
+        at = next(i for i, x in enumerate(kept) if x.startswith("venue:")) + 1
+        kept.insert(at, line)
+    else:
+        kept.append(line)
+    p.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return f"yaml {line.strip()[:20]}"
+
+
 MUTATIONS: list[Callable[[random.Random, Path], str]] = [
     m_truncate, m_random_bytes, m_duplicate_line, m_cell, m_cell, m_cell, m_header,
-    m_encoding, m_empty, m_yaml, m_yaml, m_laughs, m_remove,
+    m_encoding, m_empty, m_yaml, m_yaml, m_laughs, m_remove, m_serial_variant, m_directory,
+    m_extreme_date, m_quoted_header, m_cr_only, m_xlsx_bomb, m_huge_number,
 ]  # fmt: skip
 
 

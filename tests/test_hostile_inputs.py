@@ -218,7 +218,7 @@ def test_reserialising_the_json_still_verifies(issued, tmp_path) -> None:
 
 
 # the fuzz run
-@pytest.mark.parametrize("case", range(36))
+@pytest.mark.parametrize("case", range(48))
 def test_fuzzed_folders_get_an_answer_not_a_crash(tmp_path, case) -> None:
     outcome = run_case(case, seed=20261124, work=tmp_path)
     assert not outcome.failure, (outcome.mutations, outcome.failure)

@@ -13,9 +13,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carbonexpo.identifiers import id_key, name_key
+from tests import test_ledger
 from tests.conftest import EXAMPLE, make_event, run_cli
-from tests.test_ledger import PREFIX_VARIANTS, Raw, db, empty, ledger  # noqa: F401
-from tests.test_ledger import pg_server  # noqa: F401  (the PostgreSQL fixture)
+from tests.test_ledger import (
+    PREFIX_VARIANTS,
+    Raw,
+    ledger,
+    pg_server,  # noqa: F401  (the PostgreSQL fixture)
+)
+
+empty = test_ledger.empty  # the ledger fixtures: an SQLite file and a PostgreSQL database
+db = test_ledger.db
 
 PREFIX = "CCER-14-2024-0003-V2024"
 
@@ -73,8 +81,8 @@ def test_a_case_variant_cannot_claim_a_claimed_block_again(db, tmp_path) -> None
     r = run_cli("calc", str(other), "--ledger", str(db), "--json", "-")
     credits_out = json.loads(r.stdout)["credits"]
     mine = next(c for c in credits_out if c["serial_prefix"].startswith("ccer\u201014"))
-    assert mine["status"] == "rejected" and "already claimed by event 'cisce-2024'" in (
-        mine["reason"]
+    assert (
+        mine["status"] == "rejected" and "already claimed by event 'cisce-2024'" in (mine["reason"])
     )
 
 
@@ -308,3 +316,212 @@ def test_a_save_killed_at_any_moment_is_whole_after_a_restart(tmp_path) -> None:
         assert rows["freight"][0]["shipment"] == f"S{travellers}"
         assert not list(folder.glob(".*.tmp"))
         assert not (folder / ".carbonexpo" / "journal").exists()
+
+
+# -- a server that no client can hold --------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_slow_clients_are_closed_within_their_timeouts(tmp_path, monkeypatch) -> None:
+    """A client that connects and sends its head one byte at a time is closed after the
+    head timeout; one that sends a body too slowly gets 408 after the body timeout."""
+    import shutil
+    import socket
+    import time
+
+    from carbonexpo.web import guard, server
+    from carbonexpo.web.app import create_app
+    from tests.web_server import running
+
+    monkeypatch.setattr(server.BoundedH11, "head_timeout", 1.0)
+    monkeypatch.setattr(guard, "BODY_TIMEOUT", 1.0)
+    folder = tmp_path / "ev"
+    shutil.copytree(EXAMPLE, folder)
+    with running(create_app(folder, lang="en")) as url:
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            started = time.monotonic()
+            closed = False
+            for ch in b"GET /healthz HTTP/1.1\r\nHost: x\r\n":  # never the blank line
+                try:
+                    s.sendall(bytes([ch]))
+                    if _readable(s) and s.recv(1) == b"":
+                        closed = True
+                except OSError:
+                    closed = True
+                if closed:
+                    break
+                time.sleep(0.2)
+            assert closed, "the server kept a slow client"
+            assert 0.8 < time.monotonic() - started < 4
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(
+                b"POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-"
+                b"urlencoded\r\nContent-Length: 100\r\n\r\nab"
+            )
+            started = time.monotonic()
+            answer = s.recv(200)
+            assert answer.startswith(b"HTTP/1.1 408"), answer
+            assert time.monotonic() - started < 4
+
+
+def _readable(s) -> bool:
+    import select
+
+    return bool(select.select([s], [], [], 0)[0])
+
+
+# -- bounded resources, one reading of a certificate, safe output ----------------------------
+
+
+@pytest.mark.slow
+def test_an_xlsx_bomb_is_refused_in_little_memory(tmp_path) -> None:
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    folder = tmp_path / "ev"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "catering.csv").unlink()
+    with zipfile.ZipFile(folder / "catering.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<c><v>" + "x" * (300 * 2**20) + "</v></c>")
+    assert (folder / "catering.xlsx").stat().st_size < 2 * 2**20
+    # measured from a small launcher: a child forked from this test process (which built a
+    # 300 MB string) would count this process's pages as its own
+    launcher = (
+        "import resource, subprocess, sys\n"
+        "r = subprocess.run([sys.executable, '-m', 'carbonexpo', 'calc', sys.argv[1]],"
+        " capture_output=True, text=True)\n"
+        "sys.stderr.write(r.stderr)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "sys.exit(r.returncode)\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", launcher, str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert r.returncode == 2
+    assert r.stderr.startswith("catering.xlsx:1:: the workbook unpacks to 300 MB"), r.stderr
+    peak_mb = int(r.stdout.strip()) / 1024
+    assert peak_mb < 500, peak_mb
+
+
+def test_a_million_columns_are_refused_at_once(tmp_path) -> None:
+    import time
+
+    from carbonexpo.io.schema import SCHEMAS
+    from carbonexpo.io.tables import read_table
+
+    path = tmp_path / "waste.csv"
+    path.write_text(",".join(f"c{i}" for i in range(10**6)) + "\n1\n", encoding="utf-8")
+    started = time.monotonic()
+    table, problems = read_table(path, SCHEMAS["waste"], "waste.csv")
+    assert time.monotonic() - started < 5
+    assert table is None and len(problems) == 1
+    assert "columns or more: a table has at most 200" in problems[0].message
+
+
+def test_long_cells_are_shortened_and_messages_counted(tmp_path) -> None:
+    from carbonexpo.errors import MAX_PER_FILE, InputError
+    from carbonexpo.io.schema import SCHEMAS
+    from carbonexpo.io.tables import read_table
+
+    path = tmp_path / "catering.csv"
+    path.write_text("meal,servings\n" + "x" * 2_000_000 + ",1\n", encoding="utf-8")
+    _, problems = read_table(path, SCHEMAS["catering"], "catering.csv")
+    assert problems and all(len(p.message) <= 600 for p in problems)
+    assert any("a cell of 2,000,000 characters" in p.message for p in problems)
+    many = [
+        __import__("carbonexpo.errors").errors.Problem("t.csv", r, "x", "bad", "not_numeric")
+        for r in range(2, 2 + MAX_PER_FILE + 50)
+    ]
+    error = InputError(many)
+    assert len(error.problems) == MAX_PER_FILE + 1
+    assert error.problems[-1].message.startswith("... and 50 more problems in t.csv")
+
+
+def test_a_cr_only_file_reads_like_any_other(tmp_path) -> None:
+    import shutil
+
+    folder = tmp_path / "ev"
+    shutil.copytree(EXAMPLE, folder)
+    path = folder / "catering.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    assert run_cli("validate", str(folder)).returncode == 0
+
+
+def test_a_certificate_is_read_one_way_only(tmp_path) -> None:
+    from carbonexpo import api
+    from carbonexpo.errors import NotACertificate, VerificationFailed
+    from carbonexpo.report.pdf import html_to_pdf
+
+    dup = tmp_path / "dup.json"
+    dup.write_text('{"certificate_id": "a", "certificate_id": "b"}', encoding="utf-8")
+    with pytest.raises(VerificationFailed, match="sets the key 'certificate_id' twice"):
+        api.read_certificate(dup)
+    for name, text in (("long.json", "1" * 5000), ("deep.json", "[" * 100_000)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(NotACertificate):
+            api.read_certificate(tmp_path / name)
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
+    with pytest.raises(NotACertificate):
+        api.read_certificate(corrupt)
+    two = tmp_path / "two.pdf"
+    two.write_bytes(html_to_pdf("<p>x</p>", {"cert.json": b"{}", "cert.json ": b"{}"}))
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(two))
+    writer.add_attachment("cert.json", b'{"forged": true}')
+    writer.write(two)
+    with pytest.raises(VerificationFailed, match=r"carries 2 files named cert\.json"):
+        api.read_certificate(two)
+    r = run_cli("verify", str(tmp_path / "deep.json"), "--public-key", str(tmp_path / "x.pub"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_markdown_reports_escape_what_people_typed(tmp_path) -> None:
+    import shutil
+
+    from carbonexpo import api
+
+    folder = tmp_path / "ev"
+    shutil.copytree(EXAMPLE, folder)
+    yaml = folder / "event.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    name = next(line for line in text.splitlines() if line.startswith("name:"))
+    yaml.write_text(
+        text.replace(name, 'name: "<img src=x onerror=alert(1)> [click](javascript:alert(1))"'),
+        encoding="utf-8",
+    )
+    md = api.report_bytes(api.calculate(folder), ".md").decode()
+    import re
+
+    assert not re.search(r"(?<!\\)<img", md)  # only escaped: \<img
+    assert not re.search(r"(?<!\\)\]\(javascript:", md)
+    assert "\\<img src=x onerror=alert(1)\\> \\[click\\](javascript:alert(1))" in md
+
+
+def test_cross_origin_posts_are_refused_and_https_gets_hsts(tmp_path) -> None:
+    import shutil
+
+    from starlette.testclient import TestClient
+
+    from carbonexpo.web.app import create_app
+
+    folder = tmp_path / "ev"
+    shutil.copytree(EXAMPLE, folder)
+    client = TestClient(create_app(folder, lang="en"), base_url="https://expo.example")
+    r = client.post("/verify", data={}, headers={"origin": "https://evil.example"})
+    assert r.status_code == 403 and r.text == "cross-origin request refused"
+    r = client.get("/verify?lang=zh")
+    assert r.headers["strict-transport-security"] == "max-age=31536000"
+    cookies = r.headers.get_list("set-cookie")
+    assert cookies and all("secure" in c.lower() for c in cookies)
+    plain = TestClient(create_app(folder, lang="en"), base_url="http://127.0.0.1")
+    assert "strict-transport-security" not in plain.get("/verify").headers

@@ -184,9 +184,10 @@ def test_a_refused_save_keeps_the_build_type_and_a_fixed_one_saves_it(browser, s
     browser.find_element(By.NAME, "hotels-0-room_nights").send_keys("1,5")
     browser.find_element(By.ID, "save").click()
     wait(browser, lambda d: "Not saved" in d.find_element(By.ID, "message").text)
-    assert "write 1.5" in browser.find_element(
-        By.CSS_SELECTOR, '[data-for="hotels-0-room_nights"]'
-    ).text
+    assert (
+        "write 1.5"
+        in browser.find_element(By.CSS_SELECTOR, '[data-for="hotels-0-room_nights"]').text
+    )
     build = Select(browser.find_element(By.NAME, "booth-0-build"))
     assert build.first_selected_option.get_attribute("value") == "modular"
     assert booths.read_text(encoding="utf-8").splitlines() == before  # nothing written
@@ -203,7 +204,7 @@ def test_a_refused_save_keeps_the_build_type_and_a_fixed_one_saves_it(browser, s
         for line in before
     ]
     hotels = (site["folder"] / "accommodation.csv").read_text(encoding="utf-8").splitlines()
-    assert hotels[-1] == f"CN,\"1,500\",{A}"
+    assert hotels[-1] == f'CN,"1,500",{A}'
 
 
 def test_exhibitor_page_on_a_phone(browser, site) -> None:

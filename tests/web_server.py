@@ -22,7 +22,11 @@ def running(app: Any) -> Iterator[str]:
     import uvicorn
 
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    from carbonexpo.web.server import server_options
+
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", **server_options()
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

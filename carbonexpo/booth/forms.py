@@ -157,11 +157,14 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
     table reader, like every other entry."""
     from openpyxl import load_workbook
 
-    from carbonexpo.io.tables import cell_text
+    from carbonexpo.io.tables import cell_text, xlsx_problem
 
     file = path.name
     problems: list[Problem] = []
     form = ReturnedForm(file, "", {}, {}, problems)
+    if (bad := xlsx_problem(path, file)) is not None:
+        problems.append(bad)
+        return form
     try:
         wb = load_workbook(path, read_only=False, data_only=False)
     except Exception:  # not an xlsx at all

@@ -27,7 +27,7 @@ def csv_header(path: Path) -> list[str]:
     if not head:
         return []
     try:
-        cells = next(csv.reader(io.StringIO(head)), [])
+        cells = next(csv.reader(io.StringIO(head, newline=None)), [])  # \r alone ends a line too
     except csv.Error:  # a quote opened in the header and closed on a later line
         cells = head.rstrip("\r\n").split(",")
     return [c.strip() for c in cells]

@@ -33,6 +33,10 @@ from carbonexpo.io.writers import FORMULA_START
 from carbonexpo.units import UnitProblem, check_unit
 
 MAX_LISTED = 200  # rows listed per file, column and kind of problem; the rest are counted
+MAX_COLUMNS = 200  # a table's columns: every schema has fewer than 20
+MAX_CELL_CHARS = 10_000  # a text cell: far more than any name, place or note
+MAX_XLSX_BYTES = 256 * 2**20  # an .xlsx unpacked (its XML): larger tables go as CSV
+MAX_XLSX_RATIO = 200  # unpacked / packed: spreadsheets pack 5-20 times; a bomb thousands
 NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^(?i:[-+]?(nan|inf|infinity))$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
@@ -60,6 +64,34 @@ class Table:
     @property
     def rows(self) -> int:
         return len(self.df)
+
+
+def xlsx_problem(path: Path, display: str) -> Problem | None:
+    """An .xlsx that would unpack to more than MAX_XLSX_BYTES, or pack suspiciously well (a
+    1 MB file holding a 1 GB cell), refused before anything unpacks it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return Problem(
+            display, 1, "", "not an .xlsx workbook (save it from Excel or WPS as .xlsx)",
+            "unreadable",
+        )  # fmt: skip
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if unpacked > MAX_XLSX_BYTES or (unpacked > 16 * 2**20 and unpacked / packed > MAX_XLSX_RATIO):
+        return Problem(
+            display,
+            1,
+            "",
+            f"the workbook unpacks to {unpacked / 2**20:,.0f} MB ({unpacked / packed:,.0f} times "
+            f"its size): more than a table of an event holds (at most {MAX_XLSX_BYTES // 2**20} "
+            "MB); save large tables as CSV",
+            "unreadable",
+        )
+    return None
 
 
 def file_sha256(path: Path) -> str:
@@ -361,17 +393,33 @@ def read_table_rows(
         ]
     if path.suffix.lower() == ".csv" and (bad := _encoding_head(path, display)):
         return None, [bad]
+    if path.suffix.lower() == ".xlsx" and (bad := xlsx_problem(path, display)):
+        return None, [bad]
     try:
         names = header_names(path)
     except Exception as exc:  # not a CSV/XLSX at all
         return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
+    if len(names) > MAX_COLUMNS:  # refused before any per-column work: linear in the header
+        return None, [
+            Problem(
+                display,
+                1,
+                "",
+                f"{len(names):,} columns or more: a table has at most {MAX_COLUMNS} (expected: "
+                f"{', '.join(c.name for c in schema.columns)})",
+                "bad_header",
+            )
+        ]
     known = {c.name for c in schema.columns}
     by_lower = {c.name.lower(): c.name for c in schema.columns}
     wanted = {k.strip().lower(): v for k, v in (rename or {}).items()}
     actual_of: dict[str, str] = {}  # column -> the header that holds it
-    for i, n in enumerate(names):
+    seen_names: set[str] = set()
+    for n in names:
         canonical = n if n in known else wanted.get(n.lower()) or by_lower.get(n.lower())
-        if n in names[:i] or (canonical in actual_of):
+        duplicate = n in seen_names
+        seen_names.add(n)
+        if duplicate or (canonical in actual_of):
             out.whole(n, "duplicate column", "duplicate_column")
         elif canonical not in known:
             close = normalise.closest(n, sorted(known))
@@ -653,6 +701,17 @@ def _check_dictionary(chunked: pa.ChunkedArray, col: Column, out: _Collector) ->
     dictionary, codes = _dictionary_codes(chunked)
     values = pc.utf8_trim_whitespace(dictionary)
     labels = [str(x) for x in values.to_pylist()]
+    long = [i for i, label in enumerate(labels) if len(label) > MAX_CELL_CHARS]
+    if long:
+        for i in long[:MAX_LISTED]:
+            out.rows(
+                codes == i,
+                col.name,
+                f"a cell of {len(labels[i]):,} characters: a cell holds at most {MAX_CELL_CHARS:,}",
+                None,
+                "range",
+            )
+            labels[i] = labels[i][:MAX_CELL_CHARS]
     if col.kind == "enum":  # case does not matter ('gec', 'Metro'); documented synonyms neither
         read = [normalise.choice(col.name, label, col.choices) for label in labels]
         for label, (value, synonym) in zip(labels, read, strict=True):

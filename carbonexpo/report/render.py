@@ -55,6 +55,23 @@ def environment() -> jinja2.Environment:
     return env
 
 
+MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\<>&[]|"})
+
+
+def markdown_text(value: Any) -> Any:
+    """What a Markdown report prints of a value: text with HTML and Markdown syntax escaped
+    (a backslash before \\ < > & [ ] |), so that an event, exhibitor, instrument or credit
+    field cannot inject a tag, a javascript: link or an image; the text reads the same."""
+    return value.translate(MARKDOWN_SPECIAL) if isinstance(value, str) else value
+
+
+@cache
+def markdown_environment() -> jinja2.Environment:
+    """The environment of .md templates: every printed string escaped for Markdown."""
+    env = environment().overlay(finalize=markdown_text)
+    return env
+
+
 def neutrality_statement(result: Result, lang: str) -> str:
     """The claim's headline, in the wording the calculation chose (spec §9)."""
     return str(getattr(result.claim.wording, f"headline_{lang}"))
@@ -153,7 +170,8 @@ def report_context(result: Result, lang: str, *, with_charts: bool = True) -> di
 
 
 def render_template(name: str, context: dict[str, Any]) -> str:
-    return environment().get_template(name).render(**context)
+    env = markdown_environment() if name.endswith(".md.j2") else environment()
+    return env.get_template(name).render(**context)
 
 
 def render_html(result: Result, lang: str = "en") -> str:

@@ -45,7 +45,9 @@ def serve(
         raise InputError(problems)
     app = create_app(Path(folder), lang=lang, trust=trust, published=published, ledger=ledger)
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    from carbonexpo.web.server import server_options
+
+    uvicorn.run(app, host=host, port=port, log_level="info", **server_options())
 
 
 def create_app(folder: Path, **options: Any) -> Any:

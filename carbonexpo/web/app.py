@@ -154,7 +154,13 @@ def create_app(
             CSRF_COOKIE, nonce, httponly=True, samesite="strict", secure=request.url.is_secure
         )
         if request.query_params.get("lang") in LANGS:
-            response.set_cookie(LANG_COOKIE, lang, samesite="lax", max_age=365 * 86400)
+            response.set_cookie(
+                LANG_COOKIE,
+                lang,
+                samesite="lax",
+                max_age=365 * 86400,
+                secure=request.url.is_secure,
+            )
         return response
 
     def not_found(request: Request) -> HTMLResponse:

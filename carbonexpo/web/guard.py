@@ -7,6 +7,7 @@ the estimate request carry HMAC(event secret, cookie | scope), where the scope i
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -31,7 +32,33 @@ HEADERS = [
 ]
 
 
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
+def same_origin(headers: dict[bytes, bytes]) -> bool:
+    """A POST from a page of this site: the browser's Origin header (when it sends one) names
+    the host the request went to. Requests without Origin (non-browser clients) still need
+    the CSRF token."""
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    from urllib.parse import urlsplit
+
+    host = headers.get(b"host", b"").decode("latin-1").lower()
+    try:
+        return urlsplit(origin.decode("latin-1")).netloc.lower() == host
+    except ValueError:
+        return False
+
+
+BODY_TIMEOUT = 30.0  # seconds for a whole request body (a form, a certificate upload)
+
+
 class TooLarge(Exception):
+    pass
+
+
+class TooSlow(Exception):
     pass
 
 
@@ -47,16 +74,32 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        if scope.get("method") == "POST" and not same_origin(headers):
+            await _plain(send, 403, b"cross-origin request refused")
+            return
+        secure = scope.get("scheme") == "https"
+        declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
             await _plain(send, 413, b"request body too large")
             return
         seen = 0
         started = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + BODY_TIMEOUT
+
+        body_done = False
 
         async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, body_done
+            if body_done:  # later calls wait for a disconnect: not the client's body
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                raise TooSlow from None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
@@ -68,6 +111,8 @@ class Guard:
             if message["type"] == "http.response.start":
                 started = True
                 message["headers"] = [*message.get("headers", []), *HEADERS]
+                if secure:  # served over https (directly or as the proxy says): stay on it
+                    message["headers"].append(HSTS)
             await send(message)
 
         try:
@@ -75,6 +120,9 @@ class Guard:
         except TooLarge:
             if not started:
                 await _plain(send, 413, b"request body too large")
+        except TooSlow:
+            if not started:
+                await _plain(send, 408, b"request body too slow")
 
 
 async def _plain(send: Send, status: int, body: bytes) -> None:
