@@ -635,9 +635,28 @@ def invite(
         raise InputError(
             [Problem("booths.csv", 0, "", "invite needs booths.csv: one row per booth", "missing")]
         )
+    from carbonexpo.identifiers import name_key
+
     names = [
         n for n in pd.read_csv(booths, dtype=str, keep_default_na=False)["exhibitor"] if n.strip()
     ]
+    first: dict[str, str] = {}
+    twice = []
+    for row, n in enumerate(names, start=2):
+        spelt = first.setdefault(name_key(n), n)
+        if spelt != n:  # one exhibitor written two ways: one link, not two
+            twice.append(
+                Problem(
+                    "booths.csv",
+                    row,
+                    "exhibitor",
+                    f"{n!r} is {spelt!r} written another way: write one spelling for one "
+                    "exhibitor before inviting",
+                    "duplicate",
+                )
+            )
+    if twice:
+        raise InputError(twice)
     links, kept = _invite(folder, names, renew=renew)
     base = base_url.rstrip("/")
     return [(link.access.role, link.access.exhibitor, base + link.path()) for link in links], kept

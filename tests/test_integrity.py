@@ -525,3 +525,20 @@ def test_cross_origin_posts_are_refused_and_https_gets_hsts(tmp_path) -> None:
     assert cookies and all("secure" in c.lower() for c in cookies)
     plain = TestClient(create_app(folder, lang="en"), base_url="http://127.0.0.1")
     assert "strict-transport-security" not in plain.get("/verify").headers
+
+
+def test_one_exhibitor_written_two_ways_gets_no_second_link(tmp_path) -> None:
+    from carbonexpo import api
+    from carbonexpo.errors import InputError
+
+    folder = make_event(
+        tmp_path / "ev",
+        {"booths": "exhibitor,booth,area_m2\nAcme Co.,A1,9\nACME  Co.,A2,9\n"},
+        (EXAMPLE / "event.yaml").read_text(encoding="utf-8"),
+    )
+    with pytest.raises(InputError) as caught:
+        api.invite(folder)
+    assert str(caught.value.problems[0]) == (
+        "booths.csv:3:exhibitor: 'ACME  Co.' is 'Acme Co.' written another way: write one "
+        "spelling for one exhibitor before inviting"
+    )
