@@ -32,18 +32,20 @@ def _folded(text: str) -> str:
         if category == "Pd" or ch in MINUS_LIKE:
             ch = "-"
         out.append(ch)
-    return "".join(out).casefold()
+    # folding case can undo NFKC ('A\u0301' folds to 'a\u0301'): normalise once more
+    return unicodedata.normalize("NFKC", "".join(out).casefold())
 
 
 @lru_cache(maxsize=65536)
 def id_key(text: object) -> str:
     """The key of a serial prefix, registry id or project id: 'CCER-X' = 'ccer‐x' = 'CCER - X'
     = 'ＣＣＥＲ-Ｘ' = 'CCER\u200b-X'."""
-    return "".join(_folded(str(text)).split())
+    # normalised again once spaces are gone: 'A´' folds to 'a', ' ', U+0301, which compose
+    return unicodedata.normalize("NFKC", "".join(_folded(str(text)).split()))
 
 
 @lru_cache(maxsize=65536)
 def name_key(text: object) -> str:
     """The key of a person's or an organisation's name: 'Acme  Co.' = 'acme co.' =
     'ＡＣＭＥ Co.'."""
-    return " ".join(_folded(str(text)).split())
+    return unicodedata.normalize("NFKC", " ".join(_folded(str(text)).split()))

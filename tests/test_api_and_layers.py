@@ -30,6 +30,7 @@ LAYERS = [
         "config",
         "result",
         "codes",
+        "identifiers",
     },
     {"geo", "factors"},
     {"io"},

@@ -36,11 +36,12 @@ HSTS = (b"strict-transport-security", b"max-age=31536000")
 
 
 def same_origin(headers: dict[bytes, bytes]) -> bool:
-    """A POST from a page of this site: the browser's Origin header (when it sends one) names
-    the host the request went to. Requests without Origin (non-browser clients) still need
-    the CSRF token."""
+    """A POST from a page of this site: the browser's Origin header (when it names one) is the
+    host the request went to. Requests without an Origin still need the CSRF token."""
     origin = headers.get(b"origin")
-    if origin is None:
+    # absent, or "null": browsers send null for a form posted from a page whose
+    # Referrer-Policy is no-referrer (ours: links carry secret tokens); the CSRF token decides
+    if origin is None or origin == b"null":
         return True
     from urllib.parse import urlsplit
 
