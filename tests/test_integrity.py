@@ -140,28 +140,32 @@ def test_verify_prints_the_head_and_catches_a_truncated_log(db) -> None:
     assert r.returncode == 2 and r.stderr.startswith("--expect-head: '12:xyz': expected SEQ:HASH")
 
 
-def test_a_changed_timezone_in_meta_breaks_verify(db) -> None:
+def behind_its_back(db: str, sql: str, allow: str = "") -> str:
+    """Run `sql` on the ledger's database directly (the owner, append-only guard of table
+    `allow` dropped) and return what `ledger verify` says (exit 1 expected)."""
     raw = Raw(db)
     try:
-        raw.execute("UPDATE meta SET value = 'Asia/Tokyo' WHERE key = 'timezone'")
+        if allow:
+            raw.allow_edits(allow)
+        raw.execute(sql)
     finally:
         raw.close()
     r = ledger("verify", db=db)
-    assert r.returncode == 1 and "meta.timezone is 'Asia/Tokyo' where the log says" in r.stderr
+    assert r.returncode == 1, r.stdout
+    return r.stderr
+
+
+def test_a_changed_timezone_in_meta_breaks_verify(db) -> None:
+    said = behind_its_back(db, "UPDATE meta SET value = 'Asia/Tokyo' WHERE key = 'timezone'")
+    assert "meta.timezone is 'Asia/Tokyo' where the log says" in said
 
 
 def test_a_forged_claim_key_breaks_verify(tmp_path) -> None:
     path = str(tmp_path / "venue.db")
     assert ledger("init", db=path).returncode == 0
     assert ledger("claim", str(EXAMPLE), db=path).returncode == 0
-    raw = Raw(path)
-    try:
-        raw.allow_edits("claims")
-        raw.execute("UPDATE claims SET prefix_key = 'x' WHERE rowid = 1")
-    finally:
-        raw.close()
-    r = ledger("verify", db=path)
-    assert r.returncode == 1 and "carries a key that is not its own" in r.stderr
+    said = behind_its_back(path, "UPDATE claims SET prefix_key = 'x' WHERE rowid = 1", "claims")
+    assert "carries a key that is not its own" in said
 
 
 def test_an_interrupted_copy_is_no_ledger(tmp_path) -> None:
