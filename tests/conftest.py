@@ -55,6 +55,32 @@ def event(tmp_path: Path):
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`carbonexpo ARGS` run in this process with click's CliRunner (as sqlite-utils' tests
+    do): the same exit code, standard output and standard error as a fresh process gives, in
+    a fraction of the time (a fresh `python -m carbonexpo` costs ~1.6 s of imports). An
+    exception that escapes is reported as a process would show it: exit 1 and a traceback."""
+    import contextlib
+    import traceback
+
+    from click.testing import CliRunner
+
+    from carbonexpo.cli import cli
+
+    with contextlib.chdir(cwd or ROOT):
+        result = CliRunner().invoke(cli, list(args), prog_name="carbonexpo")
+    stderr = result.stderr
+    code = result.exit_code
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "Traceback (most recent call last):\n" + "".join(
+            traceback.format_exception(result.exception)
+        )
+        code = 1
+    return subprocess.CompletedProcess(["carbonexpo", *args], code, result.stdout, stderr)
+
+
+def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m carbonexpo ARGS` in a fresh process: for what only a process shows (its
+    imports, its start-up time, signals, files it leaves behind when it exits)."""
     return subprocess.run(
         [sys.executable, "-m", "carbonexpo", *args],
         capture_output=True,
@@ -72,3 +98,25 @@ def skip_or_fail(reason: str) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"{reason} — CI must install it (.ci/run)")
     pytest.skip(reason)
+
+
+# `pytest -m "not slow"` (about a minute) leaves out what needs a real browser, a PostgreSQL
+# server, real processes racing or being killed, PDF rendering, an installed wheel or the
+# benchmark harness; .ci/run runs everything.
+SLOW_FILES = {
+    "test_web_browser.py",
+    "test_report_worker.py",
+    "test_wheel.py",
+    "test_benchmark_smoke.py",
+}
+SLOW_WORDS = (
+    "[postgresql", "pdf", "concurrent", "at_once", "killed", "processes", "fuzzed",
+    "whatever_is_typed",  # a hypothesis run of the web form (11 s)
+)  # fmt: skip
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        name = item.nodeid.lower()
+        if Path(str(item.fspath)).name in SLOW_FILES or any(w in name for w in SLOW_WORDS):
+            item.add_marker(pytest.mark.slow)
