@@ -397,7 +397,7 @@ def read_certificate(path: Path) -> Any:
         raw = embedded
     try:
         return json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
-    except DuplicateKey as exc:
+    except _DuplicateKey as exc:
         raise VerificationFailed(
             f"INVALID: {path.name} sets the key {exc.args[0]!r} twice: a certificate is read "
             "one way only"
@@ -410,7 +410,7 @@ def read_certificate(path: Path) -> Any:
         ) from None
 
 
-class DuplicateKey(ValueError):
+class _DuplicateKey(ValueError):
     pass
 
 
@@ -418,7 +418,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise DuplicateKey(key)
+            raise _DuplicateKey(key)
         out[key] = value
     return out
 
@@ -705,17 +705,28 @@ __all__ = [
     "Checked",
     "Run",
     "calculate",
+    "compare",
+    "comparison_text",
     "generate_keys",
     "import_forms",
     "init_event",
+    "invite",
     "issue_certificate",
+    "load_result",
+    "phc_export",
+    "read_certificate",
     "read_event",
+    "report_bytes",
+    "report_folder",
     "require_neutral",
     "result_json",
+    "scenario",
     "summary_text",
     "validate",
     "verify_certificate",
+    "without_float_noise",
     "write_exhibitor_form",
+    "write_lines",
     "write_outputs",
     "write_report",
     *_LAZY,

@@ -148,3 +148,25 @@ def test_import_carbonexpo_stays_light() -> None:
         check=True,
     ).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_every_public_function_of_the_api_is_exported() -> None:
+    """`carbonexpo.compare` raised AttributeError: 11 public functions were missing from
+    __all__ (issue 32). Every public function and class defined in api.py is exported, and
+    the package says it is typed (py.typed)."""
+    import inspect
+
+    import carbonexpo
+    from carbonexpo import api
+
+    public = {
+        name
+        for name, value in vars(api).items()
+        if not name.startswith("_")
+        and (inspect.isfunction(value) or inspect.isclass(value))
+        and value.__module__ == api.__name__
+    }
+    assert public - set(api.__all__) == set()
+    for name in public:
+        assert getattr(carbonexpo, name) is getattr(api, name)
+    assert (Path(api.__file__).parent / "py.typed").exists()
