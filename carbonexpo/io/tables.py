@@ -818,11 +818,16 @@ def _check_numbers(
         if zero.any():
             out.rows(zero, col.name, "must be greater than 0", shown(), "not_positive")
     if col.integer:
+        huge = finite & (np.abs(arr) > 2.0**53)  # beyond what a float counts one by one
+        if huge.any() and col.maximum is None:
+            out.rows(huge, col.name, "too large to count exactly", shown(), "range")
         frac = finite & (np.floor(arr) != arr)
         if frac.any():
             out.rows(frac, col.name, "not a whole number", shown(), "not_integer")
         if present.all():
-            return np.nan_to_num(arr).astype(np.int64)
+            # a value beyond int64 was reported above (range) and its row is dropped: clipped
+            # here only so that the cast is defined
+            return np.clip(np.nan_to_num(arr), -(2.0**62), 2.0**62).astype(np.int64)
     return arr
 
 
