@@ -27,7 +27,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from carbonexpo.errors import NotACertificate, NotNeutralError, OptionError, VerificationFailed
+from carbonexpo.errors import (
+    ArgumentError,
+    NotACertificate,
+    NotNeutralError,
+    VerificationFailed,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -122,7 +127,9 @@ def calculate(
             name = store.name
         anchor = LedgerAnchor(file=name, audit_seq=seq, head_hash=digest)
     if uncertainty_runs is not None and not 10 <= uncertainty_runs <= 1_000_000:
-        raise OptionError("--runs", f"{uncertainty_runs}: between 10 and 1,000,000 runs")
+        raise ArgumentError(
+            "uncertainty_runs", f"{uncertainty_runs}: between 10 and 1,000,000 runs"
+        )
     calc = _calculate(data, claims=claims, uncertainty_runs=uncertainty_runs, seed=seed)
     return Run(build_result(calc, ledger=anchor), calc)
 
@@ -165,11 +172,11 @@ def write_outputs(
     from carbonexpo.io.writers import defuse_formulas, write_frame_csv, write_text_atomic
 
     if lines_path and Path(lines_path).suffix.lower() not in (".csv", ".parquet"):
-        raise OptionError("--lines", "must end in .csv or .parquet")
+        raise ArgumentError("lines_path", "must end in .csv or .parquet")
     if exhibitors_path and Path(exhibitors_path).suffix.lower() != ".csv":
-        raise OptionError("--exhibitors", "must end in .csv")
+        raise ArgumentError("exhibitors_path", "must end in .csv")
     if exhibitors_path and run.exhibitors is None:
-        raise OptionError("--exhibitors", "needs booths.csv in the event folder")
+        raise ArgumentError("exhibitors_path", "needs booths.csv in the event folder")
     if json_path == "-":
         sys.stdout.write(result_json(run.result))
     elif json_path:
@@ -260,13 +267,18 @@ def summary_text(result: Result) -> str:
 REPORT_FORMATS = (".html", ".htm", ".md", ".pdf")
 
 
+def _report_format(argument: str, suffix: str) -> None:
+    """The one check of a report's format (its file's extension)."""
+    if suffix.lower() not in REPORT_FORMATS:
+        raise ArgumentError(argument, "must end in .html, .md or .pdf")
+
+
 def write_report(
     run: Run, path: PathLike, *, lang: str = "en", exhibitor: str | None = None
 ) -> None:
     """The balance report (HTML, Markdown or PDF by extension), or one exhibitor's statement."""
     path = Path(path)
-    if path.suffix.lower() not in REPORT_FORMATS:
-        raise OptionError("--output", "must end in .html, .md or .pdf")
+    _report_format("path", path.suffix)
     if exhibitor is None:
         from carbonexpo.report.write import write_report as _write
 
@@ -289,8 +301,7 @@ def report_folder(
     process imports WeasyPrint and matplotlib and loads the fonts while the data is read
     (report.worker; the same bytes, rendered here when the worker is not worth it or fails)."""
     path = Path(path)
-    if path.suffix.lower() not in REPORT_FORMATS:
-        raise OptionError("--output", "must end in .html, .md or .pdf")
+    _report_format("path", path.suffix)
     if path.suffix.lower() != ".pdf" or exhibitor is not None:
         run = calculate(folder, ledger=ledger)
         write_report(run, path, lang=lang, exhibitor=exhibitor)
@@ -306,8 +317,7 @@ def report_folder(
 
 def report_bytes(run: Run, suffix: str, *, lang: str = "en", exhibitor: str | None = None) -> bytes:
     """What write_report would write, as bytes (for a web download)."""
-    if suffix.lower() not in REPORT_FORMATS:
-        raise OptionError("--output", "must end in .html, .md or .pdf")
+    _report_format("suffix", suffix)
     if exhibitor is None:
         from carbonexpo.report.write import report_bytes as _bytes
 
@@ -342,12 +352,12 @@ def issue_certificate(
 
     pdf = Path(pdf)
     if pdf.suffix.lower() != ".pdf":
-        raise OptionError("--output", "must end in .pdf")
+        raise ArgumentError("pdf", "must end in .pdf")
     if issue_date is not None:
         try:
             dt.date.fromisoformat(issue_date)
         except ValueError as exc:
-            raise OptionError("--date", f"{issue_date!r} is not a date YYYY-MM-DD") from exc
+            raise ArgumentError("issue_date", f"{issue_date!r} is not a date YYYY-MM-DD") from exc
     return _issue(
         run.result,
         key_path=Path(key),
@@ -471,22 +481,18 @@ def load_result(path: PathLike) -> tuple[Result, str]:
     if p.is_dir():
         return calculate(p).result, p.name
     if not p.is_file():
-        raise OptionError("A/B", f"{p}: neither an event folder nor a result JSON")
+        raise ArgumentError("a/b", f"{p}: neither an event folder nor a result JSON")
     try:
         return Result.model_validate_json(p.read_bytes()), p.name
     except ValueError as exc:
-        first = str(exc).splitlines()[:3]
-        raise InputError(
-            [
-                Problem(
-                    p.name,
-                    0,
-                    "",
-                    "not a carbonexpo result JSON: " + " ".join(first),
-                    "not_a_result",
-                )
-            ]
-        ) from None
+        errors = getattr(exc, "errors", lambda: [])()
+        if errors and errors[0].get("type") != "json_invalid":
+            where = ".".join(str(x) for x in errors[0].get("loc", ()))
+            why = f"{where}: {errors[0].get('msg', 'not as a result holds it')}"
+            detail = f"not a carbonexpo result JSON ({len(errors)} field(s) wrong, first {why})"
+        else:
+            detail = "not a carbonexpo result JSON: not JSON text (give `calc --json` output)"
+        raise InputError([Problem(p.name, 0, "", detail, "not_a_result")]) from None
 
 
 def compare(a: PathLike, b: PathLike) -> Any:
@@ -538,7 +544,7 @@ def scenario(folder: PathLike, scenario_file: PathLike, out: PathLike) -> Any:
     raise_if(problems)
     assert plan is not None
     if out.exists() and any(out.iterdir()):
-        raise OptionError("--output", f"{out} exists and is not empty: name a new folder")
+        raise ArgumentError("out", f"{out} exists and is not empty: name a new folder")
     base = calculate(folder)
     config = base.calculation.data.config
     if config.scenario is not None:
@@ -592,7 +598,7 @@ def phc_export(folder: PathLike, out: PathLike, *, method: str | None = None) ->
     from carbonexpo.io.writers import defuse_formulas, write_frame_csv
 
     if method is not None and method not in METHODS:
-        raise OptionError("--method", f"unknown method {method!r} (known: {', '.join(METHODS)})")
+        raise ArgumentError("method", f"unknown method {method!r} (known: {', '.join(METHODS)})")
     data = read_event(folder)
     table = data.tables.get("visitors")
     if table is None:

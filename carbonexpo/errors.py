@@ -86,6 +86,17 @@ class OptionError(CarbonExpoError):
         super().__init__(f"{option}: {message}")
 
 
+class ArgumentError(CarbonExpoError):
+    """A library function's argument is bad; the message starts with the argument's name
+    (`uncertainty_runs: 5: between 10 and 1,000,000 runs`). The CLI says it as the option the
+    person typed (cli.common.OPTION_OF: `--runs: …`)."""
+
+    def __init__(self, argument: str, message: str):
+        self.argument = argument
+        self.detail = message
+        super().__init__(f"{argument}: {message}")
+
+
 class RequirementNotMet(CarbonExpoError):
     """The input is fine, but what was asked cannot be granted (exit 1)."""
 

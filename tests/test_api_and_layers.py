@@ -170,3 +170,27 @@ def test_every_public_function_of_the_api_is_exported() -> None:
     for name in public:
         assert getattr(carbonexpo, name) is getattr(api, name)
     assert (Path(api.__file__).parent / "py.typed").exists()
+
+
+def test_the_library_speaks_of_arguments_the_cli_of_options(tmp_path) -> None:
+    """A notebook user is told about the argument they gave, a person at the command line
+    about the option they typed (issue 32)."""
+    import carbonexpo
+    from carbonexpo.errors import ArgumentError
+    from tests.conftest import EXAMPLE, run_cli
+
+    with pytest.raises(ArgumentError) as caught:
+        carbonexpo.calculate(EXAMPLE, uncertainty_runs=5)
+    assert str(caught.value) == "uncertainty_runs: 5: between 10 and 1,000,000 runs"
+    r = run_cli("calc", str(EXAMPLE), "--uncertainty", "--runs", "5")
+    assert r.returncode == 2 and r.stderr == "--runs: 5: between 10 and 1,000,000 runs\n"
+    run = carbonexpo.calculate(EXAMPLE)
+    with pytest.raises(ArgumentError, match=r"^path: must end in \.html, \.md or \.pdf$"):
+        carbonexpo.write_report(run, tmp_path / "report.docx")
+    with pytest.raises(ArgumentError, match=r"^a/b: "):
+        carbonexpo.compare(EXAMPLE, tmp_path / "nothing")
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    r = run_cli("compare", str(EXAMPLE), str(tmp_path / "notes.txt"))
+    assert r.returncode == 2 and r.stderr.startswith(
+        "notes.txt:0:: not a carbonexpo result JSON: not JSON text"
+    ), r.stderr

@@ -15,7 +15,7 @@ import pandas as pd
 from carbonexpo.booth import defaults as d
 from carbonexpo.calc import activities as act
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import InputError, OptionError, Problem, raise_if
+from carbonexpo.errors import ArgumentError, InputError, Problem, raise_if
 from carbonexpo.factors.catalog import Factor
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import resolve_place
@@ -105,7 +105,7 @@ def parse_staff(text: str) -> tuple[str, str, str]:
     (a mode synonym such as plane, 1,200) exactly as in travel.csv."""
     parts = text.rsplit(":", 2)
     if len(parts) != 3 or not all(p.strip() for p in parts):
-        raise OptionError("--staff", f"{text!r}: expected ORIGIN:MODE:COUNT, e.g. Shanghai:hsr:4")
+        raise ArgumentError("staff", f"{text!r}: expected ORIGIN:MODE:COUNT, e.g. Shanghai:hsr:4")
     origin, mode, count = (p.strip() for p in parts)
     return origin, mode, count
 
@@ -114,8 +114,8 @@ def parse_freight(text: str) -> tuple[str, str, str]:
     """'Shanghai:hgv:800kg' -> (origin, mode, mass as typed; a number alone is kg)."""
     parts = text.rsplit(":", 2)
     if len(parts) != 3 or not all(p.strip() for p in parts):
-        raise OptionError(
-            "--freight", f"{text!r}: expected ORIGIN:MODE:MASS, e.g. Shanghai:hgv:800kg"
+        raise ArgumentError(
+            "freight", f"{text!r}: expected ORIGIN:MODE:MASS, e.g. Shanghai:hgv:800kg"
         )
     origin, mode, mass = (p.strip() for p in parts)
     return origin, mode, mass
@@ -205,8 +205,8 @@ def estimate_config(
 ) -> EventConfig:
     place = resolve_place(venue)
     if place is None:
-        raise OptionError(
-            "--venue", f"{venue!r} not found (IATA code, city, 'City, CC' or 'lat,lon')"
+        raise ArgumentError(
+            "venue", f"{venue!r} not found (IATA code, city, 'City, CC' or 'lat,lon')"
         )
     today = dt.date.today()
     return EventConfig.model_validate(
@@ -253,11 +253,11 @@ def estimate_booth(
 
 def _check_spec(spec: BoothSpec) -> None:
     if spec.build not in BUILDS:
-        raise OptionError("--build", f"unknown build {spec.build!r} (allowed: {', '.join(BUILDS)})")
+        raise ArgumentError("build", f"unknown build {spec.build!r} (allowed: {', '.join(BUILDS)})")
     if not spec.area_m2 > 0:
-        raise OptionError("--area", f"{spec.area_m2:g} m²: the booth area must be > 0")
+        raise ArgumentError("area_m2", f"{spec.area_m2:g} m²: the booth area must be > 0")
     if not spec.days > 0:
-        raise OptionError("--days", f"{spec.days:g}: the number of days must be > 0")
+        raise ArgumentError("days", f"{spec.days:g}: the number of days must be > 0")
 
 
 def estimate_from_tables(

@@ -17,7 +17,7 @@ from carbonexpo.booth.estimate import (
     parse_staff,
 )
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import OptionError, raise_if
+from carbonexpo.errors import ArgumentError, raise_if
 from carbonexpo.factors.catalog import Factor
 from carbonexpo.geo import capital_of
 from carbonexpo.io.schema import SCHEMAS, Column, TableSchema
@@ -52,7 +52,7 @@ def context(
     if venue is None:
         venue = capital_of(country)
         if venue is None:
-            raise OptionError("--country", f"no capital known for {country}: pass --venue")
+            raise ArgumentError("country", f"no capital known for {country}: pass --venue")
         notes.append(note("booth_venue_assumed", venue=venue, country=country))
     grid = country
     return estimate_config(venue=venue, country=country, factor_sets=DEFAULT_SETS, grid=grid), notes

@@ -20,6 +20,27 @@ LEDGER_OPTION = click.option(
     "postgresql:// URL (read only)",
 )
 F = TypeVar("F", bound=Callable[..., Any])
+# the library's argument names (errors.ArgumentError) as the options a person types
+OPTION_OF = {
+    "uncertainty_runs": "--runs",
+    "lines_path": "--lines",
+    "exhibitors_path": "--exhibitors",
+    "path": "--output",
+    "suffix": "--output",
+    "pdf": "--output",
+    "out": "--output",
+    "issue_date": "--date",
+    "a/b": "A/B",
+    "method": "--method",
+    "name": "TABLE",
+    "staff": "--staff",
+    "freight": "--freight",
+    "build": "--build",
+    "area_m2": "--area",
+    "days": "--days",
+    "venue": "--venue",
+    "country": "--country",
+}
 
 
 def handle_errors(func: F) -> F:
@@ -30,6 +51,7 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from carbonexpo.errors import (
+            ArgumentError,
             CarbonExpoError,
             InputError,
             OptionError,
@@ -43,6 +65,9 @@ def handle_errors(func: F) -> F:
                 click.echo(str(problem), err=True)
             click.echo(f"{len(exc.problems)} problem(s); nothing was written.", err=True)
             sys.exit(2)
+        except ArgumentError as exc:  # the library's argument, said as the option typed
+            click.echo(f"{OPTION_OF.get(exc.argument, exc.argument)}: {exc.detail}", err=True)
+            sys.exit(exc.exit_code)
         except (OptionError, RequirementNotMet) as exc:
             click.echo(str(exc), err=True)
             sys.exit(exc.exit_code)

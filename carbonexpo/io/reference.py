@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from carbonexpo.errors import OptionError
+from carbonexpo.errors import ArgumentError
 from carbonexpo.io.normalise import SYNONYMS, UNIT_OF_COLUMN, closest
 from carbonexpo.io.schema import QUALITY_TABLES, SCHEMAS, Column, TableSchema
 
@@ -111,7 +111,7 @@ def table_text(name: str) -> str:
     if name not in SCHEMAS:
         close = closest(name, list(SCHEMAS))
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        raise OptionError("TABLE", f"unknown table {name!r} (tables: {', '.join(SCHEMAS)}){hint}")
+        raise ArgumentError("name", f"unknown table {name!r} (tables: {', '.join(SCHEMAS)}){hint}")
     t = SCHEMAS[name]
     lines = [f"## {name}.csv — {t.description}", ""]
     lines += [_column_line(t, c) for c in t.columns]
