@@ -485,7 +485,7 @@ def load_result(path: PathLike) -> tuple[Result, str]:
     try:
         return Result.model_validate_json(p.read_bytes()), p.name
     except ValueError as exc:
-        errors = getattr(exc, "errors", lambda: [])()
+        errors: list[dict[str, Any]] = list(getattr(exc, "errors", lambda: [])())
         if errors and errors[0].get("type") != "json_invalid":
             where = ".".join(str(x) for x in errors[0].get("loc", ()))
             why = f"{where}: {errors[0].get('msg', 'not as a result holds it')}"

@@ -16,6 +16,7 @@ from carbonexpo.booth import defaults as d
 from carbonexpo.calc import activities as act
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import ArgumentError, InputError, Problem, raise_if
+from carbonexpo.factors import keys
 from carbonexpo.factors.catalog import Factor
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import resolve_place
@@ -311,7 +312,7 @@ def estimate_from_tables(
     electricity = pd.DataFrame(
         {
             "_row": [2],
-            "factor_key": [f"electricity.grid.{config.venue.grid}"],
+            "factor_key": [keys.grid(config.venue.grid)],
             "quantity": [kwh],
             "unit": ["kWh"],
             "phase": ["open"],
@@ -332,6 +333,6 @@ def estimate_from_tables(
     by_group = {label: float(sums.get(cat, 0.0)) / 1000.0 for cat, label in GROUPS.items()}
     lines = builder.lines()
     if lines["proxy"].any():
-        keys = sorted({str(k) for k in lines["factor_key"][lines["proxy"].to_numpy()]})
-        assumptions.append(note("proxy_factors", keys=keys))
+        proxies = sorted({str(k) for k in lines["factor_key"][lines["proxy"].to_numpy()]})
+        assumptions.append(note("proxy_factors", keys=proxies))
     return Estimate(spec, by_group, sum(by_group.values()), lines, assumptions)

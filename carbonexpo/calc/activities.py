@@ -21,6 +21,7 @@ from carbonexpo.codes import (
     unique_codes,
 )
 from carbonexpo.config import PHASES, EventConfig
+from carbonexpo.factors import keys
 from carbonexpo.geo import country_code, great_circle_km, resolve_place, sea_route
 
 # Phase of rows that carry no date (documented in docs/methodology.md; listed as assumptions).
@@ -138,7 +139,7 @@ def energy_phase(df: pd.DataFrame, config: EventConfig) -> pd.Categorical:
 
 
 def energy_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
-    grid_key = f"electricity.grid.{config.venue.grid}"
+    grid_key = keys.grid(config.venue.grid)
     key = cat_map(df["carrier"], lambda c: FUEL_KEYS.get(c, grid_key), len(df))
     return _frame(
         df,
@@ -162,7 +163,7 @@ def canonical_gas(name: str) -> str:
 
 
 def refrigerant_activity(df: pd.DataFrame) -> pd.DataFrame:
-    key = cat_map(df["gas"], lambda g: "refrigerant." + canonical_gas(g), len(df))
+    key = cat_map(df["gas"], lambda g: keys.refrigerant(canonical_gas(g)), len(df))
     return _frame(df, key, df["quantity"], df["unit"], _phase(df, "refrigerants"))
 
 
@@ -196,10 +197,10 @@ def travel_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
     one_way, computed = _distance(df, crow_km * lookup(mode, DETOUR, n))
     air_km, _ = _distance(df, crow_km)
     bands = categorical(air_band(air_km), categories=["domestic", "short_haul", "long_haul"])
-    rf = ".rf" if config.claim.radiative_forcing else ""
+    rf = config.claim.radiative_forcing
 
     def key(m: str, b: str, cabin: str) -> str:
-        return f"passenger.air.{b}.{cabin}{rf}" if m == "air" else f"passenger.{m}"
+        return keys.flight(b, cabin, rf) if m == "air" else keys.passenger(m)
 
     factor_key = cat_combine(
         [mode, bands, _col(df, "cabin")], key, n, missing=(None, None, DEFAULT_CABIN)
@@ -257,7 +258,7 @@ def logistics_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
     tkm = df["mass_kg"].to_numpy(dtype=np.float64) / 1000.0 * km
     # spec §2/§3: freight.<mode> for every mode; radiative forcing is a travel option (a folder
     # factors.csv row `freight.air` with the DESNZ "with RF" value counts it for air freight)
-    key = cat_map(mode, lambda m: f"freight.{m}", n)
+    key = cat_map(mode, keys.freight, n)
     return _frame(
         df,
         key,
@@ -270,24 +271,24 @@ def logistics_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
 
 
 def accommodation_activity(df: pd.DataFrame) -> pd.DataFrame:
-    key = cat_map(df["country"], lambda c: "hotel." + (country_code(c)[0] or c.upper()), len(df))
+    key = cat_map(df["country"], lambda c: keys.hotel(country_code(c)[0] or c.upper()), len(df))
     return _frame(df, key, df["room_nights"], "room_night", _phase(df, "accommodation"))
 
 
 def catering_activity(df: pd.DataFrame) -> pd.DataFrame:
-    key = cat_map(df["meal"], lambda m: "meal." + m, len(df))
+    key = cat_map(df["meal"], keys.meal, len(df))
     return _frame(df, key, df["servings"], "serving", _phase(df, "catering"))
 
 
 def waste_activity(df: pd.DataFrame) -> pd.DataFrame:
-    key = cat_combine([df["stream"], df["treatment"]], lambda s, t: f"waste.{s}.{t}", len(df))
+    key = cat_combine([df["stream"], df["treatment"]], keys.waste, len(df))
     return _frame(df, key, df["mass_kg"], "kg", _phase(df, "waste"))
 
 
 def materials_activity(df: pd.DataFrame) -> pd.DataFrame:
     key = cat_combine(
         [df["material"], _col(df, "origin")],
-        lambda m, o: f"material.{m.strip().lower()}.{o}",
+        keys.material,
         len(df),
         missing=(None, "virgin"),
     )

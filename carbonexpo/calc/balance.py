@@ -42,3 +42,9 @@ def compute_balance(
         status=status,
         tested_tco2e=tested,
     )
+
+
+def basis_column(basis: str) -> str:
+    """The column of the lines a claim counts: market-based (green power applied) or
+    location-based emissions. One rule for the balance, the exhibitors' shares and statements."""
+    return "kgco2e_market" if basis == "market" else "kgco2e"

@@ -14,7 +14,7 @@ import pandas as pd
 
 from carbonexpo.calc import activities as act
 from carbonexpo.calc.allocation import allocate_to_exhibitors
-from carbonexpo.calc.balance import Balance, compute_balance
+from carbonexpo.calc.balance import Balance, basis_column, compute_balance
 from carbonexpo.calc.carbon_inclusive import Rewards, rewards
 from carbonexpo.calc.completeness import Completeness, assess
 from carbonexpo.calc.hourly import Hourly, match
@@ -374,7 +374,7 @@ def calculate(
         claims=claims,
         double=credit_double,
     )
-    basis_col = "kgco2e_market" if config.claim.basis == "market" else "kgco2e"
+    basis_col = basis_column(config.claim.basis)
     summary = summarise(groups)
     gross_t = float(summary[basis_col].sum()) / 1000.0
     present = set(summary["category"])
@@ -626,7 +626,7 @@ def data_quality(calc: Calculation) -> dict[str, Any]:
 
 
 def _basis_column(calc: Calculation) -> str:
-    return "kgco2e_market" if calc.balance.basis == "market" else "kgco2e"
+    return basis_column(calc.balance.basis)
 
 
 def by_category(calc: Calculation) -> dict[str, float]:

@@ -26,6 +26,7 @@ import pandas as pd
 from carbonexpo.calc.activities import travel_activity
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import InputError, Problem
+from carbonexpo.factors import keys
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.units import multiplier
 
@@ -175,7 +176,7 @@ def _factor_table(resolver: FactorResolver) -> dict[str, float]:
     """kg CO2e per passenger-km of every mode the event's factor sets price."""
     table = {}
     for mode in (*GREEN_MODES, "car", "taxi"):
-        factor = resolver.resolve(f"passenger.{mode}", "passenger_km")
+        factor = resolver.resolve(keys.passenger(mode), "passenger_km")
         if factor is not None:
             table[mode] = factor.kgco2e_per_unit * multiplier("passenger_km", factor.unit)
     return table

@@ -20,6 +20,7 @@ from carbonexpo.codes import (
 )
 from carbonexpo.config import CATEGORY_NAMES
 from carbonexpo.errors import Problem
+from carbonexpo.factors import keys
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.units import UnitProblem, multiplier
 
@@ -183,9 +184,9 @@ class LineBuilder:
         listed = ", ".join(str(r) for r in rows[:20]) + (" …" if len(rows) > 20 else "")
         sets = ", ".join(s.set_id for s in self.resolver.sets)
         if self.resolver.has_key(key):
-            what = f"{describe_key(key)} per {unit!r} (the factor sets have it in other units)"
+            what = f"{keys.describe(key)} per {unit!r} (the factor sets have it in other units)"
         else:
-            what = describe_key(key)
+            what = keys.describe(key)
         self.problems.append(
             Problem(
                 source_file,
@@ -349,22 +350,3 @@ def concat_categoricals(parts: list[object]) -> pd.Categorical:
         )
         recoded.append(mapping[cat.codes])
     return categorical(np.concatenate(recoded), categories=list(labels))
-
-
-def describe_key(key: str) -> str:
-    """What a factor key stands for, in the words of the tables ('hotel.AQ' -> "hotel nights
-    in AQ"), so that a missing factor is named as the activity the person entered."""
-    head, _, rest = key.partition(".")
-    words = {
-        "hotel": "hotel nights in {}",
-        "refrigerant": "refrigerant {}",
-        "material": "material {}",
-        "meal": "meals '{}'",
-        "waste": "waste {}",
-        "passenger": "travel by {}",
-        "freight": "freight by {}",
-        "electricity": "electricity {}",
-        "fuel": "fuel {}",
-    }
-    template = words.get(head)
-    return template.format(rest) if template and rest else f"key {key}"

@@ -21,6 +21,7 @@ from carbonexpo.calc.blocks import claimed_elsewhere
 from carbonexpo.calc.reasons import Reasons
 from carbonexpo.codes import cat_map
 from carbonexpo.config import EventConfig
+from carbonexpo.factors import keys
 from carbonexpo.factors.catalog import Factor
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import country_code
@@ -210,10 +211,10 @@ def retirement_reasons(
 def residual_factor(resolver: FactorResolver, config: EventConfig) -> tuple[str, Note | None]:
     """The factor key for uncovered electricity: the residual mix of the venue's country, else
     the grid factor, said in a note (spec §3.1)."""
-    key = f"electricity.residual.{config.venue.country}"
+    key = keys.residual(config.venue.country)
     if resolver.resolve(key, "kWh") is not None:
         return key, None
-    grid = f"electricity.grid.{config.venue.grid}"
+    grid = keys.grid(config.venue.grid)
     return grid, note("residual_fallback", missing_key=key, used_key=grid)
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 from pydantic import ConfigDict, Field, field_validator
 
 from carbonexpo.config import Strict
+from carbonexpo.factors import keys
 from carbonexpo.io.schema import SCHEMAS, TRAVEL_MODES
 
 MEALS = SCHEMAS["catering"].column("meal").choices
@@ -161,7 +162,7 @@ def reuse_materials(
 
     def target(m: str) -> str:
         for t in ("reused", "recycled"):
-            if f"material.{m}.{t}" in priced:
+            if keys.material(m, t) in priced:
                 return t
         return ""
 
@@ -288,10 +289,10 @@ def apply(
             resolver = FactorResolver.for_event(list(config.factor_sets), data.user_factors)
             names = raw["materials"]["material"].fillna("").str.strip().str.lower().unique()
             priced = {
-                f"material.{m}.{t}"
+                keys.material(m, t)
                 for m in names
                 for t in ("reused", "recycled")
-                if resolver.has_key(f"material.{m}.{t}")
+                if resolver.has_key(keys.material(m, t))
             }
             changed["materials"], text = reuse_materials(
                 raw["materials"], scenario.materials_reuse, priced

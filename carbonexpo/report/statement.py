@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from carbonexpo.calc.balance import basis_column
 from carbonexpo.calc.calculate import Calculation
 from carbonexpo.errors import CarbonExpoError
 from carbonexpo.io.writers import write_bytes_atomic
@@ -32,7 +33,7 @@ def statement_context(
     ]
     lines = calc.lines
     own = lines[(lines["exhibitor"] == exhibitor).to_numpy()]
-    basis = "kgco2e_market" if result.claim.basis == "market" else "kgco2e"
+    basis = basis_column(result.claim.basis)
     own_lines = [
         {
             "file": str(f),
