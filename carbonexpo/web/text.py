@@ -12,7 +12,8 @@ UI: dict[str, dict[str, str]] = {
         "exhibitor_title": "Your booth's footprint",
         "exhibitor_intro": (
             "Enter your booth's staff travel, freight, hotels and materials. The estimate on the "
-            "right updates as you type; saving replaces the data you saved before."
+            "right updates as you type; saving changes only what you edited (clear a row to "
+            "remove it)."
         ),
         "booth": "Booth",
         "booth_no": "Booth",
@@ -114,7 +115,7 @@ UI: dict[str, dict[str, str]] = {
         "exhibitor_title": "展位碳足迹",
         "exhibitor_intro": (
             "请填写贵展位的人员差旅、货运、住宿和材料。右侧估算随输入实时更新；"
-            "保存将替换您此前保存的数据。"
+            "保存时只更改您修改过的内容（清空一行即删除该行）。"
         ),
         "booth": "展位",
         "booth_no": "展位号",
