@@ -227,3 +227,19 @@ def test_the_range_of_dates(day: dt.date, ok: bool) -> None:
              "generation_start": day.isoformat(), "generation_end": day.isoformat()}]  # fmt: skip
     _, problems = read_rows(rows, SCHEMAS["green_power"], "green_power.csv")
     assert (problems == []) is ok
+
+
+@pytest.mark.parametrize(
+    ("second_start", "overlap"),
+    [("2024-11-26T08:59:59", True), ("2024-11-26T09:00", False), ("2024-11-26T09:00:01", False)],
+)  # intervals are half-open: [08:00, 09:00) and one starting at 09:00 meet, they do not overlap
+def test_meter_intervals_meet_without_overlapping(second_start: str, overlap: bool) -> None:
+    from carbonexpo.io.checks import check_meter_overlaps
+
+    rows = [
+        {"meter": "M", "carrier": "electricity", "start": start, "end": end, "quantity": "1",
+         "unit": "kWh"}
+        for start, end in (("2024-11-26T08:00", "2024-11-26T09:00"),
+                           (second_start, "2024-11-26T10:00"))
+    ]  # fmt: skip
+    assert bool(check_meter_overlaps(table("energy", rows))) is overlap
