@@ -249,6 +249,15 @@ MUTATIONS: list[Callable[[random.Random, Path], str]] = [
 ]  # fmt: skip
 
 
+def _mutate(mutation: Callable[[random.Random, Path], str], rng: random.Random, f: Path) -> str:
+    """One mutation; one that finds nothing to work on (an earlier one emptied the file or
+    removed it) is skipped, and said so."""
+    try:
+        return mutation(rng, f)
+    except (ValueError, IndexError, OSError, StopIteration) as exc:
+        return f"{mutation.__name__} skipped ({type(exc).__name__})"
+
+
 @dataclass
 class Outcome:
     case: int
@@ -267,7 +276,7 @@ def run_case(case: int, seed: int, work: Path) -> Outcome:
     folder = work / f"case{case}"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(EXAMPLE, folder)
-    done = [rng.choice(MUTATIONS)(rng, folder) for _ in range(rng.randint(1, 3))]
+    done = [_mutate(rng.choice(MUTATIONS), rng, folder) for _ in range(rng.randint(1, 3))]
     out = work / f"case{case}.json"
     out.unlink(missing_ok=True)
     start = time.perf_counter()
