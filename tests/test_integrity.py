@@ -546,3 +546,38 @@ def test_one_exhibitor_written_two_ways_gets_no_second_link(tmp_path) -> None:
         "booths.csv:3:exhibitor: 'ACME  Co.' is 'Acme Co.' written another way: write one "
         "spelling for one exhibitor before inviting"
     )
+
+
+def test_verify_holds_the_log_to_the_head_a_certificate_recorded(tmp_path) -> None:
+    from carbonexpo import api
+
+    path = str(tmp_path / "venue.db")
+    assert ledger("init", db=path).returncode == 0
+    assert ledger("claim", str(EXAMPLE), db=path).returncode == 0
+    api.generate_keys(tmp_path / "issuer.key")
+    r = run_cli(
+        "certificate", str(EXAMPLE), "--key", str(tmp_path / "issuer.key"),
+        "-o", str(tmp_path / "cert.pdf"), "--ledger", path,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    for cert in ("cert.json", "cert.pdf"):
+        r = ledger("verify", "--expect-head", str(tmp_path / cert), db=path)
+        assert r.returncode == 0 and "is in the log" in r.stdout, r.stderr
+    # the owner removes the claim entry and its rows: the chain verifies, the anchor does not
+    raw = Raw(path)
+    try:
+        for table in ("claims", "audit"):
+            raw.execute(f"DROP TRIGGER {table}_no_delete")
+        raw.execute("DELETE FROM claims")
+        raw.execute("DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)")
+    finally:
+        raw.close()
+    assert ledger("verify", db=path).returncode == 0
+    r = ledger("verify", "--expect-head", str(tmp_path / "cert.json"), db=path)
+    assert r.returncode == 1 and "the ledger ends at entry" in r.stderr
+    r = run_cli(
+        "certificate", str(EXAMPLE), "--key", str(tmp_path / "issuer.key"),
+        "-o", str(tmp_path / "plain.pdf"),
+    )  # fmt: skip
+    r = ledger("verify", "--expect-head", str(tmp_path / "plain.json"), db=path)
+    assert r.returncode == 2 and "records no ledger" in r.stderr

@@ -237,9 +237,9 @@ def claim_cmd(db: str, folder: Path) -> None:
 @click.option(
     "--expect-head",
     "expect_head",
-    metavar="SEQ:HASH",
-    help="the head an earlier run or a certificate recorded (ledger.audit_seq and head_hash): "
-    "catches a log cut short or rewritten and re-hashed",
+    metavar="SEQ:HASH|CERT",
+    help="the head an earlier run printed, or a certificate (cert.json or its PDF) whose "
+    "ledger anchor to hold the log to: catches a log cut short or rewritten and re-hashed",
 )
 @handle_errors
 def verify_cmd(db: str, expect_head: str | None) -> None:
@@ -252,7 +252,9 @@ def verify_cmd(db: str, expect_head: str | None) -> None:
     from carbonexpo.errors import OptionError, VerificationFailed
 
     expected = None
-    if expect_head is not None:
+    if expect_head is not None and Path(expect_head).is_file():
+        expected = _anchor_of_certificate(Path(expect_head))
+    elif expect_head is not None:
         seq_text, _, digest = expect_head.strip().partition(":")
         digest = digest.strip().lower()
         if (
@@ -281,6 +283,22 @@ def verify_cmd(db: str, expect_head: str | None) -> None:
         )
     else:
         click.echo(f"the expected head {expected[0]}:{expected[1][:12]}… is in the log")
+
+
+def _anchor_of_certificate(path: Path) -> tuple[int, str]:
+    """(audit_seq, head_hash) of the ledger a certificate's calculation was checked against."""
+    from carbonexpo.api import read_certificate
+    from carbonexpo.errors import OptionError
+
+    cert = read_certificate(path)
+    record = cert.get("record") if isinstance(cert, dict) else None
+    anchor = record.get("ledger") if isinstance(record, dict) else None
+    if not isinstance(anchor, dict) or "audit_seq" not in anchor or "head_hash" not in anchor:
+        raise OptionError(
+            "--expect-head",
+            f"{path.name} records no ledger (its event was calculated without --ledger)",
+        )
+    return int(anchor["audit_seq"]), str(anchor["head_hash"])
 
 
 @ledger.command("migrate", context_settings=CONTEXT)
