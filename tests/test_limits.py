@@ -243,3 +243,11 @@ def test_meter_intervals_meet_without_overlapping(second_start: str, overlap: bo
                            (second_start, "2024-11-26T10:00"))
     ]  # fmt: skip
     assert bool(check_meter_overlaps(table("energy", rows))) is overlap
+
+
+def test_the_credits_frame_has_one_shape_empty_or_not() -> None:
+    from carbonexpo.calc.offsets import CREDIT_COLUMNS
+
+    empty = apply_offsets(None, config=CONFIG).credits
+    full = apply_offsets(credits(2024, END), config=CONFIG).credits
+    assert tuple(empty.columns) == tuple(full.columns) == CREDIT_COLUMNS

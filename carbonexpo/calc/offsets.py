@@ -34,6 +34,25 @@ def retirement_deadline(config: EventConfig) -> pd.Timestamp:
     return pd.Timestamp(config.phases.end) + pd.DateOffset(months=RETIREMENT_WINDOW_MONTHS)
 
 
+# the columns of OffsetResult.credits, empty or not (the empty frame had 11 of the 14)
+CREDIT_COLUMNS = (
+    "registry",
+    "project_id",
+    "vintage",
+    "serial_prefix",
+    "first",
+    "last",
+    "tco2e",
+    "status",
+    "reason",
+    "reasons",
+    "retired_on",
+    "beneficiary",
+    "project_type",
+    "_row",
+)
+
+
 def apply_offsets(
     credits: pd.DataFrame | None,
     *,
@@ -44,25 +63,7 @@ def apply_offsets(
     """`double`: CCER blocks of a project whose GECs for the same year's generation the event
     also holds (scope2.gec_ccer_overlap)."""
     if credits is None or credits.empty:
-        return OffsetResult(
-            pd.DataFrame(
-                columns=[
-                    "registry",
-                    "project_id",
-                    "vintage",
-                    "serial_prefix",
-                    "first",
-                    "last",
-                    "tco2e",
-                    "status",
-                    "reason",
-                    "reasons",
-                    "_row",
-                ]
-            ),
-            0.0,
-            0.0,
-        )
+        return OffsetResult(pd.DataFrame(columns=list(CREDIT_COLUMNS)), 0.0, 0.0)
     df = credits
     accepted = config.claim.registries
     registry = df["registry"].astype(str)
@@ -140,6 +141,7 @@ def apply_offsets(
             "_row": df["_row"],
         }
     )
+    assert tuple(out.columns) == CREDIT_COLUMNS
     return OffsetResult(
         out, float(tco2e[eligible.to_numpy()].sum()), float(tco2e[~eligible.to_numpy()].sum())
     )
