@@ -2,7 +2,11 @@
 re-exported here: `carbonexpo.calculate(folder)`, `carbonexpo.write_report(run, path)`, …"""
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what __getattr__ hands out at run time, typed for type checkers
+    from carbonexpo import api as api
+    from carbonexpo.api import *  # noqa: F403
 
 __version__ = "0.1.0"
 

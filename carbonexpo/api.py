@@ -34,13 +34,32 @@ from carbonexpo.errors import (
     VerificationFailed,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the lazily imported part of the API, typed for type checkers (_LAZY)
     import pandas as pd
 
+    from carbonexpo.booth.service import estimate_many, estimate_one, format_estimates
     from carbonexpo.calc.calculate import Calculation
     from carbonexpo.certificate.record import Verification
+    from carbonexpo.factors.catalog import load_set, load_sources, set_ids
+    from carbonexpo.factors.catalog import search as search_factors
     from carbonexpo.io.event import EventData
+    from carbonexpo.io.factors_file import validate_factors_file
+    from carbonexpo.io.reference import reference_text as schema_reference
+    from carbonexpo.io.reference import table_text as table_reference
+    from carbonexpo.io.schema import TABLE_ORDER as TABLES
+    from carbonexpo.ledger.operations import (
+        add_meter,
+        add_meters_from,
+        claim_event,
+        export_energy,
+    )
+    from carbonexpo.ledger.operations import import_file as import_readings
+    from carbonexpo.ledger.operations import meters as list_meters
+    from carbonexpo.ledger.operations import migrate as migrate_ledger
+    from carbonexpo.ledger.store import Ledger
     from carbonexpo.notes import Note
+    from carbonexpo.notes import render as render_note
+    from carbonexpo.report.pdf import MissingCJKFontWarning
     from carbonexpo.result import Result
 
 PathLike = str | Path
@@ -708,32 +727,54 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "TABLES",
     "Checked",
+    "Ledger",
+    "MissingCJKFontWarning",
+    "Result",
     "Run",
+    "add_meter",
+    "add_meters_from",
     "calculate",
+    "claim_event",
     "compare",
     "comparison_text",
+    "estimate_many",
+    "estimate_one",
+    "export_energy",
+    "format_estimates",
     "generate_keys",
     "import_forms",
+    "import_readings",
     "init_event",
     "invite",
     "issue_certificate",
+    "list_meters",
     "load_result",
+    "load_set",
+    "load_sources",
+    "migrate_ledger",
     "phc_export",
     "read_certificate",
     "read_event",
+    "render_note",
     "report_bytes",
     "report_folder",
     "require_neutral",
     "result_json",
     "scenario",
+    "schema_reference",
+    "search_factors",
+    "set_ids",
     "summary_text",
+    "table_reference",
     "validate",
+    "validate_factors_file",
     "verify_certificate",
     "without_float_noise",
     "write_exhibitor_form",
     "write_lines",
     "write_outputs",
     "write_report",
-    *_LAZY,
 ]
+assert set(_LAZY) <= set(__all__)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -25,3 +27,25 @@ def test_mypy_is_clean_on_the_whole_package() -> None:
     assert "disable_error_code" not in pyproject
     r = run("mypy")
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.slow
+def test_the_api_is_typed_for_a_type_checker(tmp_path) -> None:
+    """`carbonexpo.calculate` and the lazily imported names are typed, not Any (issue 32): a
+    type checker rejects their misuse."""
+    snippet = tmp_path / "use.py"
+    snippet.write_text(
+        "import carbonexpo\n"
+        "a: int = carbonexpo.calculate\n"
+        "b: int = carbonexpo.Ledger\n"
+        "c: int = carbonexpo.api.load_set\n",
+        encoding="utf-8",
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary", str(snippet)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert r.stdout.count("error: Incompatible types in assignment") == 3, r.stdout
