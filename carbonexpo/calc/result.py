@@ -20,6 +20,7 @@ from carbonexpo.calc.calculate import (
     intensities,
     totals,
 )
+from carbonexpo.calc.offsets import CREDIT_COLUMNS
 from carbonexpo.calc.wording import claim_wording
 from carbonexpo.config import STANDARD_TITLES
 from carbonexpo.result import LedgerAnchor, Result, Wording
@@ -118,20 +119,7 @@ def build_result(
         ),
         "credits": _records(
             calc.offsets.credits,
-            [
-                "registry",
-                "project_id",
-                "vintage",
-                "serial_prefix",
-                "first",
-                "last",
-                "tco2e",
-                "status",
-                "reason",
-                "reasons",
-                "retired_on",
-                "beneficiary",
-            ],
+            [c for c in CREDIT_COLUMNS if c not in ("project_type", "_row")],
         ),
         "factors_used": calc.factors_used,
         "sources": used_sources(calc),
