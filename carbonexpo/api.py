@@ -660,26 +660,22 @@ def invite(
         raise InputError(
             [Problem("booths.csv", 0, "", "invite needs booths.csv: one row per booth", "missing")]
         )
-    from carbonexpo.identifiers import name_key
+    from carbonexpo.identifiers import other_spellings
 
-    names = [
-        n for n in pd.read_csv(booths, dtype=str, keep_default_na=False)["exhibitor"] if n.strip()
+    column = pd.read_csv(booths, dtype=str, keep_default_na=False)["exhibitor"]
+    rows = [(row, n) for row, n in enumerate(column, start=2) if n.strip()]
+    names = [n for _, n in rows]
+    twice = [
+        Problem(
+            "booths.csv",
+            rows[i][0],
+            "exhibitor",
+            f"{n!r} is {spelt!r} written another way: write one spelling for one exhibitor "
+            "before inviting",
+            "duplicate",
+        )
+        for i, n, spelt in other_spellings(names)  # one exhibitor: one link, not two
     ]
-    first: dict[str, str] = {}
-    twice = []
-    for row, n in enumerate(names, start=2):
-        spelt = first.setdefault(name_key(n), n)
-        if spelt != n:  # one exhibitor written two ways: one link, not two
-            twice.append(
-                Problem(
-                    "booths.csv",
-                    row,
-                    "exhibitor",
-                    f"{n!r} is {spelt!r} written another way: write one spelling for one "
-                    "exhibitor before inviting",
-                    "duplicate",
-                )
-            )
     if twice:
         raise InputError(twice)
     links, kept = _invite(folder, names, renew=renew)

@@ -18,6 +18,7 @@ Dependency-free on purpose: the ledger, the readers and the web all use it.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 MINUS_LIKE = {"\u2212", "\u2043", "\u02d7", "\ufe63", "\uff0d"}  # not all are category Pd
@@ -49,3 +50,15 @@ def name_key(text: object) -> str:
     """The key of a person's or an organisation's name: 'Acme  Co.' = 'acme co.' =
     'ＡＣＭＥ Co.'."""
     return unicodedata.normalize("NFKC", " ".join(_folded(str(text)).split()))
+
+
+def other_spellings(names: Iterable[str]) -> list[tuple[int, str, str]]:
+    """(position, name, the first spelling) of every name that is an earlier one written
+    another way ('ACME  Co.' after 'Acme Co.'): one exhibitor must have one spelling."""
+    first: dict[str, str] = {}
+    out = []
+    for i, name in enumerate(names):
+        spelt = first.setdefault(name_key(name), name)
+        if spelt != name:
+            out.append((i, name, spelt))
+    return out

@@ -433,7 +433,7 @@ def test_a_million_columns_are_refused_at_once(tmp_path) -> None:
 
 
 def test_long_cells_are_shortened_and_messages_counted(tmp_path) -> None:
-    from carbonexpo.errors import MAX_PER_FILE, InputError
+    from carbonexpo.errors import MAX_PER_FILE, InputError, Problem
     from carbonexpo.io.schema import SCHEMAS
     from carbonexpo.io.tables import read_table
 
@@ -442,10 +442,7 @@ def test_long_cells_are_shortened_and_messages_counted(tmp_path) -> None:
     _, problems = read_table(path, SCHEMAS["catering"], "catering.csv")
     assert problems and all(len(p.message) <= 600 for p in problems)
     assert any("a cell of 2,000,000 characters" in p.message for p in problems)
-    many = [
-        __import__("carbonexpo.errors").errors.Problem("t.csv", r, "x", "bad", "not_numeric")
-        for r in range(2, 2 + MAX_PER_FILE + 50)
-    ]
+    many = [Problem("t.csv", r, "x", "bad", "not_numeric") for r in range(2, 2 + MAX_PER_FILE + 50)]
     error = InputError(many)
     assert len(error.problems) == MAX_PER_FILE + 1
     assert error.problems[-1].message.startswith("... and 50 more problems in t.csv")

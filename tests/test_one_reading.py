@@ -398,7 +398,7 @@ def test_the_live_estimate_is_what_calc_attributes(tmp_path) -> None:
         saved = ex.entry_of(ex.current(folder, name))
         checked = ex.check(folder, name, saved)
         assert checked.ok
-        estimates[name] = (ex.estimate(folder, CONFIG, name, checked), checked)
+        estimates[name] = (ex.estimate(CONFIG, name, checked), checked)
     run = api.calculate(folder)
     own = run.exhibitors.groupby(["exhibitor", "category"])["own_kgco2e"].sum()
     labels = {"travel": "staff travel", "logistics": "freight", "accommodation": "hotels"}

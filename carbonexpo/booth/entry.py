@@ -24,8 +24,9 @@ from carbonexpo.booth import own_rows
 from carbonexpo.booth.estimate import BoothSpec, Estimate
 from carbonexpo.booth.own_rows import SECTIONS
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import CarbonExpoError, raise_if
+from carbonexpo.errors import CarbonExpoError
 from carbonexpo.factors.catalog import Factor
+from carbonexpo.io.event import settings_of
 from carbonexpo.io.journal import recover
 from carbonexpo.io.tables import Table
 
@@ -47,10 +48,6 @@ class Entry:
     rows: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     version: str | None = None  # the rows' version the page was made from
 
-    def table_rows(self, section: str) -> list[dict[str, str]]:
-        fixed = SECTIONS[section].fixed
-        return [{**fixed, **cells} for _, cells in self.rows.get(section, [])]
-
 
 @dataclass
 class Checked:
@@ -62,16 +59,16 @@ class Checked:
     tables: dict[str, Table]
     blocking: int = 0  # problems in what the person can change on the page
     notes: list[tuple[str, str]] = field(default_factory=list)  # not theirs: said, not blocking
+    factors: list[Factor] = field(default_factory=list)  # the event's own, for the estimate
 
     @property
     def ok(self) -> bool:
         return self.blocking == 0
 
 
-def current(folder: Path, exhibitor: str) -> dict[str, list[dict[str, str]]]:
-    """Per section, the exhibitor's rows now in the tables, as written (staff: their
-    exhibitor_staff journeys; other travel groups named after them are not shown)."""
-    return own_rows.current(folder, exhibitor)
+# per section, the exhibitor's rows now in the tables, as written (staff: their
+# exhibitor_staff journeys; other travel groups named after them are not shown)
+current = own_rows.current
 
 
 def entry_of(sections: dict[str, list[dict[str, str]]], version: str | None = None) -> Entry:
@@ -100,7 +97,7 @@ def parse_form(fields: Mapping[str, str]) -> Entry:
 def booth_rows(folder: Path, exhibitor: str, entry: Entry | None = None) -> list[dict[str, str]]:
     """The exhibitor's booths.csv rows, with the build type they chose (the rest is the
     organiser's and cannot be changed from the page)."""
-    rows = [dict(r) for r in own_rows.current(folder, exhibitor)["booth"]]
+    rows = own_rows.current(folder, exhibitor, sections=("booth",))["booth"]
     chosen = dict(entry.rows.get("booth", [])) if entry else {}
     for i, row in enumerate(rows):
         for column in EDITABLE_BOOTH:
@@ -109,37 +106,28 @@ def booth_rows(folder: Path, exhibitor: str, entry: Entry | None = None) -> list
     return rows
 
 
-def event_context(folder: Path) -> tuple[EventConfig, list[Factor]]:
-    """The event's settings and its own factors (factors.csv), as a calculation reads them."""
-    from carbonexpo.io.event import find_table_file, load_config, user_factors
-    from carbonexpo.io.schema import SCHEMAS
-    from carbonexpo.io.tables import read_table
-
-    config, problems = load_config(folder / "event.yaml")
-    raise_if(problems)
-    assert config is not None
-    path = find_table_file(folder, "factors")
-    factors: list[Factor] = []
-    if path is not None:
-        table, problems = read_table(path, SCHEMAS["factors"], path.name)
-        raise_if(problems)
-        factors = user_factors(table)
-    return config, factors
-
-
-def _plan(folder: Path, exhibitor: str, entry: Entry, config: EventConfig) -> dict[str, Any]:
-    return own_rows.plan_edit(folder, exhibitor, entry.rows, own_rows.WEB, config.timezone)
+def _plan(
+    folder: Path,
+    exhibitor: str,
+    entry: Entry,
+    config: EventConfig,
+    documents: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return own_rows.plan_edit(
+        folder, exhibitor, entry.rows, own_rows.WEB, config.timezone, documents
+    )
 
 
 def check(folder: Path, exhibitor: str, entry: Entry) -> Checked:
     """Check the entry exactly as the event files are checked: the exhibitor's rows as they
     would be after the save (hidden columns kept) are read by the table reader and run through
     the calculation's checks; each problem goes back to the field it came from."""
-    config, factors = event_context(folder)
-    return _checked(own_rows.check_rows(_plan(folder, exhibitor, entry, config), config, factors))
+    config, factors = settings_of(folder)
+    plan = _plan(folder, exhibitor, entry, config)
+    return _checked(own_rows.check_rows(plan, config, factors), factors)
 
 
-def _checked(result: own_rows.CheckedRows) -> Checked:
+def _checked(result: own_rows.CheckedRows, factors: list[Factor]) -> Checked:
     errors: dict[str, list[tuple[str, str]]] = {}
     general: list[tuple[str, str]] = []
     notes: list[tuple[str, str]] = []
@@ -162,20 +150,19 @@ def _checked(result: own_rows.CheckedRows) -> Checked:
     for p in result.general:
         blocking += 1
         general.append((p.code, p.message))
-    return Checked(errors, general, result.tables, blocking, notes)
+    return Checked(errors, general, result.tables, blocking, notes, factors)
 
 
 def open_days(config: EventConfig) -> float:
     return float((config.phases.open.end - config.phases.open.start).days + 1)
 
 
-def estimate(folder: Path, config: EventConfig, exhibitor: str, checked: Checked) -> Estimate:
+def estimate(config: EventConfig, exhibitor: str, checked: Checked) -> Estimate:
     """The booth's footprint from the rows that passed: what `calc` attributes to those rows,
     plus the estimator's defaults for what an exhibitor cannot measure (booth power) or has
     not entered (build materials)."""
     from carbonexpo.booth.estimate import estimate_from_tables
 
-    _, factors = event_context(folder)
     booths = checked.tables.get("booths")
     area = float(booths.df["area_m2"].sum()) if booths is not None and booths.rows else 0.0
     builds = (
@@ -191,7 +178,7 @@ def estimate(folder: Path, config: EventConfig, exhibitor: str, checked: Checked
         booth=", ".join(str(b) for b in booths.df["booth"]) if booths is not None else "",
     )
     tables = {t: v for t, v in checked.tables.items() if t != "booths"}
-    return estimate_from_tables(spec, config, tables, factors)
+    return estimate_from_tables(spec, config, tables, checked.factors)
 
 
 # -- saving ----------------------------------------------------------------------------------
@@ -224,14 +211,17 @@ def save(folder: Path, exhibitor: str, entry: Entry) -> tuple[Checked, dict[str,
     show and row order stay byte for byte), new rows appended, cleared rows removed. Returns
     the check and the rows per table (None: not saved)."""
     with folder_lock(folder):
-        if entry.version is not None and entry.version != own_rows.version(folder, exhibitor):
+        documents = own_rows.read_documents(folder)  # read once: version, then the plan
+        if entry.version is not None and entry.version != own_rows.version(
+            folder, exhibitor, documents
+        ):
             raise RowsChanged(
                 "your rows were changed in the event tables since this page was opened "
                 "(by the organiser or another save): open the page again to see them"
             )
-        config, factors = event_context(folder)
-        plan = _plan(folder, exhibitor, entry, config)
-        checked = _checked(own_rows.check_rows(plan, config, factors))
+        config, factors = settings_of(folder)
+        plan = _plan(folder, exhibitor, entry, config, documents)
+        checked = _checked(own_rows.check_rows(plan, config, factors), factors)
         if not checked.ok:
             return checked, None
         counts = own_rows.write(plan)

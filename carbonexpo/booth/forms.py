@@ -264,10 +264,11 @@ def import_forms(folder: Path, forms: list[Path]) -> dict[str, int]:
     cell is bad. Rows of a form are matched to the exhibitor's rows by position: a cell changes
     only when it reads differently (a pre-filled form returned unchanged changes no byte)."""
     from carbonexpo.booth import own_rows
-    from carbonexpo.booth.entry import event_context, folder_lock
+    from carbonexpo.booth.entry import folder_lock
+    from carbonexpo.io.event import settings_of
 
     with folder_lock(folder):
-        config, factors = event_context(folder)
+        config, factors = settings_of(folder)
         problems: list[Problem] = []
         returned = [read_form(f, config.id) for f in forms]
         seen: dict[str, str] = {}

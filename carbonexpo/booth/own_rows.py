@@ -66,7 +66,6 @@ class OwnRow:
 
     cells: dict[str, str]
     entered: tuple[str, int] | None
-    edited: bool  # new, or a cell changed
 
 
 @dataclass
@@ -80,6 +79,11 @@ class TableEdit:
 
 def table_path(folder: Path, table: str) -> Path:
     return folder / f"{table}.csv"
+
+
+def read_documents(folder: Path) -> dict[str, CsvDocument]:
+    """Every table an entry touches, read once (a save checks the version, then plans on them)."""
+    return {sheet.table: read_document(folder, sheet.table) for sheet in SECTIONS.values()}
 
 
 def read_document(folder: Path, table: str) -> CsvDocument:
@@ -102,22 +106,32 @@ def own_records(doc: CsvDocument, exhibitor: str, section: str) -> list[Record]:
     ]
 
 
-def current(folder: Path, exhibitor: str) -> dict[str, list[dict[str, str]]]:
-    """Per section, the exhibitor's rows as written (the cells the section shows)."""
+def current(
+    folder: Path,
+    exhibitor: str,
+    documents: Mapping[str, CsvDocument] | None = None,
+    sections: tuple[str, ...] = tuple(SECTIONS),
+) -> dict[str, list[dict[str, str]]]:
+    """Per section, the exhibitor's rows as written (the cells the section shows); the tables
+    are read here unless `documents` holds them."""
     out: dict[str, list[dict[str, str]]] = {}
-    for name, sheet in SECTIONS.items():
-        doc = read_document(folder, sheet.table)
+    for name in sections:
+        sheet = SECTIONS[name]
+        doc = documents[sheet.table] if documents else read_document(folder, sheet.table)
         rows = own_records(doc, exhibitor, name)
         out[name] = [{c: doc.get(r, c).strip() for c in sheet.columns} for r in rows]
     return out
 
 
-def version(folder: Path, exhibitor: str) -> str:
+def version(
+    folder: Path, exhibitor: str, documents: Mapping[str, CsvDocument] | None = None
+) -> str:
     """A fingerprint of the exhibitor's rows as they are now: a page sends it back with a save,
     so that rows changed by someone else in between are not edited by position blindly."""
+    docs = documents or read_documents(folder)
     h = hashlib.sha256()
     for name, sheet in SECTIONS.items():
-        doc = read_document(folder, sheet.table)
+        doc = docs[sheet.table]
         for r in own_records(doc, exhibitor, name):
             h.update(name.encode() + b"\x1e" + "\x1f".join(r.cells).encode("utf-8") + b"\x1e")
     return h.hexdigest()[:32]
@@ -157,13 +171,11 @@ def plan_edit(
         booth = section == "booth"
         shown = rules.booth_columns if booth else sheet.columns
         origin: dict[int, tuple[str, int]] = {}  # id(record) -> where it was entered
-        edited: set[int] = set()
-        paired = [(own[i], cells) for i, cells in given if i < len(own)]
+        on_file = [(i, cells) for i, cells in given if i < len(own)]
+        paired = [(own[i], cells) for i, cells in on_file]
         unchanged = _unchanged(doc, paired, shown, sheet.table, rules.compare, timezone)
         changed = False
-        for (i, cells), same in zip(
-            [(i, c) for i, c in given if i < len(own)], unchanged, strict=True
-        ):
+        for (i, cells), same in zip(on_file, unchanged, strict=True):
             record = own[i]
             origin[id(record)] = (section, i)
             values = {
@@ -172,7 +184,6 @@ def plan_edit(
                 if not same.get(c, False)
             }
             if values and doc.set(record, values):
-                edited.add(id(record))
                 changed = True
         if not booth or rules.add_booths:
             for i, cells in given:
@@ -184,26 +195,20 @@ def plan_edit(
                 }
                 record = doc.append({**values, "exhibitor": exhibitor})
                 origin[id(record)] = (section, i)
-                edited.add(id(record))
                 changed = True
         deletes_rows = not booth or (rules.add_booths and bool(given))
         if deletes_rows:
-            kept_ids = {id(own[i]) for i, _ in given if i < len(own)}
+            kept_ids = {id(record) for record, _ in paired}
             gone = {id(r) for r in own if id(r) not in kept_ids}
             if gone:
                 doc.records = [r for r in doc.records if id(r) not in gone]
                 changed = True
+        key = same_exhibitor(exhibitor)
         rows = [
-            OwnRow(
-                {**doc.as_dict(r), "exhibitor": exhibitor},
-                origin.get(id(r)),
-                id(r) in edited,
-            )
+            OwnRow({**doc.as_dict(r), "exhibitor": exhibitor}, origin.get(id(r)))
             for r in doc.records
-            if not r.blank and same_exhibitor(doc.get(r, "exhibitor")) == same_exhibitor(exhibitor)
+            if not r.blank and same_exhibitor(doc.get(r, "exhibitor")) == key
         ]
-        if sheet.table in edits:  # two sections of one table (none today): keep the first
-            raise AssertionError(sheet.table)
         edits[sheet.table] = TableEdit(
             sheet.table, table_path(folder, sheet.table), doc, changed, rows
         )
@@ -265,7 +270,6 @@ class RowProblem:
     entry does not show)."""
 
     problem: Problem
-    table: str
     position: int  # among the exhibitor's rows of the table
     entered: tuple[str, int] | None
 
@@ -275,10 +279,6 @@ class CheckedRows:
     problems: list[RowProblem]
     general: list[Problem]  # not tied to a row
     tables: dict[str, Table]  # the rows that passed every check, typed
-    readings_tables: dict[str, Table] = field(default_factory=dict)
-
-    def blocking(self, rows_shown: bool = True) -> list[RowProblem]:
-        return [p for p in self.problems if p.entered is not None or not rows_shown]
 
 
 def check_rows(
@@ -287,11 +287,8 @@ def check_rows(
     """The exhibitor's rows after the edit, read by the table reader and checked as the
     calculation checks a folder (places, countries, units, factors): the same readings, rules
     and messages as `validate` and `calc` give for the files."""
-    from carbonexpo.calc.calculate import build_lines
-    from carbonexpo.errors import InputError
-    from carbonexpo.factors.resolve import FactorResolver
-    from carbonexpo.io.checks import check_tables
-    from carbonexpo.io.event import EventData, without_problem_rows
+    from carbonexpo.calc.calculate import line_problems
+    from carbonexpo.io.event import EventData, checked_across, without_problem_rows
 
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
@@ -304,15 +301,11 @@ def check_rows(
         problems += found
         if table is not None:
             tables[name] = table
-    problems += check_tables(config, tables)
-    if problems:
-        tables = without_problem_rows(tables, problems)
-    data = EventData(Path(), config, tables, "", list(user_factors))
-    try:
-        build_lines(data, FactorResolver.for_event(list(config.factor_sets), data.user_factors))
-    except InputError as exc:
-        problems += exc.problems
-        tables = without_problem_rows(tables, exc.problems)
+    tables, problems = checked_across(config, tables, problems)
+    more = line_problems(EventData(Path(), config, tables, "", list(user_factors)))
+    if more:
+        problems += more
+        tables = without_problem_rows(tables, more)
     by_file = {f"{name}.csv": name for name in edits}
     rows: list[RowProblem] = []
     general: list[Problem] = []
@@ -322,5 +315,5 @@ def check_rows(
         if not name or not 0 <= position < len(edits[name].rows):
             general.append(p)
             continue
-        rows.append(RowProblem(p, name, position, edits[name].rows[position].entered))
+        rows.append(RowProblem(p, position, edits[name].rows[position].entered))
     return CheckedRows(rows, general, tables)

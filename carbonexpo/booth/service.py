@@ -91,9 +91,9 @@ def _event_factors(event_dir: Path | None) -> list[Factor]:
     """The event's own factors (factors.csv), as its calculation uses them."""
     if event_dir is None:
         return []
-    from carbonexpo.booth.entry import event_context
+    from carbonexpo.io.event import settings_of
 
-    return event_context(event_dir)[1]
+    return settings_of(event_dir)[1]
 
 
 def estimate_many(

@@ -214,16 +214,23 @@ def read_checked(folder: Path) -> EventData:
     except InputError as exc:
         if exc.partial is None:
             raise
-        more: list[Problem] = []
-        try:
-            partial = cast("EventData", exc.partial)
-            build_lines(
-                partial,
-                FactorResolver.for_event(list(partial.config.factor_sets), partial.user_factors),
-            )
-        except InputError as deeper:
-            more = deeper.problems
+        more = line_problems(cast("EventData", exc.partial))
         raise InputError([*exc.problems, *more], partial=exc.partial) from None
+
+
+def line_problems(data: EventData) -> list[Problem]:
+    """What the calculation's own steps find in tables that read (places, factor keys, units
+    against factors): for rows checked before a calculation (a folder that failed, an
+    exhibitor's entry)."""
+    from carbonexpo.errors import InputError
+
+    try:
+        build_lines(
+            data, FactorResolver.for_event(list(data.config.factor_sets), data.user_factors)
+        )
+    except InputError as exc:
+        return exc.problems
+    return []
 
 
 def check_event(folder: Path) -> tuple[EventData, list[Note], list[Note]]:

@@ -6,6 +6,8 @@ vectorised (sorts, group-wise shifts, per-distinct-value lookups), never a loop 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -13,7 +15,7 @@ from carbonexpo.codes import as_categorical, epoch_seconds, keys_of
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
 from carbonexpo.geo import closest_countries, closest_names, country_code, resolve_place
-from carbonexpo.identifiers import name_key
+from carbonexpo.identifiers import other_spellings
 from carbonexpo.io.schema import ENERGY_ONLY_CARRIERS
 from carbonexpo.io.tables import MAX_LISTED, Table, listed_problems
 from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
@@ -404,7 +406,7 @@ def check_origins(t: Table, column: str) -> list[Problem]:
 SUGGESTED_PLACES = 20
 
 
-def check_countries(t: Table, column: str, own: set[str] = frozenset()) -> list[Problem]:  # type: ignore[assignment]
+def check_countries(t: Table, column: str, own: Collection[str] = ()) -> list[Problem]:
     """Every distinct country must be an ISO 3166-1 alpha-2 code or a country's English or
     Chinese name ('CN', 'China', '中国'), or have a factor of the event's own (`own`, e.g. a
     region 'GB-LND'); others are named with the closest countries."""
@@ -433,21 +435,17 @@ def check_one_spelling(t: Table, column: str) -> list[Problem]:
     an invisible character) would be two exhibitors with one identity: each later spelling is
     named with the first."""
     problems: list[Problem] = []
-    seen: dict[str, str] = {}
     spellings = [str(v) for v in t.df[column].dropna().unique()]
-    for text in spellings:
-        key = name_key(text)
-        first = seen.setdefault(key, text)
-        if first != text:
-            _report(
-                problems,
-                t,
-                (t.df[column] == text).to_numpy(),
-                column,
-                f"{text!r} is {first!r} written another way (case, spaces, full-width or "
-                "invisible characters): write one spelling for one exhibitor",
-                "duplicate",
-            )
+    for _, text, first in other_spellings(spellings):
+        _report(
+            problems,
+            t,
+            (t.df[column] == text).to_numpy(),
+            column,
+            f"{text!r} is {first!r} written another way (case, spaces, full-width or "
+            "invisible characters): write one spelling for one exhibitor",
+            "duplicate",
+        )
     return problems
 
 

@@ -40,6 +40,7 @@ class CsvDocument:
     header_raw: str | None = None
     newline: str = "\n"
     bom: bool = False
+    _index: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def parse(cls, text: str) -> CsvDocument:
@@ -84,12 +85,12 @@ class CsvDocument:
 
     def index(self, column: str) -> int | None:
         """The position of a column, its header matched as tables are read (case and spaces
-        around it do not count)."""
-        wanted = column.strip().lower()
-        for i, name in enumerate(self.header):
-            if name.strip().strip('"').strip().lower() == wanted:
-                return i
-        return None
+        around it do not count). Looked up per record: the map is made once per header."""
+        if self._index is None:
+            self._index = {}
+            for i, name in enumerate(self.header):
+                self._index.setdefault(name.strip().strip('"').strip().lower(), i)
+        return self._index.get(column.strip().lower())
 
     def get(self, record: Record, column: str) -> str:
         i = self.index(column)
@@ -104,6 +105,7 @@ class CsvDocument:
         """A column at the end: the header and every record change (an empty cell each)."""
         self.header.append(column)
         self.header_raw = None
+        self._index = None
         for r in self.records:
             if r.cells:  # a blank line stays a blank line
                 r.cells.append("")

@@ -12,12 +12,12 @@ from pydantic import BaseModel, ValidationError
 
 from carbonexpo import geo
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import InputError, Problem
+from carbonexpo.errors import InputError, Problem, raise_if
 from carbonexpo.factors.catalog import Factor, set_ids
 from carbonexpo.io import prefetch
 from carbonexpo.io.checks import check_tables
 from carbonexpo.io.schema import SCHEMAS, TABLE_ORDER
-from carbonexpo.io.tables import Table, file_sha256, read_table_rows
+from carbonexpo.io.tables import Table, file_sha256, read_table, read_table_rows, without_rows
 from carbonexpo.io.yaml_strict import load_yaml
 
 CONFIG_FILE = "event.yaml"
@@ -149,6 +149,20 @@ def unknown_files(folder: Path) -> list[tuple[str, str | None]]:
     return out
 
 
+def settings_of(folder: Path) -> tuple[EventConfig, list[Factor]]:
+    """The event's settings and its own factors (factors.csv or .xlsx), read as a calculation
+    reads them, without the activity tables (an exhibitor's entry, a booth estimate)."""
+    config, problems = load_config(folder / CONFIG_FILE)
+    raise_if(problems)
+    assert config is not None
+    path = find_table_file(folder, "factors")
+    if path is None:
+        return config, []
+    table, problems = read_table(path, SCHEMAS["factors"], path.name)
+    raise_if(problems)
+    return config, user_factors(table)
+
+
 def find_table_file(folder: Path, name: str) -> Path | None:
     for suffix in (".csv", ".xlsx"):
         p = folder / f"{name}{suffix}"
@@ -195,10 +209,9 @@ def _read_event(folder: Path) -> EventData:
         if table is not None:
             tables[name] = table
     if config is not None:
-        problems += check_tables(config, tables)
+        tables, problems = checked_across(config, tables, problems)
     unknown = unknown_files(folder)
     if problems:
-        tables = without_problem_rows(tables, problems)
         raise InputError(
             problems,
             partial=EventData(
@@ -210,6 +223,15 @@ def _read_event(folder: Path) -> EventData:
     assert config is not None
     user = user_factors(tables.get("factors"))
     return EventData(folder, config, tables, file_sha256(folder / CONFIG_FILE), user, unknown)
+
+
+def checked_across(
+    config: EventConfig, tables: dict[str, Table], problems: list[Problem]
+) -> tuple[dict[str, Table], list[Problem]]:
+    """The rules across rows and tables (io.checks) run on the rows that read; the tables come
+    back without every row a problem names, for the checks that follow."""
+    problems = [*problems, *check_tables(config, tables)]
+    return (without_problem_rows(tables, problems) if problems else tables), problems
 
 
 def without_problem_rows(tables: dict[str, Table], problems: list[Problem]) -> dict[str, Table]:
@@ -225,8 +247,6 @@ def without_problem_rows(tables: dict[str, Table], problems: list[Problem]) -> d
         if named:
             bad = t.df["_row"].isin(named).to_numpy()
             if bad.any():
-                from carbonexpo.io.tables import without_rows
-
                 t = replace(t, df=without_rows(t.df, bad))
         out[name] = t
     return out

@@ -81,7 +81,7 @@ def xlsx_problem(path: Path, display: str) -> Problem | None:
         )  # fmt: skip
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
-    if unpacked > MAX_XLSX_BYTES or (unpacked > 16 * 2**20 and unpacked / packed > MAX_XLSX_RATIO):
+    if xlsx_refused(unpacked, packed):
         return Problem(
             display,
             1,
@@ -92,6 +92,14 @@ def xlsx_problem(path: Path, display: str) -> Problem | None:
             "unreadable",
         )
     return None
+
+
+def xlsx_refused(unpacked: int, packed: int) -> bool:
+    """The rule of xlsx_problem: too large unpacked, or packed suspiciously well (beyond 16 MB,
+    where a real table's XML never packs MAX_XLSX_RATIO times)."""
+    return unpacked > MAX_XLSX_BYTES or (
+        unpacked > 16 * 2**20 and unpacked / max(1, packed) > MAX_XLSX_RATIO
+    )
 
 
 def file_sha256(path: Path) -> str:
@@ -106,11 +114,6 @@ def header_names(path: Path) -> list[str]:
     if path.suffix.lower() == ".xlsx":
         return [str(c).strip() for c in pd.read_excel(path, nrows=0, engine="calamine").columns]
     return csv_header(path)
-
-
-def read_text(path: Path, names: list[str]) -> pa.Table:
-    """Every column as nullable text (empty cell = null)."""
-    return read_text_rows(path, names)[0]
 
 
 def read_text_rows(path: Path, names: list[str]) -> tuple[pa.Table, list[tuple[int, int]]]:
@@ -183,9 +186,7 @@ def _is_blank(value: object) -> bool:
 
 def cell_text(value: object) -> str:
     """A spreadsheet cell's value as the text a CSV would hold ('' for an empty cell)."""
-    if value is None or _is_blank(value):
-        return ""
-    return _cell_text(value)
+    return _cell(value) or ""
 
 
 def _cell_text(value: object) -> str:
@@ -529,9 +530,14 @@ def _read_text_columns(
     out.row_numbers = kept
     out.count = raw.num_rows
     for col in columns:
-        values = pc.utf8_trim_whitespace(raw.column(actual_of[col.name]).combine_chunks())
-        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+        values = _cell_values(raw.column(actual_of[col.name]).combine_chunks())
         data[col.name] = _convert_text(values, col, out, tz)
+
+
+def _cell_values(texts: pa.Array) -> pa.Array:
+    """Cell texts as the text path reads them: trimmed, an empty cell null."""
+    values = pc.utf8_trim_whitespace(texts)
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
 
 
 def read_rows(
@@ -573,16 +579,8 @@ def read_values(values: Sequence[object], col: Column, timezone: str | None = No
     """What each cell text reads as in column `col` (None: empty or refused): so that two
     spellings of one value ('1,200' and 1200.0) can be told to be the same reading."""
     out = _Collector("")
-    series = _convert_text(
-        pc.if_else(
-            pc.equal(texts := pa.array([_cell(v) for v in values], pa.string()), ""),
-            pa.scalar(None, pa.string()),
-            pc.utf8_trim_whitespace(texts),
-        ),
-        col,
-        out,
-        timezone or "UTC",
-    )
+    texts = _cell_values(pa.array([_cell(v) for v in values], pa.string()))
+    series = _convert_text(texts, col, out, timezone or "UTC")
     read: list[object] = (
         series.tolist() if isinstance(series, np.ndarray) else list(series)  # type: ignore[call-overload]
     )
@@ -639,22 +637,27 @@ def _check_typed(chunked: pa.ChunkedArray, col: Column, out: _Collector, tz: str
         )
         return _check_numbers(arr, present, col, out, lambda: chunked.combine_chunks())
     if col.kind == "date":
-        days = chunked.cast(pa.int32()).to_numpy(zero_copy_only=False)
-        far = _days_out_of_range(days, _mask(pc.is_null(chunked)))
-        if far.any():
+        lowest, highest = pc.min_max(chunked).values()  # nulls skipped; None when all null
+        if lowest.is_valid and (lowest.as_py() < DATE_MIN or highest.as_py() > DATE_MAX):
+            days = chunked.cast(pa.int32()).to_numpy(zero_copy_only=False)
+            far = _days_out_of_range(days, _mask(pc.is_null(chunked)))
             out.rows(far, col.name, OUT_OF_RANGE, None, "bad_date")
             return pd.Series(dtype="datetime64[s]")  # read again as text, every row named
         return _dates_to_series(chunked)
     if col.kind == "datetime":
         seconds = chunked.cast(pa.int64())
+        lowest, highest = pc.min_max(seconds).values()  # nulls skipped: one pass, no mask
+        far_off = lowest.is_valid and (
+            lowest.as_py() < SECONDS_MIN or highest.as_py() > SECONDS_MAX
+        )
         if chunked.null_count:
             null = _mask(pc.is_null(chunked))
             seconds = pc.fill_null(seconds, np.iinfo(np.int64).min)
         else:  # fill_null would copy 8 bytes a row to change nothing
             null = np.zeros(len(chunked), dtype=bool)
         array = seconds.to_numpy()
-        far = ~null & ((array < SECONDS_MIN) | (array > SECONDS_MAX))
-        if far.any():
+        if far_off:
+            far = ~null & ((array < SECONDS_MIN) | (array > SECONDS_MAX))
             out.rows(far, col.name, OUT_OF_RANGE, None, "bad_datetime")
             return pd.Series(dtype="datetime64[s, UTC]")  # read again as text
         return _localised(array, null, tz)

@@ -259,8 +259,7 @@ class Ledger:
                     "DEFAULT ''"
                 )
             else:
-                for op in ("update",):
-                    self.conn.execute(f"DROP TRIGGER IF EXISTS claims_no_{op}")
+                self.conn.execute("DROP TRIGGER IF EXISTS claims_no_update")
                 self.conn.execute(
                     "ALTER TABLE claims ADD COLUMN prefix_key TEXT NOT NULL DEFAULT ''"
                 )

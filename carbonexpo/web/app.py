@@ -220,8 +220,9 @@ def create_app(
             return not_found(request)
         who = found.exhibitor
         lang = lang_of(request)
-        sections = await run_in_threadpool(ex.current, site.folder, who)
-        version = await run_in_threadpool(own_rows.version, site.folder, who)
+        documents = await run_in_threadpool(own_rows.read_documents, site.folder)
+        sections = ex.current(site.folder, who, documents)
+        version = own_rows.version(site.folder, who, documents)
         entry = ex.entry_of(sections, version)
         checked = await run_in_threadpool(ex.check, site.folder, who, entry)
         estimate = await run_in_threadpool(_estimate_json, site, who, entry, lang, checked)
@@ -443,10 +444,10 @@ def _estimate_json(
     if checked is None:
         checked = ex.check(site.folder, who, entry)
     try:
-        est = ex.estimate(site.folder, site.config(), who, checked)
+        est = ex.estimate(site.config(), who, checked)
     except CarbonExpoError as exc:
         return {"groups": [], "total_tco2e": None, "assumptions": [], "error": str(exc)}
-    materials_given = bool(checked.tables.get("materials") is not None)
+    materials_given = "materials" in checked.tables
     t = LABELS[lang]
     groups = [
         {
