@@ -251,3 +251,110 @@ def test_the_credits_frame_has_one_shape_empty_or_not() -> None:
     empty = apply_offsets(None, config=CONFIG).credits
     full = apply_offsets(credits(2024, END), config=CONFIG).credits
     assert tuple(empty.columns) == tuple(full.columns) == CREDIT_COLUMNS
+
+
+# -- the reader's and the messages' bounds (issue 31) ------------------------------------------
+
+
+@pytest.mark.parametrize(("columns", "refused"), [(199, False), (200, False), (201, True)])
+def test_the_number_of_columns(tmp_path, columns: int, refused: bool) -> None:
+    from carbonexpo.io.tables import MAX_COLUMNS, read_table
+
+    assert MAX_COLUMNS == 200
+    path = tmp_path / "waste.csv"
+    names = ["stream", "treatment", "mass_kg", *(f"c{i}" for i in range(columns - 3))]
+    path.write_text(",".join(names) + "\n" + ",".join("1" for _ in names) + "\n", "utf-8")
+    _, problems = read_table(path, SCHEMAS["waste"], "waste.csv")
+    assert any("columns or more" in p.message for p in problems) is refused
+
+
+@pytest.mark.parametrize(("length", "refused"), [(9_999, False), (10_000, False), (10_001, True)])
+def test_the_length_of_a_cell(length: int, refused: bool) -> None:
+    from carbonexpo.io.tables import MAX_CELL_CHARS
+
+    assert MAX_CELL_CHARS == 10_000
+    rows = [{"meal": "x" * length, "servings": "1"}]
+    _, problems = read_rows(rows, SCHEMAS["catering"], "catering.csv")
+    assert any("characters: a cell holds at most" in p.message for p in problems) is refused
+
+
+@pytest.mark.parametrize(("length", "shortened"), [(599, False), (600, False), (601, True)])
+def test_the_length_of_a_message(length: int, shortened: bool) -> None:
+    from carbonexpo.errors import MAX_MESSAGE, Problem
+
+    assert MAX_MESSAGE == 600
+    p = Problem("t.csv", 2, "x", "m" * length, "not_numeric")
+    assert len(p.message) <= MAX_MESSAGE
+    assert p.message.endswith("characters, shortened)") is shortened
+
+
+@pytest.mark.parametrize(("count", "summary"), [(999, False), (1000, False), (1001, True)])
+def test_the_number_of_problems_listed_per_file(count: int, summary: bool) -> None:
+    from carbonexpo.errors import MAX_PER_FILE, InputError, Problem
+
+    assert MAX_PER_FILE == 1000
+    error = InputError(Problem("t.csv", r, "x", "bad", "not_numeric") for r in range(2, 2 + count))
+    assert len(error.problems) == min(count, MAX_PER_FILE) + summary
+    assert (error.problems[-1].code == "more_problems") is summary
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"), [(2**53 - 2, False), (2**53, False), (2**53 + 2, True)]
+)  # a whole-number column without a maximum: beyond 2^53 a float no longer counts by one
+def test_whole_numbers_count_exactly(value: int, refused: bool) -> None:
+    _, problems = read_rows([{"key": "k", "unit": "kg", "kgco2e_per_unit": "1", "source": "s",
+                              "year": str(value)}], SCHEMAS["factors"], "factors.csv")  # fmt: skip
+    assert any("too large to count exactly" in p.message for p in problems) is refused
+
+
+@pytest.mark.parametrize(("unpacked", "refused"), [(-1, False), (0, False), (1, True)])
+def test_the_unpacked_size_of_an_xlsx(tmp_path, monkeypatch, unpacked: int, refused: bool) -> None:
+    """Against a bound lowered to 1 MiB (the shipped one is 256 MB): limit − 1 byte, the
+    limit, limit + 1 byte, stored uncompressed so the packing ratio does not decide."""
+    import zipfile
+
+    from carbonexpo.io import tables
+
+    monkeypatch.setattr(tables, "MAX_XLSX_BYTES", 2**20)
+    path = tmp_path / "catering.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", "x" * (2**20 + unpacked))
+    assert (tables.xlsx_problem(path, "catering.xlsx") is not None) is refused
+
+
+@pytest.mark.parametrize(("ratio", "refused"), [(199, False), (200, False), (201, True)])
+def test_the_packing_ratio_of_an_xlsx(ratio: int, refused: bool) -> None:
+    """The ratio rule, on the numbers xlsx_problem compares (a real file cannot be packed to
+    an exact ratio): over 16 MB unpacked, more than 200 times the packed size is refused."""
+    from carbonexpo.io.tables import MAX_XLSX_RATIO, xlsx_refused
+
+    assert MAX_XLSX_RATIO == 200
+    packed = 100_000
+    assert xlsx_refused(packed * ratio, packed) is refused
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "ok"),
+    [
+        ("visits", 10**10 - 1, True),
+        ("visits", 10**10, True),
+        ("visits", 10**10 + 1, False),
+        ("area_m2", 1e7 * (1 - 1e-12), True),
+        ("area_m2", 1e7, True),
+        ("area_m2", 1e7 * (1 + 1e-12), False),
+    ],
+)
+def test_event_sizes(key: str, value: float, ok: bool) -> None:
+    from pydantic import ValidationError
+
+    data = CONFIG.model_dump()
+    if key == "area_m2":
+        data["venue"]["area_m2"] = value
+    else:
+        data[key] = value
+    try:
+        type(CONFIG).model_validate(data)
+    except ValidationError:
+        assert not ok
+    else:
+        assert ok
