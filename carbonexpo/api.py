@@ -591,7 +591,7 @@ def scenario(folder: PathLike, scenario_file: PathLike, out: PathLike) -> Any:
             "name": plan.name,
             "base": str(folder),
             "made": dt.date.today().isoformat(),
-            "changes": said,
+            "changes": [n.model_dump() for n in said],
             "base_gross_tco2e": round(base.result.totals.gross_tco2e, 6),
             "gross_tco2e": round(new.result.totals.gross_tco2e, 6),
         }

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from carbonexpo.notes import Note
+
 Standard = Literal["mee-2019", "iso-14068-1", "pas-2060"]
 PHASES = ("build_up", "open", "tear_down")  # in time order
 EventId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=80)]
@@ -25,19 +27,6 @@ STANDARD_TITLES = {
     "mee-2019": "MEE Guideline for carbon neutrality of large-scale events (2019, trial)",
     "iso-14068-1": "ISO 14068-1:2023 Climate change management — carbon neutrality",
     "pas-2060": "PAS 2060:2014 (withdrawn 2025; legacy option)",
-}
-
-STANDARD_NAMES = {  # as a sentence names them, per language
-    "en": {
-        "mee-2019": "the MEE Guideline for carbon neutrality of large-scale events (2019)",
-        "iso-14068-1": "ISO 14068-1:2023",
-        "pas-2060": "PAS 2060:2014 (legacy)",
-    },
-    "zh": {
-        "mee-2019": "生态环境部《大型活动碳中和实施指南（试行）》（2019）",
-        "iso-14068-1": "ISO 14068-1:2023",
-        "pas-2060": "PAS 2060:2014（已废止，沿用）",
-    },
 }
 
 
@@ -226,7 +215,9 @@ class ScenarioRecord(Strict):
     name: str
     base: str
     made: dt.date
-    changes: tuple[str, ...]
+    # catalog notes (code, params; `text` is their English, for a person reading the file);
+    # a folder written before the catalog holds plain English sentences
+    changes: tuple[Note | str, ...]
     base_gross_tco2e: float
     gross_tco2e: float
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from carbonexpo.problem_titles import PROBLEM_TITLES
+from carbonexpo.words import TEXTS, Said, say
 
 MAX_MESSAGE = 600  # characters of one message
 MAX_PER_FILE = 1000  # problems listed per file; the rest are counted
@@ -24,8 +24,10 @@ class Problem:
     row: int
     column: str
     message: str
-    code: str  # a key of problem_titles.PROBLEM_TITLES: what kind of problem, in any language
+    code: str  # a key of the catalog's problem section: what kind of problem, in any language
     where: str = ""  # a location of another shape, e.g. FILE:SHEET:CELL of a form
+    # the catalog text the message holds (in English), so it can be shown in another language
+    detail: Said | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.message) > MAX_MESSAGE:  # a 10 MB cell is not quoted whole
@@ -33,14 +35,20 @@ class Problem:
             object.__setattr__(
                 self, "message", f"{cut}… ({len(self.message):,} characters, shortened)"
             )
-        if self.code not in PROBLEM_TITLES["en"]:
-            raise KeyError(
-                f"problem code {self.code!r} has no title in problem_titles.PROBLEM_TITLES"
-            )
+        if "problem." + self.code not in TEXTS["en"]:
+            raise KeyError(f"problem code {self.code!r} has no title in the catalog (words/)")
 
     def title(self, lang: str = "en") -> str:
-        """What kind of problem this is, in the reader's language (the message stays English)."""
-        return PROBLEM_TITLES[lang][self.code]
+        """What kind of problem this is, in the reader's language."""
+        return say("problem." + self.code, lang)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in the reader's language: its catalog detail translated, the place and
+        the quoted value as they are (a detail not yet in the catalog stays English)."""
+        if self.detail is None or lang == "en":
+            return self.message
+        english = self.detail.text("en")
+        return self.message.replace(english, self.detail.text(lang), 1)
 
     def __str__(self) -> str:
         if self.where:

@@ -55,14 +55,12 @@ class Wording(Frozen):
     status: Status
     kind: ClaimKind
     rule: str
-    headline_en: str
-    headline_zh: str
-    green_electricity_en: str
-    green_electricity_zh: str
-    reductions_en: str
-    reductions_zh: str
-    offsets_en: str
-    offsets_zh: str
+    # catalog codes with their figures; `text` is the English rendering, every language is
+    # rendered from the code (notes.render)
+    headline: Note
+    green_electricity: Note
+    reductions: Note
+    offsets: Note
 
 
 class ClaimOut(Frozen):

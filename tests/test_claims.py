@@ -213,20 +213,24 @@ def test_eu_market_switches_to_compensated_wording(tmp_path, key) -> None:
     )
     wording = calc_json(folder)["claim"]["wording"]
     assert wording["kind"] == "compensated" and "2024/825" in wording["rule"]
-    assert not re.search(r"carbon neutral\b", wording["headline_en"], re.I)
-    assert "实现碳中和" not in wording["headline_zh"]
-    assert wording["headline_en"].startswith("Emissions compensated by retired credits")
+    assert wording["headline"]["code"] == "claim_compensated"
+    assert not re.search(r"carbon neutral\b", wording["headline"]["text"], re.I)
+    assert wording["headline"]["text"].startswith("Emissions compensated by retired credits")
     assert certify(folder, key, tmp_path).returncode == 0
     record = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["record"]
     assert record["claim"]["kind"] == "compensated"
+    assert "实现碳中和" not in record["claim"]["headline_zh"]
+    assert record["claim"]["headline_zh"].startswith("排放已由注销的碳信用补偿")
 
 
 def test_wording_states_green_power_reductions_and_offsets_apart() -> None:
     wording = json.loads(run_cli("calc", str(EXAMPLE), "--json", "-").stdout)["claim"]["wording"]
     assert wording["kind"] == "carbon_neutral"
-    assert wording["green_electricity_en"].startswith("Green electricity: 2,162.618 of 2,162.618")
-    assert wording["reductions_en"].startswith("Reductions:")
-    assert wording["offsets_en"].startswith("Offsets: 28,597.376 tCO2e of 34,000.000")
+    assert wording["green_electricity"]["text"].startswith(
+        "Green electricity: 2,162.618 of 2,162.618"
+    )
+    assert wording["reductions"]["text"].startswith("Reductions:")
+    assert wording["offsets"]["text"].startswith("Offsets: 28,597.376 tCO2e of 34,000.000")
 
 
 # -- 6. one exit-code table -----------------------------------------------------------------

@@ -237,7 +237,7 @@ def test_refused_everywhere_with_the_same_message(tmp_path) -> None:
         folder, A, ex.parse_form({"staff-0-origin": "Shanghai", "staff-0-mode": "rocket",
                                   "staff-0-travellers": "1,5"})
     )  # fmt: skip
-    assert sorted(m for v in checked.errors.values() for _, m in v) == messages
+    assert sorted(p.message for v in checked.errors.values() for p in v) == messages
     r = run_cli("booth", "estimate", "--area", "9", "--staff", "Shanghai:rocket:1,5")
     assert r.returncode == 2
     assert sorted(line.split(": ", 2)[2] for line in r.stderr.splitlines()[:-1]) == messages
@@ -271,7 +271,7 @@ def test_a_web_edit_changes_only_the_edited_cell(tmp_path) -> None:
     entry.rows["hotels"] = [(0, {"country": "Deutschland", "room_nights": "2"})]
     checked, counts = ex.save(folder, A, entry)
     assert counts is None  # refused: nothing written
-    assert checked.errors == {
+    assert {k: [(p.code, p.message) for p in v] for k, v in checked.errors.items()} == {
         "hotels-0-country": [
             ("unknown_country", "unknown country 'Deutschland' (did you mean DE, Germany?): "
              "write its two-letter ISO code, e.g. CN or DE")

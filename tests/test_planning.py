@@ -99,7 +99,15 @@ def test_the_example_scenario_moves_what_it_says(tmp_path: Path, base) -> None:
     assert new.by_category["catering"] < base.result.by_category["catering"]
     assert new.by_category["fuels"] == pytest.approx(base.result.by_category["fuels"])
     note = next(a for a in new.assumptions if a.code == "scenario_applied")
-    assert "moved to hsr" in note.text and "28,597.376" in note.text
+    assert "28,597.376" in note.text
+    shift = next(a for a in new.assumptions if a.code == "scenario_shift")
+    assert "moved to hsr" in shift.text
+    from carbonexpo.notes import render
+
+    assert "改为高铁" in render(shift, "zh")  # the change reads in the report's language
+    changes = [a.code for a in new.assumptions if a.code.startswith("scenario_")]
+    assert changes == ["scenario_applied", "scenario_shift", "scenario_green_enough",
+                       "scenario_reuse", "scenario_meals"]  # fmt: skip
     # a scenario of a scenario is refused; so is an existing output folder
     again = run_cli(
         "scenario", str(out), str(EXAMPLE.parent / "scenario-rail.yaml"), "-o", str(tmp_path / "x")

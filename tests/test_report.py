@@ -52,34 +52,6 @@ def test_report_sections_in_disclosure_order() -> None:
     assert "实现碳中和" in summary and "绿色电力覆盖率" in summary and "使用的抵消量" in summary
 
 
-def test_every_message_has_english_and_chinese_with_the_same_fields() -> None:
-    import string
-
-    from carbonexpo.notes import MESSAGES
-
-    assert set(MESSAGES["en"]) == set(MESSAGES["zh"])
-    for code, text in MESSAGES["en"].items():
-
-        def fields(t: str) -> set[str]:
-            return {f for _, f, _, _ in string.Formatter().parse(t) if f}
-
-        assert fields(text) == fields(MESSAGES["zh"][code]), code
-
-
-def test_every_problem_code_has_an_english_and_a_chinese_title() -> None:
-    import pytest
-
-    from carbonexpo.errors import Problem
-    from carbonexpo.notes import PROBLEM_TITLES
-
-    assert set(PROBLEM_TITLES["en"]) == set(PROBLEM_TITLES["zh"])
-    assert all(PROBLEM_TITLES["zh"].values())
-    p = Problem("energy.csv", 7, "quantity", "negative value: '-3'", "negative")
-    assert (p.title("en"), p.title("zh")) == ("negative quantity", "数量为负")
-    with pytest.raises(KeyError, match="no title"):  # a new code cannot skip the catalog
-        Problem("energy.csv", 7, "quantity", "odd", "something_new")
-
-
 def test_booth_estimate_assumptions_are_notes_in_both_languages() -> None:
     from carbonexpo.booth.estimate import BoothSpec, estimate_booth, estimate_config
     from carbonexpo.notes import render

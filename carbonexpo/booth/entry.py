@@ -10,6 +10,7 @@ Sections are the sheets of the exhibitor form (booth.forms.SHEETS), so the web p
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import json
@@ -24,7 +25,7 @@ from carbonexpo.booth import own_rows
 from carbonexpo.booth.estimate import BoothSpec, Estimate
 from carbonexpo.booth.own_rows import SECTIONS
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import CarbonExpoError
+from carbonexpo.errors import CarbonExpoError, Problem
 from carbonexpo.factors.catalog import Factor
 from carbonexpo.io.event import settings_of
 from carbonexpo.io.journal import recover
@@ -51,14 +52,16 @@ class Entry:
 
 @dataclass
 class Checked:
-    """Field errors ({field: [(code, message)]}), errors not tied to a field, the typed rows
-    that passed (per table, for the estimate) and whether the save may go ahead."""
+    """Field errors ({field: [problem]}), errors not tied to a field, the typed rows that
+    passed (per table, for the estimate) and whether the save may go ahead. A problem's
+    message names its place on the page (booth 1: …); Problem.text(lang) shows it in the
+    reader's language."""
 
-    errors: dict[str, list[tuple[str, str]]]
-    general: list[tuple[str, str]]
+    errors: dict[str, list[Problem]]
+    general: list[Problem]
     tables: dict[str, Table]
     blocking: int = 0  # problems in what the person can change on the page
-    notes: list[tuple[str, str]] = field(default_factory=list)  # not theirs: said, not blocking
+    notes: list[Problem] = field(default_factory=list)  # not theirs: said, not blocking
     factors: list[Factor] = field(default_factory=list)  # the event's own, for the estimate
 
     @property
@@ -128,29 +131,33 @@ def check(folder: Path, exhibitor: str, entry: Entry) -> Checked:
 
 
 def _checked(result: own_rows.CheckedRows, factors: list[Factor]) -> Checked:
-    errors: dict[str, list[tuple[str, str]]] = {}
-    general: list[tuple[str, str]] = []
-    notes: list[tuple[str, str]] = []
+    errors: dict[str, list[Problem]] = {}
+    general: list[Problem] = []
+    notes: list[Problem] = []
     blocking = 0
     for rp in result.problems:
         p = rp.problem
         if rp.entered is None:  # a row of theirs the page does not show: the organiser's
-            notes.append((p.code, f"{p.file} row {rp.position + 1} of yours: {p.message}"))
+            notes.append(_said(p, f"{p.file} row {rp.position + 1} of yours: {p.message}"))
             continue
         section, index = rp.entered
         row = f"{section}-{index}"
         if section == "booth" and p.column not in EDITABLE_BOOTH:
-            notes.append((p.code, f"booth {index + 1}: {p.column}: {p.message}"))
+            notes.append(_said(p, f"booth {index + 1}: {p.column}: {p.message}"))
             continue
         blocking += 1
         if p.column in SECTIONS[section].columns:
-            errors.setdefault(f"{row}-{p.column}", []).append((p.code, p.message))
+            errors.setdefault(f"{row}-{p.column}", []).append(p)
         else:
-            errors.setdefault(row, []).append((p.code, f"{p.column}: {p.message}"))
+            errors.setdefault(row, []).append(_said(p, f"{p.column}: {p.message}"))
     for p in result.general:
         blocking += 1
-        general.append((p.code, p.message))
+        general.append(p)
     return Checked(errors, general, result.tables, blocking, notes, factors)
+
+
+def _said(p: Problem, message: str) -> Problem:
+    return dataclasses.replace(p, message=message)
 
 
 def open_days(config: EventConfig) -> float:

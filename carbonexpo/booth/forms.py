@@ -305,7 +305,11 @@ def import_forms(folder: Path, forms: list[Path]) -> dict[str, int]:
                 p = rp.problem
                 where = form.where(section, index, p.column)
                 if where not in formulas:  # a formula's cell is said once, as a formula
-                    problems.append(Problem(form.file, 0, p.column, p.message, p.code, where=where))
+                    problems.append(
+                        Problem(
+                            form.file, 0, p.column, p.message, p.code, where=where, detail=p.detail
+                        )
+                    )
             problems += [
                 Problem(form.file, 0, p.column, p.message, p.code, where=f"{form.file}: {p}")
                 for p in checked.general

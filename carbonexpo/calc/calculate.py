@@ -189,11 +189,13 @@ def build_lines(
                 name=s.name,
                 base=s.base,
                 made=s.made.isoformat(),
-                changes="; ".join(s.changes),
                 base_gross=f"{s.base_gross_tco2e:,.3f}",
                 gross=f"{s.gross_tco2e:,.3f}",
             )
         )
+        assumptions += [
+            c if isinstance(c, Note) else note("scenario_change", text=c) for c in s.changes
+        ]
     for name, phase in act.DEFAULT_PHASE.items():
         t = tables.get(name)
         if t is not None and ("phase" not in t.df or t.df["phase"].isna().any()):

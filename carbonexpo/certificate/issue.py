@@ -9,11 +9,11 @@ from typing import Any
 
 from carbonexpo.certificate.keys import load_private
 from carbonexpo.certificate.record import build_record, sign
-from carbonexpo.config import STANDARD_NAMES
 from carbonexpo.errors import CertificateRefused
 from carbonexpo.io.writers import write_bytes_atomic, write_text_atomic
 from carbonexpo.notes import render
 from carbonexpo.result import Result
+from carbonexpo.words import say
 
 EMBEDDED_NAME = "cert.json"  # the signed record inside the PDF (spec §11)
 
@@ -49,8 +49,8 @@ def certificate_html(
             "r": record,
             "qr": qr_svg(qr_payload(cert, verify_url)),
             "json_name": json_name,
-            "standard_en": STANDARD_NAMES["en"][record["standard"]],
-            "standard_zh": STANDARD_NAMES["zh"][record["standard"]],
+            "standard_en": say("standard." + record["standard"], "en"),
+            "standard_zh": say("standard." + record["standard"], "zh"),
             "credit_total": sum(c["last"] - c["first"] + 1 for c in record["credits"]),
         },
     )

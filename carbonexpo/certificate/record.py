@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from carbonexpo.certificate.keys import decode_public, encode_public
 from carbonexpo.errors import CertificateError
 from carbonexpo.json_tree import find_float
-from carbonexpo.result import Result
+from carbonexpo.notes import render
+from carbonexpo.result import Result, Wording
 
 FORMAT = "carbonexpo-certificate/1"
 
@@ -63,7 +64,7 @@ def build_record(result: Result, *, issuer: str, issue_date: str) -> dict[str, A
             "grid": venue.grid,
         },
         "standard": result.claim.standard,
-        "claim": {k: getattr(wording, k) for k in CLAIM_WORDS},
+        "claim": claim_words(wording),
         "basis": result.claim.basis,
         "totals": {
             "location_based_tco2e": decimal(t.location_based_tco2e),
@@ -109,17 +110,17 @@ def build_record(result: Result, *, issuer: str, issue_date: str) -> dict[str, A
     }
 
 
-CLAIM_WORDS = (
-    "kind",
-    "headline_en",
-    "headline_zh",
-    "green_electricity_en",
-    "green_electricity_zh",
-    "reductions_en",
-    "reductions_zh",
-    "offsets_en",
-    "offsets_zh",
-)
+CLAIM_PARTS = ("headline", "green_electricity", "reductions", "offsets")
+
+
+def claim_words(wording: Wording) -> dict[str, str]:
+    """The claim as the certificate states it: its kind and each part in English and Chinese,
+    rendered from the catalog codes the calculation chose."""
+    words: dict[str, str] = {"kind": str(wording.kind)}
+    for part in CLAIM_PARTS:
+        for lang in ("en", "zh"):
+            words[f"{part}_{lang}"] = render(getattr(wording, part), lang)
+    return words
 
 
 def canonical(record: dict[str, Any]) -> bytes:

@@ -31,6 +31,7 @@ from carbonexpo.io.normalise import Reading
 from carbonexpo.io.schema import Column, TableSchema
 from carbonexpo.io.writers import FORMULA_START
 from carbonexpo.units import UnitProblem, check_unit
+from carbonexpo.words import Said, said
 
 MAX_LISTED = 200  # rows listed per file, column and kind of problem; the rest are counted
 MAX_COLUMNS = 200  # a table's columns: every schema has fewer than 20
@@ -226,11 +227,14 @@ class _Collector:
         self,
         mask: np.ndarray,
         column: str,
-        message: str,
+        message: str | Said,
         values: pa.Array | None,
         code: str,
     ) -> None:
-        """Report every row where mask is True (up to MAX_LISTED, then a count)."""
+        """Report every row where mask is True (up to MAX_LISTED, then a count). A message
+        from the catalog (Said) can be shown in the reader's language."""
+        detail = message if isinstance(message, Said) else None
+        message = message.text() if isinstance(message, Said) else message
         mask = np.asarray(mask, dtype=bool)
         self.bad = mask.copy() if self.bad is None else self.bad | mask
         positions = np.flatnonzero(mask)[: MAX_LISTED + 1]
@@ -249,6 +253,7 @@ class _Collector:
             code,
             int(np.count_nonzero(mask)),
             f"rows with the same problem ({message})",
+            detail,
         )
 
     def whole(self, column: str, message: str, code: str) -> None:
@@ -264,11 +269,12 @@ def listed_problems(
     code: str,
     total: int,
     more: str,
+    detail: Said | None = None,
 ) -> list[Problem]:
     """One problem per row for the first MAX_LISTED rows, then one line counting the rest
     ("... and N more <more>") at the next row. `rows`/`messages` need hold only that many."""
     out = [
-        Problem(file, int(r), column, m, code)
+        Problem(file, int(r), column, m, code, detail=detail)
         for r, m in zip(rows[:MAX_LISTED], messages[:MAX_LISTED], strict=False)
     ]
     if total > MAX_LISTED:
@@ -627,7 +633,7 @@ def without_rows(df: pd.DataFrame, bad: np.ndarray) -> pd.DataFrame:
 
 def _check_typed(chunked: pa.ChunkedArray, col: Column, out: _Collector, tz: str) -> object:
     if chunked.null_count and col.required:
-        out.rows(_mask(pc.is_null(chunked)), col.name, "required value is empty", None, "empty")
+        out.rows(_mask(pc.is_null(chunked)), col.name, said("detail.empty"), None, "empty")
     if col.kind in ("str", "enum", "unit"):
         return _check_dictionary(chunked, col, out)
     if col.kind in ("float", "int"):
@@ -745,7 +751,7 @@ def _check_dictionary(chunked: pa.ChunkedArray, col: Column, out: _Collector) ->
             out.rows(
                 codes == -1 if null is None else (codes == -1) & ~null,
                 col.name,
-                "required value is empty",
+                said("detail.empty"),
                 None,
                 "empty",
             )
@@ -772,11 +778,15 @@ def _check_categories(
         for i, value in enumerate(categories):
             if value and value not in col.choices:
                 close = normalise.closest(value, list(col.choices), column=col.name)
-                hint = f"; did you mean {' or '.join(close)}?" if close else ""
                 out.rows(
                     codes == i,
                     col.name,
-                    f"unknown value {value!r} (allowed: {', '.join(col.choices)}){hint}",
+                    said(
+                        "detail.unknown_value_close" if close else "detail.unknown_value",
+                        value=value,
+                        allowed=", ".join(col.choices),
+                        close=" / ".join(close),
+                    ),
                     None,
                     "unknown_value",
                 )
@@ -798,12 +808,16 @@ def _check_numbers(
 
     nonfinite = present & ~np.isfinite(arr)
     if nonfinite.any():
-        out.rows(nonfinite, col.name, "not a finite number", shown(), "not_finite")
+        out.rows(nonfinite, col.name, said("detail.not_finite"), shown(), "not_finite")
     finite = present & np.isfinite(arr)
     if col.minimum is not None:
         low = finite & (arr < col.minimum)
         if low.any():
-            what = "negative value" if col.minimum == 0 else f"value below {col.minimum:g}"
+            what = (
+                said("detail.negative")
+                if col.minimum == 0
+                else said("detail.below", minimum=col.minimum)
+            )
             out.rows(low, col.name, what, shown(), "negative" if col.minimum == 0 else "range")
     if col.maximum is not None:
         high = finite & (arr > col.maximum)
@@ -811,22 +825,21 @@ def _check_numbers(
             out.rows(
                 high,
                 col.name,
-                f"value above {col.maximum:g}: not physically meaningful for one event "
-                "(check the unit and the decimal separator)",
+                said("detail.above", maximum=col.maximum),
                 shown(),
                 "range",
             )
     if col.positive:
         zero = finite & (arr <= 0)
         if zero.any():
-            out.rows(zero, col.name, "must be greater than 0", shown(), "not_positive")
+            out.rows(zero, col.name, said("detail.not_positive"), shown(), "not_positive")
     if col.integer:
         huge = finite & (np.abs(arr) > 2.0**53)  # beyond what a float counts one by one
         if huge.any() and col.maximum is None:
-            out.rows(huge, col.name, "too large to count exactly", shown(), "range")
+            out.rows(huge, col.name, said("detail.too_large"), shown(), "range")
         frac = finite & (np.floor(arr) != arr)
         if frac.any():
-            out.rows(frac, col.name, "not a whole number", shown(), "not_integer")
+            out.rows(frac, col.name, said("detail.not_integer"), shown(), "not_integer")
         if present.all():
             # a value beyond int64 was reported above (range) and its row is dropped: clipped
             # here only so that the cast is defined
@@ -906,7 +919,7 @@ def utc_series(seconds: np.ndarray) -> pd.Series:
 def _convert_text(values: pa.Array, col: Column, out: _Collector, tz: str) -> object:
     null = _mask(pc.is_null(values))
     if col.required and null.any():
-        out.rows(null, col.name, "required value is empty", None, "empty")
+        out.rows(null, col.name, said("detail.empty"), None, "empty")
     if col.kind in ("str", "enum", "unit"):
         return _check_dictionary(pa.chunked_array([values.dictionary_encode()]), col, out)
     if col.kind in ("float", "int"):
@@ -930,8 +943,7 @@ def _convert_number(values: pa.Array, col: Column, out: _Collector) -> np.ndarra
             out.rows(
                 comma & _mask(pc.fill_null(pc.equal(values, text), False)),
                 col.name,
-                f"{text!r} is not a number — write {text.replace(',', '.')} (a comma is read "
-                "only between thousands, as in 1,200)",
+                said("detail.decimal_comma", text=text, fixed=text.replace(",", ".")),
                 None,
                 "not_numeric",
             )
@@ -955,7 +967,9 @@ def _convert_number(values: pa.Array, col: Column, out: _Collector) -> np.ndarra
                     values,
                     "not_numeric",
                 )
-        out.rows(~ok & ~comma & ~with_unit, col.name, "not a number", values, "not_numeric")
+        out.rows(
+            ~ok & ~comma & ~with_unit, col.name, said("detail.not_numeric"), values, "not_numeric"
+        )
         numbers = pc.cast(
             pc.if_else(pa.array(ok), values, pa.scalar(None, pa.string())), pa.float64()
         )
@@ -975,7 +989,7 @@ def _natural_dates(
         out.rows(
             dmy,
             col.name,
-            "day and month order is ambiguous: write the date as YYYY-MM-DD",
+            said("detail.ambiguous_date"),
             values,
             "ambiguous_date",
         )

@@ -31,6 +31,7 @@ from pydantic import ConfigDict, Field, field_validator
 from carbonexpo.config import Strict
 from carbonexpo.factors import keys
 from carbonexpo.io.schema import SCHEMAS, TRAVEL_MODES
+from carbonexpo.notes import Note, note
 
 MEALS = SCHEMAS["catering"].column("meal").choices
 TRAVEL_GROUPS = SCHEMAS["travel"].column("group").choices
@@ -122,7 +123,7 @@ def number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def shift_travel(travel: pd.DataFrame, shift: TravelShift) -> tuple[pd.DataFrame, str]:
+def shift_travel(travel: pd.DataFrame, shift: TravelShift) -> tuple[pd.DataFrame, Note]:
     """`travel` carries each row's one-way distance in `_km` (NaN where unknown)."""
     mode = travel["mode"].fillna("").str.strip().str.lower()
     mask = np.array(mode.isin(shift.from_modes), dtype=bool)
@@ -137,19 +138,22 @@ def shift_travel(travel: pd.DataFrame, shift: TravelShift) -> tuple[pd.DataFrame
     if "cabin" in travel:
         updates["cabin"] = ""
     out = split_rows(travel, mask, shift.share, "travellers", updates)
-    within = f" within {shift.max_km:g} km" if shift.max_km is not None else ""
-    groups = f" ({', '.join(shift.groups)})" if shift.groups else ""
-    said = (
-        f"{people * shift.share:,.0f} of {people:,.0f} travellers ({shift.share:.0%}) by "
-        f"{'/'.join(shift.from_modes)}{within}{groups} moved to {shift.to} "
-        f"({int(mask.sum())} row(s) split)"
+    return out, note(
+        "scenario_shift",
+        moved=float(people * shift.share),
+        people=float(people),
+        share=shift.share,
+        modes=list(shift.from_modes),
+        to=shift.to,
+        max_km=f"{shift.max_km:g}" if shift.max_km is not None else "∞",
+        groups=list(shift.groups or ()) or ["all"],
+        rows=int(mask.sum()),
     )
-    return out, said
 
 
 def reuse_materials(
     materials: pd.DataFrame, share: float, priced: set[str]
-) -> tuple[pd.DataFrame, str]:
+) -> tuple[pd.DataFrame, Note]:
     """Move `share` of each virgin material's mass to `reused`, or to `recycled` where the
     factor sets price no reuse of that material (`priced`: the factor keys)."""
     out = materials.copy()
@@ -169,22 +173,19 @@ def reuse_materials(
     targets = name.map(target).to_numpy()
     mask = virgin & (targets != "")
     masses = pd.to_numeric(out["mass_kg"], errors="coerce").to_numpy()
-    said = [
-        f"{masses[mask & (targets == t)].sum() * share:,.0f} kg to {t}"
-        for t in ("reused", "recycled")
-        if (mask & (targets == t)).any()
-    ]
+    moved = {t: float(masses[mask & (targets == t)].sum() * share) for t in ("reused", "recycled")}
     skipped = sorted(set(name[virgin & (targets == "")]))
     out = split_rows(out, mask, share, "mass_kg", {"origin": list(targets[mask])})
-    text = f"{share:.0%} of virgin materials reused or recycled: " + (
-        "; ".join(said) if said else "nothing to move"
+    return out, note(
+        "scenario_reuse",
+        share=share,
+        reused_kg=moved["reused"],
+        recycled_kg=moved["recycled"],
+        unchanged=skipped or ["-"],
     )
-    if skipped:
-        text += f" (no reuse or recycling factor for {', '.join(skipped)}: unchanged)"
-    return out, text
 
 
-def mix_meals(catering: pd.DataFrame, mix: dict[str, float]) -> tuple[pd.DataFrame, str]:
+def mix_meals(catering: pd.DataFrame, mix: dict[str, float]) -> tuple[pd.DataFrame, Note]:
     """Servings kept per exhibitor (or the event), shared out by the mix."""
     servings = pd.to_numeric(catering["servings"], errors="coerce").fillna(0.0)
     who = catering["exhibitor"] if "exhibitor" in catering else pd.Series("", index=catering.index)
@@ -196,10 +197,11 @@ def mix_meals(catering: pd.DataFrame, mix: dict[str, float]) -> tuple[pd.DataFra
                     {"meal": meal, "servings": number_text(total * share), "exhibitor": exhibitor}
                 )
     out = pd.DataFrame(rows, columns=["meal", "servings", "exhibitor"])
-    text = f"{servings.sum():,.0f} servings as " + ", ".join(
-        f"{meal} {share:.0%}" for meal, share in mix.items()
+    return out, note(
+        "scenario_meals",
+        servings=float(servings.sum()),
+        mix=[f"{meal} {share:.0%}" for meal, share in mix.items()],
     )
-    return out, text
 
 
 def top_up_green_power(
@@ -212,14 +214,16 @@ def top_up_green_power(
     country: str,
     start: str,
     end: str,
-) -> tuple[pd.DataFrame | None, str]:
+) -> tuple[pd.DataFrame | None, Note]:
     """A GEC row for the MWh between what the instruments cover and the wanted coverage."""
     wanted = coverage * electricity_mwh
     missing = wanted - applied_mwh
     if missing <= 1e-9:
-        return green, (
-            f"green power coverage {coverage:.0%}: already {applied_mwh:,.3f} of "
-            f"{electricity_mwh:,.3f} MWh, nothing added"
+        return green, note(
+            "scenario_green_enough",
+            coverage=coverage,
+            applied_mwh=applied_mwh,
+            electricity_mwh=electricity_mwh,
         )
     columns = [c.name for c in SCHEMAS["green_power"].columns]
     row = dict.fromkeys(columns, "")
@@ -236,15 +240,18 @@ def top_up_green_power(
     )
     base = green if green is not None else pd.DataFrame(columns=columns)
     out = pd.concat([base, pd.DataFrame([row])], ignore_index=True)
-    return out, (
-        f"green power coverage {coverage:.0%}: {missing:,.3f} MWh of GEC added "
-        f"({SCENARIO_GEC}) to the {applied_mwh:,.3f} MWh covered"
+    return out, note(
+        "scenario_green_added",
+        coverage=coverage,
+        missing_mwh=missing,
+        instrument=SCENARIO_GEC,
+        applied_mwh=applied_mwh,
     )
 
 
 def apply(
     data: Any, raw: dict[str, pd.DataFrame], scenario: Scenario, result: Any
-) -> tuple[dict[str, pd.DataFrame], list[str]]:
+) -> tuple[dict[str, pd.DataFrame], list[Note]]:
     """The scenario's changes on the text of the tables (`raw`: each table's cells as
     written, index i = file row i + 2) of the event `data` with base `result`. Returns the
     tables that changed and one sentence per change."""
@@ -253,11 +260,11 @@ def apply(
 
     config = data.config
     changed: dict[str, pd.DataFrame] = {}
-    said: list[str] = []
+    said: list[Note] = []
     if scenario.travel_shift:
         table = data.tables.get("travel")
         if table is None:
-            said.append("travel_shift: no travel table, nothing moved")
+            said.append(note("scenario_no_table", change="travel_shift", table="travel"))
         else:
             km = np.full(len(raw["travel"]), np.nan)
             frame = travel_activity(table.df, config)
@@ -284,7 +291,7 @@ def apply(
         said.append(text)
     if scenario.materials_reuse is not None:
         if "materials" not in raw:
-            said.append("materials_reuse: no materials table, nothing moved")
+            said.append(note("scenario_no_table", change="materials_reuse", table="materials"))
         else:
             resolver = FactorResolver.for_event(list(config.factor_sets), data.user_factors)
             names = raw["materials"]["material"].fillna("").str.strip().str.lower().unique()
@@ -300,7 +307,7 @@ def apply(
             said.append(text)
     if scenario.meal_mix is not None:
         if "catering" not in raw:
-            said.append("meal_mix: no catering table, nothing changed")
+            said.append(note("scenario_no_table", change="meal_mix", table="catering"))
         else:
             changed["catering"], text = mix_meals(raw["catering"], scenario.meal_mix)
             said.append(text)

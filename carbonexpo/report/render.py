@@ -74,7 +74,7 @@ def markdown_environment() -> jinja2.Environment:
 
 def neutrality_statement(result: Result, lang: str) -> str:
     """The claim's headline, in the wording the calculation chose (spec §9)."""
-    return str(getattr(result.claim.wording, f"headline_{lang}"))
+    return render(result.claim.wording.headline, lang)
 
 
 def sayer(lang: str) -> Callable[[Any], str]:
@@ -112,7 +112,10 @@ def report_context(result: Result, lang: str, *, with_charts: bool = True) -> di
         "say": sayer(lang),
         "standard_name": STANDARD_NAMES[lang][result.claim.standard],
         "statement": neutrality_statement(result, lang),
-        "wording": result.claim.wording.model_dump(),
+        "wording": {
+            part: render(getattr(result.claim.wording, part), lang)
+            for part in ("green_electricity", "reductions", "offsets")
+        },
         "offsets_used": min(result.totals.offsets_eligible_tco2e, result.totals.gross_tco2e),
         "green_coverage": (
             min(result.totals.green_power_applied_mwh / result.totals.electricity_mwh, 1.0)

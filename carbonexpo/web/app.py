@@ -36,7 +36,13 @@ from carbonexpo import api
 from carbonexpo.access import Access, AccessList, secret, token_hash
 from carbonexpo.booth import entry as ex
 from carbonexpo.booth import own_rows
-from carbonexpo.errors import CarbonExpoError, InputError, NotACertificate, VerificationFailed
+from carbonexpo.errors import (
+    CarbonExpoError,
+    InputError,
+    NotACertificate,
+    Problem,
+    VerificationFailed,
+)
 from carbonexpo.resources import templates_dir
 from carbonexpo.web.guard import (
     CSRF_COOKIE,
@@ -232,7 +238,7 @@ def create_app(
             scope_of(request),
             **exhibitor_context(who, sections, lang, entry),
             errors=_field_errors(checked, lang),
-            general=[_problem_text(c, m, lang) for c, m in [*checked.general, *checked.notes]],
+            general=[_problem_text(p, lang) for p in [*checked.general, *checked.notes]],
             message="saved" if request.query_params.get("saved") else None,
             estimate=estimate,
         )
@@ -254,7 +260,7 @@ def create_app(
             checked, counts = await run_in_threadpool(ex.save, site.folder, who, entry)
         except CarbonExpoError as exc:
             checked = await run_in_threadpool(ex.check, site.folder, who, entry)
-            checked.general.append(("unreadable", str(exc)))
+            checked.general.append(Problem("", 0, "", str(exc), "unreadable"))
             checked.blocking += 1
             counts = None
         if counts is not None:
@@ -270,7 +276,7 @@ def create_app(
             422,
             **exhibitor_context(who, sections, lang, entry),
             errors=_field_errors(checked, lang),
-            general=[_problem_text(c, m, lang) for c, m in [*checked.general, *checked.notes]],
+            general=[_problem_text(p, lang) for p in [*checked.general, *checked.notes]],
             message="not_saved",
             estimate=estimate,
         )
@@ -421,15 +427,12 @@ def _rows_with_indices(
     return [{c: rows.get(i, {}).get(c, "") for c in columns} for i in range(max(rows) + 1)]
 
 
-def _problem_text(code: str, message: str, lang: str) -> str:
-    from carbonexpo.problem_titles import PROBLEM_TITLES
-
-    title = PROBLEM_TITLES[lang].get(code, code)
-    return f"{title}: {message}"
+def _problem_text(p: Problem, lang: str) -> str:
+    return f"{p.title(lang)}: {p.text(lang)}"
 
 
 def _field_errors(checked: ex.Checked, lang: str) -> dict[str, list[str]]:
-    return {k: [_problem_text(c, m, lang) for c, m in v] for k, v in checked.errors.items()}
+    return {k: [_problem_text(p, lang) for p in v] for k, v in checked.errors.items()}
 
 
 def _estimate_json(
