@@ -133,6 +133,11 @@ def invite(
     return new, kept
 
 
+def find_access(folder: Path, token: str) -> Access | None:
+    """The access a secret link's token gives on this event folder, or None."""
+    return AccessList.load(folder).find(token)
+
+
 def secret(folder: Path) -> bytes:
     """The event's signing key for CSRF tokens (made on first use)."""
     path = _state(folder) / SECRET_FILE

@@ -37,9 +37,30 @@ from carbonexpo.errors import (
 if TYPE_CHECKING:  # the lazily imported part of the API, typed for type checkers (_LAZY)
     import pandas as pd
 
+    from carbonexpo.access import Access, find_access, token_hash
+    from carbonexpo.access import secret as site_secret
+    from carbonexpo.booth.entry import SECTIONS as ENTRY_SECTIONS
+    from carbonexpo.booth.entry import VERSION_FIELD as ENTRY_VERSION_FIELD
+    from carbonexpo.booth.entry import Checked as EntryCheck
+    from carbonexpo.booth.entry import (
+        Entry,
+        booth_rows,
+        folder_lock,
+        submissions,
+    )
+    from carbonexpo.booth.entry import check as check_entry
+    from carbonexpo.booth.entry import choices as entry_choices
+    from carbonexpo.booth.entry import opened as open_entry
+    from carbonexpo.booth.entry import page_estimate as entry_estimate
+    from carbonexpo.booth.entry import parse_form as parse_entry
+    from carbonexpo.booth.entry import rows_as_entered as entry_rows
+    from carbonexpo.booth.entry import save as save_entry
+    from carbonexpo.booth.progress import exhibitor_progress
     from carbonexpo.booth.service import estimate_many, estimate_one, format_estimates
     from carbonexpo.calc.calculate import Calculation
     from carbonexpo.certificate.record import Verification
+    from carbonexpo.config import CATEGORY_NAMES as CATEGORIES
+    from carbonexpo.config import EventConfig
     from carbonexpo.factors.catalog import load_set, load_sources, set_ids
     from carbonexpo.factors.catalog import search as search_factors
     from carbonexpo.io.event import EventData
@@ -60,6 +81,8 @@ if TYPE_CHECKING:  # the lazily imported part of the API, typed for type checker
     from carbonexpo.notes import Note
     from carbonexpo.notes import render as render_note
     from carbonexpo.report.pdf import MissingCJKFontWarning
+    from carbonexpo.report.render import render_template, report_context
+    from carbonexpo.resources import templates_dir
     from carbonexpo.result import Result
 
 PathLike = str | Path
@@ -639,6 +662,34 @@ def phc_export(folder: PathLike, out: PathLike, *, method: str | None = None) ->
 # -- the web face ----------------------------------------------------------------------------
 
 
+def report_labels(lang: str) -> dict[str, str]:
+    """The report's words (and the glossary's terms) in one language, by name.
+
+    >>> report_labels("zh")["electricity"]
+    '电力'
+    """
+    from carbonexpo.report.labels import LABELS
+
+    return LABELS[lang]
+
+
+def event_config(folder: PathLike) -> EventConfig:
+    """The event's settings (event.yaml) alone, without reading its tables.
+
+    Raises InputError listing every problem of event.yaml.
+
+    >>> event_config("examples/cisce-2024").timezone
+    'Asia/Shanghai'
+    """
+    from carbonexpo.errors import InputError
+    from carbonexpo.io.event import load_config
+
+    config, problems = load_config(Path(folder) / "event.yaml")
+    if config is None:
+        raise InputError(problems)
+    return config
+
+
 def invite(
     folder: PathLike, *, renew: bool = False, base_url: str = ""
 ) -> tuple[list[tuple[str, str | None, str]], int]:
@@ -709,6 +760,30 @@ _LAZY: dict[str, tuple[str, str]] = {
     "MissingCJKFontWarning": ("carbonexpo.report.pdf", "MissingCJKFontWarning"),
     "Result": ("carbonexpo.result", "Result"),
     "render_note": ("carbonexpo.notes", "render"),
+    # the exhibitor page and the staff dashboard (the web face and any other front end)
+    "Entry": ("carbonexpo.booth.entry", "Entry"),
+    "EntryCheck": ("carbonexpo.booth.entry", "Checked"),
+    "ENTRY_SECTIONS": ("carbonexpo.booth.entry", "SECTIONS"),
+    "ENTRY_VERSION_FIELD": ("carbonexpo.booth.entry", "VERSION_FIELD"),
+    "open_entry": ("carbonexpo.booth.entry", "opened"),
+    "parse_entry": ("carbonexpo.booth.entry", "parse_form"),
+    "check_entry": ("carbonexpo.booth.entry", "check"),
+    "save_entry": ("carbonexpo.booth.entry", "save"),
+    "entry_estimate": ("carbonexpo.booth.entry", "page_estimate"),
+    "entry_rows": ("carbonexpo.booth.entry", "rows_as_entered"),
+    "entry_choices": ("carbonexpo.booth.entry", "choices"),
+    "booth_rows": ("carbonexpo.booth.entry", "booth_rows"),
+    "submissions": ("carbonexpo.booth.entry", "submissions"),
+    "folder_lock": ("carbonexpo.booth.entry", "folder_lock"),
+    "exhibitor_progress": ("carbonexpo.booth.progress", "exhibitor_progress"),
+    "Access": ("carbonexpo.access", "Access"),
+    "find_access": ("carbonexpo.access", "find_access"),
+    "site_secret": ("carbonexpo.access", "secret"),
+    "token_hash": ("carbonexpo.access", "token_hash"),
+    "report_context": ("carbonexpo.report.render", "report_context"),
+    "render_template": ("carbonexpo.report.render", "render_template"),
+    "CATEGORIES": ("carbonexpo.config", "CATEGORY_NAMES"),
+    "templates_dir": ("carbonexpo.resources", "templates_dir"),
 }
 
 
@@ -723,21 +798,36 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "CATEGORIES",
+    "ENTRY_SECTIONS",
+    "ENTRY_VERSION_FIELD",
     "TABLES",
+    "Access",
     "Checked",
+    "Entry",
+    "EntryCheck",
     "Ledger",
     "MissingCJKFontWarning",
     "Result",
     "Run",
     "add_meter",
     "add_meters_from",
+    "booth_rows",
     "calculate",
+    "check_entry",
     "claim_event",
     "compare",
     "comparison_text",
+    "entry_choices",
+    "entry_estimate",
+    "entry_rows",
     "estimate_many",
     "estimate_one",
+    "event_config",
+    "exhibitor_progress",
     "export_energy",
+    "find_access",
+    "folder_lock",
     "format_estimates",
     "generate_keys",
     "import_forms",
@@ -750,20 +840,30 @@ __all__ = [
     "load_set",
     "load_sources",
     "migrate_ledger",
+    "open_entry",
+    "parse_entry",
     "phc_export",
     "read_certificate",
     "read_event",
     "render_note",
+    "render_template",
     "report_bytes",
+    "report_context",
     "report_folder",
+    "report_labels",
     "require_neutral",
     "result_json",
+    "save_entry",
     "scenario",
     "schema_reference",
     "search_factors",
     "set_ids",
+    "site_secret",
+    "submissions",
     "summary_text",
     "table_reference",
+    "templates_dir",
+    "token_hash",
     "validate",
     "validate_factors_file",
     "verify_certificate",

@@ -20,7 +20,8 @@ PACKAGE = ROOT / "carbonexpo"
 LAYERS = [
     {
         "errors",
-        "problem_titles",
+        "words",
+        "constants",
         "numbers",
         "json_tree",
         "notes",
@@ -92,6 +93,33 @@ def test_the_cli_goes_through_the_api() -> None:
         if m not in allowed and not m.startswith("carbonexpo.cli")
     ]
     assert wrong == []
+
+
+def test_the_web_goes_through_the_api() -> None:
+    """The web face is an edge like the CLI: it reaches the library through the API (plus the
+    errors it answers and the catalog's words)."""
+    allowed = {"carbonexpo.api", "carbonexpo.errors", "carbonexpo.words", "carbonexpo"}
+    wrong = [
+        f"{p.name} imports {m}"
+        for p in sorted((PACKAGE / "web").glob("*.py"))
+        for m in imports_of(p)
+        if m not in allowed and not m.startswith("carbonexpo.web")
+    ]
+    assert wrong == []
+
+
+def test_web_handlers_are_plain_functions_of_the_request() -> None:
+    """Every route's handler is a module-level function (testable alone), not a closure."""
+    import inspect
+
+    from carbonexpo.web import app as web_app
+
+    for route in web_app.ROUTES:
+        handler = route.endpoint
+        assert inspect.getmodule(handler) is web_app and "<locals>" not in handler.__qualname__
+        assert len(inspect.getsource(handler).splitlines()) <= 40, handler.__name__
+    assert web_app.certificate_link("c1", "A" * 64) == {"id": "c1", "sha256": "a" * 64}
+    assert web_app.certificate_link("c1", "xyz") is None
 
 
 def test_a_layer_check_can_fail(tmp_path) -> None:

@@ -17,6 +17,7 @@ import json
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from carbonexpo.errors import CarbonExpoError, Problem
 from carbonexpo.factors.catalog import Factor
 from carbonexpo.io.event import settings_of
 from carbonexpo.io.journal import recover
+from carbonexpo.io.schema import FREIGHT_MODES, SCHEMAS, TRAVEL_MODES
 from carbonexpo.io.tables import Table
 
 EDITABLE_BOOTH = own_rows.WEB.booth_columns  # booth number, area and hall are the organiser's
@@ -186,6 +188,86 @@ def estimate(config: EventConfig, exhibitor: str, checked: Checked) -> Estimate:
     )
     tables = {t: v for t, v in checked.tables.items() if t != "booths"}
     return estimate_from_tables(spec, config, tables, checked.factors)
+
+
+PAGE_GROUPS = ("materials", "electricity", "travel", "accommodation", "logistics")
+
+
+@dataclass(frozen=True)
+class PageEstimate:
+    """The live estimate as the page shows it: tCO2e per category (those from defaults, not
+    from entered rows, flagged), the total, the assumptions as notes; `partial` when some
+    entered rows were set aside, `error` when no estimate could be made."""
+
+    groups: list[dict[str, Any]]
+    total_tco2e: float | None
+    assumptions: list[Any]
+    partial: bool
+    error: str | None = None
+
+
+def page_estimate(folder: Path, exhibitor: str, entry: Entry, checked: Checked) -> PageEstimate:
+    from carbonexpo.booth.estimate import GROUPS
+
+    try:
+        est = estimate(settings_of(folder)[0], exhibitor, checked)
+    except CarbonExpoError as exc:
+        return PageEstimate([], None, [], not checked.ok, str(exc))
+    materials_given = "materials" in checked.tables
+    groups = [
+        {
+            "key": category,
+            "tco2e": est.by_group.get(label, 0.0),
+            "estimated": category == "electricity"
+            or (category == "materials" and not materials_given),
+        }
+        for category, label in GROUPS.items()
+        if category in PAGE_GROUPS or est.by_group.get(label, 0.0)
+    ]
+    return PageEstimate(groups, est.total_tco2e, list(est.assumptions), not checked.ok)
+
+
+def opened(folder: Path, exhibitor: str) -> tuple[dict[str, list[dict[str, str]]], Entry]:
+    """The exhibitor's rows as the page opens them, and the entry they make (with the
+    fingerprint a save must match)."""
+    documents = own_rows.read_documents(folder)
+    sections = current(folder, exhibitor, documents)
+    return sections, entry_of(sections, own_rows.version(folder, exhibitor, documents))
+
+
+def rows_as_entered(entry: Entry, section: str) -> list[dict[str, str]]:
+    """The entered rows back in their form positions (so errors stay next to their field)."""
+    columns = SECTIONS[section].columns
+    rows = dict(entry.rows.get(section, []))
+    if section == "booth" or not rows:
+        return [{c: rows.get(i, {}).get(c, "") for c in columns} for i in range(len(rows))]
+    return [{c: rows.get(i, {}).get(c, "") for c in columns} for i in range(max(rows) + 1)]
+
+
+@cache
+def materials(set_ids: tuple[str, ...]) -> list[str]:
+    """Material names the event's factor sets price (material.<name>.<origin>)."""
+    from carbonexpo.factors.catalog import load_set
+
+    names: set[str] = set()
+    for set_id in set_ids:
+        for key in load_set(set_id).by_key():
+            if key.startswith("material."):
+                names.add(key.split(".")[1])
+    return sorted(names)
+
+
+def choices(set_ids: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What the selects of the page offer (codes; the page shows their labels)."""
+    return {
+        "mode": TRAVEL_MODES,
+        "freight_mode": FREIGHT_MODES,
+        "cabin": SCHEMAS["travel"].column("cabin").choices,
+        "build": SCHEMAS["booths"].column("build").choices,
+        "material_origin": SCHEMAS["materials"].column("origin").choices,
+        "material": materials(set_ids),
+        "columns": {name: sheet.columns for name, sheet in SECTIONS.items()},
+    }
 
 
 # -- saving ----------------------------------------------------------------------------------

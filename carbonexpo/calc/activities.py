@@ -21,6 +21,12 @@ from carbonexpo.codes import (
     unique_codes,
 )
 from carbonexpo.config import PHASES, EventConfig
+from carbonexpo.constants import (
+    DETOUR,
+    DOMESTIC_MAX_KM,
+    LONG_HAUL_KM,
+    SHORT_FLIGHT_KM,
+)
 from carbonexpo.factors import keys
 from carbonexpo.geo import country_code, great_circle_km, resolve_place, sea_route
 
@@ -34,33 +40,6 @@ DEFAULT_PHASE = {
     "materials": "build_up",
     "waste": "tear_down",
 }
-# Great-circle -> route distance for distances computed from coordinates. Rail 1.2, car 1.3 and
-# bus 1.5 follow the conventions used by Labos1.5 and pledge4future/co2calculator; air, sea and
-# ferry use the great-circle distance (DESNZ air factors include their own 8 % routing uplift).
-DETOUR = {
-    "walk": 1.3,
-    "bike": 1.3,
-    "metro": 1.2,
-    "bus": 1.5,
-    "coach": 1.3,
-    "taxi": 1.3,
-    "car": 1.3,
-    "ev_car": 1.3,
-    "rail": 1.2,
-    "hsr": 1.2,
-    "air": 1.0,
-    "ferry": 1.0,
-    "hgv": 1.3,
-    "van": 1.3,
-    "sea": 1.0,
-    "barge": 1.0,
-}
-# Air bands by one-way great-circle distance, whatever the countries (spec §3, revised in wave
-# 2): under 483 km (300 miles, the US EPA's short-haul split) a flight is dominated by take-off
-# and landing, DESNZ's "domestic" factor; from 3,700 km, long-haul.
-DOMESTIC_MAX_KM = 483.0
-LONG_HAUL_KM = 3700.0
-SHORT_FLIGHT_KM = 100.0  # a flight shorter than this is implausible: warned about
 SEA_MODES = ("sea", "barge")  # routed along sea lanes when the distance is computed
 DEFAULT_CABIN = "average"  # DESNZ "average passenger", the practice when the class is unknown
 FUEL_KEYS = {

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from carbonexpo import constants
 from carbonexpo.calc.blocks import claimed_elsewhere
 from carbonexpo.calc.reasons import Reasons
 from carbonexpo.codes import cat_map
@@ -124,9 +125,9 @@ def allocate_green_power(
     return GreenPowerResult(out, applied_total, float(eligible_mwh.sum()) - applied_total)
 
 
-GEC_VALID_MONTHS = 24  # NEA 国能发新能规〔2024〕67号: two years from the production month
-GEC_LEGACY_UNTIL = np.datetime64("2025-12-31")  # GECs of pre-2024 generation
-GEC_LEGACY_BEFORE = np.datetime64("2024-01", "M")
+GEC_LEGACY_UNTIL = np.datetime64(constants.GEC_LEGACY_UNTIL.isoformat())
+GEC_LEGACY_BEFORE = np.datetime64(constants.GEC_LEGACY_BEFORE.isoformat()[:7], "M")
+GEC_VALID_MONTHS = constants.GEC_VALID_MONTHS
 
 
 def gec_expiry(why: Reasons, df: pd.DataFrame, country: np.ndarray, config: EventConfig) -> None:

@@ -36,13 +36,10 @@ def serve(
     that they can be fixed while the site runs."""
     import uvicorn
 
-    from carbonexpo.errors import InputError
-    from carbonexpo.io.event import load_config
+    from carbonexpo import api
     from carbonexpo.web.app import create_app
 
-    config, problems = load_config(Path(folder) / "event.yaml")
-    if config is None:
-        raise InputError(problems)
+    api.event_config(folder)  # raises InputError listing event.yaml's problems
     app = create_app(Path(folder), lang=lang, trust=trust, published=published, ledger=ledger)
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     from carbonexpo.web.server import server_options

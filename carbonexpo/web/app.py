@@ -6,7 +6,11 @@
     /healthz         ok
 
 Pages are the package's jinja2 templates (autoescape on); CSS and JS ship in the wheel and no
-page loads anything from elsewhere. Slow work (calculation, PDF, saving) runs in a thread."""
+page loads anything from elsewhere. Slow work (calculation, PDF, saving) runs in a thread.
+
+Each handler is a function of the request alone: what the app serves (the Site, the key of
+its CSRF tokens) rides on `request.app.state`. The handlers reach the library through the API
+only (carbonexpo.api), as the CLI does."""
 
 from __future__ import annotations
 
@@ -33,9 +37,6 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from carbonexpo import api
-from carbonexpo.access import Access, AccessList, secret, token_hash
-from carbonexpo.booth import entry as ex
-from carbonexpo.booth import own_rows
 from carbonexpo.errors import (
     CarbonExpoError,
     InputError,
@@ -43,7 +44,6 @@ from carbonexpo.errors import (
     Problem,
     VerificationFailed,
 )
-from carbonexpo.resources import templates_dir
 from carbonexpo.web.guard import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -53,7 +53,7 @@ from carbonexpo.web.guard import (
     csrf_token,
     new_nonce,
 )
-from carbonexpo.web.pages import choices, dashboard_context, render_page
+from carbonexpo.web.pages import dashboard_context, render_page
 from carbonexpo.web.text import LANGS, UI
 
 MAX_BODY = 2 * 1024 * 1024  # a certificate PDF is ~100 KB; an exhibitor form a few KB
@@ -101,12 +101,7 @@ class Site:
             return run, problems
 
     def config(self) -> Any:
-        from carbonexpo.io.event import load_config
-
-        config, problems = load_config(self.folder / "event.yaml")
-        if config is None:
-            raise InputError(problems)
-        return config
+        return api.event_config(self.folder)
 
     def now(self) -> dt.date:
         return self.today or dt.date.today()
@@ -122,359 +117,351 @@ def create_app(
     today: dt.date | None = None,
 ) -> Starlette:
     site = Site(Path(folder), lang, trust, published, ledger, today)
-    with ex.folder_lock(site.folder):  # finishes (or discards) a save a crash interrupted
+    with api.folder_lock(site.folder):  # finishes (or discards) a save a crash interrupted
         pass
-    key = secret(site.folder)
-    static = templates_dir() / "web" / "static"
-
-    # -- helpers -----------------------------------------------------------------------------
-
-    def lang_of(request: Request) -> str:
-        asked = request.query_params.get("lang")
-        if asked in LANGS:
-            return str(asked)
-        kept = request.cookies.get(LANG_COOKIE)
-        return kept if kept in LANGS else site.lang
-
-    def page(
-        request: Request, template: str, scope: str, status: int = 200, **context: Any
-    ) -> HTMLResponse:
-        lang = lang_of(request)
-        nonce = request.cookies.get(CSRF_COOKIE) or new_nonce()
-        other = "en" if lang == "zh" else "zh"
-        html = render_page(
-            template,
-            {
-                "ui": UI[lang],
-                "lang": lang,
-                "switch": f"{request.url.path}?lang={other}",
-                "request_path": request.url.path,
-                "csrf_field": CSRF_FIELD,
-                "csrf": csrf_token(key, nonce, scope),
-                **context,
-            },
-        )
-        response = HTMLResponse(html, status_code=status)
-        response.headers["cache-control"] = "no-store"
-        response.set_cookie(
-            CSRF_COOKIE, nonce, httponly=True, samesite="strict", secure=request.url.is_secure
-        )
-        if request.query_params.get("lang") in LANGS:
-            response.set_cookie(
-                LANG_COOKIE,
-                lang,
-                samesite="lax",
-                max_age=365 * 86400,
-                secure=request.url.is_secure,
-            )
-        return response
-
-    def not_found(request: Request) -> HTMLResponse:
-        return page(request, "web/error.html.j2", "error", 404, kind="not_found")
-
-    def access(request: Request, role: str) -> Access | None:
-        found = AccessList.load(site.folder).find(request.path_params["token"])
-        return found if found is not None and found.role == role else None
-
-    def scope_of(request: Request) -> str:
-        return token_hash(request.path_params["token"])
-
-    # -- health and static -------------------------------------------------------------------
-
-    async def healthz(request: Request) -> Response:
-        return PlainTextResponse("ok")
-
-    async def asset(request: Request) -> Response:
-        name = request.path_params["name"]
-        # a name too long for the file system (OSError: File name too long) is no asset either
-        if len(name) > 100 or "/" in name or "\x00" in name or name.startswith("."):
-            return PlainTextResponse("not found", status_code=404)
-        path = static / name
-        if not path.is_file():
-            return PlainTextResponse("not found", status_code=404)
-        return FileResponse(path, headers={"cache-control": "public, max-age=3600"})
-
-    async def home(request: Request) -> Response:
-        return RedirectResponse("/verify", status_code=303)
-
-    # -- exhibitor -----------------------------------------------------------------------------
-
-    def exhibitor_context(
-        who: str,
-        sections: dict[str, list[dict[str, str]]],
-        lang: str,
-        entry: ex.Entry | None = None,
-    ) -> dict[str, Any]:
-        config = site.config()
-        saved = ex.submissions(site.folder).get(who)
-        return {
-            "event": config,
-            "exhibitor": who,
-            # a refused save shows the build type chosen, not the one on file
-            "booths": ex.booth_rows(site.folder, who, entry),
-            "sections": sections,
-            "choices": choices(tuple(config.factor_sets)),
-            "saved_at": saved["saved"] if saved else None,
-            "after_event": site.now() > config.phases.end,
-            "version_field": ex.VERSION_FIELD,
-            "rows_version": entry.version if entry and entry.version else "",
-        }
-
-    async def exhibitor_page(request: Request) -> Response:
-        found = access(request, "exhibitor")
-        if found is None or found.exhibitor is None:
-            return not_found(request)
-        who = found.exhibitor
-        lang = lang_of(request)
-        documents = await run_in_threadpool(own_rows.read_documents, site.folder)
-        sections = ex.current(site.folder, who, documents)
-        version = own_rows.version(site.folder, who, documents)
-        entry = ex.entry_of(sections, version)
-        checked = await run_in_threadpool(ex.check, site.folder, who, entry)
-        estimate = await run_in_threadpool(_estimate_json, site, who, entry, lang, checked)
-        return page(
-            request,
-            "web/exhibitor.html.j2",
-            scope_of(request),
-            **exhibitor_context(who, sections, lang, entry),
-            errors=_field_errors(checked, lang),
-            general=[_problem_text(p, lang) for p in [*checked.general, *checked.notes]],
-            message="saved" if request.query_params.get("saved") else None,
-            estimate=estimate,
-        )
-
-    async def exhibitor_save(request: Request) -> Response:
-        found = access(request, "exhibitor")
-        if found is None or found.exhibitor is None:
-            return not_found(request)
-        who = found.exhibitor
-        form = await request.form(max_files=0, max_fields=5000)
-        if not csrf_ok(
-            key, request.cookies.get(CSRF_COOKIE), scope_of(request), form.get(CSRF_FIELD)
-        ):
-            return page(request, "web/error.html.j2", "error", 403, kind="bad_request")
-        fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
-        entry = ex.parse_form(fields)
-        lang = lang_of(request)
-        try:
-            checked, counts = await run_in_threadpool(ex.save, site.folder, who, entry)
-        except CarbonExpoError as exc:
-            checked = await run_in_threadpool(ex.check, site.folder, who, entry)
-            checked.general.append(Problem("", 0, "", str(exc), "unreadable"))
-            checked.blocking += 1
-            counts = None
-        if counts is not None:
-            return RedirectResponse(f"{request.url.path}?saved=1", status_code=303)
-        sections = {
-            s: _rows_with_indices(entry, s, sheet.columns) for s, sheet in ex.SECTIONS.items()
-        }
-        estimate = await run_in_threadpool(_estimate_json, site, who, entry, lang, checked)
-        return page(
-            request,
-            "web/exhibitor.html.j2",
-            scope_of(request),
-            422,
-            **exhibitor_context(who, sections, lang, entry),
-            errors=_field_errors(checked, lang),
-            general=[_problem_text(p, lang) for p in [*checked.general, *checked.notes]],
-            message="not_saved",
-            estimate=estimate,
-        )
-
-    async def exhibitor_estimate(request: Request) -> Response:
-        found = access(request, "exhibitor")
-        if found is None or found.exhibitor is None:
-            return PlainTextResponse("not found", status_code=404)
-        form = await request.form(max_files=0, max_fields=5000)
-        if not csrf_ok(
-            key,
-            request.cookies.get(CSRF_COOKIE),
-            scope_of(request),
-            request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD),
-        ):
-            return JSONResponse({"error": "csrf"}, status_code=403)
-        entry = ex.parse_form({k: str(v) for k, v in form.items() if isinstance(v, str)})
-        lang = lang_of(request)
-        checked = await run_in_threadpool(ex.check, site.folder, found.exhibitor, entry)
-        estimate = await run_in_threadpool(
-            _estimate_json, site, found.exhibitor, entry, lang, checked
-        )
-        return JSONResponse({**estimate, "errors": _field_errors(checked, lang)})
-
-    async def exhibitor_statement(request: Request) -> Response:
-        found = access(request, "exhibitor")
-        if found is None or found.exhibitor is None:
-            return not_found(request)
-        suffix = "." + request.path_params["fmt"]
-        if suffix not in (".html", ".pdf") or site.now() <= site.config().phases.end:
-            return not_found(request)
-        run, problems = await run_in_threadpool(site.run)
-        if run is None:
-            return page(
-                request, "web/error.html.j2", "error", 409, kind="problems", problems=problems
-            )
-        lang = lang_of(request)
-        try:
-            data = await run_in_threadpool(
-                api.report_bytes, run, suffix, lang=lang, exhibitor=found.exhibitor
-            )
-        except CarbonExpoError:
-            return not_found(request)
-        media = "application/pdf" if suffix == ".pdf" else "text/html; charset=utf-8"
-        return Response(data, media_type=media, headers={"cache-control": "no-store"})
-
-    # -- staff ---------------------------------------------------------------------------------
-
-    async def staff_page(request: Request) -> Response:
-        if access(request, "staff") is None:
-            return not_found(request)
-        lang = lang_of(request)
-        context = await run_in_threadpool(dashboard_context, site, lang)
-        return page(request, "web/staff.html.j2", scope_of(request), **context)
-
-    async def staff_download(request: Request) -> Response:
-        if access(request, "staff") is None:
-            return not_found(request)
-        name = request.path_params["name"]
-        if name not in DOWNLOADS:
-            return not_found(request)
-        run, problems = await run_in_threadpool(site.run)
-        if run is None:
-            return page(
-                request, "web/error.html.j2", "error", 409, kind="problems", problems=problems
-            )
-        media, _ = DOWNLOADS[name]
-        data = await run_in_threadpool(_download, run, name, lang_of(request))
-        event_id = run.result.event.id
-        return Response(
-            data,
-            media_type=media,
-            headers={
-                "cache-control": "no-store",
-                "content-disposition": f'attachment; filename="{event_id}-{name}"',
-            },
-        )
-
-    # -- verify ------------------------------------------------------------------------------
-
-    async def verify_page(request: Request) -> Response:
-        wanted = _link(request.query_params.get("id"), request.query_params.get("sha256"))
-        verdict = None
-        if wanted and site.published is not None:
-            path = await run_in_threadpool(_published, site.published, wanted["id"])
-            if path is not None:
-                verdict = await run_in_threadpool(_verify, path, site.trust, wanted)
-        return page(
-            request,
-            "web/verify.html.j2",
-            "verify",
-            wanted=wanted,
-            verdict=verdict,
-            trusted=_trusted_names(site.trust),
-        )
-
-    async def verify_upload(request: Request) -> Response:
-        form = await request.form(max_files=1, max_fields=10, max_part_size=MAX_BODY)
-        if not csrf_ok(key, request.cookies.get(CSRF_COOKIE), "verify", form.get(CSRF_FIELD)):
-            return page(request, "web/error.html.j2", "error", 403, kind="bad_request")
-        upload = form.get("certificate")
-        wanted = _link(form.get("id"), form.get("sha256"))
-        verdict: dict[str, Any]
-        if upload is None or isinstance(upload, str):
-            verdict = {"ok": False, "messages": ["no file was uploaded"]}
-        else:
-            data = await upload.read()
-            name = Path(str(upload.filename or "")).name[:100] or "the uploaded file"
-            verdict = await run_in_threadpool(_verify_bytes, data, site.trust, wanted, name)
-        return page(
-            request,
-            "web/verify.html.j2",
-            "verify",
-            200 if verdict["ok"] else (400 if verdict.get("bad_input") else 422),
-            wanted=wanted,
-            verdict=verdict,
-            trusted=_trusted_names(site.trust),
-        )
-
-    routes = [
-        Route("/", home),
-        Route("/healthz", healthz),
-        Route("/static/{name}", asset),
-        Route("/e/{token}", exhibitor_page, methods=["GET"]),
-        Route("/e/{token}", exhibitor_save, methods=["POST"]),
-        Route("/e/{token}/estimate", exhibitor_estimate, methods=["POST"]),
-        Route("/e/{token}/statement.{fmt}", exhibitor_statement, methods=["GET"]),
-        Route("/staff/{token}", staff_page, methods=["GET"]),
-        Route("/staff/{token}/{name}", staff_download, methods=["GET"]),
-        Route("/verify", verify_page, methods=["GET"]),
-        Route("/verify", verify_upload, methods=["POST"]),
-    ]
-    app = Starlette(routes=routes, middleware=[Middleware(Guard, max_body=MAX_BODY)])
+    app = Starlette(routes=ROUTES, middleware=[Middleware(Guard, max_body=MAX_BODY)])
     app.state.site = site
+    app.state.key = api.site_secret(site.folder)
     return app
+
+
+# -- what every handler needs -----------------------------------------------------------------
+
+
+def site_of(request: Request) -> Site:
+    site: Site = request.app.state.site
+    return site
+
+
+def lang_of(request: Request) -> str:
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return str(asked)
+    kept = request.cookies.get(LANG_COOKIE)
+    return kept if kept in LANGS else site_of(request).lang
+
+
+def page(
+    request: Request, template: str, scope: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """A page in the reader's language, with a CSRF token bound to `scope`."""
+    lang = lang_of(request)
+    nonce = request.cookies.get(CSRF_COOKIE) or new_nonce()
+    other = "en" if lang == "zh" else "zh"
+    html = render_page(
+        template,
+        {
+            "ui": UI[lang],
+            "lang": lang,
+            "switch": f"{request.url.path}?lang={other}",
+            "request_path": request.url.path,
+            "csrf_field": CSRF_FIELD,
+            "csrf": csrf_token(request.app.state.key, nonce, scope),
+            **context,
+        },
+    )
+    response = HTMLResponse(html, status_code=status)
+    response.headers["cache-control"] = "no-store"
+    response.set_cookie(
+        CSRF_COOKIE, nonce, httponly=True, samesite="strict", secure=request.url.is_secure
+    )
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie(
+            LANG_COOKIE, lang, samesite="lax", max_age=365 * 86400, secure=request.url.is_secure
+        )
+    return response
+
+
+def not_found(request: Request) -> HTMLResponse:
+    return page(request, "web/error.html.j2", "error", 404, kind="not_found")
+
+
+def problems_page(request: Request, problems: list[Any]) -> HTMLResponse:
+    return page(request, "web/error.html.j2", "error", 409, kind="problems", problems=problems)
+
+
+def access(request: Request, role: str) -> Any:
+    """The access the path's token gives, if it is of this role (else None)."""
+    found = api.find_access(site_of(request).folder, request.path_params["token"])
+    return found if found is not None and found.role == role else None
+
+
+def exhibitor_of(request: Request) -> str | None:
+    found = access(request, "exhibitor")
+    return found.exhibitor if found is not None else None
+
+
+def scope_of(request: Request) -> str:
+    return str(api.token_hash(request.path_params["token"]))
+
+
+def csrf_ok_for(request: Request, scope: str, given: Any) -> bool:
+    return csrf_ok(request.app.state.key, request.cookies.get(CSRF_COOKIE), scope, given)
+
+
+async def entry_form(request: Request) -> Any:
+    form = await request.form(max_files=0, max_fields=5000)
+    fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    return form, api.parse_entry(fields)
+
+
+# -- health and static --------------------------------------------------------------------------
+
+
+async def healthz(request: Request) -> Response:
+    return PlainTextResponse("ok")
+
+
+async def asset(request: Request) -> Response:
+    name = request.path_params["name"]
+    # a name too long for the file system (OSError: File name too long) is no asset either
+    if len(name) > 100 or "/" in name or "\x00" in name or name.startswith("."):
+        return PlainTextResponse("not found", status_code=404)
+    path = static_dir() / name
+    if not path.is_file():
+        return PlainTextResponse("not found", status_code=404)
+    return FileResponse(path, headers={"cache-control": "public, max-age=3600"})
+
+
+async def home(request: Request) -> Response:
+    return RedirectResponse("/verify", status_code=303)
+
+
+# -- exhibitor ------------------------------------------------------------------------------------
+
+
+def exhibitor_context(site: Site, who: str, sections: dict[str, Any], entry: Any) -> dict[str, Any]:
+    config = site.config()
+    saved = api.submissions(site.folder).get(who)
+    return {
+        "event": config,
+        "exhibitor": who,
+        # a refused save shows the build type chosen, not the one on file
+        "booths": api.booth_rows(site.folder, who, entry),
+        "sections": sections,
+        "choices": api.entry_choices(tuple(config.factor_sets)),
+        "saved_at": saved["saved"] if saved else None,
+        "after_event": site.now() > config.phases.end,
+        "version_field": api.ENTRY_VERSION_FIELD,
+        "rows_version": entry.version if entry and entry.version else "",
+    }
+
+
+def exhibitor_view(
+    request: Request, who: str, sections: dict[str, Any], entry: Any, checked: Any, **more: Any
+) -> HTMLResponse:
+    """The exhibitor's page: their rows, the problems found in them, the live estimate."""
+    site, lang = site_of(request), lang_of(request)
+    return page(
+        request,
+        "web/exhibitor.html.j2",
+        scope_of(request),
+        **exhibitor_context(site, who, sections, entry),
+        errors=field_errors(checked, lang),
+        general=[problem_text(p, lang) for p in [*checked.general, *checked.notes]],
+        estimate=estimate_json(site, who, entry, lang, checked),
+        **more,
+    )
+
+
+async def exhibitor_page(request: Request) -> Response:
+    who = exhibitor_of(request)
+    if who is None:
+        return not_found(request)
+    site = site_of(request)
+    sections, entry = await run_in_threadpool(api.open_entry, site.folder, who)
+    checked = await run_in_threadpool(api.check_entry, site.folder, who, entry)
+    view = await run_in_threadpool(
+        exhibitor_view,
+        request,
+        who,
+        sections,
+        entry,
+        checked,
+        message="saved" if request.query_params.get("saved") else None,
+    )
+    return view
+
+
+async def exhibitor_save(request: Request) -> Response:
+    who = exhibitor_of(request)
+    if who is None:
+        return not_found(request)
+    form, entry = await entry_form(request)
+    if not csrf_ok_for(request, scope_of(request), form.get(CSRF_FIELD)):
+        return page(request, "web/error.html.j2", "error", 403, kind="bad_request")
+    site = site_of(request)
+    try:
+        checked, counts = await run_in_threadpool(api.save_entry, site.folder, who, entry)
+    except CarbonExpoError as exc:
+        checked = await run_in_threadpool(api.check_entry, site.folder, who, entry)
+        checked.general.append(Problem("", 0, "", str(exc), "unreadable"))
+        checked.blocking += 1
+        counts = None
+    if counts is not None:
+        return RedirectResponse(f"{request.url.path}?saved=1", status_code=303)
+    sections = {s: api.entry_rows(entry, s) for s in api.ENTRY_SECTIONS}
+    view = await run_in_threadpool(
+        exhibitor_view, request, who, sections, entry, checked, message="not_saved"
+    )
+    view.status_code = 422
+    return view
+
+
+async def exhibitor_estimate(request: Request) -> Response:
+    who = exhibitor_of(request)
+    if who is None:
+        return PlainTextResponse("not found", status_code=404)
+    form, entry = await entry_form(request)
+    given = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
+    if not csrf_ok_for(request, scope_of(request), given):
+        return JSONResponse({"error": "csrf"}, status_code=403)
+    site, lang = site_of(request), lang_of(request)
+    checked = await run_in_threadpool(api.check_entry, site.folder, who, entry)
+    estimate = await run_in_threadpool(estimate_json, site, who, entry, lang, checked)
+    return JSONResponse({**estimate, "errors": field_errors(checked, lang)})
+
+
+async def exhibitor_statement(request: Request) -> Response:
+    who = exhibitor_of(request)
+    if who is None:
+        return not_found(request)
+    site = site_of(request)
+    suffix = "." + request.path_params["fmt"]
+    if suffix not in (".html", ".pdf") or site.now() <= site.config().phases.end:
+        return not_found(request)
+    run, problems = await run_in_threadpool(site.run)
+    if run is None:
+        return problems_page(request, problems)
+    try:
+        data = await run_in_threadpool(
+            api.report_bytes, run, suffix, lang=lang_of(request), exhibitor=who
+        )
+    except CarbonExpoError:
+        return not_found(request)
+    media = "application/pdf" if suffix == ".pdf" else "text/html; charset=utf-8"
+    return Response(data, media_type=media, headers={"cache-control": "no-store"})
+
+
+# -- staff ----------------------------------------------------------------------------------------
+
+
+async def staff_page(request: Request) -> Response:
+    if access(request, "staff") is None:
+        return not_found(request)
+    context = await run_in_threadpool(dashboard_context, site_of(request), lang_of(request))
+    return page(request, "web/staff.html.j2", scope_of(request), **context)
+
+
+async def staff_download(request: Request) -> Response:
+    if access(request, "staff") is None:
+        return not_found(request)
+    name = request.path_params["name"]
+    if name not in DOWNLOADS:
+        return not_found(request)
+    run, problems = await run_in_threadpool(site_of(request).run)
+    if run is None:
+        return problems_page(request, problems)
+    media, _ = DOWNLOADS[name]
+    data = await run_in_threadpool(download_bytes, run, name, lang_of(request))
+    event_id = run.result.event.id
+    return Response(
+        data,
+        media_type=media,
+        headers={
+            "cache-control": "no-store",
+            "content-disposition": f'attachment; filename="{event_id}-{name}"',
+        },
+    )
+
+
+# -- verify -----------------------------------------------------------------------------------
+
+
+async def verify_page(request: Request) -> Response:
+    site = site_of(request)
+    wanted = certificate_link(request.query_params.get("id"), request.query_params.get("sha256"))
+    verdict = None
+    if wanted and site.published is not None:
+        path = await run_in_threadpool(published_certificate, site.published, wanted["id"])
+        if path is not None:
+            verdict = await run_in_threadpool(verify_path, path, site.trust, wanted)
+    return page(
+        request,
+        "web/verify.html.j2",
+        "verify",
+        wanted=wanted,
+        verdict=verdict,
+        trusted=trusted_names(site.trust),
+    )
+
+
+async def verify_upload(request: Request) -> Response:
+    site = site_of(request)
+    form = await request.form(max_files=1, max_fields=10, max_part_size=MAX_BODY)
+    if not csrf_ok_for(request, "verify", form.get(CSRF_FIELD)):
+        return page(request, "web/error.html.j2", "error", 403, kind="bad_request")
+    upload = form.get("certificate")
+    wanted = certificate_link(form.get("id"), form.get("sha256"))
+    verdict: dict[str, Any]
+    if upload is None or isinstance(upload, str):
+        verdict = {"ok": False, "messages": ["no file was uploaded"]}
+    else:
+        data = await upload.read()
+        name = Path(str(upload.filename or "")).name[:100] or "the uploaded file"
+        verdict = await run_in_threadpool(verify_bytes, data, site.trust, wanted, name)
+    return page(
+        request,
+        "web/verify.html.j2",
+        "verify",
+        200 if verdict["ok"] else (400 if verdict.get("bad_input") else 422),
+        wanted=wanted,
+        verdict=verdict,
+        trusted=trusted_names(site.trust),
+    )
+
+
+ROUTES = [
+    Route("/", home),
+    Route("/healthz", healthz),
+    Route("/static/{name}", asset),
+    Route("/e/{token}", exhibitor_page, methods=["GET"]),
+    Route("/e/{token}", exhibitor_save, methods=["POST"]),
+    Route("/e/{token}/estimate", exhibitor_estimate, methods=["POST"]),
+    Route("/e/{token}/statement.{fmt}", exhibitor_statement, methods=["GET"]),
+    Route("/staff/{token}", staff_page, methods=["GET"]),
+    Route("/staff/{token}/{name}", staff_download, methods=["GET"]),
+    Route("/verify", verify_page, methods=["GET"]),
+    Route("/verify", verify_upload, methods=["POST"]),
+]
 
 
 # -- pieces the handlers share --------------------------------------------------------------
 
 
-def _rows_with_indices(
-    entry: ex.Entry, section: str, columns: tuple[str, ...]
-) -> list[dict[str, str]]:
-    """The entered rows back in their form positions (so errors stay next to their field)."""
-    rows = dict(entry.rows.get(section, []))
-    if section == "booth" or not rows:
-        return [{c: rows.get(i, {}).get(c, "") for c in columns} for i in range(len(rows))]
-    return [{c: rows.get(i, {}).get(c, "") for c in columns} for i in range(max(rows) + 1)]
-
-
-def _problem_text(p: Problem, lang: str) -> str:
+def problem_text(p: Problem, lang: str) -> str:
     return f"{p.title(lang)}: {p.text(lang)}"
 
 
-def _field_errors(checked: ex.Checked, lang: str) -> dict[str, list[str]]:
-    return {k: [_problem_text(p, lang) for p in v] for k, v in checked.errors.items()}
+def field_errors(checked: Any, lang: str) -> dict[str, list[str]]:
+    return {k: [problem_text(p, lang) for p in v] for k, v in checked.errors.items()}
 
 
-def _estimate_json(
-    site: Site, who: str, entry: ex.Entry, lang: str, checked: ex.Checked | None = None
-) -> dict[str, Any]:
-    """The live estimate as the page shows it: tCO2e per group (estimated ones flagged),
-    the total and how it was estimated, in the page's language."""
-    from carbonexpo.booth.estimate import GROUPS
-    from carbonexpo.notes import render
-    from carbonexpo.report.labels import LABELS
-
-    if checked is None:
-        checked = ex.check(site.folder, who, entry)
-    try:
-        est = ex.estimate(site.config(), who, checked)
-    except CarbonExpoError as exc:
-        return {"groups": [], "total_tco2e": None, "assumptions": [], "error": str(exc)}
-    materials_given = "materials" in checked.tables
-    t = LABELS[lang]
-    groups = [
-        {
-            "key": category,
-            "label": t.get(category, category),
-            "tco2e": est.by_group.get(label, 0.0),
-            "estimated": category == "electricity"
-            or (category == "materials" and not materials_given),
-        }
-        for category, label in GROUPS.items()
-        if category in ESTIMATE_GROUPS or est.by_group.get(label, 0.0)
-    ]
+def estimate_json(site: Site, who: str, entry: Any, lang: str, checked: Any) -> dict[str, Any]:
+    """The live estimate as the page shows it, in the page's language."""
+    est = api.entry_estimate(site.folder, who, entry, checked)
+    if est.error is not None:
+        return {"groups": [], "total_tco2e": None, "assumptions": [], "error": est.error}
+    labels = api.report_labels(lang)
     return {
-        "groups": groups,
+        "groups": [{**g, "label": labels.get(g["key"], g["key"])} for g in est.groups],
         "total_tco2e": est.total_tco2e,
-        "assumptions": [render(n, lang) for n in est.assumptions],
-        "error": None if checked.ok else UI[lang]["estimate_partial"],
+        "assumptions": [api.render_note(n, lang) for n in est.assumptions],
+        "error": UI[lang]["estimate_partial"] if est.partial else None,
     }
 
 
-ESTIMATE_GROUPS = ("materials", "electricity", "travel", "accommodation", "logistics")
-
-
-def _download(run: Any, name: str, lang: str) -> bytes:
+def download_bytes(run: Any, name: str, lang: str) -> bytes:
     if name.startswith("report."):
         return api.report_bytes(run, "." + name.split(".")[1], lang=lang)
     if name == "result.json":
@@ -485,7 +472,7 @@ def _download(run: Any, name: str, lang: str) -> bytes:
         return path.read_bytes()
 
 
-def _link(cert_id: Any, sha256: Any) -> dict[str, str] | None:
+def certificate_link(cert_id: Any, sha256: Any) -> dict[str, str] | None:
     """The certificate a QR link names, if the link is well-formed."""
     if not isinstance(cert_id, str) or not isinstance(sha256, str):
         return None
@@ -495,11 +482,11 @@ def _link(cert_id: Any, sha256: Any) -> dict[str, str] | None:
     return {"id": cert_id, "sha256": sha256}
 
 
-def _trusted_names(trust: Path | None) -> list[str]:
+def trusted_names(trust: Path | None) -> list[str]:
     return sorted(p.name for p in trust.glob("*.pub")) if trust else []
 
 
-def _published(folder: Path, cert_id: str) -> Path | None:
+def published_certificate(folder: Path, cert_id: str) -> Path | None:
     """The certificate of that id among the published cert.json files."""
     for path in sorted(folder.glob("*.json")):
         try:
@@ -511,7 +498,7 @@ def _published(folder: Path, cert_id: str) -> Path | None:
     return None
 
 
-def _verify(path: Path, trust: Path | None, wanted: dict[str, str] | None) -> dict[str, Any]:
+def verify_path(path: Path, trust: Path | None, wanted: dict[str, str] | None) -> dict[str, Any]:
     try:
         v = api.verify_certificate(path, trust=trust)
     except NotACertificate as exc:  # bad input, not a failed verification
@@ -528,11 +515,15 @@ def _verify(path: Path, trust: Path | None, wanted: dict[str, str] | None) -> di
     return {"ok": ok, "messages": messages, "id": cert.get("certificate_id"), "record": record}
 
 
-def _verify_bytes(
+def verify_bytes(
     data: bytes, trust: Path | None, wanted: dict[str, str] | None, name: str = "certificate"
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         safe = "".join(c for c in name if c.isprintable() and c not in "/\\") or "certificate"
         path = Path(tmp) / (safe if safe not in (".", "..") else "certificate")
         path.write_bytes(data)
-        return _verify(path, trust, wanted)
+        return verify_path(path, trust, wanted)
+
+
+def static_dir() -> Path:
+    return Path(str(api.templates_dir())) / "web" / "static"

@@ -54,23 +54,21 @@ def placeholders(text: str) -> set[str]:
 
 @cache
 def rule_params() -> dict[str, Any]:
-    """The constants the rules use, under the names the texts give them. Imported on first use
-    (the rules' modules pull in numpy)."""
-    from carbonexpo.calc import activities as act
-    from carbonexpo.calc import scope2
+    """The constants the rules use (carbonexpo/constants.py), under the names the texts give
+    them."""
+    from carbonexpo import constants as c
 
-    detour = act.DETOUR
     return {
-        "detour_rail": detour["rail"],
-        "detour_road": detour["car"],
-        "detour_bus": detour["bus"],
-        "detour_air": detour["air"],
-        "domestic_max_km": act.DOMESTIC_MAX_KM,
-        "long_haul_km": act.LONG_HAUL_KM,
-        "short_flight_km": act.SHORT_FLIGHT_KM,
-        "gec_valid_years": scope2.GEC_VALID_MONTHS // 12,
-        "gec_legacy_until": str(scope2.GEC_LEGACY_UNTIL),
-        "gec_legacy_before_year": int(str(scope2.GEC_LEGACY_BEFORE)[:4]),
+        "detour_rail": c.DETOUR["rail"],
+        "detour_road": c.DETOUR["car"],
+        "detour_bus": c.DETOUR["bus"],
+        "detour_air": c.DETOUR["air"],
+        "domestic_max_km": c.DOMESTIC_MAX_KM,
+        "long_haul_km": c.LONG_HAUL_KM,
+        "short_flight_km": c.SHORT_FLIGHT_KM,
+        "gec_valid_years": c.GEC_VALID_MONTHS // 12,
+        "gec_legacy_until": c.GEC_LEGACY_UNTIL.isoformat(),
+        "gec_legacy_before_year": c.GEC_LEGACY_BEFORE.year,
     }
 
 
