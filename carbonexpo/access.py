@@ -133,6 +133,38 @@ def invite(
     return new, kept
 
 
+def invite_exhibitors(folder: Path, *, renew: bool = False) -> tuple[list[NewLink], int]:
+    """Links for the staff and each exhibitor of booths.csv (one per exhibitor, however many
+    booths); refused when one exhibitor is written two ways (two links for one company)."""
+    import pandas as pd
+
+    from carbonexpo.errors import InputError, Problem
+    from carbonexpo.identifiers import other_spellings
+
+    booths = folder / "booths.csv"
+    if not booths.exists():
+        raise InputError(
+            [Problem("booths.csv", 0, "", "invite needs booths.csv: one row per booth", "missing")]
+        )
+    column = pd.read_csv(booths, dtype=str, keep_default_na=False)["exhibitor"]
+    rows = [(row, n) for row, n in enumerate(column, start=2) if n.strip()]
+    names = [n for _, n in rows]
+    twice = [
+        Problem(
+            "booths.csv",
+            rows[i][0],
+            "exhibitor",
+            f"{n!r} is {spelt!r} written another way: write one spelling for one exhibitor "
+            "before inviting",
+            "duplicate",
+        )
+        for i, n, spelt in other_spellings(names)  # one exhibitor: one link, not two
+    ]
+    if twice:
+        raise InputError(twice)
+    return invite(folder, names, renew=renew)
+
+
 def find_access(folder: Path, token: str) -> Access | None:
     """The access a secret link's token gives on this event folder, or None."""
     return AccessList.load(folder).find(token)

@@ -20,7 +20,6 @@ code the CLI uses.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -29,9 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from carbonexpo.errors import (
     ArgumentError,
-    NotACertificate,
     NotNeutralError,
-    VerificationFailed,
 )
 
 if TYPE_CHECKING:  # the lazily imported part of the API, typed for type checkers (_LAZY)
@@ -58,6 +55,7 @@ if TYPE_CHECKING:  # the lazily imported part of the API, typed for type checker
     from carbonexpo.booth.progress import exhibitor_progress
     from carbonexpo.booth.service import estimate_many, estimate_one, format_estimates
     from carbonexpo.calc.calculate import Calculation
+    from carbonexpo.certificate.read import read_certificate
     from carbonexpo.certificate.record import Verification
     from carbonexpo.config import CATEGORY_NAMES as CATEGORIES
     from carbonexpo.config import EventConfig
@@ -82,6 +80,7 @@ if TYPE_CHECKING:  # the lazily imported part of the API, typed for type checker
     from carbonexpo.notes import render as render_note
     from carbonexpo.report.pdf import MissingCJKFontWarning
     from carbonexpo.report.render import render_template, report_context
+    from carbonexpo.report.text import comparison_text, summary_text
     from carbonexpo.resources import templates_dir
     from carbonexpo.result import Result
 
@@ -257,55 +256,6 @@ def write_lines(lines: pd.DataFrame, path: Path) -> None:
         write_csv_fast(out, path)
 
 
-VERDICTS = {
-    "neutral": "NEUTRAL",
-    "not_neutral": "NOT NEUTRAL: short by {net:,.3f} tCO2e",
-    "no_data": "NO DATA: the folder holds no activity data, so no claim can be made",
-}
-
-
-def summary_text(result: Result) -> str:
-    """The terminal summary of `carbonexpo calc`."""
-    t = result.totals
-    w = 34
-    basis = result.claim.basis
-    rows = [
-        f"{result.event.name} ({result.event.id})",
-        f"standard: {result.claim.standard}; basis: {basis}",
-        "",
-        f"{'location-based':<{w}} {t.location_based_tco2e:>14,.3f} tCO2e",
-        f"{'market-based':<{w}} {t.market_based_tco2e:>14,.3f} tCO2e",
-        f"{'  scope 1':<{w}} {t.scope1_tco2e:>14,.3f} tCO2e",
-        f"{'  scope 2 (location)':<{w}} {t.scope2_location_tco2e:>14,.3f} tCO2e",
-        f"{'  scope 2 (market)':<{w}} {t.scope2_market_tco2e:>14,.3f} tCO2e",
-        f"{'  scope 3':<{w}} {t.scope3_tco2e:>14,.3f} tCO2e",
-        f"{'electricity':<{w}} {t.electricity_mwh:>14,.3f} MWh",
-        f"{'green power applied':<{w}} {t.green_power_applied_mwh:>14,.3f} MWh",
-        f"{'eligible offsets':<{w}} {t.offsets_eligible_tco2e:>14,.3f} tCO2e",
-        f"{'gross (' + basis + ')':<{w}} {t.gross_tco2e:>14,.3f} tCO2e",
-        f"{'net':<{w}} {t.net_tco2e:>14,.3f} tCO2e",
-        "",
-        "by category:",
-    ]
-    rows += [f"  {k:<{w - 2}} {v:>14,.3f} tCO2e" for k, v in result.by_category.items() if v]
-    rejected_i = sum(1 for i in result.instruments if i.status == "rejected")
-    rejected_c = sum(1 for c in result.credits if c.status == "rejected")
-    rows += [
-        "",
-        f"instruments: {len(result.instruments)} ({rejected_i} rejected); "
-        f"credit blocks: {len(result.credits)} ({rejected_c} rejected)",
-        VERDICTS[t.status].format(net=t.net_tco2e),
-    ]
-    if (u := result.uncertainty) is not None:
-        rows.insert(
-            -2,
-            f"95 % interval (Monte Carlo, {u.runs} runs, seed {u.seed}): "
-            f"{u.total.low:,.3f} – {u.total.high:,.3f} tCO2e; Approach 1: "
-            f"{u.approach1.total.low:,.3f} – {u.approach1.total.high:,.3f} tCO2e",
-        )
-    return "\n".join(rows)
-
-
 REPORT_FORMATS = (".html", ".htm", ".md", ".pdf")
 
 
@@ -416,63 +366,12 @@ def verify_certificate(
     """Hash, signature and signer of cert.json — or of the cert.json embedded in the
     certificate PDF: `ok` only when a trusted key signed it."""
     from carbonexpo.certificate.keys import load_trusted
+    from carbonexpo.certificate.read import read_certificate
     from carbonexpo.certificate.record import verify
 
     trusted = load_trusted(Path(public_key) if public_key else None, Path(trust) if trust else None)
     data = read_certificate(Path(cert))
     return replace(verify(data, trusted), certificate=data)
-
-
-def read_certificate(path: Path) -> Any:
-    """cert.json, or the cert.json a certificate PDF carries as an attachment. Read one way
-    only: a JSON object with a key twice, a PDF with two cert.json or one that cannot be read
-    is refused (a reader keeping the first key or the other file would see another record)."""
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise NotACertificate(f"{path.name} is a folder, not a certificate") from None
-    if raw.startswith(b"%PDF"):
-        from carbonexpo.certificate.issue import EMBEDDED_NAME
-        from carbonexpo.report.pdf import AttachmentProblem, attachment
-
-        try:
-            embedded = attachment(raw, EMBEDDED_NAME)
-        except AttachmentProblem as exc:
-            if exc.duplicate:
-                raise VerificationFailed(f"INVALID: {path.name}: {exc}") from None
-            raise NotACertificate(f"{path.name}: {exc}: not a certificate") from None
-        if embedded is None:
-            raise NotACertificate(
-                f"{path.name} is a PDF without the signed {EMBEDDED_NAME} a carbonexpo "
-                "certificate carries: not a carbonexpo certificate"
-            )
-        raw = embedded
-    try:
-        return json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
-    except _DuplicateKey as exc:
-        raise VerificationFailed(
-            f"INVALID: {path.name} sets the key {exc.args[0]!r} twice: a certificate is read "
-            "one way only"
-        ) from None
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        # not JSON, a number too long to read (ValueError), brackets nested past any record
-        raise NotACertificate(
-            f"{path.name} is not a carbonexpo certificate: give the cert.json written by "
-            "`carbonexpo certificate`, or the certificate PDF that carries it"
-        ) from None
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
 
 
 # -- folders, forms, exhibitors, factors, ledger ---------------------------------------------
@@ -548,83 +447,22 @@ def compare(a: PathLike, b: PathLike) -> Any:
     return _compare(ra, rb, na, nb)
 
 
-def comparison_text(comparison: Any) -> str:
-    """The comparison as an aligned text table (tCO2e)."""
-    rows = [("", comparison.a_name, comparison.b_name, "B − A", "%")]
-    section = ""
-    for r in comparison.rows:
-        if r.section != section:
-            section = r.section
-            rows.append((f"[{section}]", "", "", "", ""))
-        pct = "–" if r.percent is None else f"{r.percent:+.1f}"
-        rows.append((f"  {r.key}", f"{r.a:,.3f}", f"{r.b:,.3f}", f"{r.difference:+,.3f}", pct))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = [
-        row[0].ljust(widths[0])
-        + "".join("  " + c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True))
-        for row in rows
-    ]
-    return f"tCO2e, claim basis {comparison.basis}\n" + "\n".join(line.rstrip() for line in lines)
-
-
 def scenario(folder: PathLike, scenario_file: PathLike, out: PathLike) -> Any:
-    """Apply a what-if file to a copy of the event folder (OUT, new) and compare it with the
-    base: returns the Comparison; OUT's event.yaml records the scenario and its effect."""
-    import shutil
+    """Apply a what-if file to a copy of the event folder and compare it with the base.
 
-    import pandas as pd
-    import yaml
+    folder: the base event folder; scenario_file: the what-if YAML (docs/planning.md);
+    out: a new (or empty) folder for the changed copy, whose event.yaml records the scenario,
+    its changes and the gross emissions of both.
 
-    from carbonexpo.errors import CarbonExpoError, raise_if
-    from carbonexpo.io.event import find_table_file, load_yaml_model
-    from carbonexpo.io.schema import TABLE_ORDER
-    from carbonexpo.io.writers import write_frame_csv, write_text_atomic
-    from carbonexpo.planning.scenario import Scenario, apply
+    Returns the Comparison of base and scenario. Raises InputError (a bad scenario file),
+    ArgumentError (`out` not empty) or CarbonExpoError (the base is itself a scenario, or a
+    table to change is an .xlsx).
 
-    folder, out = Path(folder), Path(out)
-    plan, _, problems = load_yaml_model(Path(scenario_file), Scenario, "a scenario needs")
-    raise_if(problems)
-    assert plan is not None
-    if out.exists() and any(out.iterdir()):
-        raise ArgumentError("out", f"{out} exists and is not empty: name a new folder")
-    base = calculate(folder)
-    config = base.calculation.data.config
-    if config.scenario is not None:
-        raise CarbonExpoError(
-            f"{folder} is itself a scenario ({config.scenario.name!r}): apply scenarios to "
-            f"its base, {config.scenario.base}"
-        )
-    raw: dict[str, pd.DataFrame] = {}
-    for name in TABLE_ORDER:
-        path = find_table_file(folder, name)
-        if path is not None and path.suffix.lower() == ".csv":
-            raw[name] = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
-    changed, said = apply(base.calculation.data, raw, plan, base.result)
-    for name in changed:
-        if find_table_file(folder, name) not in (None, folder / f"{name}.csv"):
-            raise CarbonExpoError(f"{name}.xlsx: a scenario changes CSV tables only")
-    shutil.copytree(
-        folder, out, ignore=shutil.ignore_patterns(".carbonexpo", ".*"), dirs_exist_ok=True
-    )
-    for name, table in changed.items():
-        write_frame_csv(out / f"{name}.csv", table)
-    new = calculate(out)
-    record = {
-        "scenario": {
-            "name": plan.name,
-            "base": str(folder),
-            "made": dt.date.today().isoformat(),
-            "changes": [n.model_dump() for n in said],
-            "base_gross_tco2e": round(base.result.totals.gross_tco2e, 6),
-            "gross_tco2e": round(new.result.totals.gross_tco2e, 6),
-        }
-    }
-    text = (folder / "event.yaml").read_text(encoding="utf-8").rstrip("\n")
-    block = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=1000)
-    write_text_atomic(
-        out / "event.yaml",
-        f"{text}\n\n# written by `carbonexpo scenario` ({Path(scenario_file).name})\n{block}",
-    )
+    >>> scenario("examples/cisce-2024", "examples/scenario-rail.yaml", "rail")  # doctest: +SKIP
+    """
+    from carbonexpo.planning.make import make_scenario
+
+    make_scenario(Path(folder), Path(scenario_file), Path(out), calculate)
     return compare(folder, out)
 
 
@@ -693,43 +531,22 @@ def event_config(folder: PathLike) -> EventConfig:
 def invite(
     folder: PathLike, *, renew: bool = False, base_url: str = ""
 ) -> tuple[list[tuple[str, str | None, str]], int]:
-    """Secret links for the staff and every exhibitor of booths.csv that has none yet (all,
-    revoking the earlier ones, with `renew`). Returns ([(role, exhibitor, url)], links kept);
-    only the tokens' hashes are stored, so a link is shown once."""
-    import pandas as pd
+    """Secret links for the staff and every exhibitor of booths.csv that has none yet.
 
-    from carbonexpo.access import invite as _invite
-    from carbonexpo.errors import InputError, Problem
-    from carbonexpo.io.event import load_config
+    folder: the event folder (event.yaml and booths.csv).
+    renew: revoke every earlier link and make new ones for all.
+    base_url: prefixed to each link's path (e.g. https://expo.example.org).
 
-    folder = Path(folder)
-    config, problems = load_config(folder / "event.yaml")
-    if config is None:
-        raise InputError(problems)
-    booths = folder / "booths.csv"
-    if not booths.exists():
-        raise InputError(
-            [Problem("booths.csv", 0, "", "invite needs booths.csv: one row per booth", "missing")]
-        )
-    from carbonexpo.identifiers import other_spellings
+    Returns ([(role, exhibitor or None, url)], how many earlier links were kept). Only the
+    tokens' hashes are stored, so a link is shown once. Raises InputError when event.yaml does
+    not load, booths.csv is missing, or one exhibitor is written two ways.
 
-    column = pd.read_csv(booths, dtype=str, keep_default_na=False)["exhibitor"]
-    rows = [(row, n) for row, n in enumerate(column, start=2) if n.strip()]
-    names = [n for _, n in rows]
-    twice = [
-        Problem(
-            "booths.csv",
-            rows[i][0],
-            "exhibitor",
-            f"{n!r} is {spelt!r} written another way: write one spelling for one exhibitor "
-            "before inviting",
-            "duplicate",
-        )
-        for i, n, spelt in other_spellings(names)  # one exhibitor: one link, not two
-    ]
-    if twice:
-        raise InputError(twice)
-    links, kept = _invite(folder, names, renew=renew)
+    >>> links, kept = invite("my-event", base_url="https://expo.example.org")  # doctest: +SKIP
+    """
+    from carbonexpo.access import invite_exhibitors
+
+    event_config(folder)
+    links, kept = invite_exhibitors(Path(folder), renew=renew)
     base = base_url.rstrip("/")
     return [(link.access.role, link.access.exhibitor, base + link.path()) for link in links], kept
 
@@ -784,6 +601,9 @@ _LAZY: dict[str, tuple[str, str]] = {
     "render_template": ("carbonexpo.report.render", "render_template"),
     "CATEGORIES": ("carbonexpo.config", "CATEGORY_NAMES"),
     "templates_dir": ("carbonexpo.resources", "templates_dir"),
+    "summary_text": ("carbonexpo.report.text", "summary_text"),
+    "comparison_text": ("carbonexpo.report.text", "comparison_text"),
+    "read_certificate": ("carbonexpo.certificate.read", "read_certificate"),
 }
 
 

@@ -222,3 +222,23 @@ def test_the_library_speaks_of_arguments_the_cli_of_options(tmp_path) -> None:
     assert r.returncode == 2 and r.stderr.startswith(
         "notes.txt:0:: not a carbonexpo result JSON: not JSON text"
     ), r.stderr
+
+
+def test_api_functions_do_not_use_lazily_imported_names_unimported() -> None:
+    """A name api.py imports only for type checkers (TYPE_CHECKING, handed out lazily by
+    __getattr__) is not a global at run time: a function using it must import it itself."""
+    tree = ast.parse((PACKAGE / "api.py").read_text(encoding="utf-8"))
+    wrong = []
+    for fn in (n for n in tree.body if isinstance(n, ast.FunctionDef)):
+        local = {
+            a.asname or a.name
+            for n in ast.walk(fn)
+            if isinstance(n, (ast.Import, ast.ImportFrom))
+            for a in n.names
+        }
+        for n in ast.walk(fn):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name):
+                name = n.func.id
+                if name in api._LAZY and name not in local:
+                    wrong.append(f"{fn.name} calls {name}")
+    assert wrong == []
