@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from carbonexpo.calc import frames
 from carbonexpo.codes import (
     as_categorical,
     categorical,
@@ -24,24 +25,7 @@ from carbonexpo.factors import keys
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.units import UnitProblem, multiplier
 
-LINE_COLUMNS = [
-    "source_file",
-    "row",
-    "category",
-    "scope",
-    "phase",
-    "activity_quantity",
-    "activity_unit",
-    "factor_key",
-    "factor_value",
-    "factor_source",
-    "kgco2e",
-    "exhibitor",
-    "input_quantity",
-    "input_unit",
-    "factor_set",
-    "proxy",
-]
+LINE_COLUMNS = [n for n in frames.LINES.names if n != "kgco2e_market"]  # added by scope2
 TEXT_COLUMNS = [
     "source_file",
     "category",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from carbonexpo.calc import frames
 from carbonexpo.calc.blocks import block_sizes, claimed_elsewhere
 from carbonexpo.calc.reasons import Reasons
 from carbonexpo.calc.scope2 import retirement_reasons
@@ -24,8 +25,7 @@ RETIREMENT_WINDOW_MONTHS = 12
 
 @dataclass(frozen=True)
 class OffsetResult:
-    credits: pd.DataFrame  # registry, project_id, vintage, serial_prefix, first, last, tco2e,
-    #                         status, reason, retired_on, beneficiary, _row
+    credits: pd.DataFrame  # frames.CREDITS
     eligible_tco2e: float
     rejected_tco2e: float
 
@@ -34,23 +34,7 @@ def retirement_deadline(config: EventConfig) -> pd.Timestamp:
     return pd.Timestamp(config.phases.end) + pd.DateOffset(months=RETIREMENT_WINDOW_MONTHS)
 
 
-# the columns of OffsetResult.credits, empty or not (the empty frame had 11 of the 14)
-CREDIT_COLUMNS = (
-    "registry",
-    "project_id",
-    "vintage",
-    "serial_prefix",
-    "first",
-    "last",
-    "tco2e",
-    "status",
-    "reason",
-    "reasons",
-    "retired_on",
-    "beneficiary",
-    "project_type",
-    "_row",
-)
+CREDIT_COLUMNS = frames.columns(frames.CREDITS)  # of OffsetResult.credits, empty or not
 
 
 def apply_offsets(
@@ -63,7 +47,7 @@ def apply_offsets(
     """`double`: CCER blocks of a project whose GECs for the same year's generation the event
     also holds (scope2.gec_ccer_overlap)."""
     if credits is None or credits.empty:
-        return OffsetResult(pd.DataFrame(columns=list(CREDIT_COLUMNS)), 0.0, 0.0)
+        return OffsetResult(frames.empty_frame(frames.CREDITS), 0.0, 0.0)
     df = credits
     accepted = config.claim.registries
     registry = df["registry"].astype(str)

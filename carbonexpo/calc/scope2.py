@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from carbonexpo import constants
+from carbonexpo.calc import frames
 from carbonexpo.calc.blocks import claimed_elsewhere
 from carbonexpo.calc.reasons import Reasons
 from carbonexpo.codes import cat_map
@@ -32,7 +33,7 @@ from carbonexpo.units import multiplier
 
 @dataclass(frozen=True)
 class GreenPowerResult:
-    # instrument_id, type, status, mwh, mwh_applied, reason (English), reasons (notes), _row
+    # frames.INSTRUMENTS
     instruments: pd.DataFrame
     applied_mwh: float
     surplus_mwh: float
@@ -54,18 +55,7 @@ def allocate_green_power(
     """`double`: rows whose project also earned CCERs for the same year's generation
     (gec_ccer_overlap)."""
     if instruments is None or instruments.empty:
-        empty = pd.DataFrame(
-            columns=[
-                "instrument_id",
-                "type",
-                "status",
-                "mwh",
-                "mwh_applied",
-                "reason",
-                "reasons",
-                "_row",
-            ]
-        )
+        empty = frames.empty_frame(frames.INSTRUMENTS)
         return GreenPowerResult(empty, 0.0, 0.0)
     df = instruments
     onsite = (df["type"] == "onsite").to_numpy()
