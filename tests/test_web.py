@@ -319,10 +319,14 @@ def test_staff_dashboard_shows_totals_submissions_and_downloads(
     )
     assert "attachment" in result.headers["content-disposition"]
     assert client.get(base + "/report.html?lang=zh").text.count("<svg") >= 3
-    assert client.get(base + "/report.pdf?lang=en").content.startswith(b"%PDF")
     lines = client.get(base + "/lines.csv").text.splitlines()
     assert len(lines) == run.result.data_quality.lines + 1
     assert client.get(base + "/secrets.txt").status_code == 404
+
+
+@pytest.mark.slow  # renders a PDF
+def test_staff_downloads_the_report_as_pdf(client: TestClient, links) -> None:
+    assert client.get(path(links["staff"]) + "/report.pdf?lang=en").content.startswith(b"%PDF")
 
 
 def test_staff_dashboard_lists_validation_problems(folder: Path, links) -> None:

@@ -8,6 +8,7 @@ Review the diff before committing: a golden file changes only when a number is m
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 GENERATED_AT = dt.datetime(2025, 1, 31, 12, 0, tzinfo=dt.UTC)
 
 
+@functools.cache  # the tests read them many times; a run computes each once
 def golden_result() -> str:
     from carbonexpo.api import result_json
     from carbonexpo.calc.calculate import calculate
@@ -35,6 +37,7 @@ def without_charts(html: str) -> str:
     return re.sub(r"<svg.*?</svg>", "<svg/>", html, flags=re.DOTALL)
 
 
+@functools.cache
 def golden_reports() -> dict[str, str]:
 
     from carbonexpo.report.render import render_html, render_markdown
