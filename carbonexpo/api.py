@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # the lazily imported part of the API, typed for type checker
     from carbonexpo.booth.entry import parse_form as parse_entry
     from carbonexpo.booth.entry import rows_as_entered as entry_rows
     from carbonexpo.booth.entry import save as save_entry
-    from carbonexpo.booth.progress import exhibitor_progress
+    from carbonexpo.booth.progress import exhibitor_page, exhibitor_progress, with_footprints
     from carbonexpo.booth.service import estimate_many, estimate_one, format_estimates
     from carbonexpo.calc.calculate import Calculation
     from carbonexpo.certificate.read import read_certificate
@@ -154,25 +154,67 @@ def calculate(
     from carbonexpo.calc.calculate import calculate as _calculate
     from carbonexpo.calc.calculate import read_checked
     from carbonexpo.calc.result import build_result
-    from carbonexpo.result import LedgerAnchor
 
     data = read_checked(Path(folder))
-    claims = None
-    anchor = None
-    if ledger is not None:
-        from carbonexpo.ledger.store import Ledger
-
-        with Ledger.open(str(ledger), create=False) as store:
-            claims = store.claims_frame()
-            seq, digest = store.head()
-            name = store.name
-        anchor = LedgerAnchor(file=name, audit_seq=seq, head_hash=digest)
+    claims, anchor = _ledger_claims(ledger)
     if uncertainty_runs is not None and not 10 <= uncertainty_runs <= 1_000_000:
         raise ArgumentError(
             "uncertainty_runs", f"{uncertainty_runs}: between 10 and 1,000,000 runs"
         )
     calc = _calculate(data, claims=claims, uncertainty_runs=uncertainty_runs, seed=seed)
     return Run(build_result(calc, ledger=anchor), calc)
+
+
+def _ledger_claims(ledger: PathLike | None) -> tuple[pd.DataFrame | None, Any]:
+    """The claims of a ledger (read only) and the head they were read at."""
+    if ledger is None:
+        return None, None
+    from carbonexpo.ledger.store import Ledger
+    from carbonexpo.result import LedgerAnchor
+
+    with Ledger.open(str(ledger), create=False) as store:
+        claims = store.claims_frame()
+        seq, digest = store.head()
+        name = store.name
+    return claims, LedgerAnchor(file=name, audit_seq=seq, head_hash=digest)
+
+
+@dataclass(frozen=True)
+class ProvisionalRun:
+    """A folder calculated on the rows that pass: `run` (None when nothing could be
+    calculated), every problem, and what was set aside. Complete (no problems): `run` is what
+    `calculate` gives. Otherwise it is for showing while the problems are fixed; reports and
+    certificates are made from complete folders only."""
+
+    run: Run | None
+    problems: list[Any]
+    rows_set_aside: int
+    files_set_aside: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+
+def calculate_provisional(folder: PathLike, *, ledger: PathLike | None = None) -> ProvisionalRun:
+    """`calculate`, but a folder with problems is calculated on the rows that pass instead of
+    refused; the problems come back with the figures.
+
+    >>> p = calculate_provisional("examples/cisce-2024")
+    >>> p.complete, p.rows_set_aside
+    (True, 0)
+    """
+    from carbonexpo.calc.provisional import calculate_passing
+    from carbonexpo.calc.result import build_result
+
+    claims, anchor = _ledger_claims(ledger)
+    p = calculate_passing(Path(folder), claims=claims)
+    run = (
+        Run(build_result(p.calculation, ledger=anchor), p.calculation)
+        if p.calculation is not None
+        else None
+    )
+    return ProvisionalRun(run, p.problems, p.rows_set_aside, p.files_set_aside)
 
 
 def require_neutral(result: Result) -> None:
@@ -201,23 +243,64 @@ def result_json(result: Result | Any) -> str:
     return orjson.dumps(clean_tree(data), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
+LINES_SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+
+def check_output_paths(
+    *,
+    json_path: str | None = None,
+    lines_path: PathLike | None = None,
+    exhibitors_path: PathLike | None = None,
+    xlsx_path: PathLike | None = None,
+) -> None:
+    """Refuse an output path whose extension does not say what would be written in it, before
+    anything is calculated (a result JSON named .xlsx, lines to .docx).
+
+    Raises ArgumentError naming the argument and the extensions it takes.
+    """
+    if json_path and json_path != "-" and Path(json_path).suffix.lower() not in ("", ".json"):
+        # no extension (a pipe, /dev/null) is taken as it is; another one says another format
+        raise ArgumentError("json_path", f"{json_path}: must end in .json (or be '-')")
+    if lines_path and Path(lines_path).suffix.lower() not in LINES_SUFFIXES:
+        raise ArgumentError("lines_path", "must end in .csv, .parquet or .xlsx")
+    if exhibitors_path and Path(exhibitors_path).suffix.lower() != ".csv":
+        raise ArgumentError("exhibitors_path", "must end in .csv")
+    if xlsx_path and Path(xlsx_path).suffix.lower() != ".xlsx":
+        raise ArgumentError("xlsx_path", f"{xlsx_path}: must end in .xlsx")
+
+
 def write_outputs(
     run: Run,
     *,
     json_path: str | None = None,
     lines_path: PathLike | None = None,
     exhibitors_path: PathLike | None = None,
+    xlsx_path: PathLike | None = None,
+    lang: str = "en",
 ) -> None:
-    """The result JSON ('-' for stdout), the inventory lines (.csv or .parquet) and the
-    per-exhibitor table (.csv), each written atomically."""
-    from carbonexpo.io.writers import defuse_formulas, write_frame_csv, write_text_atomic
+    """The result JSON ('-' for stdout), the inventory lines (.csv, .parquet or .xlsx), the
+    per-exhibitor table (.csv) and the workbook (.xlsx, in `lang`), each written atomically.
 
-    if lines_path and Path(lines_path).suffix.lower() not in (".csv", ".parquet"):
-        raise ArgumentError("lines_path", "must end in .csv or .parquet")
-    if exhibitors_path and Path(exhibitors_path).suffix.lower() != ".csv":
-        raise ArgumentError("exhibitors_path", "must end in .csv")
+    Raises ArgumentError for a path of the wrong kind, or lines more than a sheet holds (then
+    nothing is written).
+    """
+    from carbonexpo.io.writers import (
+        defuse_formulas,
+        write_bytes_atomic,
+        write_frame_csv,
+        write_text_atomic,
+    )
+
+    check_output_paths(
+        json_path=json_path,
+        lines_path=lines_path,
+        exhibitors_path=exhibitors_path,
+        xlsx_path=xlsx_path,
+    )
     if exhibitors_path and run.exhibitors is None:
         raise ArgumentError("exhibitors_path", "needs booths.csv in the event folder")
+    if lines_path and Path(lines_path).suffix.lower() == ".xlsx":
+        lines_fit_a_sheet(len(run.lines))
     if json_path == "-":
         sys.stdout.write(result_json(run.result))
     elif json_path:
@@ -230,6 +313,33 @@ def write_outputs(
         # opened in spreadsheets: no formula injection
         safe = defuse_formulas(without_float_noise(table))
         write_frame_csv(Path(exhibitors_path), safe)
+    if xlsx_path:
+        write_bytes_atomic(Path(xlsx_path), workbook_bytes(run, lang=lang))
+
+
+def lines_fit_a_sheet(count: int) -> None:
+    """Refuse more inventory lines than one Excel sheet holds (1,048,575 below its header)."""
+    from carbonexpo.report.workbook import EXCEL_MAX_ROWS
+
+    if count + 1 > EXCEL_MAX_ROWS:
+        raise ArgumentError(
+            "lines_path",
+            f"{count:,} lines: an Excel sheet holds {EXCEL_MAX_ROWS - 1:,}; write them to "
+            ".csv or .parquet",
+        )
+
+
+def workbook_bytes(run: Run, *, lang: str = "en") -> bytes:
+    """The result as an .xlsx workbook in `lang`: summary, categories × phases × scopes,
+    instruments, credits, exhibitors, factors used, assumptions (numbers as numbers, units in
+    the headers).
+
+    >>> workbook_bytes(calculate("examples/cisce-2024"), lang="zh")[:2]
+    b'PK'
+    """
+    from carbonexpo.report.workbook import workbook_bytes as _workbook
+
+    return _workbook(run.result, run.lines, lang)
 
 
 def without_float_noise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -247,11 +357,18 @@ def without_float_noise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_lines(lines: pd.DataFrame, path: Path) -> None:
+    """The inventory lines to .csv, .parquet or .xlsx (atomically)."""
     from carbonexpo.io.writers import write_atomic, write_csv_fast
 
     out = without_float_noise(lines.drop(columns=["proxy"]))
-    if path.suffix.lower() == ".parquet":
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
         write_atomic(path, lambda p: out.to_parquet(p, index=False))
+    elif suffix == ".xlsx":
+        from carbonexpo.report.workbook import lines_workbook
+
+        lines_fit_a_sheet(len(out))
+        write_atomic(path, lambda p: lines_workbook(out, p))
     else:
         write_csv_fast(out, path)
 
@@ -593,6 +710,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "submissions": ("carbonexpo.booth.entry", "submissions"),
     "folder_lock": ("carbonexpo.booth.entry", "folder_lock"),
     "exhibitor_progress": ("carbonexpo.booth.progress", "exhibitor_progress"),
+    "with_footprints": ("carbonexpo.booth.progress", "with_footprints"),
+    "exhibitor_page": ("carbonexpo.booth.progress", "exhibitor_page"),
     "Access": ("carbonexpo.access", "Access"),
     "find_access": ("carbonexpo.access", "find_access"),
     "site_secret": ("carbonexpo.access", "secret"),
@@ -628,13 +747,16 @@ __all__ = [
     "EntryCheck",
     "Ledger",
     "MissingCJKFontWarning",
+    "ProvisionalRun",
     "Result",
     "Run",
     "add_meter",
     "add_meters_from",
     "booth_rows",
     "calculate",
+    "calculate_provisional",
     "check_entry",
+    "check_output_paths",
     "claim_event",
     "compare",
     "comparison_text",
@@ -644,6 +766,7 @@ __all__ = [
     "estimate_many",
     "estimate_one",
     "event_config",
+    "exhibitor_page",
     "exhibitor_progress",
     "export_energy",
     "find_access",
@@ -655,6 +778,7 @@ __all__ = [
     "init_event",
     "invite",
     "issue_certificate",
+    "lines_fit_a_sheet",
     "list_meters",
     "load_result",
     "load_set",
@@ -687,7 +811,9 @@ __all__ = [
     "validate",
     "validate_factors_file",
     "verify_certificate",
+    "with_footprints",
     "without_float_noise",
+    "workbook_bytes",
     "write_exhibitor_form",
     "write_lines",
     "write_outputs",

@@ -3,6 +3,7 @@ and when it last saved from the web (the organiser's view of the exhibitors)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +48,80 @@ def exhibitor_progress(folder: Path) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+PAGE_SIZE = 50
+SORTS = ("exhibitor", "area", "tco2e", "saved")
+
+
+@dataclass(frozen=True)
+class ExhibitorPage:
+    """One page of the exhibitors' table: its rows, which page of how many, and the query."""
+
+    rows: list[dict[str, Any]]
+    page: int
+    pages: int
+    total: int  # exhibitors matching the search
+    query: str
+    sort: str  # one of SORTS, '-' in front for descending
+
+
+def with_footprints(
+    progress: list[dict[str, Any]], shares: pd.DataFrame | None
+) -> list[dict[str, Any]]:
+    """Each exhibitor's own and allocated tCO2e (the calculation's exhibitor shares) added to
+    its progress row (None where the calculation has no share for it)."""
+    if shares is None or shares.empty:
+        return [{**p, "own_tco2e": None, "allocated_tco2e": None} for p in progress]
+    sums = shares.groupby(shares["exhibitor"].map(same_exhibitor))[
+        ["own_kgco2e", "allocated_kgco2e"]
+    ].sum()
+    own, allocated = sums["own_kgco2e"].to_dict(), sums["allocated_kgco2e"].to_dict()
+    out = []
+    for p in progress:
+        key = same_exhibitor(p["exhibitor"])
+        out.append(
+            {
+                **p,
+                "own_tco2e": own[key] / 1000 if key in own else None,
+                "allocated_tco2e": allocated[key] / 1000 if key in allocated else None,
+            }
+        )
+    return out
+
+
+def exhibitor_page(
+    rows: list[dict[str, Any]], *, query: str = "", sort: str = "exhibitor", page: int = 1
+) -> ExhibitorPage:
+    """Search (exhibitor or booth, any case), sort and page the exhibitors' table. An unknown
+    sort is read as by exhibitor; a page beyond the last as the last."""
+    query = query.strip()[:100]
+    if query:
+        q = query.casefold()
+        rows = [r for r in rows if q in r["exhibitor"].casefold() or q in r["booths"].casefold()]
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, descending = "exhibitor", False
+
+    def sort_key(r: dict[str, Any]) -> tuple[bool, Any]:
+        value = {
+            "exhibitor": r["exhibitor"].casefold(),
+            "area": r["area_m2"],
+            "tco2e": (r.get("own_tco2e") or 0.0) + (r.get("allocated_tco2e") or 0.0),
+            "saved": r["saved"] or "",
+        }[key]
+        return (value is None, value)
+
+    rows = sorted(rows, key=sort_key, reverse=descending)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * PAGE_SIZE
+    return ExhibitorPage(
+        rows[start : start + PAGE_SIZE],
+        page,
+        pages,
+        len(rows),
+        query,
+        ("-" if descending else "") + key,
+    )

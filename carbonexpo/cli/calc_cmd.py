@@ -73,7 +73,21 @@ def validate(folder: Path) -> None:
     "--lines",
     "lines_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="write the inventory lines (.csv or .parquet)",
+    help="write the inventory lines (.csv, .parquet or .xlsx)",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="write the result as an Excel workbook (summary, categories, instruments, credits, "
+    "exhibitors, factors, assumptions)",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="language of the workbook",
 )
 @click.option(
     "--exhibitors",
@@ -93,6 +107,8 @@ def calc(
     folder: Path,
     json_path: str | None,
     lines_path: Path | None,
+    xlsx_path: Path | None,
+    lang: str,
     exhibitors_path: Path | None,
     ledger_path: str | None,
     require_neutral: bool,
@@ -102,15 +118,26 @@ def calc(
 ) -> None:
     """Compute the inventory, Scope 2 (location and market), offsets and the balance.
 
-    Example: carbonexpo calc examples/cisce-2024 --json result.json --lines lines.csv
+    Example: carbonexpo calc examples/cisce-2024 --json result.json --xlsx result.xlsx
     """
     from carbonexpo import api
 
+    api.check_output_paths(  # before the calculation: a wrong name costs nothing
+        json_path=json_path,
+        lines_path=lines_path,
+        exhibitors_path=exhibitors_path,
+        xlsx_path=xlsx_path,
+    )
     run = api.calculate(
         folder, ledger=ledger_path, uncertainty_runs=runs if uncertainty else None, seed=seed
     )
     api.write_outputs(
-        run, json_path=json_path, lines_path=lines_path, exhibitors_path=exhibitors_path
+        run,
+        json_path=json_path,
+        lines_path=lines_path,
+        exhibitors_path=exhibitors_path,
+        xlsx_path=xlsx_path,
+        lang=lang,
     )
     out = sys.stderr if json_path == "-" else sys.stdout
     click.echo(api.summary_text(run.result), file=out)

@@ -25,6 +25,8 @@ OPTION_OF = {
     "uncertainty_runs": "--runs",
     "lines_path": "--lines",
     "exhibitors_path": "--exhibitors",
+    "json_path": "--json",
+    "xlsx_path": "--xlsx",
     "path": "--output",
     "suffix": "--output",
     "pdf": "--output",

@@ -62,7 +62,7 @@ def _figure(width: float = 6.4, height: float = 3.0):
             "svg.hashsalt": "carbonexpo",
             "font.family": "sans-serif",
             "font.sans-serif": CJK_FONTS,
-            "font.size": 9,
+            "font.size": 10,
             "axes.spines.top": False,
             "axes.spines.right": False,
         }
@@ -150,7 +150,7 @@ def hourly_chart(
     ax.set_xticks(days, [hours[i][5:10] for i in days], rotation=60)
     ax.set_ylabel("MWh")
     ax.set_title(title)
-    ax.legend(fontsize=7, frameon=False, loc="upper right")
+    ax.legend(fontsize=9, frameon=False, loc="upper right")
     return _svg(fig)
 
 
@@ -173,7 +173,7 @@ def waterfall_chart(steps: list[tuple[str, float, str]], title: str, unit: str) 
             f"{value:,.0f}",
             ha="center",
             va="bottom",
-            fontsize=8,
+            fontsize=9,
         )
     ax.set_xticks(range(len(steps)), [s[0] for s in steps])
     ax.set_ylabel(unit)

@@ -58,11 +58,23 @@ from carbonexpo.web.text import LANGS, UI
 
 MAX_BODY = 2 * 1024 * 1024  # a certificate PDF is ~100 KB; an exhibitor form a few KB
 LANG_COOKIE = "cx_lang"
+MEDIA = {
+    ".html": "text/html; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".json": "application/json",
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# what the staff may download: name -> (media type, language-dependent); a document in one
+# language is named by it (cisce-2024-report-zh.pdf), so the zh and en files do not collide
 DOWNLOADS = {
-    "report.html": ("text/html; charset=utf-8", "report"),
-    "report.pdf": ("application/pdf", "report"),
-    "result.json": ("application/json", "result"),
-    "lines.csv": ("text/csv; charset=utf-8", "lines"),
+    **{f"report-{lang}{ext}": (MEDIA[ext], True) for lang in LANGS for ext in (".html", ".pdf")},
+    **{f"result-{lang}.xlsx": (MEDIA[".xlsx"], True) for lang in LANGS},
+    "result.json": (MEDIA[".json"], False),
+    "lines.csv": (MEDIA[".csv"], False),
+    # the names before documents were named by language: ?lang= decides
+    "report.html": (MEDIA[".html"], True),
+    "report.pdf": (MEDIA[".pdf"], True),
 }
 
 
@@ -86,19 +98,23 @@ class Site:
             if p.is_file() and not p.name.startswith(".")
         )
 
-    def run(self) -> tuple[Any, list[Any]]:
-        """(the calculation, or None; the problems that stopped it), cached until a file of
-        the folder changes."""
+    def overview(self) -> Any:
+        """The folder calculated on the rows that pass (api.ProvisionalRun), cached until a
+        file of the folder changes."""
         with self._lock:
             sig = self.signature()
-            if self._runs.get("sig") == sig:
-                return self._runs["run"], self._runs["problems"]
-            try:
-                run, problems = api.calculate(self.folder, ledger=self.ledger), []
-            except InputError as exc:
-                run, problems = None, exc.problems
-            self._runs.update(sig=sig, run=run, problems=problems)
-            return run, problems
+            if self._runs.get("sig") != sig:
+                try:
+                    found = api.calculate_provisional(self.folder, ledger=self.ledger)
+                except InputError as exc:  # the ledger cannot be read, say
+                    found = api.ProvisionalRun(None, exc.problems, 0, [])
+                self._runs.update(sig=sig, overview=found)
+            return self._runs["overview"]
+
+    def run(self) -> tuple[Any, list[Any]]:
+        """(the calculation of a folder without problems, or None; the problems)."""
+        found = self.overview()
+        return (found.run if found.complete else None), found.problems
 
     def config(self) -> Any:
         return api.event_config(self.folder)
@@ -349,8 +365,30 @@ async def exhibitor_statement(request: Request) -> Response:
 async def staff_page(request: Request) -> Response:
     if access(request, "staff") is None:
         return not_found(request)
-    context = await run_in_threadpool(dashboard_context, site_of(request), lang_of(request))
+    query = request.query_params
+    context = await run_in_threadpool(
+        dashboard_context,
+        site_of(request),
+        lang_of(request),
+        query=query.get("q", ""),
+        sort=query.get("sort", "exhibitor"),
+        page=_int(query.get("page"), 1),
+    )
     return page(request, "web/staff.html.j2", scope_of(request), **context)
+
+
+def _int(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 7 else default
+
+
+def download_name(name: str, lang: str) -> tuple[str, str]:
+    """(the document's name with its language, that language) for a download name."""
+    stem, ext = name.rsplit(".", 1)
+    if stem in ("report",):  # the old names: the language from ?lang=
+        return f"{stem}-{lang}.{ext}", lang
+    if stem.rsplit("-", 1)[-1] in LANGS:
+        return name, stem.rsplit("-", 1)[-1]
+    return name, lang
 
 
 async def staff_download(request: Request) -> Response:
@@ -363,16 +401,36 @@ async def staff_download(request: Request) -> Response:
     if run is None:
         return problems_page(request, problems)
     media, _ = DOWNLOADS[name]
-    data = await run_in_threadpool(download_bytes, run, name, lang_of(request))
-    event_id = run.result.event.id
+    named, lang = download_name(name, lang_of(request))
+    data = await run_in_threadpool(download_bytes, run, named, lang)
     return Response(
         data,
         media_type=media,
         headers={
             "cache-control": "no-store",
-            "content-disposition": f'attachment; filename="{event_id}-{name}"',
+            "content-disposition": f'attachment; filename="{run.result.event.id}-{named}"',
         },
     )
+
+
+async def staff_statement(request: Request) -> Response:
+    """An exhibitor's statement, for the organiser (any time the folder is complete)."""
+    if access(request, "staff") is None:
+        return not_found(request)
+    suffix = "." + request.path_params["fmt"]
+    exhibitor = request.query_params.get("exhibitor", "")
+    if suffix not in (".html", ".pdf") or not exhibitor:
+        return not_found(request)
+    run, problems = await run_in_threadpool(site_of(request).run)
+    if run is None:
+        return problems_page(request, problems)
+    try:
+        data = await run_in_threadpool(
+            api.report_bytes, run, suffix, lang=lang_of(request), exhibitor=exhibitor
+        )
+    except CarbonExpoError:
+        return not_found(request)
+    return Response(data, media_type=MEDIA[suffix], headers={"cache-control": "no-store"})
 
 
 # -- verify -----------------------------------------------------------------------------------
@@ -430,6 +488,7 @@ ROUTES = [
     Route("/e/{token}/estimate", exhibitor_estimate, methods=["POST"]),
     Route("/e/{token}/statement.{fmt}", exhibitor_statement, methods=["GET"]),
     Route("/staff/{token}", staff_page, methods=["GET"]),
+    Route("/staff/{token}/statement.{fmt}", staff_statement, methods=["GET"]),
     Route("/staff/{token}/{name}", staff_download, methods=["GET"]),
     Route("/verify", verify_page, methods=["GET"]),
     Route("/verify", verify_upload, methods=["POST"]),
@@ -462,8 +521,12 @@ def estimate_json(site: Site, who: str, entry: Any, lang: str, checked: Any) -> 
 
 
 def download_bytes(run: Any, name: str, lang: str) -> bytes:
-    if name.startswith("report."):
-        return api.report_bytes(run, "." + name.split(".")[1], lang=lang)
+    """The bytes of a download (`name` with its language, as download_name gives it)."""
+    suffix = "." + name.rsplit(".", 1)[1]
+    if name.startswith("report-"):
+        return bytes(api.report_bytes(run, suffix, lang=lang))
+    if name.startswith("result-") and suffix == ".xlsx":
+        return bytes(api.workbook_bytes(run, lang=lang))
     if name == "result.json":
         return api.result_json(run.result).encode("utf-8")
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,9 +1,11 @@
 """What the pages show, as plain data for the templates: the staff dashboard (totals, charts,
-completeness, who submitted, problems, statuses). Everything comes through the API."""
+completeness, the exhibitors' table, problems). Everything comes through the API."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from carbonexpo import api
 
@@ -15,20 +17,47 @@ def render_page(template: str, context: dict[str, Any]) -> str:
     return api.render_template(template, context)
 
 
-def dashboard_context(site: Site, lang: str) -> dict[str, Any]:
-    run, problems = site.run()
-    exhibitors = api.exhibitor_progress(site.folder)
+def local_time(iso: str | None, timezone: str) -> str | None:
+    """A stored UTC time as the event's clock shows it (2024-11-26 14:03)."""
+    if not iso:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def dashboard_context(
+    site: Site, lang: str, *, query: str = "", sort: str = "exhibitor", page: int = 1
+) -> dict[str, Any]:
+    """The staff dashboard. A folder with problems is shown calculated on the rows that pass,
+    with a banner saying how much was set aside; its downloads wait for a complete folder."""
+    found = site.overview()
+    config = site.config()
+    run = found.run
+    progress = api.exhibitor_progress(site.folder)
+    rows = api.with_footprints(progress, run.calculation.exhibitors if run else None)
+    table = api.exhibitor_page(rows, query=query, sort=sort, page=page)
+    shown = [{**r, "saved_local": local_time(r["saved"], config.timezone)} for r in table.rows]
     context: dict[str, Any] = {
-        "event": site.config(),
-        "exhibitors": exhibitors,
-        "submitted": sum(1 for e in exhibitors if e["saved"]),
+        "event": config,
+        "table": table,
+        "exhibitors": shown,
+        "exhibitor_count": len(progress),
+        "submitted": sum(1 for e in progress if e["saved"]),
+        "complete": found.complete,
+        "rows_set_aside": found.rows_set_aside,
+        "files_set_aside": found.files_set_aside,
         "problems": [
             {
                 "where": p.where or f"{p.file}:{p.row}" + (f":{p.column}" if p.column else ""),
                 "title": p.title(lang),
-                "message": p.message,
+                "message": p.text(lang),
             }
-            for p in problems
+            for p in found.problems
         ],
         "report": None,
         "completeness": [],
