@@ -61,6 +61,8 @@ def note(code: str, **params: Param) -> Note:
 def _shown(name: str, value: Param, lang: str) -> Any:
     if name == "claim_standard" and isinstance(value, str):  # as a sentence names it
         return section("standard")[lang].get(value, value)
+    if name == "standard" and lang != "en" and isinstance(value, str):  # English keeps the id
+        return section("standard")[lang].get(value, value)
     glossary = GLOSSARY[lang] if (lang != "en" and name in GLOSSED) else {}
     if isinstance(value, list):
         return LIST_SEPARATOR[lang].join(glossary.get(str(v), str(v)) for v in value)

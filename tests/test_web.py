@@ -603,3 +603,177 @@ def test_whatever_is_typed_the_answer_is_saved_or_explained(typed_site, cells) -
         assert "Not saved" in r.text
     estimate = client.post(path(url) + "/estimate", data=fields)
     assert estimate.status_code == 200 and "groups" in estimate.json()
+
+
+# -- the dashboard at real size (620 exhibitors) -----------------------------------------------
+
+
+def test_a_bad_cell_leaves_the_totals_shown_with_a_banner(folder: Path, links) -> None:
+    travel = folder / "travel.csv"
+    travel.write_text(
+        travel.read_text(encoding="utf-8") + "visitor,,,metro,-5,1,10,\n", encoding="utf-8"
+    )
+    client = TestClient(create_app(folder, lang="en"))
+    html = client.get(path(links["staff"])).text
+    banner = re.search(r'<div class="notice bad" id="set-aside"[^>]*>(.*?)</div>', html, re.S)
+    assert banner is not None
+    assert "1 problem(s)" in banner.group(1) and "1 row(s) are set aside" in banner.group(1)
+    assert 'href="#problems"' in banner.group(1)
+    assert 'id="gross"' in html and "provisional" in html  # totals shown, marked
+    assert html.index('id="totals"') < html.index('id="exhibitors"')
+    # the totals are those of the folder without the bad row
+    good = api.calculate(EXAMPLE).result.totals.gross_tco2e
+    assert f"{good:,.1f} tCO2e" in html
+    assert UI["en"]["downloads_wait"] in html  # no report of partial data
+    assert client.get(path(links["staff"]) + "/report-en.html").status_code == 409
+    zh = client.get(path(links["staff"]) + "?lang=zh").text
+    assert "暂不计入" in zh and "数值为负: &#39;-5&#39;" in zh  # the problem's detail in zh too
+
+
+def exhibitor_rows(html: str) -> list[str]:
+    return re.findall(r'<tr data-exhibitor="([^"]+)">', html)
+
+
+def test_exhibitors_are_searched_sorted_and_paged_on_the_server(client: TestClient, links) -> None:
+    base = path(links["staff"])
+    first = client.get(base).text
+    assert len(exhibitor_rows(first)) == 50 and "page 1 of 13 (620 exhibitors)" in first
+    assert exhibitor_rows(first)[0] == A
+    last = client.get(base + "?page=13").text
+    assert len(exhibitor_rows(last)) == 620 - 12 * 50
+    assert "page 13 of 13" in client.get(base + "?page=99").text  # beyond the last: the last
+    found = client.get(base + "?q=co.+042").text  # any case, exhibitor or booth
+    assert exhibitor_rows(found) == ["CN Supply Chain Co. 042"]
+    assert "page 1 of 1 (1 exhibitors)" in found
+    by_tco2e = exhibitor_rows(client.get(base + "?sort=-tco2e").text)
+    by_area = exhibitor_rows(client.get(base + "?sort=area").text)
+    assert by_tco2e != exhibitor_rows(first) and by_area != by_tco2e
+    page = client.get(base + "?sort=-tco2e").text
+    figures = re.findall(r'<td class="num">([\d,.]+) \+ ([\d,.]+)</td>', page)
+    totals = [float(a.replace(",", "")) + float(b.replace(",", "")) for a, b in figures]
+    assert totals == sorted(totals, reverse=True) and len(totals) == 50
+    assert 'aria-sort="descending"' in page
+    assert "statement.pdf?exhibitor=" in page
+
+
+def test_downloads_are_named_by_language(client: TestClient, links) -> None:
+    base = path(links["staff"])
+    zh = client.get(base + "/report-zh.html")
+    en = client.get(base + "/report-en.html")
+    assert zh.headers["content-disposition"].endswith('cisce-2024-report-zh.html"')
+    assert en.headers["content-disposition"].endswith('cisce-2024-report-en.html"')
+    assert "碳中和" in zh.text and "Carbon-neutrality balance report" in en.text
+    old = client.get(base + "/report.html?lang=zh")  # the name before: ?lang decides
+    assert old.headers["content-disposition"].endswith('cisce-2024-report-zh.html"')
+    book = client.get(base + "/result-zh.xlsx")
+    assert book.status_code == 200 and book.content[:2] == b"PK"
+    assert book.headers["content-disposition"].endswith('cisce-2024-result-zh.xlsx"')
+
+
+def test_submitted_at_in_the_events_time_zone(client: TestClient, links, folder: Path) -> None:
+    fields = form_fields(client.get(path(links[A])).text)
+    assert client.post(path(links[A]), data=fields, follow_redirects=False).status_code == 303
+    saved = api.submissions(folder)[A]["saved"]  # UTC, as stored
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    local = dt.datetime.fromisoformat(saved).astimezone(ZoneInfo("Asia/Shanghai"))
+    html = client.get(path(links["staff"])).text
+    row = re.search(rf'<tr data-exhibitor="{re.escape(A)}">(.*?)</tr>', html, re.S).group(1)
+    assert local.strftime("%Y-%m-%d %H:%M") in row and saved not in row
+
+
+def test_the_staff_reads_any_exhibitors_statement(client: TestClient, links) -> None:
+    base = path(links["staff"])
+    r = client.get(base + "/statement.html", params={"exhibitor": B})
+    assert r.status_code == 200 and B in r.text
+    assert client.get(base + "/statement.html", params={"exhibitor": "Nobody"}).status_code == 404
+
+
+# names, ids, factor keys, units and formats are not English words on a Chinese page
+ALLOWED_LATIN = re.compile(
+    r"^(?:[A-Z0-9][A-Za-z0-9]*(?:[-_/.][A-Za-z0-9]+)*|[a-z0-9_]+(?:\.[a-z0-9_]+)+|"
+    r"tCO2e|kgCO2e|MWh|kWh|carbonexpo|English|Excel|Asia/Shanghai|PDF|HTML|CSV|JSON)$"
+)
+
+
+def english_words(html: str, allowed: set[str]) -> set[str]:
+    """Words of three or more Latin letters in the visible text that are not names, ids, factor
+    keys, units or file formats."""
+    import html as markup
+
+    html = re.sub(r"<(script|style|svg|template|code)\b.*?</\1>", " ", html, flags=re.S)
+    text = markup.unescape(re.sub(r"<[^>]+>", " ", html))
+    for name in sorted(allowed, key=len, reverse=True):
+        text = text.replace(name, " ")
+    tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9_./-]*", text)
+    return {t for t in tokens if re.search(r"[a-z]{3}", t) and not ALLOWED_LATIN.match(t)}
+
+
+def test_chinese_pages_hold_no_english_words(client: TestClient, links) -> None:
+    config = api.event_config(EXAMPLE)
+    names = {config.name, config.venue.name, A, B, *config.venue.name.split(" ")}
+    for page in (links["staff"], links[A]):
+        html = client.get(path(page) + "?lang=zh").text
+        assert english_words(html, names) == set(), page
+    verify = client.get("/verify?lang=zh").text
+    assert english_words(verify, names) == set()
+    # the check can fail
+    assert english_words("<p>总量 not submitted</p>", names) == {"not", "submitted"}
+
+
+def test_verify_shows_what_was_certified_in_the_readers_language(folder: Path, certificate) -> None:
+    client = TestClient(create_app(folder, lang="zh", trust=certificate["trust"]))
+    r = verify_post(client, (certificate["dir"] / "cert.pdf").read_bytes(), "cert.pdf")
+    record = json.loads((certificate["dir"] / "cert.json").read_text(encoding="utf-8"))["record"]
+    assert r.status_code == 200
+    table = re.search(r'<table id="certified">(.*?)</table>', r.text, re.S).group(1)
+    gross = float(record["totals"]["gross_tco2e"])
+    assert f"{gross:,.3f} tCO2e" in table and record["issuer"] in table
+    assert "2025-02-01" in table and "生态环境部" in table and "实现碳中和" in table
+    assert "由受信任的公钥 issuer.pub 签名" in r.text  # the reason in zh
+    assert 'id="trusted">' in r.text and ": issuer<" in r.text  # trusted issuers by name
+
+
+def api_verify(client: TestClient, content: bytes, query: str = ""):
+    return client.post("/api/verify" + query, content=content)
+
+
+def test_api_verify_good_tampered_and_foreign(folder: Path, certificate) -> None:
+    client = TestClient(create_app(folder, trust=certificate["trust"]))
+    good = (certificate["dir"] / "cert.json").read_bytes()
+    r = api_verify(client, good)  # no cookie, no CSRF token, no Origin
+    body = r.json()
+    assert r.status_code == 200 and body["ok"] is True
+    record = json.loads(good)["record"]
+    assert body["claim"]["gross_tco2e"] == pytest.approx(float(record["totals"]["gross_tco2e"]))
+    assert body["claim"]["issuer"] == record["issuer"] and body["trusted_issuers"] == ["issuer"]
+    pdf = api_verify(client, (certificate["dir"] / "cert.pdf").read_bytes())
+    assert pdf.status_code == 200 and pdf.json()["id"] == body["id"]
+    # tampered: a figure changed after signing
+    tampered = json.loads(good)
+    tampered["record"]["totals"]["net_tco2e"] = "-1.000000"
+    r = api_verify(client, json.dumps(tampered).encode())
+    assert r.status_code == 422 and r.json()["ok"] is False
+    assert r.json()["messages"][0].startswith("hash mismatch")
+    assert r.json()["claim"] is None  # nothing is stated from a record that does not hold
+    # foreign: signed by a key this site does not trust
+    other = certificate["dir"] / "other"
+    other.mkdir()
+    api.generate_keys(other / "other.key")
+    api.issue_certificate(
+        api.calculate(EXAMPLE),
+        key=other / "other.key",
+        pdf=other / "c.pdf",
+        issue_date="2025-02-01",
+    )
+    r = api_verify(client, (other / "c.json").read_bytes())
+    assert r.status_code == 422 and "key mismatch" in r.json()["messages"][0]
+    # not a certificate; a cross-site script may ask too (it changes nothing)
+    r = api_verify(client, b"hello")
+    assert r.status_code == 400 and r.json()["ok"] is False
+    r = client.post("/api/verify", content=good, headers={"origin": "https://registry.example"})
+    assert r.status_code == 200
+    # the link of a QR code: the hash must be the one named
+    r = api_verify(client, good, f"?id={body['id']}&sha256={'0' * 64}")
+    assert r.status_code == 422 and "not the certificate the link names" in r.json()["messages"][0]

@@ -215,7 +215,7 @@ def test_exhibitor_page_on_a_phone(browser, site) -> None:
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 390 + 2, f"the page scrolls sideways on a phone ({width}px)"
     field = browser.find_element(By.NAME, "staff-0-origin")
-    assert field.size["width"] > 200  # one field per line, full width
+    assert field.size["width"] > 140  # two fields per line: compact rows (issue 33)
     shot(browser, "web-exhibitor-phone-zh.png")
     browser.set_window_size(1280, 1400)
 
@@ -234,3 +234,108 @@ def test_verify_a_certificate_by_upload(browser, site, tmp_path: Path) -> None:
     wait(browser, lambda d: d.find_elements(By.ID, "verdict-word"))
     assert browser.find_element(By.ID, "verdict-word").text == "VALID"
     shot(browser, "web-verify-en.png")
+
+
+# -- at real size: 620 exhibitors, a desk and a phone -----------------------------------------
+
+
+def page_height(driver) -> int:
+    return int(driver.execute_script("return document.documentElement.scrollHeight"))
+
+
+def overflows_the_screen(driver) -> bool:
+    """Whether the page is wider than the window (something cut off or scrolled sideways)."""
+    return bool(
+        driver.execute_script("return document.documentElement.scrollWidth > window.innerWidth + 1")
+    )
+
+
+def test_the_staff_dashboard_at_1280_and_390_px(browser, site) -> None:
+    from selenium.webdriver.common.by import By
+
+    staff = site["url"] + site["links"]["staff"] + "?lang=en"
+    browser.set_window_size(1280, 1000)
+    browser.get(staff)
+    downloads = browser.find_element(By.ID, "downloads")
+    assert downloads.location["y"] < 1000  # in the first screen, above the 620 exhibitors
+    assert "report-zh.pdf" in downloads.get_attribute("innerHTML")
+    assert page_height(browser) < 9000, page_height(browser)  # was 24,258 px
+    assert len(browser.find_elements(By.CSS_SELECTOR, "tr[data-exhibitor]")) == 50
+    # chart text legible: at least 11 px on screen
+    sizes = browser.execute_script(
+        """return Array.from(document.querySelectorAll('#charts svg text'))
+             .map(t => t.getBoundingClientRect().height).filter(h => h > 0);"""
+    )
+    assert sizes and sorted(sizes)[len(sizes) // 2] >= 11, sorted(sizes)[:5]
+    shot(browser, "web-staff-1280.png")
+    browser.set_window_size(1280, 1000)
+    # search, sort, page: on the server
+    box = browser.find_element(By.ID, "exhibitor-search")
+    box.send_keys("co. 04")
+    box.submit()
+    wait(browser, lambda d: "q=co.+04" in d.current_url)
+    names = [
+        r.get_attribute("data-exhibitor")
+        for r in browser.find_elements(By.CSS_SELECTOR, "tr[data-exhibitor]")
+    ]
+    assert names and all("Co. 04" in n for n in names)
+    browser.find_element(By.CSS_SELECTOR, 'a[data-sort="tco2e"]').click()
+    wait(browser, lambda d: "sort=tco2e" in d.current_url)
+    browser.find_element(By.CSS_SELECTOR, 'a[data-sort="tco2e"]').click()  # again: descending
+    wait(browser, lambda d: "sort=-tco2e" in d.current_url)
+    browser.get(staff)
+    browser.find_element(By.CSS_SELECTOR, '#pager a[rel="next"]').click()
+    wait(browser, lambda d: "page 2 of 13" in d.find_element(By.ID, "page-of").text)
+    # a phone: nothing cut off
+    browser.set_window_size(390, 844)
+    browser.get(staff)
+    assert not overflows_the_screen(browser)
+    status = browser.find_elements(By.CSS_SELECTOR, "tr[data-exhibitor] td")[5]
+    rect = browser.execute_script("return arguments[0].getBoundingClientRect()", status)
+    assert rect["right"] <= 390 and status.is_displayed()  # the status column is not clipped
+    shot(browser, "web-staff-390.png")
+
+
+def test_a_bad_cell_leaves_totals_and_a_banner_in_the_browser(browser, site) -> None:
+    from selenium.webdriver.common.by import By
+
+    travel = site["folder"] / "travel.csv"
+    travel.write_text(
+        travel.read_text(encoding="utf-8") + "visitor,,,metro,-5,1,10,\n", encoding="utf-8"
+    )
+    browser.set_window_size(1280, 1000)
+    browser.get(site["url"] + site["links"]["staff"] + "?lang=zh")
+    banner = browser.find_element(By.ID, "set-aside")
+    assert "1 行在修正前暂不计入" in banner.text and banner.is_displayed()
+    assert browser.find_element(By.ID, "gross").is_displayed()
+    banner.find_element(By.CSS_SELECTOR, 'a[href="#problems"]').click()
+    assert "数值为负" in browser.find_element(By.ID, "problems").text
+    shot(browser, "web-staff-bad-cell-zh.png")
+
+
+def test_on_a_phone_the_estimate_stays_in_sight(browser, site) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.set_window_size(390, 844)
+    browser.get(site["url"] + site["links"][A] + "?lang=zh")
+    assert not overflows_the_screen(browser)
+    # every select shows words, not codes
+    mode = Select(browser.find_element(By.NAME, "staff-0-mode"))
+    labels = [o.text for o in mode.options if o.get_attribute("value")]
+    assert "高铁" in labels and "hsr" not in labels
+    save = browser.find_element(By.ID, "save")
+    browser.execute_script("arguments[0].scrollIntoView()", save)
+    estimate = browser.find_element(By.ID, "estimate")
+    rect = browser.execute_script("return arguments[0].getBoundingClientRect()", estimate)
+    assert rect["top"] >= 0 and rect["bottom"] <= 844 and estimate.is_displayed()
+    assert "tCO2e" in estimate.text
+    # a row removed in the page: its cells cleared and the row hidden
+    before = browser.find_element(By.ID, "estimate-sum").text
+    rows = browser.find_elements(By.CSS_SELECTOR, 'table[data-section="staff"] tbody tr')
+    first = rows[0]
+    browser.execute_script("arguments[0].scrollIntoView()", first)
+    first.find_element(By.CSS_SELECTOR, "button.remove").click()
+    assert not first.is_displayed()
+    wait(browser, lambda d: d.find_element(By.ID, "estimate-sum").text != before)
+    shot(browser, "web-exhibitor-390-zh.png")

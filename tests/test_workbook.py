@@ -28,7 +28,15 @@ def outputs(tmp_path_factory):
 def test_the_workbook_holds_the_result_as_numbers(outputs) -> None:
     result = json.loads((outputs / "r.json").read_text(encoding="utf-8"))
     book = load_workbook(outputs / "r.xlsx", read_only=True)
-    assert book.sheetnames == ["摘要", "排放类别", "绿电凭证", "碳信用", "参展商", "所用排放因子", "假设"]
+    assert book.sheetnames == [
+        "摘要",
+        "排放类别",
+        "绿电凭证",
+        "碳信用",
+        "参展商",
+        "所用排放因子",
+        "假设",
+    ]
     summary = {row[0]: row[1] for row in book["摘要"].iter_rows(min_row=2, values_only=True)}
     totals = result["totals"]
     # the JSON states tCO2e to the gram; the workbook keeps every digit

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -22,6 +22,7 @@ from carbonexpo.errors import CertificateError
 from carbonexpo.json_tree import find_float
 from carbonexpo.notes import render
 from carbonexpo.result import Result, Wording
+from carbonexpo.words import Said, said
 
 FORMAT = "carbonexpo-certificate/1"
 
@@ -175,6 +176,12 @@ class Verification:
     intact: bool
     messages: list[str]
     certificate: Any = None  # what was checked (cert.json as read), when read from a file
+    # the messages as catalog texts, to be shown in the reader's language (web); empty for a
+    # message the catalog does not hold (a malformed envelope: shown as it is)
+    said: list[Said] = field(default_factory=list)
+
+    def texts(self, lang: str = "en") -> list[str]:
+        return [s.text(lang) for s in self.said] if self.said else list(self.messages)
 
 
 def envelope_problems(cert: Any) -> list[str]:
@@ -200,7 +207,9 @@ def verify(cert: Any, trusted: dict[str, Ed25519PublicKey] | None = None) -> Ver
     """Recompute the hash, check the signature, and say whether the signing key is one of
     `trusted` (name -> key, e.g. the file it came from). Says precisely what failed."""
 
-    def fail(message: str) -> Verification:
+    def fail(message: str | Said) -> Verification:
+        if isinstance(message, Said):
+            return Verification(False, False, [message.text()], said=[message])
         return Verification(False, False, [message])
 
     problems = envelope_problems(cert)
@@ -211,12 +220,9 @@ def verify(cert: Any, trusted: dict[str, Ed25519PublicKey] | None = None) -> Ver
     except (CertificateError, TypeError, ValueError) as exc:
         return fail(f"malformed record: {exc}")
     if digest.hex() != cert["sha256"]:
-        return fail(
-            "hash mismatch: the record was changed after signing "
-            f"(recomputed {digest.hex()}, stated {cert['sha256']})"
-        )
+        return fail(said("verify.hash_mismatch", recomputed=digest.hex(), stated=cert["sha256"]))
     if certificate_id(digest.hex()) != cert["certificate_id"]:
-        return fail("certificate id does not match the hash")
+        return fail(said("verify.id_mismatch"))
     try:
         embedded = decode_public(cert["public_key"])
         signature = base64.b64decode(cert["signature"], validate=True)
@@ -225,26 +231,17 @@ def verify(cert: Any, trusted: dict[str, Ed25519PublicKey] | None = None) -> Ver
     try:
         embedded.verify(signature, digest)
     except InvalidSignature:
-        return fail("bad signature: it was not made over this record with this key")
+        return fail(said("verify.bad_signature"))
     if not trusted:
-        return Verification(
-            False,
-            True,
-            [
-                "issuer not authenticated: the signature matches only the key embedded in "
-                "the certificate, which anyone can replace; pass --public-key with the "
-                "issuer's published key or --trust DIR"
-            ],
-        )
+        why = said("verify.not_authenticated")
+        return Verification(False, True, [why.text()], said=[why])
     names = [n for n, k in trusted.items() if encode_public(k) == cert["public_key"]]
     if not names:
-        return Verification(
-            False,
-            True,
-            [
-                "key mismatch: the certificate was not signed with the given public key"
-                if len(trusted) == 1
-                else f"key mismatch: not signed with any of the {len(trusted)} trusted keys"
-            ],
+        why = (
+            said("verify.key_mismatch")
+            if len(trusted) == 1
+            else said("verify.key_mismatch_many", count=len(trusted))
         )
-    return Verification(True, True, [f"signed by the trusted key {names[0]}"])
+        return Verification(False, True, [why.text()], said=[why])
+    signed = said("verify.signed_by", key=names[0])
+    return Verification(True, True, [signed.text()], said=[signed])

@@ -55,6 +55,7 @@ from carbonexpo.web.guard import (
 )
 from carbonexpo.web.pages import dashboard_context, render_page
 from carbonexpo.web.text import LANGS, UI
+from carbonexpo.words import TEXTS, say
 
 MAX_BODY = 2 * 1024 * 1024  # a certificate PDF is ~100 KB; an exhibitor form a few KB
 LANG_COOKIE = "cx_lang"
@@ -171,6 +172,7 @@ def page(
             "lang": lang,
             "switch": f"{request.url.path}?lang={other}",
             "request_path": request.url.path,
+            "request_base": str(request.base_url).rstrip("/"),
             "csrf_field": CSRF_FIELD,
             "csrf": csrf_token(request.app.state.key, nonce, scope),
             **context,
@@ -273,6 +275,7 @@ def exhibitor_view(
         "web/exhibitor.html.j2",
         scope_of(request),
         **exhibitor_context(site, who, sections, entry),
+        terms=api.report_labels(lang),  # codes (hsr, space_only, virgin) as the reader says them
         errors=field_errors(checked, lang),
         general=[problem_text(p, lang) for p in [*checked.general, *checked.notes]],
         estimate=estimate_json(site, who, entry, lang, checked),
@@ -443,7 +446,9 @@ async def verify_page(request: Request) -> Response:
     if wanted and site.published is not None:
         path = await run_in_threadpool(published_certificate, site.published, wanted["id"])
         if path is not None:
-            verdict = await run_in_threadpool(verify_path, path, site.trust, wanted)
+            verdict = await run_in_threadpool(
+                verify_path, path, site.trust, wanted, lang_of(request)
+            )
     return page(
         request,
         "web/verify.html.j2",
@@ -463,11 +468,13 @@ async def verify_upload(request: Request) -> Response:
     wanted = certificate_link(form.get("id"), form.get("sha256"))
     verdict: dict[str, Any]
     if upload is None or isinstance(upload, str):
-        verdict = {"ok": False, "messages": ["no file was uploaded"]}
+        verdict = {"ok": False, "messages": [say("verify.no_upload", lang_of(request))]}
     else:
         data = await upload.read()
         name = Path(str(upload.filename or "")).name[:100] or "the uploaded file"
-        verdict = await run_in_threadpool(verify_bytes, data, site.trust, wanted, name)
+        verdict = await run_in_threadpool(
+            verify_bytes, data, site.trust, wanted, name, lang_of(request)
+        )
     return page(
         request,
         "web/verify.html.j2",
@@ -476,6 +483,26 @@ async def verify_upload(request: Request) -> Response:
         wanted=wanted,
         verdict=verdict,
         trusted=trusted_names(site.trust),
+    )
+
+
+async def api_verify(request: Request) -> Response:
+    """POST /api/verify: a certificate (cert.json or the certificate PDF, as the body) in, the
+    verdict as JSON out. No CSRF token: it changes nothing and reads no cookie. ?id= and
+    ?sha256= (a QR code's link) make it also check that this is the certificate named."""
+    site = site_of(request)
+    data = await request.body()
+    if not data:
+        return JSONResponse({"ok": False, "messages": ["no certificate in the body"]}, 400)
+    wanted = certificate_link(request.query_params.get("id"), request.query_params.get("sha256"))
+    lang = request.query_params.get("lang", "en")
+    verdict = await run_in_threadpool(
+        verify_bytes, data, site.trust, wanted, "certificate", lang if lang in LANGS else "en"
+    )
+    status = 200 if verdict["ok"] else (400 if verdict.get("bad_input") else 422)
+    body = {k: v for k, v in verdict.items() if k != "record"}
+    return JSONResponse(
+        {"ok": verdict["ok"], **body, "trusted_issuers": trusted_names(site.trust)}, status
     )
 
 
@@ -492,6 +519,7 @@ ROUTES = [
     Route("/staff/{token}/{name}", staff_download, methods=["GET"]),
     Route("/verify", verify_page, methods=["GET"]),
     Route("/verify", verify_upload, methods=["POST"]),
+    Route("/api/verify", api_verify, methods=["POST"]),
 ]
 
 
@@ -546,7 +574,8 @@ def certificate_link(cert_id: Any, sha256: Any) -> dict[str, str] | None:
 
 
 def trusted_names(trust: Path | None) -> list[str]:
-    return sorted(p.name for p in trust.glob("*.pub")) if trust else []
+    """The issuers this site trusts, by the names their keys were given (issuer.pub: issuer)."""
+    return sorted(p.name.removesuffix(".pub") for p in trust.glob("*.pub")) if trust else []
 
 
 def published_certificate(folder: Path, cert_id: str) -> Path | None:
@@ -561,31 +590,86 @@ def published_certificate(folder: Path, cert_id: str) -> Path | None:
     return None
 
 
-def verify_path(path: Path, trust: Path | None, wanted: dict[str, str] | None) -> dict[str, Any]:
+def verify_path(
+    path: Path, trust: Path | None, wanted: dict[str, str] | None, lang: str = "en"
+) -> dict[str, Any]:
+    """The verdict on one certificate file, in `lang`: ok, the reasons, its id and hash, and
+    what it certifies (claim_summary)."""
     try:
         v = api.verify_certificate(path, trust=trust)
     except NotACertificate as exc:  # bad input, not a failed verification
         return {"ok": False, "messages": [str(exc)], "bad_input": True}
     except (VerificationFailed, CarbonExpoError) as exc:
         return {"ok": False, "messages": [str(exc).removeprefix("INVALID: ")]}
-    messages = list(v.messages)
+    messages = v.texts(lang)
     ok = v.ok
     cert = v.certificate if isinstance(v.certificate, dict) else {}
     if wanted and cert.get("sha256") != wanted["sha256"]:
         ok = False
-        messages.insert(0, "this is not the certificate the link names (its hash differs)")
-    record = cert.get("record") if isinstance(cert.get("record"), dict) else {}
-    return {"ok": ok, "messages": messages, "id": cert.get("certificate_id"), "record": record}
+        messages.insert(0, say("verify.not_the_linked", lang))
+    record: dict[str, Any] = cert["record"] if isinstance(cert.get("record"), dict) else {}
+    return {
+        "ok": ok,
+        "intact": v.intact,
+        "messages": messages,
+        "id": cert.get("certificate_id"),
+        "sha256": cert.get("sha256"),
+        "record": record,
+        "claim": claim_summary(record, lang) if v.intact else None,
+    }
+
+
+def claim_summary(record: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What an intact certificate states: event, period, standard, basis, gross, offsets used,
+    net, the claim's words, issuer and date (strings as signed; figures in tCO2e)."""
+
+    def part(*keys: str) -> Any:
+        node: Any = record
+        for k in keys:
+            node = node.get(k) if isinstance(node, dict) else None
+        return node
+
+    def number(*keys: str) -> float | None:
+        try:
+            return float(part(*keys))
+        except (TypeError, ValueError):
+            return None
+
+    gross, eligible = number("totals", "gross_tco2e"), number("totals", "offsets_eligible_tco2e")
+    standard = part("standard")
+    return {
+        "event": part("event", "name"),
+        "event_id": part("event", "id"),
+        "organiser": part("event", "organiser"),
+        "period": f"{part('period', 'start')} – {part('period', 'end')}",
+        "standard": say("standard." + standard, lang)
+        if isinstance(standard, str) and "standard." + standard in TEXTS["en"]
+        else standard,
+        "basis": part("basis"),
+        "kind": part("claim", "kind"),
+        "headline": part("claim", f"headline_{lang}") or part("claim", "headline_en"),
+        "gross_tco2e": gross,
+        "offsets_used_tco2e": min(gross, eligible) if gross is not None and eligible else None,
+        "offsets_eligible_tco2e": eligible,
+        "net_tco2e": number("totals", "net_tco2e"),
+        "issuer": part("issuer"),
+        "issue_date": part("issue_date"),
+        "format": part("format"),
+    }
 
 
 def verify_bytes(
-    data: bytes, trust: Path | None, wanted: dict[str, str] | None, name: str = "certificate"
+    data: bytes,
+    trust: Path | None,
+    wanted: dict[str, str] | None,
+    name: str = "certificate",
+    lang: str = "en",
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         safe = "".join(c for c in name if c.isprintable() and c not in "/\\") or "certificate"
         path = Path(tmp) / (safe if safe not in (".", "..") else "certificate")
         path.write_bytes(data)
-        return verify_path(path, trust, wanted)
+        return verify_path(path, trust, wanted, lang)
 
 
 def static_dir() -> Path:

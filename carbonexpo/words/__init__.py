@@ -7,6 +7,7 @@
     claim.*      the words a claim may use (calc/wording.py chooses which)
     scenario.*   what a planning scenario changed
     label.*      the report;  ui.*  the web pages
+    verify.*     what a certificate check found
 
 A text is a str.format template. Parameters come from the caller; a number a rule uses (a
 detour factor, an air band, a GEC date) is not written into a text but named, and `say` fills

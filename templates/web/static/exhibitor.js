@@ -44,6 +44,8 @@
       body.append(row);
     });
     document.getElementById("estimate-total").textContent = number(data.total_tco2e);
+    const sum = document.getElementById("estimate-sum");
+    if (sum) sum.textContent = number(data.total_tco2e);
     const list = document.getElementById("estimate-assumptions");
     list.replaceChildren();
     (data.assumptions || []).forEach(function (text) {
@@ -80,8 +82,25 @@
     timer = setTimeout(refresh, 350);
   }
 
+  // On a phone the estimate is a one-line bar at the top; a tap opens its details.
+  const estimateBox = document.getElementById("estimate");
+  estimateBox.querySelector("h2").addEventListener("click", function () {
+    estimateBox.classList.toggle("open");
+  });
+
   form.addEventListener("input", later);
   form.addEventListener("change", later);
+
+  // Remove a row: its cells are cleared (a cleared row is removed when saved) and it is hidden.
+  form.addEventListener("click", function (event) {
+    const button = event.target.closest("button.remove");
+    if (!button) return;
+    const row = button.closest("tr");
+    row.querySelectorAll("input, select").forEach(function (el) { el.value = ""; });
+    const body = row.parentElement;
+    if (body.querySelectorAll("tr:not([hidden])").length > 1) row.hidden = true;
+    later();
+  });
 
   document.querySelectorAll("button.add").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -97,6 +116,7 @@
         if (el.dataset.for) { el.dataset.for = rename(el.dataset.for); el.textContent = ""; }
       });
       copy.querySelectorAll("td.bad").forEach(function (td) { td.classList.remove("bad"); });
+      copy.hidden = false;
       table.append(copy);
       const first = copy.querySelector("input, select");
       if (first) first.focus();
