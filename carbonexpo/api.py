@@ -501,9 +501,12 @@ def init_event(folder: PathLike, event_id: str = "my-event") -> list[Path]:
     return _init(Path(folder), event_id)
 
 
-def write_exhibitor_form(folder: PathLike, form: PathLike, exhibitor: str = "") -> str:
-    """An .xlsx form for one exhibitor of the event in `folder`, pre-filled with the rows the
-    tables hold for them; returns the event id."""
+def write_exhibitor_form(
+    folder: PathLike, form: PathLike, exhibitor: str = "", *, lang: str = "en"
+) -> str:
+    """An .xlsx form for one exhibitor of the event in `folder`, in `lang` (en or zh),
+    pre-filled with the rows the tables hold for them; returns the event id. A form in either
+    language is imported the same."""
     from carbonexpo.booth.forms import write_form
     from carbonexpo.booth.own_rows import current
     from carbonexpo.errors import raise_if
@@ -514,7 +517,12 @@ def write_exhibitor_form(folder: PathLike, form: PathLike, exhibitor: str = "") 
     assert config is not None
     rows = current(Path(folder), exhibitor) if exhibitor else None
     write_form(
-        Path(form), event_id=config.id, event_name=config.name, exhibitor=exhibitor, prefill=rows
+        Path(form),
+        event_id=config.id,
+        event_name=config.name,
+        exhibitor=exhibitor,
+        prefill=rows,
+        lang=lang,
     )
     return config.id
 

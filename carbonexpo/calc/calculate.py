@@ -83,15 +83,10 @@ class Calculation:
         return lines
 
 
-def read_as(file: str, column: str, raw: object, value: object, where: str = "") -> Note:
-    """The note for a value of the user's read as a canonical one ('China' as 'CN')."""
-    return note(
-        "input_synonym",
-        file=file,
-        column=column,
-        what=repr(str(raw)),
-        how=f"read as {value!r}{where}",
-    )
+def read_as(file: str, column: str, raw: object, value: object, code: str = "read_value") -> Note:
+    """The note for a value of the user's read as a canonical one ('China' as 'CN'; an
+    exhibitor's name as booths.csv writes it: code read_exhibitor)."""
+    return note(code, file=file, column=column, text=str(raw), value=str(value))
 
 
 def align_exhibitors(tables: dict[str, Table], assumptions: list[Note]) -> dict[str, Table]:
@@ -111,7 +106,7 @@ def align_exhibitors(tables: dict[str, Table], assumptions: list[Note]) -> dict[
             match = canonical.get(name_key(raw))
             if match is not None and match != raw:
                 renames[raw] = match
-                assumptions.append(read_as(t.file, "exhibitor", raw, match, " (booths.csv)"))
+                assumptions.append(read_as(t.file, "exhibitor", raw, match, "read_exhibitor"))
         if renames:
             fixed = column.map(lambda v, r=renames: r.get(v, v)).astype("category")
             out[name] = replace(t, df=t.df.assign(exhibitor=fixed))
@@ -176,10 +171,14 @@ def build_lines(
                     assumptions.append(read_as(t.file, "country", text, code))
     for t in tables.values():
         for r in t.readings:
+            counted = {"rows": r.rows} if r.rows else {}
+            if r.code:
+                said = dict(r.params)
+                assumptions.append(note(r.code, file=t.file, column=r.column, **counted, **said))
+                continue
             code = "input_read_as" if r.rows else "input_synonym"
-            params = {"rows": r.rows} if r.rows else {}
             assumptions.append(
-                note(code, file=t.file, column=r.column, what=r.what, how=r.how, **params)
+                note(code, file=t.file, column=r.column, what=r.what, how=r.how, **counted)
             )
     assumptions.append(note("wtt_on" if config.claim.well_to_tank else "wtt_off"))
     if (s := config.scenario) is not None:
@@ -272,11 +271,10 @@ def place_notes(df: pd.DataFrame, table: str, columns: tuple[str, ...]) -> list[
             place = resolve_place(str(text))
             if place is None:
                 continue
-            if place.note:
+            if place.note_code:
+                said = dict(place.note_params)
                 out.append(
-                    note(
-                        "place_read_as", table=table, column=column, text=str(text), how=place.note
-                    )
+                    note(place.note_code, table=table, column=column, text=str(text), **said)
                 )
             if place.ambiguous:
                 ambiguous += 1

@@ -28,8 +28,15 @@ DIR = click.Path(exists=True, file_okay=False, path_type=Path)
     help="also (or, for an existing folder, only) write an exhibitor form (.xlsx)",
 )
 @click.option("--exhibitor", default="", help="exhibitor name pre-filled in the form")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="language of the exhibitor form (either is imported the same)",
+)
 @handle_errors
-def init(folder: Path, event_id: str, form: Path | None, exhibitor: str) -> None:
+def init(folder: Path, event_id: str, form: Path | None, exhibitor: str, lang: str) -> None:
     """Create an event folder: a commented event.yaml, every table's header, and TABLES.md with
     each table's columns and an example row.
 
@@ -41,7 +48,7 @@ def init(folder: Path, event_id: str, form: Path | None, exhibitor: str) -> None
         for path in api.init_event(folder, event_id):
             click.echo(f"wrote {path}")
     if form:
-        event = api.write_exhibitor_form(folder, form, exhibitor)
+        event = api.write_exhibitor_form(folder, form, exhibitor, lang=lang)
         click.echo(f"wrote {form} (event {event})")
 
 
@@ -60,7 +67,12 @@ def validate(folder: Path) -> None:
     rows = sum(t.rows for t in data.tables.values())
     click.echo(f"{folder}: {len(data.tables)} table(s), {rows} row(s): no problems")
     for n in checked.assumptions:
-        if n.code in ("places_ambiguous_summary", "place_ambiguous", "place_read_as"):
+        if n.code in (
+            "places_ambiguous_summary",
+            "place_ambiguous",
+            "place_icao",
+            "place_old_airport",
+        ):
             click.echo(f"note: {api.render_note(n)}")
     for n in checked.warnings:
         click.echo(f"warning: {api.render_note(n)}", err=True)

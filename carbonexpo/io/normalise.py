@@ -63,6 +63,9 @@ class Reading:
     what: str
     how: str
     rows: int
+    # the catalog note that says it (note.<code>) and its parameters, for every language
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
 
 
 def fold(text: str) -> str:
@@ -103,7 +106,13 @@ def numbers(values: pa.Array, column: str) -> tuple[pa.Array, list[Reading]]:
     if sep.any():
         values = pc.if_else(pa.array(sep), pc.replace_substring(values, ",", ""), values)
         readings.append(
-            Reading(column, "thousands separators", "removed (1,200 = 1200)", int(sep.sum()))
+            Reading(
+                column,
+                "thousands separators",
+                "removed (1,200 = 1200)",
+                int(sep.sum()),
+                "read_thousands",
+            )
         )
     target = UNIT_OF_COLUMN.get(column)
     if target is None:
@@ -126,7 +135,14 @@ def numbers(values: pa.Array, column: str) -> tuple[pa.Array, list[Reading]]:
         in_target = round_sig(number[rows].astype(np.float64) * factor)
         converted[rows] = [repr(float(x)) for x in in_target]
         readings.append(
-            Reading(column, f"values in {u}", f"converted to {target}", int(rows.sum()))
+            Reading(
+                column,
+                f"values in {u}",
+                f"converted to {target}",
+                int(rows.sum()),
+                "read_unit",
+                (("unit", u), ("target", target)),
+            )
         )
     done = np.array([c is not None for c in converted])
     if done.any():
@@ -156,7 +172,12 @@ def dates(values: pa.Array, column: str) -> tuple[pa.Array, np.ndarray, list[Rea
         text = pc.binary_join_element_wise(text, rest, "T")
         text = pc.replace_substring_regex(text, r"T(T|$)", r"\1")
         values = pc.if_else(pa.array(hit), text, values)
-        readings.append(Reading(column, what, "read as ISO dates", int(hit.sum())))
+        shape = what.removeprefix("dates as ")
+        readings.append(
+            Reading(
+                column, what, "read as ISO dates", int(hit.sum()), "read_dates", (("shape", shape),)
+            )
+        )
     dmy = _mask(pc.match_substring_regex(values, DMY))
     return values, dmy, readings
 

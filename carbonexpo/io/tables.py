@@ -440,7 +440,16 @@ def read_table_rows(
         else:
             actual_of[canonical] = n
             if canonical != n:
-                out.readings.append(Reading(canonical, f"header {n!r}", "read as this column", 0))
+                out.readings.append(
+                    Reading(
+                        canonical,
+                        f"header {n!r}",
+                        "read as this column",
+                        0,
+                        "read_header",
+                        (("header", n),),
+                    )
+                )
     for col in schema.columns:
         if col.required and col.name not in actual_of:
             out.whole(col.name, f"missing required column {col.name!r}", "missing_column")
@@ -726,7 +735,14 @@ def _check_dictionary(chunked: pa.ChunkedArray, col: Column, out: _Collector) ->
         for label, (value, synonym) in zip(labels, read, strict=True):
             if synonym:
                 out.readings.append(
-                    normalise.Reading(col.name, repr(label), f"read as {value!r}", 0)
+                    normalise.Reading(
+                        col.name,
+                        repr(label),
+                        f"read as {value!r}",
+                        0,
+                        "read_synonym",
+                        (("text", label), ("value", str(value))),
+                    )
                 )
         labels = [value or label for label, (value, _) in zip(labels, read, strict=True)]
     elif col.kind == "str":  # '=SUM(…) as written safely for spreadsheets: the text after '
@@ -734,7 +750,14 @@ def _check_dictionary(chunked: pa.ChunkedArray, col: Column, out: _Collector) ->
             if label[:1] == "'" and label[1:2] and label[1] in FORMULA_START:
                 labels[i] = label[1:]
                 out.readings.append(
-                    normalise.Reading(col.name, repr(label), f"read as {label[1:]!r}", 0)
+                    normalise.Reading(
+                        col.name,
+                        repr(label),
+                        f"read as {label[1:]!r}",
+                        0,
+                        "read_guarded_text",
+                        (("text", label), ("value", label[1:])),
+                    )
                 )
     if len(set(labels)) == len(labels) and "" not in labels:
         # the usual case: the dictionary is already the categories, the indices the codes
