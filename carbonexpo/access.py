@@ -133,9 +133,9 @@ def invite(
     return new, kept
 
 
-def invite_exhibitors(folder: Path, *, renew: bool = False) -> tuple[list[NewLink], int]:
-    """Links for the staff and each exhibitor of booths.csv (one per exhibitor, however many
-    booths); refused when one exhibitor is written two ways (two links for one company)."""
+def booth_exhibitors(folder: Path) -> list[str]:
+    """The exhibitors of booths.csv, each once (as first written); refused when booths.csv is
+    missing or one exhibitor is written two ways (two links for one company)."""
     import pandas as pd
 
     from carbonexpo.errors import InputError, Problem
@@ -162,7 +162,13 @@ def invite_exhibitors(folder: Path, *, renew: bool = False) -> tuple[list[NewLin
     ]
     if twice:
         raise InputError(twice)
-    return invite(folder, names, renew=renew)
+    return list(dict.fromkeys(names))
+
+
+def invite_exhibitors(folder: Path, *, renew: bool = False) -> tuple[list[NewLink], int]:
+    """Links for the staff and each exhibitor of booths.csv (one per exhibitor, however many
+    booths)."""
+    return invite(folder, booth_exhibitors(folder), renew=renew)
 
 
 def find_access(folder: Path, token: str) -> Access | None:

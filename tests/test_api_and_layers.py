@@ -36,7 +36,7 @@ LAYERS = [
     {"geo", "factors"},
     {"io"},
     {"calc"},
-    {"report", "certificate", "ledger", "booth", "access", "planning"},
+    {"report", "certificate", "ledger", "booth", "access", "planning", "mailer"},
     {"api"},
     {"web"},  # the web face: an edge over the API, like the CLI
     {"cli", "__main__"},

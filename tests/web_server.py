@@ -18,14 +18,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(app: Any) -> Iterator[str]:
+def running(app: Any, **options: Any) -> Iterator[str]:
+    """`options`: server_options' (root_path, forwarded_allow_ips)."""
     import uvicorn
 
     port = free_port()
     from carbonexpo.web.server import server_options
 
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", **server_options()
+        app, host="127.0.0.1", port=port, log_level="warning", **server_options(**options)
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

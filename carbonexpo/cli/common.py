@@ -26,6 +26,8 @@ OPTION_OF = {
     "lines_path": "--lines",
     "exhibitors_path": "--exhibitors",
     "json_path": "--json",
+    "smtp": "--smtp",
+    "sender": "--from",
     "xlsx_path": "--xlsx",
     "path": "--output",
     "suffix": "--output",

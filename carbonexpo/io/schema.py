@@ -366,6 +366,8 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("area_m2", "float", required=True, positive=True, maximum=1e6),
                 _c("build", "enum", choices=("shell", "custom", "modular", "space_only")),
                 _c("hall"),
+                # where `invite --smtp` mails the exhibitor's link (several: comma-separated)
+                _c("contact_email"),
             ),
             "exhibitors' booths",
             {
@@ -374,6 +376,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 "area_m2": "36",
                 "build": "shell",
                 "hall": "A",
+                "contact_email": "expo@example.com",
             },
         ),
     ]

@@ -30,6 +30,8 @@ def serve(
     trust: Path | None = None,
     published: Path | None = None,
     ledger: str | Path | None = None,
+    root_path: str = "",
+    forwarded_allow_ips: str | None = None,
 ) -> None:
     """Run the web face over an event folder until interrupted. A folder whose event.yaml
     does not load is refused before listening; table problems are shown on the staff page, so
@@ -44,7 +46,8 @@ def serve(
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     from carbonexpo.web.server import server_options
 
-    uvicorn.run(app, host=host, port=port, log_level="info", **server_options())
+    options = server_options(root_path, forwarded_allow_ips)
+    uvicorn.run(app, host=host, port=port, log_level="info", **options)
 
 
 def create_app(folder: Path, **options: Any) -> Any:

@@ -172,6 +172,7 @@ def page(
             "lang": lang,
             "switch": f"{request.url.path}?lang={other}",
             "request_path": request.url.path,
+            "root": root_of(request),
             "request_base": str(request.base_url).rstrip("/"),
             "csrf_field": CSRF_FIELD,
             "csrf": csrf_token(request.app.state.key, nonce, scope),
@@ -188,6 +189,11 @@ def page(
             LANG_COOKIE, lang, samesite="lax", max_age=365 * 86400, secure=request.url.is_secure
         )
     return response
+
+
+def root_of(request: Request) -> str:
+    """The path prefix a reverse proxy serves the site under ('' when none)."""
+    return str(request.scope.get("root_path", "")).rstrip("/")
 
 
 def not_found(request: Request) -> HTMLResponse:
@@ -242,7 +248,7 @@ async def asset(request: Request) -> Response:
 
 
 async def home(request: Request) -> Response:
-    return RedirectResponse("/verify", status_code=303)
+    return RedirectResponse(root_of(request) + "/verify", status_code=303)
 
 
 # -- exhibitor ------------------------------------------------------------------------------------

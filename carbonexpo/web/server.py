@@ -58,12 +58,18 @@ class BoundedH11(H11Protocol):
             self.transport.close()
 
 
-def server_options() -> dict[str, Any]:
-    """uvicorn.Config keyword arguments for a public server."""
+def server_options(root_path: str = "", forwarded_allow_ips: str | None = None) -> dict[str, Any]:
+    """uvicorn.Config keyword arguments for a public server. Behind a reverse proxy:
+    `root_path` is the prefix the proxy serves the site under (/expo), and X-Forwarded-Proto /
+    X-Forwarded-For are believed only from `forwarded_allow_ips` (the proxy's addresses; by
+    default none, so that a client cannot claim https or another address)."""
     return {
         "http": BoundedH11,
         "timeout_keep_alive": KEEP_ALIVE,
         "limit_concurrency": MAX_CONNECTIONS,
         "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
         "server_header": False,
+        "root_path": root_path.rstrip("/"),
+        "proxy_headers": forwarded_allow_ips is not None,
+        "forwarded_allow_ips": forwarded_allow_ips or "",
     }

@@ -203,6 +203,8 @@ TEXTS: dict[str, str] = {
     "detail.unknown_value": "unknown value {value!r} (allowed: {allowed})",
     "detail.unknown_value_close": "unknown value {value!r} (allowed: {allowed}); did you mean {close}?",
     "detail.ambiguous_date": "day and month order is ambiguous: write the date as YYYY-MM-DD",
+    "problem.missing": "missing",
+    "problem.bad_email": "not an e-mail address",
     # -- standard: a standard as a sentence names it
     "standard.mee-2019": "the MEE Guideline for carbon neutrality of large-scale events (2019)",
     "standard.iso-14068-1": "ISO 14068-1:2023",
@@ -630,4 +632,7 @@ TEXTS: dict[str, str] = {
     "ui.form_hint_freight": "exhibit freight legs: one row per leg, mass in kg",
     "ui.form_hint_materials": "stand materials in kg: what they are, and whether new, recycled or reused",
     "ui.form_hint_hotels": "hotel room-nights by country (ISO code, e.g. CN)",
+    # -- ui (mail): the invitation `invite --smtp` sends
+    "ui.mail_subject": "{event}: your link to enter your booth's footprint",
+    "ui.mail_body": "Dear {exhibitor},\n\nfor {event}, please enter your booth's staff travel, freight, hotels and materials at your own link:\n\n{url}\n\nThe link is yours alone: do not forward it. The page shows an estimate as you type, and your carbon statement after the event.\n\ncarbonexpo, on behalf of the organiser",
 }

@@ -203,6 +203,8 @@ TEXTS: dict[str, str] = {
     "detail.unknown_value": "未知取值 {value!r}（可选：{allowed}）",
     "detail.unknown_value_close": "未知取值 {value!r}（可选：{allowed}）；您是否指 {close}？",
     "detail.ambiguous_date": "日和月的顺序不明确：请按 YYYY-MM-DD 填写日期",
+    "problem.missing": "缺失",
+    "problem.bad_email": "不是电子邮件地址",
     # -- standard: a standard as a sentence names it
     "standard.mee-2019": "生态环境部《大型活动碳中和实施指南（试行）》（2019）",
     "standard.iso-14068-1": "ISO 14068-1:2023",
@@ -630,4 +632,7 @@ TEXTS: dict[str, str] = {
     "ui.form_hint_freight": "展品货运：每段运输一行，重量以千克计",
     "ui.form_hint_materials": "展台材料（千克）：材料种类，以及原生、再生或再利用",
     "ui.form_hint_hotels": "按国家填写酒店间夜数（ISO 代码，如 CN）",
+    # -- ui (mail): the invitation `invite --smtp` sends
+    "ui.mail_subject": "{event}：展位碳足迹填报链接",
+    "ui.mail_body": "{exhibitor}：\n\n您好！请通过以下专属链接填写参加{event}的人员差旅、货运、住宿和展台材料：\n\n{url}\n\n此链接仅供贵司使用，请勿转发。填写时页面会实时显示估算，展会结束后可下载贵司的碳声明。\n\ncarbonexpo（代主办方发送）",
 }
