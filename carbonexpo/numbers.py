@@ -63,8 +63,10 @@ def decimals_of(values: np.ndarray) -> int:
 def clean(value: float, key: str = "") -> float:
     """One scalar as written: tCO2e (a key ending in `_tco2e`) to the gram, else 12 significant
     digits."""
-    if not math.isfinite(value) or value == 0:
+    if not math.isfinite(value):
         return value
+    if value == 0:
+        return 0.0  # never "-0.0"
     if key.endswith("tco2e"):
         return round(value, TCO2E_DECIMALS) + 0.0  # + 0.0: no "-0.0"
     return float(round_sig(np.array([value]))[0])

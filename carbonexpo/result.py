@@ -113,7 +113,15 @@ class Totals(Frozen):
     status: Status
     per_visit_kgco2e: float | None
     per_m2_kgco2e: float | None
-    green_power_avoided_tco2e: float
+    green_power_avoided_tco2e: float = Field(
+        description="the instruments' effect: market-based Scope 2 without the green-power "
+        "instruments minus with them (never negative)"
+    )
+    location_minus_market_tco2e: float = Field(
+        default=0.0,
+        description="location-based minus market-based Scope 2: the instruments' effect plus "
+        "the difference between the location and residual factors (may be negative)",
+    )
 
 
 class ExclusionOut(Frozen):

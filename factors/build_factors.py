@@ -984,6 +984,13 @@ def gwp_rows(raw: Path, ar: str) -> list[dict[str, str]]:
 
 # ----------------------------------------------------------------------------------------------
 SETS = {
+    "cn-mee-2021": dict(
+        title="China electricity CO2 factors 2021 (MEE/NBS; national, regional, provincial)",
+        publisher="MEE & NBS",
+        year=2021,
+        version="2021.1",
+        build=lambda raw: china_rows(raw, 2021),
+    ),
     "cn-mee-2022": dict(
         title="China electricity CO2 factors 2022 (MEE/NBS) with China proxies",
         publisher="MEE & NBS",

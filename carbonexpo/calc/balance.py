@@ -36,8 +36,8 @@ def compute_balance(
         basis=basis,
         gross_tco2e=gross_tco2e,
         offsets_tco2e=offsets_tco2e,
-        net_tco2e=max(difference, 0.0),
-        surplus_tco2e=max(-difference, 0.0),
+        net_tco2e=max(difference, 0.0) + 0.0,  # + 0.0: never -0.0
+        surplus_tco2e=max(-difference, 0.0) + 0.0,
         neutral=neutral,
         status=status,
         tested_tco2e=tested,

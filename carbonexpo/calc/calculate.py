@@ -24,6 +24,7 @@ from carbonexpo.calc.scope2 import (
     GreenPowerResult,
     allocate_green_power,
     gec_ccer_overlap,
+    instruments_effect_kgco2e,
     market_based_kgco2e,
     residual_factor,
 )
@@ -31,6 +32,7 @@ from carbonexpo.calc.uncertainty import UncertaintyResult, simulate
 from carbonexpo.codes import as_categorical, cat_map, epoch_seconds, lookup, used_labels
 from carbonexpo.config import CATEGORY_NAMES, PHASES, EventConfig
 from carbonexpo.errors import Problem, raise_if
+from carbonexpo.factors import keys
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import country_code, resolve_place, sea_route
 from carbonexpo.identifiers import name_key
@@ -358,6 +360,19 @@ def calculate(
     residual_key, fallback = residual_factor(resolver, config)
     if fallback is not None and elec.any():
         assumptions.append(fallback)
+    grid_key = keys.grid(config.venue.grid)
+    if fallback is None and elec.any() and residual_key != keys.residual(config.venue.grid):
+        residual, grid = resolver.resolve(residual_key, "kWh"), resolver.resolve(grid_key, "kWh")
+        if residual is not None and grid is not None:
+            warnings.append(
+                note(
+                    "factor_boundaries",
+                    residual_key=residual_key,
+                    residual=residual.kgco2e_per_unit,
+                    grid_key=grid_key,
+                    grid=grid.kgco2e_per_unit,
+                )
+            )
     groups["kgco2e_market"] = market_based_kgco2e(
         groups["kgco2e"].to_numpy(dtype=np.float64),
         elec,
@@ -416,8 +431,8 @@ def calculate(
     if green.surplus_mwh > 0:
         warnings.append(note("green_power_surplus", mwh=green.surplus_mwh))
     if groups["proxy"].any():
-        keys = sorted(str(k) for k in groups["factor_key"][groups["proxy"].to_numpy()].unique())
-        assumptions.append(note("proxy_factors", keys=keys))
+        proxies = sorted(str(k) for k in groups["factor_key"][groups["proxy"].to_numpy()].unique())
+        assumptions.append(note("proxy_factors", keys=proxies))
 
     exhibitors = None
     if b := data.tables.get("booths"):
@@ -579,7 +594,15 @@ def totals(calc: Calculation) -> dict[str, Any]:
         "status": b.status,
         "per_visit_kgco2e": (b.gross_tco2e * 1000.0 / visits) if visits else None,
         "per_m2_kgco2e": (b.gross_tco2e * 1000.0 / area) if area else None,
-        "green_power_avoided_tco2e": s(scope=2) - s("kgco2e_market", scope=2),
+        # the instruments' effect: market-based without them − with them (never negative);
+        # location − market also holds the difference between the two bases' factors
+        "green_power_avoided_tco2e": instruments_effect_kgco2e(
+            calc.green_power.applied_mwh,
+            calc.electricity_kwh,
+            calc.resolver.resolve(calc.residual_key, "kWh"),
+        )
+        / 1000.0,
+        "location_minus_market_tco2e": s(scope=2) - s("kgco2e_market", scope=2),
     }
 
 

@@ -209,6 +209,18 @@ def residual_factor(resolver: FactorResolver, config: EventConfig) -> tuple[str,
     return grid, note("residual_fallback", missing_key=key, used_key=grid)
 
 
+def instruments_effect_kgco2e(
+    applied_mwh: float, consumption_kwh: float, per_kwh: Factor | None
+) -> float:
+    """What the instruments change: market-based Scope 2 without them minus with them, i.e. the
+    covered kWh (never more than the consumption) valued at the residual factor. Never
+    negative; 0 without instruments, whatever the location and residual factors are."""
+    if per_kwh is None or consumption_kwh <= 0 or applied_mwh <= 0:
+        return 0.0
+    factor = per_kwh.kgco2e_per_unit * multiplier("kWh", per_kwh.unit)
+    return max(min(applied_mwh * 1000.0, consumption_kwh) * factor, 0.0)
+
+
 def market_based_kgco2e(
     location_kgco2e: np.ndarray,
     electricity: np.ndarray,

@@ -90,10 +90,12 @@ def waterfall_steps(result: Result, t: dict[str, str]) -> list[tuple[str, float,
     totals = result.totals
     steps = [(t["wf_location"], totals.location_based_tco2e, "total")]
     if result.claim.basis == "market":
-        steps += [
-            (t["wf_green"], -totals.green_power_avoided_tco2e, "delta"),
-            (t["wf_gross"], totals.gross_tco2e, "total"),
-        ]
+        steps.append((t["wf_green"], -totals.green_power_avoided_tco2e, "delta"))
+        # what remains of location − market: the residual and location factors' difference
+        boundary = totals.green_power_avoided_tco2e - totals.location_minus_market_tco2e
+        if abs(boundary) >= 0.0005:
+            steps.append((t["wf_factors"], boundary, "delta"))
+        steps.append((t["wf_gross"], totals.gross_tco2e, "total"))
     steps += [
         (t["wf_offsets"], -min(totals.offsets_eligible_tco2e, totals.gross_tco2e), "delta"),
         (t["wf_net"], totals.net_tco2e, "total"),

@@ -105,6 +105,7 @@ TEXTS: dict[str, str] = {
     "note.registry_not_accepted": "registry '{registry}' not accepted under {standard} (accepted: {accepted})",
     "note.credit_too_old": "vintage {vintage} is older than {oldest} (event year {year} − {age})",
     "note.retired_late": "retired on {retired_on}, more than {months} months after the reporting period ended (deadline {deadline})",
+    "note.factor_boundaries": "market-based values uncovered electricity at {residual_key} ({residual:.4f} kgCO2e/kWh), location-based at {grid_key} ({grid:.4f} kgCO2e/kWh): the two factors cover different areas, so location − market is not the instruments' effect (that is market-based without the instruments minus with them)",
     # -- note (reading): how natural input was read
     "note.read_thousands": "{file} {column}: thousands separators removed (1,200 = 1200) ({rows} row(s))",
     "note.read_unit": "{file} {column}: values in {unit} converted to {target} ({rows} row(s))",
@@ -122,7 +123,7 @@ TEXTS: dict[str, str] = {
     "note.claim_compensated": "Emissions compensated by retired credits: {used_tco2e:,.3f} tCO2e of the event's {gross_tco2e:,.3f} tCO2e were compensated by retired carbon credits (accounted under {claim_standard}). This does not mean the event had no climate impact.",
     "note.claim_carbon_neutral": "Carbon neutral under {claim_standard}: {gross_tco2e:,.3f} tCO2e balanced by {used_tco2e:,.3f} tCO2e of retired carbon credits.",
     "note.claim_green_electricity": "Green electricity: {green_applied_mwh:,.3f} of {electricity_mwh:,.3f} MWh ({coverage_pct:.1f} %) covered by retired green-electricity instruments.",
-    "note.claim_reductions": "Reductions: green-electricity instruments lower market-based Scope 2 by {green_avoided_tco2e:,.3f} tCO2e against the location-based figure.",
+    "note.claim_reductions": "Reductions: green-electricity instruments lower market-based Scope 2 by {green_avoided_tco2e:,.3f} tCO2e (market-based without them minus with them).",
     "note.claim_offsets": "Offsets: {used_tco2e:,.3f} tCO2e of {offsets_eligible_tco2e:,.3f} tCO2e of eligible retired credits used against the gross emissions.",
     # -- note (scenario): what a planning scenario changed
     "note.scenario_change": "{text}",
@@ -635,4 +636,5 @@ TEXTS: dict[str, str] = {
     # -- ui (mail): the invitation `invite --smtp` sends
     "ui.mail_subject": "{event}: your link to enter your booth's footprint",
     "ui.mail_body": "Dear {exhibitor},\n\nfor {event}, please enter your booth's staff travel, freight, hotels and materials at your own link:\n\n{url}\n\nThe link is yours alone: do not forward it. The page shows an estimate as you type, and your carbon statement after the event.\n\ncarbonexpo, on behalf of the organiser",
+    "label.wf_factors": "Residual vs grid factor",
 }

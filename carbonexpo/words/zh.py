@@ -105,6 +105,7 @@ TEXTS: dict[str, str] = {
     "note.registry_not_accepted": "登记系统 {registry} 不在 {standard} 认可范围内（认可：{accepted}）",
     "note.credit_too_old": "减排量年份 {vintage} 早于 {oldest}（活动年份 {year} − {age}）",
     "note.retired_late": "{retired_on} 注销，晚于核算期结束后 {months} 个月（截止 {deadline}）",
+    "note.factor_boundaries": "基于市场的方法以 {residual_key}（{residual:.4f} kgCO2e/kWh）计算未覆盖电量，基于位置的方法使用 {grid_key}（{grid:.4f} kgCO2e/kWh）：两个因子的地域范围不同，因此“基于位置 − 基于市场”并非绿电凭证的效果（凭证效果为不计凭证与计入凭证的基于市场排放之差）",
     # -- note (reading): how natural input was read
     "note.read_thousands": "{file} {column}：已去除千位分隔符（1,200 = 1200）（{rows} 行）",
     "note.read_unit": "{file} {column}：以 {unit} 填写的数值已换算为 {target}（{rows} 行）",
@@ -122,7 +123,7 @@ TEXTS: dict[str, str] = {
     "note.claim_compensated": "排放已由注销的碳信用补偿：活动排放 {gross_tco2e:,.3f} tCO2e 中的 {used_tco2e:,.3f} tCO2e 已由注销的碳信用补偿（核算依据：{claim_standard}）。这并不表示活动没有气候影响。",
     "note.claim_carbon_neutral": "依据{claim_standard}实现碳中和：排放 {gross_tco2e:,.3f} tCO2e，以 {used_tco2e:,.3f} tCO2e 注销的碳信用抵消。",
     "note.claim_green_electricity": "绿色电力：{electricity_mwh:,.3f} MWh 用电中 {green_applied_mwh:,.3f} MWh（{coverage_pct:.1f}%）由已注销的绿电凭证覆盖。",
-    "note.claim_reductions": "减排：绿电凭证使基于市场的范围二排放比基于位置的数值减少 {green_avoided_tco2e:,.3f} tCO2e。",
+    "note.claim_reductions": "减排：绿电凭证使基于市场的范围二排放减少 {green_avoided_tco2e:,.3f} tCO2e（不计凭证与计入凭证的基于市场排放之差）。",
     "note.claim_offsets": "抵消：合格注销碳信用 {offsets_eligible_tco2e:,.3f} tCO2e 中的 {used_tco2e:,.3f} tCO2e 用于抵消排放总量。",
     # -- note (scenario): what a planning scenario changed
     "note.scenario_change": "{text}",
@@ -635,4 +636,5 @@ TEXTS: dict[str, str] = {
     # -- ui (mail): the invitation `invite --smtp` sends
     "ui.mail_subject": "{event}：展位碳足迹填报链接",
     "ui.mail_body": "{exhibitor}：\n\n您好！请通过以下专属链接填写参加{event}的人员差旅、货运、住宿和展台材料：\n\n{url}\n\n此链接仅供贵司使用，请勿转发。填写时页面会实时显示估算，展会结束后可下载贵司的碳声明。\n\ncarbonexpo（代主办方发送）",
+    "label.wf_factors": "剩余因子与电网因子之差",
 }
