@@ -75,3 +75,56 @@ def test_no_minus_zero_is_written() -> None:
     b = compute_balance(gross_tco2e=5.0, offsets_tco2e=5.0, basis="market")
     assert math.copysign(1.0, b.surplus_tco2e) == 1.0 and math.copysign(1.0, b.net_tco2e) == 1.0
     assert json.dumps(clean_tree({"x_tco2e": -0.0, "y": -0.0})) == '{"x_tco2e": 0.0, "y": 0.0}'
+
+
+TWO_YEARS = """\
+id: winter-games
+name: Two-year event
+timezone: Asia/Shanghai
+venue: {name: Hall, country: CN, grid: CN-North, latitude: 40.07, longitude: 116.55}
+phases:
+  build_up:  {start: 2022-12-29, end: 2022-12-30}
+  open:      {start: 2022-12-31, end: 2023-01-01}
+  tear_down: {start: 2023-01-02, end: 2023-01-02}
+factor_sets: [SETS]
+claim: {standard: iso-14068-1, basis: location}
+"""
+
+
+def two_years(tmp_path, sets: str):
+    from carbonexpo import api
+
+    folder = tmp_path / sets.replace(", ", "_")
+    folder.mkdir()
+    (folder / "event.yaml").write_text(TWO_YEARS.replace("SETS", sets), encoding="utf-8")
+    (folder / "energy.csv").write_text(
+        "meter,carrier,start,end,quantity,unit\n"
+        "M1,electricity,2022-12-31T10:00,2022-12-31T11:00,1000,kWh\n"
+        "M1,electricity,2022-12-31T23:30,2023-01-01T00:30,500,kWh\n"  # 2022 where it is
+        "M1,electricity,2023-01-01T10:00,2023-01-01T11:00,2000,kWh\n",
+        encoding="utf-8",
+    )
+    return api.calculate(folder)
+
+
+def test_each_year_is_priced_with_its_own_factor(tmp_path) -> None:
+    run = two_years(tmp_path, "cn-mee-2022, cn-mee-2023")
+    lines = run.lines.sort_values("row")
+    assert list(lines["factor_value"]) == [0.6776, 0.6776, 0.6361]  # North China 2022, 2023
+    assert set(lines["factor_set"].astype(str)) == {"cn-mee-2022", "cn-mee-2023"}
+    expected = (1500 * 0.6776 + 2000 * 0.6361) / 1000
+    assert abs(run.result.totals.location_based_tco2e - expected) / expected < 1e-3
+    assert not [a for a in run.result.assumptions if a.code == "factor_year_fallback"]
+
+
+def test_a_missing_year_takes_the_nearest_earlier_one_and_says_so(tmp_path) -> None:
+    run = two_years(tmp_path, "cn-mee-2021, cn-mee-2022")
+    lines = run.lines.sort_values("row")
+    assert list(lines["factor_value"]) == [0.6776, 0.6776, 0.6776]  # 2023 -> 2022, not 2021
+    said = [a.text for a in run.result.assumptions if a.code == "factor_year_fallback"]
+    assert said == [
+        "electricity.grid.CN-North: the listed factor sets have no 2023 factor; the 2022 "
+        "factor (cn-mee-2022) is used for 1 row(s) of 2023"
+    ]
+    earlier = two_years(tmp_path, "cn-mee-2023")  # one set: used for every year, as before
+    assert set(earlier.lines["factor_value"]) == {0.6361}

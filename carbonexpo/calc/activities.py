@@ -118,6 +118,8 @@ def energy_phase(df: pd.DataFrame, config: EventConfig) -> pd.Categorical:
 
 
 def energy_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
+    """Energy rows, each with the local year of its start: annual factors (the grid's) are
+    taken from the set of that year when the event lists several years of one series."""
     grid_key = keys.grid(config.venue.grid)
     key = cat_map(df["carrier"], lambda c: FUEL_KEYS.get(c, grid_key), len(df))
     return _frame(
@@ -127,7 +129,16 @@ def energy_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
         df["unit"],
         energy_phase(df, config),
         carrier=as_categorical(df["carrier"], len(df)),
+        year=local_years(df["start"], config.timezone),
     )
+
+
+def local_years(start: pd.Series, timezone: str) -> np.ndarray:
+    """The calendar year of each instant where the event is (a row starting at 23:30 UTC on
+    31 December is in the next year in Shanghai)."""
+    if len(start) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return start.dt.tz_convert(timezone).dt.year.to_numpy(dtype=np.int64)
 
 
 def canonical_gas(name: str) -> str:

@@ -430,6 +430,10 @@ def calculate(
     warnings += completeness.warnings()
     if green.surplus_mwh > 0:
         warnings.append(note("green_power_surplus", mwh=green.surplus_mwh))
+    for (key, year, used, set_id), rows in sorted(builder.year_fallbacks.items()):
+        assumptions.append(
+            note("factor_year_fallback", key=key, year=year, used_year=used, set=set_id, rows=rows)
+        )
     if groups["proxy"].any():
         proxies = sorted(str(k) for k in groups["factor_key"][groups["proxy"].to_numpy()].unique())
         assumptions.append(note("proxy_factors", keys=proxies))

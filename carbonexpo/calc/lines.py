@@ -22,7 +22,7 @@ from carbonexpo.codes import (
 from carbonexpo.config import CATEGORY_NAMES
 from carbonexpo.errors import Problem
 from carbonexpo.factors import keys
-from carbonexpo.factors.resolve import FactorResolver
+from carbonexpo.factors.resolve import USER_LAYER, FactorResolver, set_year
 from carbonexpo.units import UnitProblem, multiplier
 
 LINE_COLUMNS = [n for n in frames.LINES.names if n != "kgco2e_market"]  # added by scope2
@@ -62,6 +62,8 @@ class LineBuilder:
     blocks: list[Block] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     factors_used: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # (key, activity year, year used, set) -> rows: a year missing from a listed series
+    year_fallbacks: dict[tuple[str, int, int, str], int] = field(default_factory=dict)
 
     def add(
         self, activity: pd.DataFrame, *, source_file: str, category: str | pd.Categorical
@@ -79,7 +81,15 @@ class LineBuilder:
         unit = as_categorical(activity["unit"], n)
         width = len(unit.categories) + 1
         pair = (key.codes.astype(np.int64) + 1) * width + unit.codes + 1
-        inverse, uniq = pd.factorize(pair, sort=False)
+        # the activity's year (energy rows: the local year of their start), when it has one:
+        # a series of yearly factor sets is chosen from by it (FactorResolver.resolve)
+        dated = "year" in activity
+        years = activity["year"].to_numpy(dtype=np.int64) if dated else np.zeros(n, np.int64)
+        span = int(years.max() - years.min() + 1) if n else 1
+        base = int(years.min()) if n else 0
+        inverse, uniq3 = pd.factorize(pair * span + (years - base), sort=False)
+        uniq = uniq3 // span
+        uniq_year = uniq3 % span + base
         m = len(uniq)
         value, conv = np.full(m, np.nan), np.full(m, np.nan)
         factor_units: list[str | None] = [None] * m
@@ -106,7 +116,13 @@ class LineBuilder:
                     )
                 )
                 continue
-            factor = self.resolver.resolve(k, u)
+            year = int(uniq_year[i]) if dated else None
+            factor = self.resolver.resolve(k, u, year)
+            if factor is not None and year is not None and factor.set_id != USER_LAYER:
+                used = set_year(factor)
+                if used != year and len(self.resolver.series_of(factor.set_id)) > 1:
+                    self.year_fallbacks.setdefault((k, year, used, factor.set_id), 0)
+                    self.year_fallbacks[(k, year, used, factor.set_id)] += int((inverse == i).sum())
             if factor is None:
                 self._missing(k, u, rows[inverse == i], source_file)
                 continue

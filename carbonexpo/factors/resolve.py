@@ -34,15 +34,30 @@ class FactorResolver:
     def sets(self) -> list[FactorSet]:
         return [load_set(name) for name, _ in self.layers if name != USER_LAYER]
 
-    def resolve(self, key: str, activity_unit: str) -> Factor | None:
-        for _, layer in self.layers:
+    def resolve(self, key: str, activity_unit: str, year: int | None = None) -> Factor | None:
+        """The factor for `key` in the activity's unit. The folder's factors.csv first; then
+        the listed sets in order, except that several years of one series (cn-mee-2021,
+        cn-mee-2022 …, see `family`) are one choice: the set of the activity's `year`, else the
+        nearest earlier year, else the nearest later one (`year` None: the first listed)."""
+        found: dict[str, list[Factor]] = {}  # family -> its sets' factors for the key, listed order
+        for name, layer in self.layers:
             for factor in layer.get(key.lower(), ()):
                 try:
-                    if same_dimension(factor.unit, activity_unit):
-                        return factor
+                    fits = same_dimension(factor.unit, activity_unit)
                 except UnitProblem:
                     continue
-        return None
+                if not fits:
+                    continue
+                if name == USER_LAYER:
+                    return factor
+                found.setdefault(family(name), []).append(factor)
+                break
+        if not found:
+            return None
+        series = next(iter(found.values()))
+        if year is None or len(series) == 1:
+            return series[0]
+        return by_year(series, year)
 
     def user_mismatch(self, key: str, activity_unit: str) -> list[Factor]:
         """The folder's factors.csv rows for `key` when none has the activity's dimension:
@@ -58,6 +73,10 @@ class FactorResolver:
                 return rows
         return []
 
+    def series_of(self, set_id: str) -> list[str]:
+        """The listed sets of the same series as `set_id` (several years of one publisher)."""
+        return [n for n, _ in self.layers if n != USER_LAYER and family(n) == family(set_id)]
+
     def has_key(self, key: str) -> bool:
         return any(key.lower() in layer for _, layer in self.layers)
 
@@ -65,3 +84,27 @@ class FactorResolver:
         if factor.set_id == USER_LAYER:
             return f"{USER_LAYER}: {factor.source_ref}"
         return factor.source_label(load_sources())
+
+
+def family(set_id: str) -> str:
+    """The series a factor set belongs to: its id without the trailing year
+    (cn-mee-2022 -> cn-mee; cn-mee-enterprise-2022 -> cn-mee-enterprise; desnz-2024 -> desnz)."""
+    head, _, tail = set_id.rpartition("-")
+    return head if head and tail.isdigit() and len(tail) == 4 else set_id
+
+
+def set_year(factor: Factor) -> int:
+    """The year of the set a factor comes from (its data year, e.g. 2022 for cn-mee-2022)."""
+    return load_set(factor.set_id).year
+
+
+def by_year(series: list[Factor], year: int) -> Factor:
+    """The factor of the set of `year`, else of the nearest earlier year, else of the nearest
+    later one."""
+    same = [f for f in series if set_year(f) == year]
+    if same:
+        return same[0]
+    earlier = [f for f in series if set_year(f) < year]
+    if earlier:
+        return max(earlier, key=set_year)
+    return min(series, key=set_year)
