@@ -19,7 +19,7 @@ from carbonexpo import api
 from carbonexpo.booth import entry as ex
 from carbonexpo.booth import own_rows
 from carbonexpo.booth.estimate import BoothSpec, spec_tables
-from carbonexpo.booth.forms import import_forms
+from carbonexpo.booth.forms import SHEETS, import_forms
 from carbonexpo.errors import InputError
 from carbonexpo.io.event import load_config
 from carbonexpo.io.schema import SCHEMAS
@@ -190,7 +190,8 @@ def test_every_entry_point_reads_the_same_tables(tmp_path_factory, staff, freigh
     wb = load_workbook(form)
     for table, rows in typed.items():
         sheet = wb[SECTION_OF[table].capitalize()]
-        columns = [c.value for c in sheet[1]]
+        # the headers are labels (Issue 33: "From", "出发地"); the sheet's columns are its codes
+        columns = next(s for s in SHEETS if s.name == sheet.title).columns
         for r, row in enumerate(rows, start=2):
             for c, name in enumerate(columns, start=1):
                 if row.get(name):

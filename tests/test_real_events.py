@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -128,3 +129,61 @@ def test_a_missing_year_takes_the_nearest_earlier_one_and_says_so(tmp_path) -> N
     ]
     earlier = two_years(tmp_path, "cn-mee-2023")  # one set: used for every year, as before
     assert set(earlier.lines["factor_value"]) == {0.6361}
+
+
+def with_reported(tmp_path, rows: str):
+    import shutil
+
+    from tests.conftest import EXAMPLE
+
+    folder = tmp_path / "rep"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "reported.csv").write_text(
+        "item,category,tco2e,scope,period_start,period_end,reporter,verifier,evidence\n" + rows,
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_a_reported_footprint_is_in_gross_tiers_and_completeness(tmp_path) -> None:
+    from carbonexpo import api
+    from tests.conftest import EXAMPLE
+
+    base = api.calculate(EXAMPLE).result
+    folder = with_reported(
+        tmp_path,
+        "Media centre,materials,125.4,3,2024-11-21,2024-12-02,Operator,CQC,stmt 123\n"
+        "Shuttle buses,travel,40,3,,,Bus company,,invoice\n",
+    )
+    run = api.calculate(folder, uncertainty_runs=200)
+    result = run.result
+    assert result.totals.gross_tco2e - base.totals.gross_tco2e == pytest.approx(165.4, abs=1e-6)
+    assert result.by_category["materials"] - base.by_category["materials"] == pytest.approx(125.4)
+    lines = run.lines[run.lines["source_file"] == "reported.csv"]
+    assert list(lines["kgco2e"]) == [125400.0, 40000.0]
+    assert list(lines["factor_key"]) == ["reported.co2e"] * 2
+    quality = run.calculation.groups
+    tiers = set(quality[quality["source_file"] == "reported.csv"]["quality"].astype(str))
+    assert tiers == {"verified", "reported"}
+    said = [a.text for a in result.assumptions if a.code == "reported_footprints"]
+    assert said == [
+        "reported.csv: 2 footprint(s) reported as totals (165.400 tCO2e; 1 verified) added to "
+        "gross as their own lines, as reported"
+    ]
+    assert result.uncertainty is not None  # in the Monte Carlo, with their tiers' ranges
+    assert "reported.csv" in {f.set for f in result.factors_used}
+
+
+def test_a_reported_footprint_outside_the_event_or_on_electricity_is_refused(tmp_path) -> None:
+    from tests.conftest import run_cli
+
+    folder = with_reported(
+        tmp_path,
+        "Old inventory,materials,10,,2023-01-01,2023-02-01,,,\nGrid power,electricity,5,,,,,,\n",
+    )
+    r = run_cli("validate", str(folder))
+    assert r.returncode == 2
+    assert (
+        "reported.csv:2:period_start: outside the event's dates 2024-11-21 – 2024-12-02" in r.stderr
+    )
+    assert "reported.csv:3:category: unknown value 'electricity'" in r.stderr

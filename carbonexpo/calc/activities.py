@@ -39,6 +39,7 @@ DEFAULT_PHASE = {
     "logistics": "build_up",
     "materials": "build_up",
     "waste": "tear_down",
+    "reported": "open",
 }
 SEA_MODES = ("sea", "barge")  # routed along sea lanes when the distance is computed
 DEFAULT_CABIN = "average"  # DESNZ "average passenger", the practice when the class is unknown
@@ -139,6 +140,28 @@ def local_years(start: pd.Series, timezone: str) -> np.ndarray:
     if len(start) == 0:
         return np.zeros(0, dtype=np.int64)
     return start.dt.tz_convert(timezone).dt.year.to_numpy(dtype=np.int64)
+
+
+REPORTED_KEY = "reported.co2e"  # a reported total: 1,000 kgCO2e per t, as reported
+
+
+def reported_activity(df: pd.DataFrame) -> pd.DataFrame:
+    """reported.csv: each row one line of its category, its tCO2e as reported (the factor is
+    the identity), its tier 'verified' when a verifier is named, else 'reported'."""
+    n = len(df)
+    named = (
+        df["verifier"].astype(object).fillna("").astype(str).str.strip().ne("").to_numpy()
+        if "verifier" in df
+        else np.zeros(n, dtype=bool)
+    )
+    return _frame(
+        df,
+        pd.Categorical(np.full(n, REPORTED_KEY, dtype=object)),
+        df["tco2e"],
+        np.full(n, "t", dtype=object),
+        _phase(df, "reported"),
+        quality=pd.Categorical(np.where(named, "verified", "reported")),
+    )
 
 
 def canonical_gas(name: str) -> str:

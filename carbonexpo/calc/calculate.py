@@ -165,6 +165,21 @@ def build_lines(
     ):
         if t := tables.get(name):
             builder.add(fn(t.df), source_file=t.file, category=name)
+    if t := tables.get("reported"):
+        builder.add(
+            act.reported_activity(t.df),
+            source_file=t.file,
+            category=as_categorical(t.df["category"], len(t.df)),
+        )
+        verified = t.df["verifier"].notna().sum() if "verifier" in t.df else 0
+        assumptions.append(
+            note(
+                "reported_footprints",
+                rows=len(t.df),
+                tco2e=float(t.df["tco2e"].sum()),
+                verified=int(verified),
+            )
+        )
     for name in ("accommodation", "green_power"):
         if (t := tables.get(name)) is not None:
             for text in t.df["country"].dropna().unique():

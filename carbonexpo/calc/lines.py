@@ -22,7 +22,7 @@ from carbonexpo.codes import (
 from carbonexpo.config import CATEGORY_NAMES
 from carbonexpo.errors import Problem
 from carbonexpo.factors import keys
-from carbonexpo.factors.resolve import USER_LAYER, FactorResolver, set_year
+from carbonexpo.factors.resolve import OWN_LAYERS, FactorResolver, set_year
 from carbonexpo.units import UnitProblem, multiplier
 
 LINE_COLUMNS = [n for n in frames.LINES.names if n != "kgco2e_market"]  # added by scope2
@@ -118,7 +118,7 @@ class LineBuilder:
                 continue
             year = int(uniq_year[i]) if dated else None
             factor = self.resolver.resolve(k, u, year)
-            if factor is not None and year is not None and factor.set_id != USER_LAYER:
+            if factor is not None and year is not None and factor.set_id not in OWN_LAYERS:
                 used = set_year(factor)
                 if used != year and len(self.resolver.series_of(factor.set_id)) > 1:
                     self.year_fallbacks.setdefault((k, year, used, factor.set_id), 0)

@@ -24,7 +24,16 @@ import pandas as pd
 Z95 = 1.959963984540054  # two-sided 95 % of the standard normal
 
 # 95 % half-ranges (fraction of the value) of an activity amount by data-quality tier
-TIER_RANGE = {"measured": 0.05, "calculated": 0.15, "estimated": 0.40}
+TIER_RANGE = {
+    "measured": 0.05,
+    "calculated": 0.15,
+    "estimated": 0.40,
+    # reported totals (reported.csv): a verified one within a verification's materiality
+    # (5 % is the usual threshold) plus what it left out; an unverified one as calculated
+    # twice over
+    "verified": 0.10,
+    "reported": 0.30,
+}
 # the tier of a row that does not give one, by table
 TABLE_TIER = {
     "energy.csv": "measured",  # meter readings

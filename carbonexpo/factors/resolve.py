@@ -8,6 +8,23 @@ from carbonexpo.factors.catalog import Factor, FactorSet, load_set, load_sources
 from carbonexpo.units import UnitProblem, same_dimension
 
 USER_LAYER = "factors.csv"
+REPORTED_LAYER = "reported.csv"
+OWN_LAYERS = (
+    USER_LAYER,
+    REPORTED_LAYER,
+)  # the identity factor of reported totals (calc/activities)
+REPORTED = Factor(
+    key="reported.co2e",
+    unit="t",
+    kgco2e_per_unit=1000.0,
+    gas_basis="CO2e",
+    year=None,
+    source_id="reported",
+    source_ref="as reported (reported.csv)",
+    proxy_for="",
+    note="a footprint reported as a total: its tCO2e as the reporter states them",
+    set_id=REPORTED_LAYER,
+)
 
 
 @dataclass
@@ -28,11 +45,12 @@ class FactorResolver:
                 by_key.setdefault(f.key.lower(), []).append(f)
             layers.append((USER_LAYER, by_key))
         layers += [(sid, load_set(sid).by_key()) for sid in set_ids]
+        layers.append((REPORTED_LAYER, {REPORTED.key: [REPORTED]}))
         return cls(layers)
 
     @property
     def sets(self) -> list[FactorSet]:
-        return [load_set(name) for name, _ in self.layers if name != USER_LAYER]
+        return [load_set(name) for name, _ in self.layers if name not in OWN_LAYERS]
 
     def resolve(self, key: str, activity_unit: str, year: int | None = None) -> Factor | None:
         """The factor for `key` in the activity's unit. The folder's factors.csv first; then
@@ -48,7 +66,7 @@ class FactorResolver:
                     continue
                 if not fits:
                     continue
-                if name == USER_LAYER:
+                if name in OWN_LAYERS:
                     return factor
                 found.setdefault(family(name), []).append(factor)
                 break
@@ -75,13 +93,13 @@ class FactorResolver:
 
     def series_of(self, set_id: str) -> list[str]:
         """The listed sets of the same series as `set_id` (several years of one publisher)."""
-        return [n for n, _ in self.layers if n != USER_LAYER and family(n) == family(set_id)]
+        return [n for n, _ in self.layers if n not in OWN_LAYERS and family(n) == family(set_id)]
 
     def has_key(self, key: str) -> bool:
         return any(key.lower() in layer for _, layer in self.layers)
 
     def source_label(self, factor: Factor) -> str:
-        if factor.set_id == USER_LAYER:
+        if factor.set_id in OWN_LAYERS:
             return f"{USER_LAYER}: {factor.source_ref}"
         return factor.source_label(load_sources())
 

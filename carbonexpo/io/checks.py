@@ -58,6 +58,8 @@ def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]
     for name in ("accommodation", "green_power"):
         if t := tables.get(name):
             problems += check_countries(t, "country", own_hotels)
+    if t := tables.get("reported"):
+        problems += check_reported_period(t, config)
     if t := tables.get("booths"):
         problems += check_unique(t, ["exhibitor", "booth"])
         problems += check_one_spelling(t, "exhibitor")
@@ -198,6 +200,22 @@ def check_reporting_period(t: Table, config: EventConfig) -> list[Problem]:
     period = f"the reporting period {config.phases.start} – {config.phases.end} ({config.timezone})"
     _report(problems, t, t.df["start"] < start, "start", f"before {period}", "outside_period")
     _report(problems, t, t.df["end"] > end, "end", f"after {period}", "outside_period")
+    return problems
+
+
+def check_reported_period(t: Table, config: EventConfig) -> list[Problem]:
+    """A reported footprint's period (optional) lies within the event's dates and ends after
+    it starts: a footprint of another time is not this event's."""
+    problems: list[Problem] = []
+    first, last = pd.Timestamp(config.phases.start), pd.Timestamp(config.phases.end)
+    period = f"the event's dates {config.phases.start} – {config.phases.end}"
+    for column in ("period_start", "period_end"):
+        if column in t.df:
+            dates = t.df[column]
+            outside = dates.notna() & ((dates < first) | (dates > last))
+            _report(problems, t, outside, column, f"outside {period}", "outside_period")
+    if "period_start" in t.df and "period_end" in t.df:
+        problems += check_date_order(t, "period_start", "period_end")
     return problems
 
 

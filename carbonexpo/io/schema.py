@@ -27,6 +27,11 @@ TRAVEL_MODES = (
 )
 FREIGHT_MODES = ("hgv", "van", "rail", "sea", "air", "barge")
 INSTRUMENT_TYPES = ("GEC", "green_power_trade", "I-REC", "GO", "PPA", "onsite")
+# the boundary's categories a reported footprint may carry (not electricity: see reported)
+REPORTED_CATEGORIES = (
+    "fuels", "heat_cooling", "refrigerants", "travel", "accommodation", "logistics", "catering",
+    "waste", "materials",
+)  # fmt: skip
 # data-quality tier of an activity row (spec §13): the default uncertainty range of its amount
 QUALITY_TIERS = ("measured", "calculated", "estimated")
 QUALITY_TABLES = (
@@ -302,6 +307,36 @@ SCHEMAS: dict[str, TableSchema] = {
                 "retired_on": "2025-12-15",
                 "beneficiary": "my-event",
                 "project_type": "afforestation",
+            },
+        ),
+        TableSchema(
+            "reported",
+            (
+                _c("item", required=True),
+                # electricity needs kWh for its market-based value: it is entered in energy.csv
+                _c("category", "enum", required=True, choices=REPORTED_CATEGORIES),
+                _c("tco2e", "float", required=True, maximum=1e9, **Q),
+                _c("scope", "int", minimum=1, maximum=3, integer=True),
+                _c("period_start", "date"),
+                _c("period_end", "date"),
+                _c("reporter"),
+                _c("verifier"),
+                _c("evidence"),
+                _c("phase", "enum", choices=("build_up", "open", "tear_down")),
+                _c("exhibitor"),
+            ),
+            "footprints reported as totals (a sub-event, a supplier, a verified inventory), "
+            "added to gross as their own lines",
+            {
+                "item": "Media centre (verified inventory)",
+                "category": "materials",
+                "tco2e": "125.4",
+                "scope": "3",
+                "period_start": "2025-11-20",
+                "period_end": "2025-11-30",
+                "reporter": "Media centre operator",
+                "verifier": "CQC (ISO 14064-3, limited assurance)",
+                "evidence": "verification statement 2025-12-10, no. 123",
             },
         ),
         TableSchema(

@@ -106,7 +106,8 @@ TEXTS: dict[str, str] = {
     "note.credit_too_old": "vintage {vintage} is older than {oldest} (event year {year} − {age})",
     "note.retired_late": "retired on {retired_on}, more than {months} months after the reporting period ended (deadline {deadline})",
     "note.factor_boundaries": "market-based values uncovered electricity at {residual_key} ({residual:.4f} kgCO2e/kWh), location-based at {grid_key} ({grid:.4f} kgCO2e/kWh): the two factors cover different areas, so location − market is not the instruments' effect (that is market-based without the instruments minus with them)",
-    'note.factor_year_fallback': '{key}: the listed factor sets have no {year} factor; the {used_year} factor ({set}) is used for {rows} row(s) of {year}',
+    "note.factor_year_fallback": "{key}: the listed factor sets have no {year} factor; the {used_year} factor ({set}) is used for {rows} row(s) of {year}",
+    "note.reported_footprints": "reported.csv: {rows} footprint(s) reported as totals ({tco2e:,.3f} tCO2e; {verified} verified) added to gross as their own lines, as reported",
     # -- note (reading): how natural input was read
     "note.read_thousands": "{file} {column}: thousands separators removed (1,200 = 1200) ({rows} row(s))",
     "note.read_unit": "{file} {column}: values in {unit} converted to {target} ({rows} row(s))",

@@ -106,7 +106,8 @@ TEXTS: dict[str, str] = {
     "note.credit_too_old": "减排量年份 {vintage} 早于 {oldest}（活动年份 {year} − {age}）",
     "note.retired_late": "{retired_on} 注销，晚于核算期结束后 {months} 个月（截止 {deadline}）",
     "note.factor_boundaries": "基于市场的方法以 {residual_key}（{residual:.4f} kgCO2e/kWh）计算未覆盖电量，基于位置的方法使用 {grid_key}（{grid:.4f} kgCO2e/kWh）：两个因子的地域范围不同，因此“基于位置 − 基于市场”并非绿电凭证的效果（凭证效果为不计凭证与计入凭证的基于市场排放之差）",
-    'note.factor_year_fallback': '{key}：所列因子集中没有 {year} 年的因子；{year} 年的 {rows} 行使用 {used_year} 年的因子（{set}）',
+    "note.factor_year_fallback": "{key}：所列因子集中没有 {year} 年的因子；{year} 年的 {rows} 行使用 {used_year} 年的因子（{set}）",
+    "note.reported_footprints": "reported.csv：{rows} 项以总量报告的碳足迹（{tco2e:,.3f} tCO2e，其中 {verified} 项经核查）按报告值作为单独条目计入排放总量",
     # -- note (reading): how natural input was read
     "note.read_thousands": "{file} {column}：已去除千位分隔符（1,200 = 1200）（{rows} 行）",
     "note.read_unit": "{file} {column}：以 {unit} 填写的数值已换算为 {target}（{rows} 行）",
