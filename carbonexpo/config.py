@@ -19,7 +19,8 @@ CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 DEFAULT_REGISTRIES: dict[str, tuple[str, ...]] = {
-    "mee-2019": ("CCER", "CEA", "PHCER", "CDM-CER"),
+    # the MEE 2019 guideline names forestry sinks (林业碳汇) among the ways to neutralise
+    "mee-2019": ("CCER", "CEA", "PHCER", "CDM-CER", "FOREST-SINK"),
     "iso-14068-1": ("CCER", "CDM-CER", "VCS", "GS"),
     "pas-2060": ("CCER", "CDM-CER", "VCS", "GS"),
 }

@@ -117,6 +117,11 @@ class Totals(Frozen):
         description="the instruments' effect: market-based Scope 2 without the green-power "
         "instruments minus with them (never negative)"
     )
+    offsets_removals_tco2e: float = Field(
+        default=0.0,
+        description="of the eligible offsets, the removals (forestry sinks): reported apart "
+        "from reductions (ISO 14068-1)",
+    )
     location_minus_market_tco2e: float = Field(
         default=0.0,
         description="location-based minus market-based Scope 2: the instruments' effect plus "
@@ -251,6 +256,7 @@ class CreditOut(Frozen):
     reasons: list[Note]
     retired_on: str | None
     beneficiary: str | None
+    kind: Literal["reduction", "removal"] = "reduction"
 
 
 class FactorUsed(Frozen):

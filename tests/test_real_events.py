@@ -187,3 +187,86 @@ def test_a_reported_footprint_outside_the_event_or_on_electricity_is_refused(tmp
         "reported.csv:2:period_start: outside the event's dates 2024-11-21 – 2024-12-02" in r.stderr
     )
     assert "reported.csv:3:category: unknown value 'electricity'" in r.stderr
+
+
+SINK = (
+    "registry,project_id,retired_on,beneficiary,quantity_tco2e,period_start,period_end,evidence\n"
+    "FOREST-SINK,Huairou afforestation 2019,2025-01-10,cisce-2024,30000,2023-01-01,2024-06-30,"
+    "Beijing forestry bureau verification 2024-09 no. 17\n"
+)
+
+
+def sinks_only(tmp_path, standard: str):
+    import shutil
+
+    from carbonexpo import api
+    from tests.conftest import EXAMPLE
+
+    folder = tmp_path / standard
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "credits.csv").write_text(SINK, encoding="utf-8")
+    text = (folder / "event.yaml").read_text(encoding="utf-8")
+    (folder / "event.yaml").write_text(
+        text.replace("standard: mee-2019", f"standard: {standard}"), encoding="utf-8"
+    )
+    return api.calculate(folder).result
+
+
+def test_a_sinks_only_route_is_neutral_where_the_standard_accepts_sinks(tmp_path) -> None:
+    mee = sinks_only(tmp_path, "mee-2019")
+    assert mee.totals.neutral and mee.totals.offsets_eligible_tco2e == 30000
+    assert mee.totals.offsets_removals_tco2e == 30000  # removals, apart from reductions
+    [sink] = mee.credits
+    assert (sink.kind, sink.vintage, sink.serial_prefix, sink.status) == (
+        "removal",
+        2024,
+        "",
+        "eligible",
+    )
+    iso = sinks_only(tmp_path, "iso-14068-1")
+    assert not iso.totals.neutral and iso.totals.offsets_eligible_tco2e == 0
+    [refused] = iso.credits
+    assert refused.reason.startswith(
+        "forestry sinks (FOREST-SINK) are not carbon credits under iso-14068-1"
+    )
+
+
+def test_a_sink_needs_its_evidence_and_a_credit_its_serials(tmp_path) -> None:
+    import shutil
+
+    from tests.conftest import EXAMPLE, run_cli
+
+    folder = tmp_path / "e"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "credits.csv").write_text(
+        "registry,project_id,vintage,serial_prefix,first,last,retired_on,beneficiary,"
+        "quantity_tco2e,evidence\n"
+        "FOREST-SINK,Sink A,2024,,,,2025-01-10,cisce-2024,100,\n"
+        "CCER,CCER-1,2024,CCER-1-V2024,,,2025-01-10,cisce-2024,,\n",
+        encoding="utf-8",
+    )
+    r = run_cli("validate", str(folder))
+    assert r.returncode == 2
+    assert "credits.csv:2:evidence: a forestry sink needs its verification document" in r.stderr
+    assert "credits.csv:3:first: required value is empty" in r.stderr
+    assert "credits.csv:3:last: required value is empty" in r.stderr
+
+
+def test_a_sink_is_certified_with_its_quantity(tmp_path) -> None:
+    import shutil
+
+    from carbonexpo import api
+    from tests.conftest import EXAMPLE
+
+    folder = tmp_path / "cert"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "credits.csv").write_text(SINK, encoding="utf-8")
+    api.generate_keys(tmp_path / "k.key")
+    api.issue_certificate(
+        api.calculate(folder), key=tmp_path / "k.key", pdf=tmp_path / "c.pdf",
+        issue_date="2025-02-01",
+    )  # fmt: skip
+    record = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["record"]
+    [credit] = record["credits"]
+    assert credit["kind"] == "removal" and credit["quantity_tco2e"] == "30000.000000"
+    assert api.verify_certificate(tmp_path / "c.json", public_key=tmp_path / "k.key.pub").ok

@@ -19,7 +19,7 @@ from carbonexpo.calc.carbon_inclusive import Rewards, rewards
 from carbonexpo.calc.completeness import Completeness, assess
 from carbonexpo.calc.hourly import Hourly, match
 from carbonexpo.calc.lines import CATEGORIES, LineBuilder
-from carbonexpo.calc.offsets import OffsetResult, apply_offsets
+from carbonexpo.calc.offsets import OffsetResult, apply_offsets, removals_tco2e
 from carbonexpo.calc.scope2 import (
     GreenPowerResult,
     allocate_green_power,
@@ -605,6 +605,7 @@ def totals(calc: Calculation) -> dict[str, Any]:
         "green_power_surplus_mwh": calc.green_power.surplus_mwh,
         "offsets_eligible_tco2e": calc.offsets.eligible_tco2e,
         "offsets_rejected_tco2e": calc.offsets.rejected_tco2e,
+        "offsets_removals_tco2e": removals_tco2e(calc.offsets.credits),
         "gross_tco2e": b.gross_tco2e,
         "neutrality_tested_tco2e": b.tested_tco2e,
         "net_tco2e": b.net_tco2e,

@@ -62,6 +62,7 @@ CREDITS = pa.schema(
         ("retired_on", pa.string()),
         ("beneficiary", pa.string()),
         ("project_type", pa.string()),
+        ("kind", pa.string()),  # reduction | removal
         ("_row", pa.int64()),
     ]
 )

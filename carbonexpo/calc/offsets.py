@@ -18,6 +18,7 @@ from carbonexpo.calc.blocks import block_sizes, claimed_elsewhere
 from carbonexpo.calc.reasons import Reasons
 from carbonexpo.calc.scope2 import retirement_reasons
 from carbonexpo.config import EventConfig
+from carbonexpo.io.checks import sink_rows
 from carbonexpo.notes import render_all
 
 RETIREMENT_WINDOW_MONTHS = 12
@@ -52,15 +53,24 @@ def apply_offsets(
     accepted = config.claim.registries
     registry = df["registry"].astype(str)
     why = Reasons(len(df))
+    sink = sink_rows(df)
+    not_accepted = ~registry.str.upper().isin([r.upper() for r in accepted]).to_numpy()
     why.add(
-        ~registry.str.upper().isin([r.upper() for r in accepted]),
+        not_accepted & ~sink,
         "registry_not_accepted",
         registry=registry.to_numpy(),
         standard=config.claim.standard,
         accepted=list(accepted),
     )
+    why.add(not_accepted & sink, "sink_not_accepted", standard=config.claim.standard)
+    # a forestry sink without a vintage: the year its measurement period ends
+    period_end = df["period_end"] if "period_end" in df else pd.Series(pd.NaT, index=df.index)
+    given_vintage = df["vintage"] if "vintage" in df else pd.Series(np.nan, index=df.index)
+    vintage_f = given_vintage.astype("float64").fillna(
+        pd.to_datetime(period_end).dt.year.astype("float64")
+    )
     oldest = config.event_year - config.claim.credit_vintage_max_age_years
-    vintage = df["vintage"].astype(np.int64)
+    vintage = vintage_f.fillna(0).astype(np.int64)
     why.add(
         vintage < oldest,
         "credit_too_old",
@@ -106,15 +116,27 @@ def apply_offsets(
         if "beneficiary" in df
         else pd.Series(None, index=df.index, dtype=object)
     )
-    tco2e = block_sizes(df["first"], df["last"]).astype(float)
+    first = column_or(df, "first", np.nan)
+    last = column_or(df, "last", np.nan)
+    serials = first.notna().to_numpy() & last.notna().to_numpy()
+    tco2e = np.zeros(len(df))
+    if serials.any():
+        tco2e[serials] = block_sizes(first[serials], last[serials]).astype(float)
+    quantity = column_or(df, "quantity_tco2e", np.nan).astype("float64").to_numpy()
+    tco2e[~serials] = np.nan_to_num(quantity[~serials])
+    kind = column_or(df, "kind", None).astype(object)
+    kind = kind.where(kind.notna(), np.where(sink, "removal", "reduction"))
     out = pd.DataFrame(
         {
             "registry": registry,
             "project_id": df["project_id"].astype(str),
             "vintage": vintage,
-            "serial_prefix": df["serial_prefix"].astype(str),
-            "first": df["first"].astype(np.int64),
-            "last": df["last"].astype(np.int64),
+            "serial_prefix": column_or(df, "serial_prefix", "")
+            .astype(object)
+            .fillna("")
+            .astype(str),
+            "first": first.fillna(0).astype(np.int64),
+            "last": last.fillna(0).astype(np.int64),
             "tco2e": tco2e,
             "status": np.where(eligible, "eligible", "rejected"),
             "reason": pd.Series([render_all(n) for n in notes], index=df.index, dtype=object),
@@ -122,6 +144,7 @@ def apply_offsets(
             "retired_on": retired_on.dt.strftime("%Y-%m-%d"),
             "beneficiary": beneficiary,
             "project_type": df.get("project_type", None),
+            "kind": kind.astype(str),
             "_row": df["_row"],
         }
     )
@@ -129,3 +152,16 @@ def apply_offsets(
     return OffsetResult(
         out, float(tco2e[eligible.to_numpy()].sum()), float(tco2e[~eligible.to_numpy()].sum())
     )
+
+
+def column_or(df: pd.DataFrame, name: str, default: object) -> pd.Series:
+    """A column, or one of `default` where the file has none."""
+    return df[name] if name in df else pd.Series(default, index=df.index)
+
+
+def removals_tco2e(credits: pd.DataFrame) -> float:
+    """The eligible credits that are removals (forestry sinks, unless a row says otherwise)."""
+    if credits.empty:
+        return 0.0
+    mask = credits["status"].eq("eligible") & credits["kind"].eq("removal")
+    return float(credits.loc[mask, "tco2e"].sum())

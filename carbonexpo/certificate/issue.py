@@ -51,7 +51,12 @@ def certificate_html(
             "json_name": json_name,
             "standard_en": say("standard." + record["standard"], "en"),
             "standard_zh": say("standard." + record["standard"], "zh"),
-            "credit_total": sum(c["last"] - c["first"] + 1 for c in record["credits"]),
+            "credit_total": sum(
+                c["last"] - c["first"] + 1
+                if c.get("serial_prefix")
+                else float(c.get("quantity_tco2e", "0"))
+                for c in record["credits"]
+            ),
         },
     )
 

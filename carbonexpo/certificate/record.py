@@ -95,6 +95,10 @@ def build_record(result: Result, *, issuer: str, issue_date: str) -> dict[str, A
                 "first": int(c.first),
                 "last": int(c.last),
                 "retired_on": c.retired_on,
+                # format 1 kept for the rest: a removal says so, a block without serials (a
+                # forestry sink) states its quantity
+                **({"kind": c.kind} if c.kind == "removal" else {}),
+                **({} if c.serial_prefix else {"quantity_tco2e": decimal(c.tco2e)}),
             }
             for c in result.credits
             if c.status == "eligible"

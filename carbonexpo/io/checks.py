@@ -16,9 +16,10 @@ from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
 from carbonexpo.geo import closest_countries, closest_names, country_code, resolve_place
 from carbonexpo.identifiers import other_spellings
-from carbonexpo.io.schema import ENERGY_ONLY_CARRIERS
+from carbonexpo.io.schema import ENERGY_ONLY_CARRIERS, FOREST_SINK, SERIAL_COLUMNS
 from carbonexpo.io.tables import MAX_LISTED, Table, listed_problems
 from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
+from carbonexpo.words import Said, said
 
 
 def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]:
@@ -34,7 +35,12 @@ def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]
         problems += check_date_order(t, "generation_start", "generation_end")
         problems += check_serial_blocks(t, ("serial_prefix",), optional=True)
     if t := tables.get("credits"):
-        problems += check_serial_blocks(t, ("registry", "serial_prefix"), optional=False)
+        found, with_serials = check_credit_rows(t)
+        problems += found
+        if len(with_serials.df):
+            problems += check_serial_blocks(
+                with_serials, ("registry", "serial_prefix"), optional=False
+            )
     if t := tables.get("travel"):
         problems += check_distance_or_origin(t, ("origin",))
         problems += check_air_distance(t)
@@ -73,9 +79,12 @@ def _report(
     table: Table,
     mask: pd.Series | np.ndarray,
     column: str,
-    message: str | pd.Series,
+    message: str | pd.Series | Said,
     code: str,
 ) -> None:
+    detail = message if isinstance(message, Said) else None
+    if isinstance(message, Said):
+        message = message.text()
     mask = np.asarray(mask, dtype=bool)
     rows = table.df["_row"].to_numpy()[mask]
     messages = (
@@ -84,7 +93,7 @@ def _report(
         else [str(message)] * min(len(rows), MAX_LISTED + 1)
     )
     problems += listed_problems(
-        table.file, rows, column, messages, code, len(rows), "rows with the same problem"
+        table.file, rows, column, messages, code, len(rows), "rows with the same problem", detail
     )
 
 
@@ -201,6 +210,54 @@ def check_reporting_period(t: Table, config: EventConfig) -> list[Problem]:
     _report(problems, t, t.df["start"] < start, "start", f"before {period}", "outside_period")
     _report(problems, t, t.df["end"] > end, "end", f"after {period}", "outside_period")
     return problems
+
+
+def sink_rows(df: pd.DataFrame) -> np.ndarray:
+    """Rows of a forestry sink (registry FOREST-SINK, any case)."""
+    registry = df["registry"].astype(object).fillna("").astype(str).str.strip().str.upper()
+    return registry.eq(FOREST_SINK).to_numpy()
+
+
+def check_credit_rows(t: Table) -> tuple[list[Problem], Table]:
+    """Every credit block has its vintage and serials; a forestry sink (FOREST-SINK) may have
+    none, but then its quantity_tco2e, the year it was measured (vintage or period_end) and its
+    verification document (evidence). Returns the problems and the rows with serials (whose
+    blocks are checked next)."""
+    problems: list[Problem] = []
+    df = t.df
+    sink = sink_rows(df)
+    others = ~sink
+    if others.any():
+        for column in SERIAL_COLUMNS:
+            if column not in df:
+                problems.append(
+                    Problem(
+                        t.file, 1, column, f"missing required column {column!r}", "missing_column"
+                    )
+                )
+            else:
+                _report(problems, t, others & df[column].isna().to_numpy(), column,
+                        said("detail.empty"), "empty")  # fmt: skip
+    if sink.any():
+
+        def missing(column: str) -> np.ndarray:
+            return df[column].isna().to_numpy() if column in df else np.ones(len(df), bool)
+
+        serials = ~missing("first") & ~missing("last")
+        _report(problems, t, sink & missing("quantity_tco2e") & ~serials, "quantity_tco2e",
+                "a forestry sink without serials needs its quantity_tco2e", "empty")  # fmt: skip
+        _report(problems, t, sink & missing("evidence"), "evidence",
+                "a forestry sink needs its verification document (evidence)", "empty")  # fmt: skip
+        _report(problems, t, sink & missing("vintage") & missing("period_end"), "period_end",
+                "a forestry sink needs the year it was measured: vintage or period_end",
+                "empty")  # fmt: skip
+    if "period_start" in df and "period_end" in df:
+        problems += check_date_order(t, "period_start", "period_end")
+    if all(c in df for c in ("serial_prefix", "first", "last")):
+        keep = df[["serial_prefix", "first", "last"]].notna().any(axis=1).to_numpy() | others
+    else:
+        keep = np.zeros(len(df), dtype=bool)
+    return problems, Table(t.name, t.file, df[keep], t.sha256)
 
 
 def check_reported_period(t: Table, config: EventConfig) -> list[Problem]:

@@ -27,6 +27,9 @@ TRAVEL_MODES = (
 )
 FREIGHT_MODES = ("hgv", "van", "rail", "sea", "air", "barge")
 INSTRUMENT_TYPES = ("GEC", "green_power_trade", "I-REC", "GO", "PPA", "onsite")
+FOREST_SINK = "FOREST-SINK"  # forestry carbon sinks (林业碳汇): credits.csv rows of this registry
+CREDIT_KINDS = ("reduction", "removal")  # ISO 14068-1 asks for the two apart
+SERIAL_COLUMNS = ("vintage", "serial_prefix", "first", "last")
 # the boundary's categories a reported footprint may carry (not electricity: see reported)
 REPORTED_CATEGORIES = (
     "fuels", "heat_cooling", "refrigerants", "travel", "accommodation", "logistics", "catering",
@@ -288,13 +291,20 @@ SCHEMAS: dict[str, TableSchema] = {
             (
                 _c("registry", required=True),
                 _c("project_id", required=True),
-                _c("vintage", "int", required=True, minimum=1990, maximum=2100, integer=True),
-                _c("serial_prefix", required=True),
-                _c("first", "int", required=True, minimum=0, maximum=SERIAL_MAX, integer=True),
-                _c("last", "int", required=True, minimum=0, maximum=SERIAL_MAX, integer=True),
+                # required on every row but a forestry sink's (registry FOREST-SINK), which
+                # may have no serials: io/checks.check_credit_rows
+                _c("vintage", "int", minimum=1990, maximum=2100, integer=True),
+                _c("serial_prefix"),
+                _c("first", "int", minimum=0, maximum=SERIAL_MAX, integer=True),
+                _c("last", "int", minimum=0, maximum=SERIAL_MAX, integer=True),
                 _c("retired_on", "date"),
                 _c("beneficiary"),
                 _c("project_type"),
+                _c("kind", "enum", choices=CREDIT_KINDS),
+                _c("quantity_tco2e", "float", maximum=1e9, positive=True),
+                _c("period_start", "date"),
+                _c("period_end", "date"),
+                _c("evidence"),
             ),
             "carbon credits retired for the event",
             {

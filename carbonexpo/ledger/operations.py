@@ -374,6 +374,10 @@ def claim_event(ledger: Ledger, folder: Path) -> dict[str, int]:
             ]
     if cr := data.tables.get("credits"):
         df = cr.df
+        if "first" in df:  # a forestry sink without serials has no block to claim
+            df = df[df["first"].notna() & df["last"].notna()]
+        else:
+            df = df.iloc[0:0]
         blocks += [
             ("credit", str(p), int(f), int(la), f"{g} {pid}", r)
             for p, f, la, g, pid, r in zip(

@@ -108,6 +108,7 @@ TEXTS: dict[str, str] = {
     "note.factor_boundaries": "market-based values uncovered electricity at {residual_key} ({residual:.4f} kgCO2e/kWh), location-based at {grid_key} ({grid:.4f} kgCO2e/kWh): the two factors cover different areas, so location − market is not the instruments' effect (that is market-based without the instruments minus with them)",
     "note.factor_year_fallback": "{key}: the listed factor sets have no {year} factor; the {used_year} factor ({set}) is used for {rows} row(s) of {year}",
     "note.reported_footprints": "reported.csv: {rows} footprint(s) reported as totals ({tco2e:,.3f} tCO2e; {verified} verified) added to gross as their own lines, as reported",
+    "note.sink_not_accepted": "forestry sinks (FOREST-SINK) are not carbon credits under {standard}: a removal counts there only as a credit issued by a programme and retired (give its registry and serials)",
     # -- note (reading): how natural input was read
     "note.read_thousands": "{file} {column}: thousands separators removed (1,200 = 1200) ({rows} row(s))",
     "note.read_unit": "{file} {column}: values in {unit} converted to {target} ({rows} row(s))",
@@ -639,4 +640,6 @@ TEXTS: dict[str, str] = {
     "ui.mail_subject": "{event}: your link to enter your booth's footprint",
     "ui.mail_body": "Dear {exhibitor},\n\nfor {event}, please enter your booth's staff travel, freight, hotels and materials at your own link:\n\n{url}\n\nThe link is yours alone: do not forward it. The page shows an estimate as you type, and your carbon statement after the event.\n\ncarbonexpo, on behalf of the organiser",
     "label.wf_factors": "Residual vs grid factor",
+    "label.of_which_removals": "of which removals (forestry sinks and other removals)",
+    "label.of_which_reductions": "of which reductions",
 }

@@ -108,6 +108,7 @@ TEXTS: dict[str, str] = {
     "note.factor_boundaries": "基于市场的方法以 {residual_key}（{residual:.4f} kgCO2e/kWh）计算未覆盖电量，基于位置的方法使用 {grid_key}（{grid:.4f} kgCO2e/kWh）：两个因子的地域范围不同，因此“基于位置 − 基于市场”并非绿电凭证的效果（凭证效果为不计凭证与计入凭证的基于市场排放之差）",
     "note.factor_year_fallback": "{key}：所列因子集中没有 {year} 年的因子；{year} 年的 {rows} 行使用 {used_year} 年的因子（{set}）",
     "note.reported_footprints": "reported.csv：{rows} 项以总量报告的碳足迹（{tco2e:,.3f} tCO2e，其中 {verified} 项经核查）按报告值作为单独条目计入排放总量",
+    "note.sink_not_accepted": "在 {standard} 下，林业碳汇（FOREST-SINK）不属于碳信用：须为由减排机制签发并注销的碳信用方可计入（请填写其登记系统和序列号）",
     # -- note (reading): how natural input was read
     "note.read_thousands": "{file} {column}：已去除千位分隔符（1,200 = 1200）（{rows} 行）",
     "note.read_unit": "{file} {column}：以 {unit} 填写的数值已换算为 {target}（{rows} 行）",
@@ -639,4 +640,6 @@ TEXTS: dict[str, str] = {
     "ui.mail_subject": "{event}：展位碳足迹填报链接",
     "ui.mail_body": "{exhibitor}：\n\n您好！请通过以下专属链接填写参加{event}的人员差旅、货运、住宿和展台材料：\n\n{url}\n\n此链接仅供贵司使用，请勿转发。填写时页面会实时显示估算，展会结束后可下载贵司的碳声明。\n\ncarbonexpo（代主办方发送）",
     "label.wf_factors": "剩余因子与电网因子之差",
+    "label.of_which_removals": "其中：清除量（林业碳汇等）",
+    "label.of_which_reductions": "其中：减排量",
 }
