@@ -148,6 +148,10 @@ class Claim(Strict):
     # allocate monthly certificates along the load profile in hourly matching (labelled)
     hourly_profile_allocation: bool = False
     markets: tuple[str, ...] = ()
+    # the factor green power's "CO2 cut" is disclosed at, apart from Scope 2 and never in the
+    # balance: grid (the venue grid's average), fossil (the country's fossil-only power) or a
+    # factor key (a local factor of factors.csv, e.g. electricity.grid.CN-Shanghai-local)
+    avoided_generation_factor: str = Field(default="grid", min_length=1)
 
     @field_validator("markets")
     @classmethod

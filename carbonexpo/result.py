@@ -179,6 +179,18 @@ class HourlyByHour(Frozen):
     matched_mwh: list[float]
 
 
+class AvoidedGeneration(Frozen):
+    """Green power's "CO2 cut" as organisers publish it (X MWh of green power cut Y t): the
+    applied MWh at the named factor. A disclosure, apart from Scope 2: never in the balance."""
+
+    mwh: float
+    factor_key: str
+    kgco2e_per_kwh: float
+    source: str
+    tco2e: float
+    in_balance: Literal[False] = False
+
+
 class HourlyOut(Frozen):
     """Hourly matching beside the annual method (spec §14)."""
 
@@ -313,6 +325,7 @@ class Result(Frozen):
     intensities: Intensities
     uncertainty: Uncertainty | None = None
     hourly: HourlyOut | None = None
+    avoided_generation: AvoidedGeneration | None = None
     carbon_inclusive: CarbonInclusiveOut | None = None
     instruments: list[InstrumentOut]
     credits: list[CreditOut]

@@ -270,3 +270,40 @@ def test_a_sink_is_certified_with_its_quantity(tmp_path) -> None:
     [credit] = record["credits"]
     assert credit["kind"] == "removal" and credit["quantity_tco2e"] == "30000.000000"
     assert api.verify_certificate(tmp_path / "c.json", public_key=tmp_path / "k.key.pub").ok
+
+
+def test_a_published_green_power_cut_is_reconciled_apart_from_the_balance(tmp_path) -> None:
+    """'8,000 MWh of inter-provincial green power, about 3,360 t cut': the organiser's stated
+    factor (Shanghai's 0.42) named in event.yaml reproduces the published figure, beside the
+    balance, which does not move."""
+    import shutil
+
+    from carbonexpo import api
+    from tests.conftest import EXAMPLE
+
+    folder = tmp_path / "expo"
+    shutil.copytree(EXAMPLE, folder)
+    base = api.calculate(folder).result
+    assert base.avoided_generation is not None
+    assert base.avoided_generation.factor_key == "electricity.grid.CN-North"  # default: grid
+    with (folder / "factors.csv").open("a", encoding="utf-8") as f:
+        f.write(
+            "electricity.stated.Shanghai,kWh,0.42,Shanghai municipal factor as published,2024\n"
+        )
+    text = (folder / "event.yaml").read_text(encoding="utf-8")
+
+    def named(factor: str) -> None:
+        line = f"  radiative_forcing: true\n  avoided_generation_factor: {factor}"
+        (folder / "event.yaml").write_text(
+            text.replace("  radiative_forcing: true", line), encoding="utf-8"
+        )
+
+    named("electricity.stated.Shanghai")
+    result = api.calculate(folder).result
+    a = result.avoided_generation
+    assert a.kgco2e_per_kwh == 0.42 and a.in_balance is False
+    assert a.tco2e == pytest.approx(a.mwh * 0.42)
+    assert result.totals.gross_tco2e == base.totals.gross_tco2e  # never in the balance
+    assert result.totals.net_tco2e == base.totals.net_tco2e
+    named("fossil")
+    assert api.calculate(folder).result.avoided_generation.kgco2e_per_kwh == 0.8325

@@ -23,7 +23,9 @@ from carbonexpo.calc.calculate import (
 from carbonexpo.calc.offsets import CREDIT_COLUMNS
 from carbonexpo.calc.wording import claim_wording
 from carbonexpo.config import STANDARD_TITLES
+from carbonexpo.factors import keys
 from carbonexpo.result import LedgerAnchor, Result, Wording
+from carbonexpo.units import multiplier
 
 
 def _clean(value: Any) -> Any:
@@ -112,6 +114,7 @@ def build_result(
         "intensities": intensities(calc),
         "uncertainty": calc.uncertainty.as_dict() if calc.uncertainty else None,
         "hourly": calc.hourly.as_dict() if calc.hourly else None,
+        "avoided_generation": avoided_generation(calc),
         "carbon_inclusive": calc.carbon_inclusive.summary() if calc.carbon_inclusive else None,
         "instruments": _records(
             calc.green_power.instruments,
@@ -193,3 +196,29 @@ def exhibitor_statements(table: pd.DataFrame) -> list[dict[str, Any]]:
             }
         )
     return statements
+
+
+def avoided_generation(calc: Calculation) -> dict[str, Any] | None:
+    """The applied green power at claim.avoided_generation_factor (grid, fossil or a key):
+    None without green power, or when the factor cannot be found (said in a warning)."""
+    config = calc.data.config
+    mwh = calc.green_power.applied_mwh
+    if mwh <= 0:
+        return None
+    named = config.claim.avoided_generation_factor
+    key = {
+        "grid": keys.grid(config.venue.grid),
+        "fossil": keys.fossil(config.venue.country),
+    }.get(named, named)
+    factor = calc.resolver.resolve(key, "kWh")
+    if factor is None:
+        return None
+    per_kwh = factor.kgco2e_per_unit * multiplier("kWh", factor.unit)
+    return {
+        "mwh": mwh,
+        "factor_key": key,
+        "kgco2e_per_kwh": per_kwh,
+        "source": calc.resolver.source_label(factor),
+        "tco2e": mwh * per_kwh,
+        "in_balance": False,
+    }

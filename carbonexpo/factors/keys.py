@@ -23,6 +23,11 @@ def grid(region: str) -> str:
     return f"electricity.grid.{region}"
 
 
+def fossil(country: str) -> str:
+    """The country's fossil-only power (e.g. MEE/NBS 全国化石能源电力)."""
+    return f"electricity.fossil.{country}"
+
+
 def residual(country: str) -> str:
     return f"electricity.residual.{country}"
 
