@@ -140,6 +140,9 @@ class Claim(Strict):
     accepted_registries: tuple[str, ...] | None = None
     credit_vintage_max_age_years: int = Field(default=5, ge=0, le=50)
     green_power_vintage_months: int = Field(default=24, ge=0, le=240)
+    # measured back from each month of use (the consumption an instrument covers), or from the
+    # end of the reporting period (the rule before issue 34, where a standard asks for it)
+    green_power_vintage_from: Literal["use", "period_end"] = "use"
     radiative_forcing: bool = True
     max_excluded_share: float = Field(default=0.05, ge=0, le=1)
     well_to_tank: bool = False  # add upstream lines of fuels, electricity, heat and travel

@@ -34,7 +34,7 @@ def result(folder):
     [
         (GOOD_GP, ""),
         (GOOD_GP.replace(",CN,", ",VN,"), "market boundary: generated in VN"),
-        (GOOD_GP.replace("2024-10-01", "2022-11-01"), "vintage: generation starts 2022-11-01"),
+        (GOOD_GP.replace("2024-10-01", "2022-10-31"), "vintage: generation starts 2022-10-31"),
         (
             GOOD_GP.replace("2024-10-01,2024-10-31", "2024-12-03,2024-12-31"),
             "vintage: generation starts 2024-12-03, after the reporting period ends",
@@ -57,10 +57,19 @@ def test_green_power_rules(row: str, reason: str, event) -> None:
 
 
 def test_vintage_window_edge_is_inclusive(event) -> None:
-    # 24 months before 2024-12-02 is 2022-12-02: allowed; one day earlier: rejected
+    # by use (the default): the energy is used in November 2024; 24 months before is
+    # November 2022: generation starting in it is allowed, in October 2022 not
+    ok = GOOD_GP.replace("2024-10-01", "2022-11-01")
+    late = GOOD_GP.replace("2024-10-01", "2022-10-31").replace("G1", "G2").replace("GEC-A", "GEC-B")
+    calc = result(event({"energy": ENERGY, "green_power": GP_HEAD + ok + late}))
+    assert calc.green_power.instruments["status"].tolist() == ["applied", "rejected"]
+    # from the end of the period (the rule a standard may ask for): 24 months before
+    # 2024-12-02 is 2022-12-02: allowed; one day earlier: rejected
+    yaml_text = EVENT_YAML.replace("claim:\n", "claim:\n  green_power_vintage_from: period_end\n")
+    assert "period_end" in yaml_text
     ok = GOOD_GP.replace("2024-10-01", "2022-12-02")
     late = GOOD_GP.replace("2024-10-01", "2022-12-01").replace("G1", "G2").replace("GEC-A", "GEC-B")
-    calc = result(event({"energy": ENERGY, "green_power": GP_HEAD + ok + late}))
+    calc = result(event({"energy": ENERGY, "green_power": GP_HEAD + ok + late}, yaml_text))
     assert calc.green_power.instruments["status"].tolist() == ["applied", "rejected"]
 
 

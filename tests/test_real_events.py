@@ -307,3 +307,59 @@ def test_a_published_green_power_cut_is_reconciled_apart_from_the_balance(tmp_pa
     assert result.totals.net_tco2e == base.totals.net_tco2e
     named("fossil")
     assert api.calculate(folder).result.avoided_generation.kgco2e_per_kwh == 0.8325
+
+
+GAMES = """\
+id: winter-games
+name: Winter games
+timezone: Asia/Shanghai
+venue: {name: Venue, country: CN, grid: CN-North, latitude: 40.0, longitude: 116.0}
+phases:
+  build_up:  {start: 2019-01-01, end: 2022-02-03}
+  open:      {start: 2022-02-04, end: 2022-02-20}
+  tear_down: {start: 2022-02-21, end: 2022-03-31}
+factor_sets: [cn-mee-2021, cn-mee-2022]
+claim:
+  standard: iso-14068-1
+  basis: market
+  green_power_vintage_months: 24
+"""
+GAMES_GP = (
+    "instrument_id,type,mwh,generation_start,generation_end,country,serial_prefix,first,"
+    "last,beneficiary,retired_on\n"
+    "G-2019,green_power_trade,150,2019-01-01,2019-01-31,CN,GP-A,1,150,winter-games,2022-04-10\n"
+    "G-2022,green_power_trade,80,2022-01-01,2022-01-31,CN,GP-B,1,80,winter-games,2022-04-10\n"
+)
+
+
+def games(tmp_path, rule: str):
+    from carbonexpo import api
+
+    folder = tmp_path / rule
+    folder.mkdir()
+    (folder / "event.yaml").write_text(
+        GAMES + f"  green_power_vintage_from: {rule}\n", encoding="utf-8"
+    )
+    (folder / "energy.csv").write_text(
+        "meter,carrier,start,end,quantity,unit\n"
+        "M1,electricity,2019-01-15T08:00,2019-01-15T09:00,100,MWh\n"
+        "M1,electricity,2022-02-10T08:00,2022-02-10T09:00,100,MWh\n",
+        encoding="utf-8",
+    )
+    (folder / "green_power.csv").write_text(GAMES_GP, encoding="utf-8")
+    return api.calculate(folder)
+
+
+def test_a_multi_year_instrument_covers_the_use_of_its_own_months(tmp_path) -> None:
+    run = games(tmp_path, "use")
+    gp = run.calculation.green_power.instruments.set_index("instrument_id")
+    # 2019's power covers January 2019 (100 MWh), not the 2022 use (beyond its 24 months)
+    assert gp.loc["G-2019", "status"] == "applied" and gp.loc["G-2019", "mwh_applied"] == 100
+    assert gp.loc["G-2022", "mwh_applied"] == 80
+    # every year priced by its own grid factor: 2019 rows take 2021's (the earliest published)
+    lines = run.lines.sort_values("row")
+    assert list(lines["factor_value"]) == [0.712, 0.6776]
+    old_rule = games(tmp_path, "period_end").calculation.green_power.instruments
+    old_rule = old_rule.set_index("instrument_id")
+    assert old_rule.loc["G-2019", "status"] == "rejected"  # 24 months back from 2022-03-31
+    assert old_rule.loc["G-2022", "mwh_applied"] == 80

@@ -371,6 +371,7 @@ def calculate(
         consumption_mwh=electricity_kwh / 1000.0,
         claims=claims,
         double=gp_double,
+        monthly_mwh=monthly_electricity_mwh(data),
     )
     residual_key, fallback = residual_factor(resolver, config)
     if fallback is not None and elec.any():
@@ -542,6 +543,21 @@ def hourly_matching(
         residual_kg_per_kwh=residual.kgco2e_per_unit * multiplier("kWh", residual.unit),
         profile_mwh=profile,
     )
+
+
+def monthly_electricity_mwh(data: EventData) -> pd.Series | None:
+    """Electricity used per local calendar month (index: the months' first days), from
+    energy.csv; None without electricity rows."""
+    t = data.tables.get("energy")
+    if t is None or t.df.empty:
+        return None
+    df = t.df[t.df["carrier"].astype(str) == "electricity"]
+    if df.empty:
+        return None
+    kwh = in_kwh(df["quantity"].to_numpy(dtype=np.float64), df["unit"])
+    local = df["start"].dt.tz_convert(data.config.timezone).dt.tz_localize(None)
+    month = local.dt.to_period("M").dt.to_timestamp()
+    return pd.Series(kwh / 1000.0, index=month.to_numpy()).groupby(level=0).sum().sort_index()
 
 
 def in_kwh(quantity: np.ndarray, units: object) -> np.ndarray:

@@ -39,6 +39,23 @@ class GreenPowerResult:
     surplus_mwh: float
 
 
+def by_month(eligible_mwh: np.ndarray, reach: np.ndarray, monthly_mwh: pd.Series) -> np.ndarray:
+    """Each instrument (file order) applied to the months of use it may cover (those up to its
+    `reach`), earliest first, up to what each month consumed. Instruments are few (hundreds)
+    and months fewer: a loop over instruments, each step a vectorised one over months."""
+    months = monthly_mwh.index.to_numpy()
+    left = monthly_mwh.to_numpy(dtype=np.float64).copy()
+    applied = np.zeros(len(eligible_mwh))
+    for i, (want, last) in enumerate(zip(eligible_mwh, reach, strict=True)):
+        if want <= 0:
+            continue
+        open_ = np.flatnonzero((months <= last) & (left > 0))
+        take = np.minimum(left[open_], np.maximum(want - (np.cumsum(left[open_]) - left[open_]), 0))
+        left[open_] -= take
+        applied[i] = float(take.sum())
+    return applied
+
+
 def vintage_window(config: EventConfig) -> tuple[pd.Timestamp, pd.Timestamp]:
     end = pd.Timestamp(config.phases.end)
     return end - pd.DateOffset(months=config.claim.green_power_vintage_months), end
@@ -51,9 +68,12 @@ def allocate_green_power(
     consumption_mwh: float,
     claims: pd.DataFrame | None = None,
     double: np.ndarray | None = None,
+    monthly_mwh: pd.Series | None = None,
 ) -> GreenPowerResult:
     """`double`: rows whose project also earned CCERs for the same year's generation
-    (gec_ccer_overlap)."""
+    (gec_ccer_overlap). `monthly_mwh` (electricity used per local month, index the months'
+    first days): with claim.green_power_vintage_from: use, an instrument covers the consumption
+    of the months no more than green_power_vintage_months after its generation starts."""
     if instruments is None or instruments.empty:
         empty = frames.empty_frame(frames.INSTRUMENTS)
         return GreenPowerResult(empty, 0.0, 0.0)
@@ -71,13 +91,34 @@ def allocate_green_power(
     earliest, latest = vintage_window(config)
     start_text = df["generation_start"].dt.strftime("%Y-%m-%d").to_numpy()
     window = {"end": f"{latest:%Y-%m-%d}", "earliest": f"{earliest:%Y-%m-%d}"}
-    why.add(
-        df["generation_start"] < earliest,
-        "gp_too_old",
-        start=start_text,
-        months=config.claim.green_power_vintage_months,
-        **window,
+    months = config.claim.green_power_vintage_months
+    by_use = (
+        config.claim.green_power_vintage_from == "use"
+        and monthly_mwh is not None
+        and float(monthly_mwh.sum()) > 0
     )
+    if by_use:
+        assert monthly_mwh is not None
+        # the last month of use an instrument may cover: N months after generation starts
+        reach = df["generation_start"].dt.to_period("M").dt.to_timestamp() + pd.DateOffset(
+            months=months
+        )
+        first_use = monthly_mwh[monthly_mwh > 0].index.min()
+        why.add(
+            (reach < first_use).to_numpy(),
+            "gp_too_old_for_use",
+            start=start_text,
+            months=months,
+            first_use=f"{first_use:%Y-%m}",
+        )
+    else:
+        why.add(
+            df["generation_start"] < earliest,
+            "gp_too_old",
+            start=start_text,
+            months=months,
+            **window,
+        )
     why.add(df["generation_start"] > latest, "gp_too_new", start=start_text, end=window["end"])
     gec_expiry(why, df, country, config)
     if double is not None:
@@ -94,8 +135,14 @@ def allocate_green_power(
     eligible = ~why.any()
     mwh = df["mwh"].astype(float)
     eligible_mwh = mwh.where(eligible, 0.0)
-    before = eligible_mwh.cumsum() - eligible_mwh
-    applied = np.clip(consumption_mwh - before, 0.0, eligible_mwh)
+    if by_use:
+        assert monthly_mwh is not None
+        applied = pd.Series(
+            by_month(eligible_mwh.to_numpy(), reach.to_numpy(), monthly_mwh), index=df.index
+        )
+    else:
+        before = eligible_mwh.cumsum() - eligible_mwh
+        applied = (consumption_mwh - before).clip(lower=0.0, upper=eligible_mwh)
     why.add(eligible & (applied < eligible_mwh) & (applied > 0), "gp_partial")
     why.add(eligible & (applied == 0) & (eligible_mwh > 0), "gp_unused")
     notes = why.notes()

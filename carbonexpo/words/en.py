@@ -109,6 +109,7 @@ TEXTS: dict[str, str] = {
     "note.factor_year_fallback": "{key}: the listed factor sets have no {year} factor; the {used_year} factor ({set}) is used for {rows} row(s) of {year}",
     "note.reported_footprints": "reported.csv: {rows} footprint(s) reported as totals ({tco2e:,.3f} tCO2e; {verified} verified) added to gross as their own lines, as reported",
     "note.sink_not_accepted": "forestry sinks (FOREST-SINK) are not carbon credits under {standard}: a removal counts there only as a credit issued by a programme and retired (give its registry and serials)",
+    "note.gp_too_old_for_use": "vintage: generation starts {start}; it may cover use up to {months} months later, but this event's first month of use is {first_use}",
     # -- note (reading): how natural input was read
     "note.read_thousands": "{file} {column}: thousands separators removed (1,200 = 1200) ({rows} row(s))",
     "note.read_unit": "{file} {column}: values in {unit} converted to {target} ({rows} row(s))",
@@ -642,6 +643,6 @@ TEXTS: dict[str, str] = {
     "label.wf_factors": "Residual vs grid factor",
     "label.of_which_removals": "of which removals (forestry sinks and other removals)",
     "label.of_which_reductions": "of which reductions",
-    'label.avoided_title': "Disclosure: green power's avoided generation (not in the balance)",
-    'label.avoided_text': '{mwh} MWh of green power at {factor:.4f} kgCO2e/kWh ({key}) is {tco2e} tCO2e of generation avoided: the figure organisers publish as green power\'s "CO2 cut". It is shown apart from Scope 2 and never counts against gross emissions; event.yaml\'s claim.avoided_generation_factor names the factor (grid, fossil or a key).',
+    "label.avoided_title": "Disclosure: green power's avoided generation (not in the balance)",
+    "label.avoided_text": "{mwh} MWh of green power at {factor:.4f} kgCO2e/kWh ({key}) is {tco2e} tCO2e of generation avoided: the figure organisers publish as green power's \"CO2 cut\". It is shown apart from Scope 2 and never counts against gross emissions; event.yaml's claim.avoided_generation_factor names the factor (grid, fossil or a key).",
 }

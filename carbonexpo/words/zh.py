@@ -109,6 +109,7 @@ TEXTS: dict[str, str] = {
     "note.factor_year_fallback": "{key}：所列因子集中没有 {year} 年的因子；{year} 年的 {rows} 行使用 {used_year} 年的因子（{set}）",
     "note.reported_footprints": "reported.csv：{rows} 项以总量报告的碳足迹（{tco2e:,.3f} tCO2e，其中 {verified} 项经核查）按报告值作为单独条目计入排放总量",
     "note.sink_not_accepted": "在 {standard} 下，林业碳汇（FOREST-SINK）不属于碳信用：须为由减排机制签发并注销的碳信用方可计入（请填写其登记系统和序列号）",
+    "note.gp_too_old_for_use": "年份：发电开始于 {start}，仅可覆盖其后 {months} 个月内的用电，而本活动的首个用电月份为 {first_use}",
     # -- note (reading): how natural input was read
     "note.read_thousands": "{file} {column}：已去除千位分隔符（1,200 = 1200）（{rows} 行）",
     "note.read_unit": "{file} {column}：以 {unit} 填写的数值已换算为 {target}（{rows} 行）",
@@ -642,6 +643,6 @@ TEXTS: dict[str, str] = {
     "label.wf_factors": "剩余因子与电网因子之差",
     "label.of_which_removals": "其中：清除量（林业碳汇等）",
     "label.of_which_reductions": "其中：减排量",
-    'label.avoided_title': '披露：绿电的替代发电量（不计入平衡）',
-    'label.avoided_text': '{mwh} MWh 绿电按 {factor:.4f} kgCO2e/kWh（{key}）计算，相当于避免发电排放 {tco2e} tCO2e，即主办方通常公布的绿电“减碳量”。该数值与范围二分开列示，从不抵减排放总量；因子由 event.yaml 中 claim.avoided_generation_factor 指定（grid、fossil 或因子键）。',
+    "label.avoided_title": "披露：绿电的替代发电量（不计入平衡）",
+    "label.avoided_text": "{mwh} MWh 绿电按 {factor:.4f} kgCO2e/kWh（{key}）计算，相当于避免发电排放 {tco2e} tCO2e，即主办方通常公布的绿电“减碳量”。该数值与范围二分开列示，从不抵减排放总量；因子由 event.yaml 中 claim.avoided_generation_factor 指定（grid、fossil 或因子键）。",
 }
