@@ -76,6 +76,7 @@ if TYPE_CHECKING:  # the lazily imported part of the API, typed for type checker
     from carbonexpo.ledger.operations import meters as list_meters
     from carbonexpo.ledger.operations import migrate as migrate_ledger
     from carbonexpo.ledger.store import Ledger
+    from carbonexpo.mailer import MailedInvites
     from carbonexpo.notes import Note
     from carbonexpo.notes import render as render_note
     from carbonexpo.report.pdf import MissingCJKFontWarning
@@ -676,19 +677,6 @@ def invite(
     return [(link.access.role, link.access.exhibitor, base + link.path()) for link in links], kept
 
 
-@dataclass(frozen=True)
-class MailedInvites:
-    """What `mail_invites` did: the exhibitors mailed (with the addresses that took the
-    message), the links not mailed and why (no contact_email, refused) — shown so that they
-    can be sent another way — and the staff link. A dry run fills `would_mail` only."""
-
-    mailed: list[tuple[str, list[str]]]
-    not_mailed: list[tuple[str | None, str, str]]  # (exhibitor or None for staff, url, why)
-    kept: int
-    would_mail: list[tuple[str, list[str]]]
-    dry_run: bool
-
-
 def mail_invites(
     folder: PathLike,
     *,
@@ -701,59 +689,34 @@ def mail_invites(
     password: str | None = None,
 ) -> MailedInvites:
     """Invite every exhibitor of booths.csv by mail: its link to the address(es) of its
-    `contact_email` cells, in `lang` (default: none given, Chinese for an event in China).
+    `contact_email` cells, in `lang` (default: Chinese for an event in China, else English).
 
     smtp: smtp://HOST[:PORT], smtp+starttls://USER@HOST[:587] or smtps://USER@HOST[:465];
     password: for the login when the URL holds none. dry_run: say who would get which
     address, make no link and send nothing.
 
-    Raises InputError (no booths.csv, a malformed address, one exhibitor written two ways) or
-    ArgumentError (a bad URL or sender; a server that cannot be reached) before any link is
-    made.
+    Returns MailedInvites: who was mailed, the links not mailed (with why: shown once, send
+    them another way), the links kept from before. Raises InputError (no booths.csv, a
+    malformed address, one exhibitor written two ways) or ArgumentError (a bad URL or sender;
+    a server that cannot be reached) before any link is made.
+
+    >>> mail_invites("expo", smtp="smtp://127.0.0.1:25", sender="expo@example.org",
+    ...              dry_run=True)  # doctest: +SKIP
     """
-    from carbonexpo import mailer
-    from carbonexpo.access import booth_exhibitors, invite_exhibitors
+    from carbonexpo.mailer import invite_by_mail
 
     config = event_config(folder)
-    folder = Path(folder)
-    server = mailer.smtp_server(smtp, password)
-    if not mailer.EMAIL.match(sender.rsplit("<", 1)[-1].rstrip(">").strip()):
-        raise ArgumentError("sender", f"{sender!r} is not an e-mail address")
-    names = booth_exhibitors(folder)
-    found = mailer.recipients(folder, names)
-    language = lang or ("zh" if config.venue.country == "CN" else "en")
-    if dry_run:
-        return MailedInvites([], [], 0, list(found.to.items()), True)
-    client = mailer.connect(server)  # before any link: a dead server costs no link
-    try:
-        links, kept = invite_exhibitors(folder, renew=renew)
-    except BaseException:
-        client.close()
-        raise
-    base = base_url.rstrip("/")
-    url_of = {link.access.exhibitor: base + link.path() for link in links}
-    messages = [
-        (
-            who,
-            mailer.invitation(
-                sender=sender, to=found.to[who], event=config.name, exhibitor=who,
-                url=url_of[who], lang=language,
-            ),
-        )
-        for who in url_of
-        if who is not None and who in found.to
-    ]  # fmt: skip
-    with client:
-        delivery = mailer.send(client, messages)
-    not_mailed: list[tuple[str | None, str, str]] = [
-        (who, url, "no contact_email in booths.csv")
-        for who, url in url_of.items()
-        if who is not None and who not in found.to
-    ]
-    not_mailed += [(who, url_of[who], why) for who, why in delivery.failed]
-    if None in url_of:
-        not_mailed.insert(0, (None, url_of[None], "the staff link is not mailed"))
-    return MailedInvites(delivery.sent, not_mailed, kept, [], False)
+    return invite_by_mail(
+        Path(folder),
+        config,
+        smtp=smtp,
+        sender=sender,
+        base_url=base_url,
+        renew=renew,
+        lang=lang,
+        dry_run=dry_run,
+        password=password,
+    )
 
 
 _LAZY: dict[str, tuple[str, str]] = {
@@ -808,6 +771,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "render_template": ("carbonexpo.report.render", "render_template"),
     "CATEGORIES": ("carbonexpo.config", "CATEGORY_NAMES"),
     "templates_dir": ("carbonexpo.resources", "templates_dir"),
+    "MailedInvites": ("carbonexpo.mailer", "MailedInvites"),
     "summary_text": ("carbonexpo.report.text", "summary_text"),
     "comparison_text": ("carbonexpo.report.text", "comparison_text"),
     "read_certificate": ("carbonexpo.certificate.read", "read_certificate"),

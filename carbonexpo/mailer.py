@@ -15,6 +15,7 @@ from email.utils import formataddr, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from carbonexpo.config import EventConfig
 from carbonexpo.errors import ArgumentError, InputError, Problem
 from carbonexpo.words import say
 
@@ -165,3 +166,71 @@ def send(client: smtplib.SMTP, messages: Iterable[tuple[str, EmailMessage]]) -> 
         else:
             out.failed.append((exhibitor, f"every address refused: {refused}"))
     return out
+
+
+@dataclass(frozen=True)
+class MailedInvites:
+    """What `mail_invites` did: the exhibitors mailed (with the addresses that took the
+    message), the links not mailed and why (no contact_email, refused) — shown so that they
+    can be sent another way — and the staff link. A dry run fills `would_mail` only."""
+
+    mailed: list[tuple[str, list[str]]]
+    not_mailed: list[tuple[str | None, str, str]]  # (exhibitor or None for staff, url, why)
+    kept: int
+    would_mail: list[tuple[str, list[str]]]
+    dry_run: bool
+
+
+def invite_by_mail(
+    folder: Path,
+    config: EventConfig,
+    *,
+    smtp: str,
+    sender: str,
+    base_url: str = "",
+    renew: bool = False,
+    lang: str | None = None,
+    dry_run: bool = False,
+    password: str | None = None,
+) -> MailedInvites:
+    """api.mail_invites: the server reached and logged into before any link is made."""
+    from carbonexpo.access import booth_exhibitors, invite_exhibitors
+
+    server = smtp_server(smtp, password)
+    if not EMAIL.match(sender.rsplit("<", 1)[-1].rstrip(">").strip()):
+        raise ArgumentError("sender", f"{sender!r} is not an e-mail address")
+    names = booth_exhibitors(folder)
+    found = recipients(folder, names)
+    language = lang or ("zh" if config.venue.country == "CN" else "en")
+    if dry_run:
+        return MailedInvites([], [], 0, list(found.to.items()), True)
+    client = connect(server)  # before any link: a dead server costs no link
+    try:
+        links, kept = invite_exhibitors(folder, renew=renew)
+    except BaseException:
+        client.close()
+        raise
+    base = base_url.rstrip("/")
+    url_of = {link.access.exhibitor: base + link.path() for link in links}
+    messages = [
+        (
+            who,
+            invitation(
+                sender=sender, to=found.to[who], event=config.name, exhibitor=who,
+                url=url_of[who], lang=language,
+            ),
+        )
+        for who in url_of
+        if who is not None and who in found.to
+    ]  # fmt: skip
+    with client:
+        delivery = send(client, messages)
+    not_mailed: list[tuple[str | None, str, str]] = [
+        (who, url, "no contact_email in booths.csv")
+        for who, url in url_of.items()
+        if who is not None and who not in found.to
+    ]
+    not_mailed += [(who, url_of[who], why) for who, why in delivery.failed]
+    if None in url_of:
+        not_mailed.insert(0, (None, url_of[None], "the staff link is not mailed"))
+    return MailedInvites(delivery.sent, not_mailed, kept, [], False)
