@@ -44,6 +44,7 @@ class NewLink:
 
 
 def token_hash(token: str) -> str:
+    """The SHA-256 of a secret link's token: what is stored instead of the token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 

@@ -72,6 +72,8 @@ def _shown(name: str, value: Param, lang: str) -> Any:
 
 
 def render(n: Note, lang: str = "en") -> str:
+    """A note in `lang` (the catalog's text for its code, its parameters filled; English
+    where a language lacks the code)."""
     template = MESSAGES[lang].get(n.code) or MESSAGES["en"][n.code]
     return fill(template, {k: _shown(k, v, lang) for k, v in n.params.items()})
 

@@ -21,4 +21,5 @@ def factors_dir() -> Path:
 
 
 def templates_dir() -> Path:
+    """Where the package's templates are (inside the wheel, or the checkout's templates/)."""
     return _data_root("templates")

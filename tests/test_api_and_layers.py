@@ -242,3 +242,18 @@ def test_api_functions_do_not_use_lazily_imported_names_unimported() -> None:
                 if name in api._LAZY and name not in local:
                     wrong.append(f"{fn.name} calls {name}")
     assert wrong == []
+
+
+def test_every_public_function_says_what_it_does() -> None:
+    """Issue 32: each function of the façade has a docstring (parameters, returns, raises
+    where there are any) a notebook user reads with help()."""
+    import inspect
+
+    bare = [
+        name
+        for name in api.__all__
+        if callable(value := getattr(api, name))
+        and not inspect.isclass(value)
+        and len((value.__doc__ or "").strip()) < 30
+    ]
+    assert bare == []

@@ -207,6 +207,8 @@ class PageEstimate:
 
 
 def page_estimate(folder: Path, exhibitor: str, entry: Entry, checked: Checked) -> PageEstimate:
+    """The live estimate of an exhibitor's page: calc's lines of the entered rows that
+    passed, plus the defaults for what cannot be entered (booth power, build materials)."""
     from carbonexpo.booth.estimate import GROUPS
 
     try:

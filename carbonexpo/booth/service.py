@@ -71,6 +71,9 @@ def estimate_one(
     venue: str | None,
     event_dir: Path | None,
 ) -> Estimate:
+    """One booth's footprint from what an exhibitor knows before the show (`booth estimate`):
+    area, build type, days, optional power, staff journeys (ORIGIN:MODE:COUNT), freight
+    (ORIGIN:KG[:MODE]) and hotel nights; ArgumentError naming the argument that is wrong."""
     config, notes = context(country=country, venue=venue, event_dir=event_dir)
     spec = BoothSpec(
         area_m2=area,
@@ -99,6 +102,8 @@ def _event_factors(event_dir: Path | None) -> list[Factor]:
 def estimate_many(
     path: Path, *, days: float, country: str | None, venue: str | None, event_dir: Path | None
 ) -> list[Estimate]:
+    """A booth estimate per row of a booths form (.csv or .xlsx); InputError listing every
+    bad cell."""
     table, problems = read_table(path, BOOTH_FORM, path.name)
     raise_if(problems)
     assert table is not None
@@ -127,6 +132,8 @@ def estimate_many(
 
 
 def format_estimates(estimates: list[Estimate]) -> str:
+    """Booth estimates as the terminal prints them (one block per booth, each line traced to
+    its factor)."""
     lines = []
     for e in estimates:
         s = e.spec

@@ -85,6 +85,7 @@ def _sha256(path: Path) -> str:
 
 @cache
 def load_sources() -> dict[str, Source]:
+    """The publishers of the shipped factors, by source id (factors/sources.csv)."""
     path = factors_dir() / "sources.csv"
     with path.open(encoding="utf-8", newline="") as f:
         return {r["source_id"]: Source(**r) for r in csv.DictReader(f)}
@@ -92,6 +93,7 @@ def load_sources() -> dict[str, Source]:
 
 @cache
 def set_ids() -> list[str]:
+    """The ids of the shipped factor sets."""
     root = factors_dir()
     return sorted(
         p.parent.name
@@ -102,6 +104,8 @@ def set_ids() -> list[str]:
 
 @cache
 def load_set(set_id: str) -> FactorSet:
+    """A shipped factor set by id (e.g. cn-mee-2022), checked against its datapackage.json
+    (sha256, rows); FactorDataError naming the shipped ids when there is none."""
     folder = factors_dir() / set_id
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.exists():

@@ -33,6 +33,8 @@ def add_meter(
     cumulative: bool,
     rollover: float | None,
 ) -> None:
+    """Register one meter (its carrier, unit, hall; cumulative readings roll over at
+    `rollover`); LedgerError when the settings do not fit together."""
     if problem := meter_problem(carrier, unit, cumulative, rollover):
         raise LedgerError(problem[1])
 
@@ -145,6 +147,7 @@ def add_meters_from(ledger: Ledger, path: Path) -> int:
 
 
 def meters(ledger: Ledger) -> pd.DataFrame:
+    """The ledger's meters with their settings and how many readings each holds."""
     return ledger.frame(
         "SELECT m.id, m.carrier, m.unit, m.hall, m.cumulative, m.rollover, "
         "COUNT(r.start) AS readings FROM meters m LEFT JOIN readings r "

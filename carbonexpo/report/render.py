@@ -104,6 +104,7 @@ def waterfall_steps(result: Result, t: dict[str, str]) -> list[tuple[str, float,
 
 
 def report_context(result: Result, lang: str, *, with_charts: bool = True) -> dict[str, Any]:
+    """What the report shows, as plain data in `lang`: words, figures, charts (SVG)."""
     t = LABELS[lang]
     categories = [(c, v) for c, v in result.by_category.items()]  # the boundary's, then upstream
     ctx: dict[str, Any] = {
@@ -175,6 +176,8 @@ def report_context(result: Result, lang: str, *, with_charts: bool = True) -> di
 
 
 def render_template(name: str, context: dict[str, Any]) -> str:
+    """One of the package's templates rendered (autoescaped HTML, or Markdown with its own
+    escaping for .md.j2)."""
     env = markdown_environment() if name.endswith(".md.j2") else environment()
     return env.get_template(name).render(**context)
 
