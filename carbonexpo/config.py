@@ -230,12 +230,21 @@ class ScenarioRecord(Strict):
     gross_tco2e: float
 
 
+class Site(Venue):
+    """One of the event's sites (a zone, a hall on another grid): energy.csv, booths.csv and
+    travel.csv rows name it in their `site` column."""
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
 class EventConfig(Strict):
     id: EventId
     name: str = Field(min_length=1)
     organiser: str | None = None
     timezone: str = "UTC"
     venue: Venue
+    # several sites (zones on two provincial grids …); without it the venue is the one site
+    sites: tuple[Site, ...] = ()
     phases: Phases
     # at most ten billion: more than the world's population, and exact in int64 and float64
     visits: int | None = Field(default=None, ge=0, le=10_000_000_000)
@@ -251,6 +260,33 @@ class EventConfig(Strict):
     allocation: Literal["area"] = "area"
     scenario: ScenarioRecord | None = None
     carbon_inclusive: CarbonInclusive | None = None
+
+    @field_validator("sites")
+    @classmethod
+    def sites_apart(cls, v: tuple[Site, ...]) -> tuple[Site, ...]:
+        ids = [s.id.lower() for s in v]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"site id given twice: {', '.join(twice)}")
+        return v
+
+    @model_validator(mode="after")
+    def sites_in_one_market(self) -> EventConfig:
+        other = sorted({s.country for s in self.sites} - {self.venue.country})
+        if other:
+            raise ValueError(
+                f"sites in {', '.join(other)} as well as {self.venue.country}: the market-based "
+                "method takes one market boundary per event (sites in several countries are "
+                "not supported yet)"
+            )
+        return self
+
+    def site(self, site_id: str | None) -> Venue:
+        """The site of that id (any case); the venue for None or ''."""
+        if not site_id:
+            return self.venue
+        wanted = site_id.strip().lower()
+        return next((s for s in self.sites if s.id.lower() == wanted), self.venue)
 
     @field_validator("timezone")
     @classmethod

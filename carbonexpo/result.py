@@ -179,6 +179,12 @@ class HourlyByHour(Frozen):
     matched_mwh: list[float]
 
 
+class SiteTotals(Frozen):
+    location_tco2e: float
+    market_tco2e: float
+    electricity_mwh: float
+
+
 class AvoidedGeneration(Frozen):
     """Green power's "CO2 cut" as organisers publish it (X MWh of green power cut Y t): the
     applied MWh at the named factor. A disclosure, apart from Scope 2: never in the balance."""
@@ -326,6 +332,8 @@ class Result(Frozen):
     uncertainty: Uncertainty | None = None
     hourly: HourlyOut | None = None
     avoided_generation: AvoidedGeneration | None = None
+    # with several sites (event.yaml sites:): per site, and "shared" for what no site names
+    by_site: dict[str, SiteTotals] | None = None
     carbon_inclusive: CarbonInclusiveOut | None = None
     instruments: list[InstrumentOut]
     credits: list[CreditOut]

@@ -363,3 +363,71 @@ def test_a_multi_year_instrument_covers_the_use_of_its_own_months(tmp_path) -> N
     old_rule = old_rule.set_index("instrument_id")
     assert old_rule.loc["G-2019", "status"] == "rejected"  # 24 months back from 2022-03-31
     assert old_rule.loc["G-2022", "mwh_applied"] == 80
+
+
+TWO_SITES = """\
+id: two-zones
+name: Two zones, two grids, two years
+timezone: Asia/Shanghai
+venue: {name: Beijing zone, country: CN, grid: CN-Beijing, latitude: 39.99, longitude: 116.39}
+sites:
+  - {id: beijing, name: Beijing zone, country: CN, grid: CN-Beijing,
+     latitude: 39.99, longitude: 116.39}
+  - {id: zhangjiakou, name: Zhangjiakou zone, country: CN, grid: CN-Hebei,
+     latitude: 40.96, longitude: 115.44}
+phases:
+  build_up:  {start: 2021-12-01, end: 2022-01-31}
+  open:      {start: 2022-02-01, end: 2022-02-20}
+  tear_down: {start: 2022-02-21, end: 2022-03-10}
+factor_sets: [cn-mee-2021, cn-mee-2022, desnz-2024]
+claim: {standard: mee-2019, basis: location}
+"""
+
+
+def test_two_sites_on_two_grids_over_two_years_reproduce_hand_figures(tmp_path) -> None:
+    from carbonexpo import api
+    from tests.conftest import run_cli
+
+    folder = tmp_path / "zones"
+    folder.mkdir()
+    (folder / "event.yaml").write_text(TWO_SITES, encoding="utf-8")
+    (folder / "energy.csv").write_text(
+        "meter,carrier,start,end,quantity,unit,site\n"
+        "BJ,electricity,2021-12-10T08:00,2021-12-10T09:00,100,MWh,beijing\n"
+        "BJ,electricity,2022-02-05T08:00,2022-02-05T09:00,200,MWh,Beijing\n"
+        "ZJK,electricity,2021-12-10T08:00,2021-12-10T09:00,50,MWh,zhangjiakou\n"
+        "ZJK,electricity,2022-02-05T08:00,2022-02-05T09:00,150,MWh,zhangjiakou\n",
+        encoding="utf-8",
+    )
+    (folder / "travel.csv").write_text(
+        "group,origin,mode,travellers,round_trips,site\nvisitor,Beijing,car,10,1,zhangjiakou\n",
+        encoding="utf-8",
+    )
+    run = api.calculate(folder)
+    sites = run.result.by_site
+    # by hand: Beijing 100 MWh x 0.5688 (2021) + 200 x 0.558 (2022);
+    # Hebei 50 x 0.7901 (2021) + 150 x 0.7252 (2022)
+    beijing = 100 * 0.5688 + 200 * 0.558
+    hebei = 50 * 0.7901 + 150 * 0.7252
+    assert sites["beijing"].electricity_mwh == pytest.approx(300)
+    assert abs(sites["beijing"].location_tco2e - beijing) / beijing < 1e-3
+    hebei_site = sites["zhangjiakou"].location_tco2e
+    travel = run.lines[run.lines["category"] == "travel"]["kgco2e"].sum() / 1000
+    assert abs(hebei_site - travel - hebei) / hebei < 1e-3
+    assert sites["shared"].location_tco2e == 0
+    # the journey runs to its own site: Beijing to Zhangjiakou, not to the venue
+    km = run.lines[run.lines["category"] == "travel"]["activity_quantity"].iloc[0] / 20
+    assert 130 * 1.3 < km < 200 * 1.3  # great-circle ~137 km, by road x 1.3
+    # several sites: an energy row must say which; an unknown site is named
+    (folder / "energy.csv").write_text(
+        "meter,carrier,start,end,quantity,unit,site\n"
+        "BJ,electricity,2021-12-10T08:00,2021-12-10T09:00,100,MWh,\n"
+        "BJ,electricity,2021-12-10T09:00,2021-12-10T10:00,100,MWh,zhangjiako\n",
+        encoding="utf-8",
+    )
+    r = run_cli("validate", str(folder))
+    assert r.returncode == 2
+    assert (
+        "energy.csv:2:site: several sites: name this row's site (beijing, zhangjiakou)" in r.stderr
+    )
+    assert "energy.csv:3:site: unknown site 'zhangjiako'" in r.stderr and "zhangjiakou?" in r.stderr

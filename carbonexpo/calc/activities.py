@@ -121,8 +121,21 @@ def energy_phase(df: pd.DataFrame, config: EventConfig) -> pd.Categorical:
 def energy_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
     """Energy rows, each with the local year of its start: annual factors (the grid's) are
     taken from the set of that year when the event lists several years of one series."""
-    grid_key = keys.grid(config.venue.grid)
-    key = cat_map(df["carrier"], lambda c: FUEL_KEYS.get(c, grid_key), len(df))
+    n = len(df)
+    carrier = as_categorical(df["carrier"], n)
+    if config.sites and "site" in df:  # electricity priced by its site's grid
+        site = as_categorical(df["site"], n)
+        grids = [keys.grid(config.site(str(s)).grid) for s in site.categories]
+        grid = np.array([*grids, keys.grid(config.venue.grid)], dtype=object)[
+            np.where(site.codes < 0, len(grids), site.codes)
+        ]
+        fuel = np.array(
+            [FUEL_KEYS.get(str(c), "") for c in carrier.categories] + [""], dtype=object
+        )[np.where(carrier.codes < 0, len(carrier.categories), carrier.codes)]
+        key: pd.Categorical = pd.Categorical(np.where(fuel != "", fuel, grid).astype(object))
+    else:
+        grid_key = keys.grid(config.venue.grid)
+        key = cat_map(df["carrier"], lambda c: FUEL_KEYS.get(c, grid_key), n)
     return _frame(
         df,
         key,
@@ -132,6 +145,20 @@ def energy_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
         carrier=as_categorical(df["carrier"], len(df)),
         year=local_years(df["start"], config.timezone),
     )
+
+
+def site_coordinates(df: pd.DataFrame, config: EventConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Where each row's journey ends: its site (the `site` column), else the venue."""
+    n = len(df)
+    venue = config.venue
+    if not config.sites or "site" not in df:
+        return np.full(n, venue.latitude), np.full(n, venue.longitude)
+    site = as_categorical(df["site"], n)
+    places = [config.site(str(s)) for s in site.categories] + [venue]
+    index = np.where(site.codes < 0, len(places) - 1, site.codes)
+    lat = np.array([p.latitude for p in places])[index]
+    lon = np.array([p.longitude for p in places])[index]
+    return lat, lon
 
 
 def local_years(start: pd.Series, timezone: str) -> np.ndarray:
@@ -203,10 +230,10 @@ def _distance(df: pd.DataFrame, computed_km: np.ndarray) -> tuple[np.ndarray, np
 
 def travel_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
     n = len(df)
-    venue = config.venue
     mode = as_categorical(df["mode"], n)
     lat, lon, origin = _places(_col(df, "origin"), n)
-    crow_km = great_circle_km(lat, lon, venue.latitude, venue.longitude)[origin]
+    to_lat, to_lon = site_coordinates(df, config)
+    crow_km = great_circle_km(lat[origin], lon[origin], to_lat, to_lon)
     one_way, computed = _distance(df, crow_km * lookup(mode, DETOUR, n))
     air_km, _ = _distance(df, crow_km)
     bands = categorical(air_band(air_km), categories=["domestic", "short_haul", "long_haul"])

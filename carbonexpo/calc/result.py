@@ -17,6 +17,7 @@ from carbonexpo.calc.calculate import (
     by_scope,
     daily_electricity_kwh,
     data_quality,
+    in_kwh,
     intensities,
     totals,
 )
@@ -115,6 +116,7 @@ def build_result(
         "uncertainty": calc.uncertainty.as_dict() if calc.uncertainty else None,
         "hourly": calc.hourly.as_dict() if calc.hourly else None,
         "avoided_generation": avoided_generation(calc),
+        "by_site": by_site(calc),
         "carbon_inclusive": calc.carbon_inclusive.summary() if calc.carbon_inclusive else None,
         "instruments": _records(
             calc.green_power.instruments,
@@ -221,4 +223,56 @@ def avoided_generation(calc: Calculation) -> dict[str, Any] | None:
         "source": calc.resolver.source_label(factor),
         "tco2e": mwh * per_kwh,
         "in_balance": False,
+    }
+
+
+SHARED = "shared"  # lines no site names (catering, waste, hotels, the event's own rows)
+
+
+def by_site(calc: Calculation) -> dict[str, dict[str, float]] | None:
+    """With several sites: location- and market-based tCO2e and electricity per site, from the
+    site each energy.csv and travel.csv row names (the rest: `shared`)."""
+    config = calc.data.config
+    if not config.sites:
+        return None
+    lines = calc.lines
+    site = pd.Series(SHARED, index=lines.index, dtype=object)
+    for name in ("energy", "travel"):
+        t = calc.data.tables.get(name)
+        if t is None or "site" not in t.df:
+            continue
+        of_row = dict(
+            zip(
+                t.df["_row"].to_numpy(),
+                [getattr(config.site(str(s)), "id", SHARED)
+                 for s in t.df["site"].astype(object).fillna("")],
+                strict=True,
+            )
+        )  # fmt: skip
+        mine = (lines["source_file"] == t.file).to_numpy()
+        site[mine] = lines.loc[mine, "row"].map(of_row).fillna(SHARED).to_numpy()
+    elec = (lines["category"] == "electricity").to_numpy()
+    kwh = pd.Series(0.0, index=lines.index)
+    if elec.any():
+        kwh[elec] = in_kwh(
+            lines["input_quantity"].to_numpy()[elec], lines["input_unit"].array[elec]
+        )
+    frame = pd.DataFrame(
+        {
+            "site": site.to_numpy(),
+            "location": lines["kgco2e"].to_numpy() / 1000.0,
+            "market": lines["kgco2e_market"].to_numpy() / 1000.0,
+            "mwh": kwh.to_numpy() / 1000.0,
+        }
+    )
+    sums = frame.groupby("site").sum()
+    order = [s.id for s in config.sites] + [SHARED]
+    table = {str(k): v for k, v in sums.to_dict(orient="index").items()}
+    return {
+        s: {
+            "location_tco2e": float(table.get(s, {}).get("location", 0.0)),
+            "market_tco2e": float(table.get(s, {}).get("market", 0.0)),
+            "electricity_mwh": float(table.get(s, {}).get("mwh", 0.0)),
+        }
+        for s in order
     }

@@ -6,6 +6,7 @@ vectorised (sorts, group-wise shifts, per-distinct-value lookups), never a loop 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection
 
 import numpy as np
@@ -66,6 +67,9 @@ def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]
             problems += check_countries(t, "country", own_hotels)
     if t := tables.get("reported"):
         problems += check_reported_period(t, config)
+    for name in ("energy", "booths", "travel"):
+        if (t := tables.get(name)) is not None:
+            problems += check_sites(t, config, required=name == "energy")
     if t := tables.get("booths"):
         problems += check_unique(t, ["exhibitor", "booth"])
         problems += check_one_spelling(t, "exhibitor")
@@ -258,6 +262,28 @@ def check_credit_rows(t: Table) -> tuple[list[Problem], Table]:
     else:
         keep = np.zeros(len(df), dtype=bool)
     return problems, Table(t.name, t.file, df[keep], t.sha256)
+
+
+def check_sites(t: Table, config: EventConfig, *, required: bool) -> list[Problem]:
+    """A `site` names one of event.yaml's sites (any case); with several sites an energy row
+    must name one (which grid prices it?). Without `sites:` the column must stay empty."""
+    problems: list[Problem] = []
+    ids = [s.id for s in config.sites]
+    column = t.df.get("site", None)
+    if column is not None:
+        text = column.astype(object).fillna("").astype(str).str.strip()
+        known = text.str.lower().isin([i.lower() for i in ids]) | text.eq("")
+        for value in sorted(set(text[~known])):
+            close = difflib.get_close_matches(value, ids, n=2, cutoff=0.6)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            allowed = ", ".join(ids) if ids else "none: event.yaml has no sites:"
+            said = f"unknown site {value!r} (sites: {allowed}){hint}"
+            _report(problems, t, (text == value).to_numpy(), "site", said, "unknown_value")
+    if required and len(ids) > 1:
+        empty = column.isna().to_numpy() if column is not None else np.ones(len(t.df), dtype=bool)
+        _report(problems, t, empty, "site",
+                f"several sites: name this row's site ({', '.join(ids)})", "empty")  # fmt: skip
+    return problems
 
 
 def check_reported_period(t: Table, config: EventConfig) -> list[Problem]:

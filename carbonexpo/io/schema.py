@@ -100,6 +100,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("hall"),
                 _c("phase", "enum", choices=PHASES),
                 _c("quality", "enum", choices=QUALITY_TIERS),
+                _c("site"),  # one of event.yaml's sites: its grid prices the electricity
             ),
             "venue energy, one row per meter interval",
             {
@@ -179,6 +180,7 @@ SCHEMAS: dict[str, TableSchema] = {
                     choices=("average", "economy", "premium", "business", "first"),
                 ),
                 _c("quality", "enum", choices=QUALITY_TIERS),
+                _c("site"),  # one of event.yaml's sites: distances run to it
             ),
             "visitor and staff travel",
             {
@@ -413,6 +415,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("hall"),
                 # where `invite --smtp` mails the exhibitor's link (several: comma-separated)
                 _c("contact_email"),
+                _c("site"),  # one of event.yaml's sites (several sites only)
             ),
             "exhibitors' booths",
             {

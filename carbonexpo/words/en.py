@@ -645,4 +645,7 @@ TEXTS: dict[str, str] = {
     "label.of_which_reductions": "of which reductions",
     "label.avoided_title": "Disclosure: green power's avoided generation (not in the balance)",
     "label.avoided_text": "{mwh} MWh of green power at {factor:.4f} kgCO2e/kWh ({key}) is {tco2e} tCO2e of generation avoided: the figure organisers publish as green power's \"CO2 cut\". It is shown apart from Scope 2 and never counts against gross emissions; event.yaml's claim.avoided_generation_factor names the factor (grid, fossil or a key).",
+    "label.by_site": "Results by site",
+    "label.site": "Site",
+    "label.shared_site": "shared (no site named)",
 }

@@ -645,4 +645,7 @@ TEXTS: dict[str, str] = {
     "label.of_which_reductions": "其中：减排量",
     "label.avoided_title": "披露：绿电的替代发电量（不计入平衡）",
     "label.avoided_text": "{mwh} MWh 绿电按 {factor:.4f} kgCO2e/kWh（{key}）计算，相当于避免发电排放 {tco2e} tCO2e，即主办方通常公布的绿电“减碳量”。该数值与范围二分开列示，从不抵减排放总量；因子由 event.yaml 中 claim.avoided_generation_factor 指定（grid、fossil 或因子键）。",
+    "label.by_site": "分场地结果",
+    "label.site": "场地",
+    "label.shared_site": "共用（未指明场地）",
 }
