@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors
+from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors, lang_option
 
 DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -28,13 +28,7 @@ DIR = click.Path(exists=True, file_okay=False, path_type=Path)
     help="also (or, for an existing folder, only) write an exhibitor form (.xlsx)",
 )
 @click.option("--exhibitor", default="", help="exhibitor name pre-filled in the form")
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "zh"]),
-    default="en",
-    show_default=True,
-    help="language of the exhibitor form (either is imported the same)",
-)
+@lang_option("the exhibitor form (either is imported the same)", "en")
 @handle_errors
 def init(folder: Path, event_id: str, form: Path | None, exhibitor: str, lang: str) -> None:
     """Create an event folder: a commented event.yaml, every table's header, and TABLES.md with
@@ -94,13 +88,7 @@ def validate(folder: Path) -> None:
     help="write the result as an Excel workbook (summary, categories, instruments, credits, "
     "exhibitors, factors, assumptions)",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "zh"]),
-    default="en",
-    show_default=True,
-    help="language of the workbook",
-)
+@lang_option("the workbook", "en")
 @click.option(
     "--exhibitors",
     "exhibitors_path",

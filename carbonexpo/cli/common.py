@@ -80,3 +80,14 @@ def handle_errors(func: F) -> F:
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def lang_option(what: str, default: str | None = "en") -> Callable[[F], F]:
+    """--lang zh|en: the language of `what` (default shown when there is one)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default=default,
+        show_default=default is not None,
+        help=f"language of {what}",
+    )

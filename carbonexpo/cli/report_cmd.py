@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors
+from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors, lang_option
 
 
 @click.command(context_settings=CONTEXT)
@@ -18,7 +18,7 @@ from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors
     required=True,
     help="report.html, report.md or report.pdf",
 )
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@lang_option("the report", "en")
 @click.option("--exhibitor", help="write this exhibitor's statement instead of the event report")
 @LEDGER_OPTION
 @handle_errors

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, handle_errors
+from carbonexpo.cli.common import CONTEXT, handle_errors, lang_option
 
 FOLDER = click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 
@@ -29,11 +29,7 @@ FOLDER = click.argument("folder", type=click.Path(exists=True, file_okay=False, 
     "CARBONEXPO_SMTP_PASSWORD); addresses from booths.csv's contact_email column",
 )
 @click.option("--from", "sender", help="the sender address of the mails (with --smtp)")
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    help="language of the mails (default: Chinese for an event in China, else English)",
-)
+@lang_option("the mails (default: Chinese for an event in China, else English)", None)
 @click.option("--dry-run", is_flag=True, help="with --smtp: say who would be mailed, send nothing")
 @handle_errors
 def invite(
@@ -96,13 +92,7 @@ def invite(
 @FOLDER
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="the pages' language until a visitor switches",
-)
+@lang_option("the pages until a visitor switches", "zh")
 @click.option(
     "--trust",
     type=click.Path(exists=True, file_okay=False, path_type=Path),

@@ -355,17 +355,7 @@ async def exhibitor_statement(request: Request) -> Response:
     suffix = "." + request.path_params["fmt"]
     if suffix not in (".html", ".pdf") or site.now() <= site.config().phases.end:
         return not_found(request)
-    run, problems = await run_in_threadpool(site.run)
-    if run is None:
-        return problems_page(request, problems)
-    try:
-        data = await run_in_threadpool(
-            api.report_bytes, run, suffix, lang=lang_of(request), exhibitor=who
-        )
-    except CarbonExpoError:
-        return not_found(request)
-    media = "application/pdf" if suffix == ".pdf" else "text/html; charset=utf-8"
-    return Response(data, media_type=media, headers={"cache-control": "no-store"})
+    return await statement_response(request, who, suffix)
 
 
 # -- staff ----------------------------------------------------------------------------------------
@@ -430,6 +420,12 @@ async def staff_statement(request: Request) -> Response:
     exhibitor = request.query_params.get("exhibitor", "")
     if suffix not in (".html", ".pdf") or not exhibitor:
         return not_found(request)
+    return await statement_response(request, exhibitor, suffix)
+
+
+async def statement_response(request: Request, exhibitor: str, suffix: str) -> Response:
+    """An exhibitor's statement (.html or .pdf) of the complete folder, in the page's language;
+    the problems when the folder has any; not found for an exhibitor the event does not have."""
     run, problems = await run_in_threadpool(site_of(request).run)
     if run is None:
         return problems_page(request, problems)
