@@ -141,8 +141,9 @@ def test_form_round_trip(tmp_path) -> None:
         ["exhibitor_staff", "Acme =1+2", "FRA", "air", "2"],
     ]
     booths = pd.read_csv(folder / "booths.csv", dtype=str, keep_default_na=False)
-    # a new booths.csv has every column, contact_email (issue 33) left for the organiser
-    assert booths.values.tolist() == [["Acme =1+2", "H1-101", "36", "custom", "H1", ""]]
+    # a new booths.csv has every column; contact_email and site (issues 33, 34) left empty
+    assert list(booths.columns[-2:]) == ["contact_email", "site"]
+    assert booths.values.tolist() == [["Acme =1+2", "H1-101", "36", "custom", "H1", "", ""]]
     before = {p.name: p.read_bytes() for p in folder.glob("*.csv")}
     r = run_cli("import-forms", str(folder), str(form))  # the same form again: same tables
     assert {p.name: p.read_bytes() for p in folder.glob("*.csv")} == before

@@ -431,3 +431,21 @@ def test_two_sites_on_two_grids_over_two_years_reproduce_hand_figures(tmp_path) 
         "energy.csv:2:site: several sites: name this row's site (beijing, zhangjiakou)" in r.stderr
     )
     assert "energy.csv:3:site: unknown site 'zhangjiako'" in r.stderr and "zhangjiakou?" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("reach", "covered"),
+    [("2024-10-01", 10.0), ("2024-11-01", 30.0), ("2024-12-01", 60.0)],
+)
+def test_an_instrument_covers_its_last_month_of_reach(reach, covered) -> None:
+    """by_month at its limit: the month an instrument's reach ends in is covered, the next not."""
+    import numpy as np
+    import pandas as pd
+
+    from carbonexpo.calc.scope2 import by_month
+
+    months = pd.Series(
+        [10.0, 20.0, 30.0], index=pd.to_datetime(["2024-10-01", "2024-11-01", "2024-12-01"])
+    )
+    applied = by_month(np.array([100.0]), np.array([np.datetime64(reach)]), months)
+    assert applied.tolist() == [covered]
