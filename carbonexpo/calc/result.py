@@ -23,6 +23,7 @@ from carbonexpo.calc.calculate import (
 )
 from carbonexpo.calc.offsets import CREDIT_COLUMNS
 from carbonexpo.calc.wording import claim_wording
+from carbonexpo.codes import cat_map
 from carbonexpo.config import STANDARD_TITLES
 from carbonexpo.factors import keys
 from carbonexpo.result import LedgerAnchor, Result, Wording
@@ -241,14 +242,11 @@ def by_site(calc: Calculation) -> dict[str, dict[str, float]] | None:
         t = calc.data.tables.get(name)
         if t is None or "site" not in t.df:
             continue
-        of_row = dict(
-            zip(
-                t.df["_row"].to_numpy(),
-                [getattr(config.site(str(s)), "id", SHARED)
-                 for s in t.df["site"].astype(object).fillna("")],
-                strict=True,
-            )
-        )  # fmt: skip
+        # each distinct site text resolved once (a site id in any case, or empty: shared)
+        named = cat_map(
+            t.df["site"], lambda s: getattr(config.site(s), "id", SHARED), len(t.df), SHARED
+        )
+        of_row = pd.Series(np.asarray(named, dtype=object), index=t.df["_row"].to_numpy())
         mine = (lines["source_file"] == t.file).to_numpy()
         site[mine] = lines.loc[mine, "row"].map(of_row).fillna(SHARED).to_numpy()
     elec = (lines["category"] == "electricity").to_numpy()
