@@ -449,3 +449,24 @@ def test_an_instrument_covers_its_last_month_of_reach(reach, covered) -> None:
     )
     applied = by_month(np.array([100.0]), np.array([np.datetime64(reach)]), months)
     assert applied.tolist() == [covered]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "refused"),
+    [
+        ("2024-11-20", "2024-12-02", ["period_start"]),  # a day before the event
+        ("2024-11-21", "2024-12-02", []),  # the event's first and last days
+        ("2024-11-21", "2024-12-03", ["period_end"]),  # a day after
+    ],
+)
+def test_a_reported_period_at_the_events_edges(tmp_path, start, end, refused) -> None:
+    from carbonexpo.errors import InputError
+    from carbonexpo.io.event import read_event
+
+    folder = with_reported(tmp_path, f"Media centre,materials,1,,{start},{end},,,\n")
+    if not refused:
+        assert read_event(folder).tables["reported"].rows == 1
+        return
+    with pytest.raises(InputError) as caught:
+        read_event(folder)
+    assert [p.column for p in caught.value.problems] == refused
