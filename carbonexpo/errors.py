@@ -56,6 +56,14 @@ class Problem:
         return printable(f"{self.file}:{self.row}:{self.column}: {self.message}")
 
 
+def said_problem(
+    file: str, row: int, column: str, detail: Said, code: str, where: str = ""
+) -> Problem:
+    """A problem whose message is a catalog text: English in logs and files, the reader's
+    language on a page or in a report (Problem.text)."""
+    return Problem(file, row, column, detail.text("en"), code, where=where, detail=detail)
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 

@@ -114,3 +114,67 @@ def test_a_problem_detail_reads_in_the_readers_language(tmp_path) -> None:
     assert shown["not_numeric"][1].startswith("'1,5' 不是数字——请写作 1.5")
     assert shown["unknown_value"][1].startswith("未知取值 'rocket'（可选：walk, bike")
     assert all(not re.search(r"[a-z]{4,} [a-z]{4,}", zh) for _, zh, _ in shown.values())
+
+
+def _all_catalog_texts(problems) -> None:
+    for p in problems:
+        assert p.detail is not None, f"{p.code}: {p.message} has no catalog text"
+        zh = p.text("zh")
+        assert not re.search(r"[a-z]{4,} [a-z]{4,}", zh), zh
+        assert p.text("en") == p.message
+
+
+def test_whole_file_and_cross_table_details_read_in_the_readers_language(event) -> None:
+    """Overlapping meter intervals, a serial block twice, a date outside the reporting period,
+    a missing file, a duplicate YAML key: whole-file and cross-table details are catalog texts
+    too, so a Chinese reader gets no English sentence (identifiers stay as written)."""
+    from carbonexpo.errors import InputError
+    from carbonexpo.io.event import read_event as load_event
+
+    folder = event(
+        {
+            "energy": """\
+                meter,carrier,start,end,quantity,unit
+                M1,electricity,2024-11-21T00:00,2024-11-21T02:00,10,kWh
+                M1,electricity,2024-11-21T01:00,2024-11-21T03:00,10,kWh
+                M2,electricity,2024-11-01T00:00,2024-11-01T01:00,10,kWh
+                M3,electricity,2024-11-21T00:00,2024-11-21T01:00,10,kg
+            """,
+            "credits": """\
+                registry,project_id,vintage,serial_prefix,first,last,retired_on,beneficiary
+                CCER,P1,2024,CCER-P1,1,100,2024-12-20,test-expo
+                CCER,P1,2024,CCER-P1,50,150,2024-12-20,test-expo
+                CCER,P1,2024,CCER-P1,1,100,2024-12-20,test-expo
+            """,
+        }
+    )
+    with pytest.raises(InputError) as caught:
+        load_event(folder)
+    problems = caught.value.problems
+    assert {"meter_overlap", "serial_overlap", "outside_period", "wrong_dimension"} <= {
+        p.code for p in problems
+    }
+    _all_catalog_texts(problems)
+    zh = {p.code: p.text("zh") for p in problems}
+    assert zh["meter_overlap"] == "时段与电表 M1 的第 2 行重叠"
+    assert "（能量单位" not in zh["wrong_dimension"] and "应为能量单位" in zh["wrong_dimension"]
+
+
+def test_file_and_yaml_details_read_in_the_readers_language(event) -> None:
+    from carbonexpo.errors import InputError
+    from carbonexpo.io.event import read_event as load_event
+    from tests.conftest import EVENT_YAML
+
+    folder = event({"energy": "meter,carrier,start,end,quantity,unit,colour\n"},
+                   EVENT_YAML + "visits: 2000\n")  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        load_event(folder)
+    problems = caught.value.problems
+    assert {"duplicate_key", "unknown_column"} <= {p.code for p in problems}
+    _all_catalog_texts(problems)
+    (folder / "event.yaml").unlink()
+    with pytest.raises(InputError) as caught:
+        load_event(folder)
+    _all_catalog_texts(caught.value.problems)
+    missing = [p for p in caught.value.problems if p.code == "missing_file"]
+    assert missing[0].text("zh").startswith("缺少每个活动文件夹都需要的 event.yaml")

@@ -20,10 +20,11 @@ from carbonexpo.codes import (
     unique_codes,
 )
 from carbonexpo.config import CATEGORY_NAMES
-from carbonexpo.errors import Problem
+from carbonexpo.errors import Problem, said_problem
 from carbonexpo.factors import keys
 from carbonexpo.factors.resolve import OWN_LAYERS, FactorResolver, set_year
 from carbonexpo.units import UnitProblem, multiplier
+from carbonexpo.words import said
 
 LINE_COLUMNS = [n for n in frames.LINES.names if n != "kgco2e_market"]  # added by scope2
 TEXT_COLUMNS = [
@@ -105,13 +106,18 @@ class LineBuilder:
             if mismatch:
                 where = inverse == i
                 self.problems.append(
-                    Problem(
+                    said_problem(
                         source_file,
                         int(rows[where][0]),
                         "factor_key",
-                        f"factors.csv gives {k!r} per {mismatch[0].unit!r} "
-                        f"({mismatch[0].note}), but these rows need it per {u!r}: "
-                        f"{int(where.sum())} row(s)",
+                        said(
+                            "detail.factor_unit",
+                            key=k,
+                            given=mismatch[0].unit,
+                            note=mismatch[0].note,
+                            unit=u,
+                            rows=int(where.sum()),
+                        ),
                         "factor_unit",
                     )
                 )

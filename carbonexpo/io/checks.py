@@ -14,7 +14,7 @@ import pandas as pd
 
 from carbonexpo.codes import as_categorical, epoch_seconds, keys_of
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import Problem
+from carbonexpo.errors import Problem, said_problem
 from carbonexpo.geo import closest_countries, closest_names, country_code, resolve_place
 from carbonexpo.identifiers import other_spellings
 from carbonexpo.io.schema import ENERGY_ONLY_CARRIERS, FOREST_SINK, SERIAL_COLUMNS
@@ -31,7 +31,7 @@ def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]
         problems += check_reporting_period(t, config)
         problems += check_meter_overlaps(t)
     if t := tables.get("refrigerants"):
-        problems += check_unit_dimension(t, "unit", (MASS,), "a mass (kg, t, lb …)")
+        problems += check_unit_dimension(t, "unit", (MASS,), said("detail.units_mass"))
     if t := tables.get("green_power"):
         problems += check_date_order(t, "generation_start", "generation_end")
         problems += check_serial_blocks(t, ("serial_prefix",), optional=True)
@@ -102,7 +102,7 @@ def _report(
 
 
 def check_unit_dimension(
-    t: Table, column: str, dims: tuple[str, ...], wanted: str, where: pd.Series | None = None
+    t: Table, column: str, dims: tuple[str, ...], wanted: Said, where: pd.Series | None = None
 ) -> list[Problem]:
     problems: list[Problem] = []
     units = t.df[column]
@@ -120,14 +120,14 @@ def check_unit_dimension(
                 t,
                 mask,
                 column,
-                f"unit {text!r} has the wrong dimension: expected {wanted}",
+                said("detail.wrong_dimension", unit=text, wanted=wanted),
                 "wrong_dimension",
             )
     return problems
 
 
-ENERGY_UNITS = ((ENERGY,), "energy (kWh, MWh, GJ …) for electricity, heat and cooling")
-FUEL_UNITS = ((ENERGY, VOLUME, MASS), "energy, volume or mass for a fuel")
+ENERGY_UNITS = ((ENERGY,), said("detail.units_energy"))
+FUEL_UNITS = ((ENERGY, VOLUME, MASS), said("detail.units_fuel"))
 
 
 def check_energy_units(t: Table) -> list[Problem]:
@@ -164,7 +164,7 @@ def check_energy_units(t: Table) -> list[Problem]:
                 t,
                 mask,
                 "unit",
-                f"unit {text!r} has the wrong dimension: expected {wanted}",
+                said("detail.wrong_dimension", unit=text, wanted=wanted),
                 "wrong_dimension",
             )
             # the order of before: energy-only carriers first, units by first appearance
@@ -210,9 +210,11 @@ def period_bounds_utc(config: EventConfig) -> tuple[pd.Timestamp, pd.Timestamp]:
 def check_reporting_period(t: Table, config: EventConfig) -> list[Problem]:
     problems: list[Problem] = []
     start, end = period_bounds_utc(config)
-    period = f"the reporting period {config.phases.start} – {config.phases.end} ({config.timezone})"
-    _report(problems, t, t.df["start"] < start, "start", f"before {period}", "outside_period")
-    _report(problems, t, t.df["end"] > end, "end", f"after {period}", "outside_period")
+    period = {"start": config.phases.start, "end": config.phases.end, "timezone": config.timezone}
+    _report(problems, t, t.df["start"] < start, "start", said("detail.before_period", **period),
+            "outside_period")  # fmt: skip
+    _report(problems, t, t.df["end"] > end, "end", said("detail.after_period", **period),
+            "outside_period")  # fmt: skip
     return problems
 
 
@@ -235,8 +237,12 @@ def check_credit_rows(t: Table) -> tuple[list[Problem], Table]:
         for column in SERIAL_COLUMNS:
             if column not in df:
                 problems.append(
-                    Problem(
-                        t.file, 1, column, f"missing required column {column!r}", "missing_column"
+                    said_problem(
+                        t.file,
+                        1,
+                        column,
+                        said("detail.missing_column", column=column),
+                        "missing_column",
                     )
                 )
             else:
@@ -249,12 +255,11 @@ def check_credit_rows(t: Table) -> tuple[list[Problem], Table]:
 
         serials = ~missing("first") & ~missing("last")
         _report(problems, t, sink & missing("quantity_tco2e") & ~serials, "quantity_tco2e",
-                "a forestry sink without serials needs its quantity_tco2e", "empty")  # fmt: skip
+                said("detail.sink_quantity"), "empty")  # fmt: skip
         _report(problems, t, sink & missing("evidence"), "evidence",
-                "a forestry sink needs its verification document (evidence)", "empty")  # fmt: skip
+                said("detail.sink_evidence"), "empty")  # fmt: skip
         _report(problems, t, sink & missing("vintage") & missing("period_end"), "period_end",
-                "a forestry sink needs the year it was measured: vintage or period_end",
-                "empty")  # fmt: skip
+                said("detail.sink_year"), "empty")  # fmt: skip
     if "period_start" in df and "period_end" in df:
         problems += check_date_order(t, "period_start", "period_end")
     if all(c in df for c in ("serial_prefix", "first", "last")):
@@ -275,14 +280,17 @@ def check_sites(t: Table, config: EventConfig, *, required: bool) -> list[Proble
         known = text.str.lower().isin([i.lower() for i in ids]) | text.eq("")
         for value in sorted(set(text[~known])):
             close = difflib.get_close_matches(value, ids, n=2, cutoff=0.6)
-            hint = f"; did you mean {' or '.join(close)}?" if close else ""
-            allowed = ", ".join(ids) if ids else "none: event.yaml has no sites:"
-            said = f"unknown site {value!r} (sites: {allowed}){hint}"
-            _report(problems, t, (text == value).to_numpy(), "site", said, "unknown_value")
+            hint = said("detail.hint_close", close=" or ".join(close)) if close else ""
+            told = (
+                said("detail.unknown_site", value=value, sites=", ".join(ids), hint=hint)
+                if ids
+                else said("detail.unknown_site_none", value=value)
+            )
+            _report(problems, t, (text == value).to_numpy(), "site", told, "unknown_value")
     if required and len(ids) > 1:
         empty = column.isna().to_numpy() if column is not None else np.ones(len(t.df), dtype=bool)
         _report(problems, t, empty, "site",
-                f"several sites: name this row's site ({', '.join(ids)})", "empty")  # fmt: skip
+                said("detail.site_required", sites=", ".join(ids)), "empty")  # fmt: skip
     return problems
 
 
@@ -291,12 +299,12 @@ def check_reported_period(t: Table, config: EventConfig) -> list[Problem]:
     it starts: a footprint of another time is not this event's."""
     problems: list[Problem] = []
     first, last = pd.Timestamp(config.phases.start), pd.Timestamp(config.phases.end)
-    period = f"the event's dates {config.phases.start} – {config.phases.end}"
+    period = said("detail.outside_dates", start=config.phases.start, end=config.phases.end)
     for column in ("period_start", "period_end"):
         if column in t.df:
             dates = t.df[column]
             outside = dates.notna() & ((dates < first) | (dates > last))
-            _report(problems, t, outside, column, f"outside {period}", "outside_period")
+            _report(problems, t, outside, column, period, "outside_period")
     if "period_start" in t.df and "period_end" in t.df:
         problems += check_date_order(t, "period_start", "period_end")
     return problems
@@ -344,10 +352,10 @@ def check_meter_overlaps(t: Table) -> list[Problem]:
     hits = np.flatnonzero(bad)
     shown = hits[: MAX_LISTED + 1]
     messages = [
-        f"interval overlaps row {int(rows[order[prev_setter[i]]])} of meter "
-        f"{meter.categories[c[i]]}"
+        said("detail.meter_overlap", row=int(rows[order[prev_setter[i]]]),
+             meter=meter.categories[c[i]])
         for i in shown
-    ]
+    ]  # fmt: skip
     problems += listed_problems(
         t.file,
         rows[order[shown]],
@@ -363,7 +371,12 @@ def check_meter_overlaps(t: Table) -> list[Problem]:
 def check_date_order(t: Table, start: str, end: str) -> list[Problem]:
     problems: list[Problem] = []
     _report(
-        problems, t, t.df[end] < t.df[start], end, f"{end} is before {start}", "end_before_start"
+        problems,
+        t,
+        t.df[end] < t.df[start],
+        end,
+        said("detail.end_before_start", end=end, start=start),
+        "end_before_start",
     )
     return problems
 
@@ -380,12 +393,8 @@ def check_serial_blocks(t: Table, group: tuple[str, ...], optional: bool) -> lis
         if len(present) < 3:
             for c in set(cols) - set(present):
                 problems.append(
-                    Problem(
-                        t.file,
-                        1,
-                        c,
-                        f"missing column {c!r}: serial blocks need serial_prefix, first and last",
-                        "missing_column",
+                    said_problem(
+                        t.file, 1, c, said("detail.block_column", column=c), "missing_column"
                     )
                 )
             return problems
@@ -397,13 +406,13 @@ def check_serial_blocks(t: Table, group: tuple[str, ...], optional: bool) -> lis
                 t,
                 partial & ~given[c],
                 c,
-                "serial block incomplete: give serial_prefix, first and last together",
+                said("detail.block_incomplete"),
                 "incomplete_block",
             )
         df = df[given.all(axis=1)]
     last_lt_first = df["last"] < df["first"]
     sub = Table(t.name, t.file, df, t.sha256)
-    _report(problems, sub, last_lt_first, "last", "last is smaller than first", "bad_block")
+    _report(problems, sub, last_lt_first, "last", said("detail.last_before_first"), "bad_block")
     # compared in their canonical form (identifiers.id_key): 'ccer-x' and 'CCER‐X' are one
     # prefix, so a variant spelling cannot make a second block of the same serials
     key_columns = [f"_key_{g}" for g in group]
@@ -428,25 +437,32 @@ def check_serial_blocks(t: Table, group: tuple[str, ...], optional: bool) -> lis
         dup = (hits["first"] == df["first"].shift()[bad]) & (
             hits["last"] == df["last"].shift()[bad]
         )
-        msg = np.where(dup, "duplicate serial block: same as row ", "serial block overlaps row ")
-        text = (
-            pd.Series(msg, index=hits.index, dtype=str)
-            + prev_row[bad].astype("int64").astype(str)
-            + " ("
-            + hits["serial_prefix"].astype(str)
-            + " "
-            + hits["first"].astype(str)
-            + "–"
-            + hits["last"].astype(str)
-            + ")"
-        )
-        _report(
-            problems,
-            Table(t.name, t.file, hits, t.sha256),
-            np.ones(len(hits), bool),
+        shown = slice(0, MAX_LISTED + 1)
+        messages = [
+            said(
+                "detail.block_duplicate" if same_block else "detail.block_overlap",
+                row=int(row),
+                prefix=str(prefix),
+                first=str(first),
+                last=str(last),
+            )
+            for same_block, row, prefix, first, last in zip(
+                dup.to_numpy()[shown],
+                prev_row[bad].to_numpy()[shown],
+                hits["serial_prefix"].to_numpy()[shown],
+                hits["first"].to_numpy()[shown],
+                hits["last"].to_numpy()[shown],
+                strict=True,
+            )
+        ]
+        problems += listed_problems(
+            t.file,
+            hits["_row"].to_numpy(),
             "first",
-            text,
+            messages,
             "serial_overlap",
+            len(hits),
+            "rows with the same problem",
         )
     return problems
 
@@ -464,7 +480,7 @@ def check_distance_or_origin(t: Table, places: tuple[str, ...]) -> list[Problem]
         t,
         ~has,
         "distance_km",
-        f"give distance_km or {' or '.join(places)} to compute it from",
+        said("detail.no_distance", places=" or ".join(places)),
         "no_distance",
     )
     return problems
@@ -474,7 +490,7 @@ def check_air_distance(t: Table) -> list[Problem]:
     problems: list[Problem] = []
     if "distance_km" in t.df:
         bad = (t.df["mode"] == "air") & (t.df["distance_km"] == 0)
-        _report(problems, t, bad, "distance_km", "air travel with distance 0", "air_zero")
+        _report(problems, t, bad, "distance_km", said("detail.air_zero"), "air_zero")
     return problems
 
 
@@ -491,14 +507,13 @@ def check_origins(t: Table, column: str) -> list[Problem]:
     for i, text in enumerate(unknown):
         # suggestions cost a fuzzy search over 40,000 names: for the first few places only
         close = closest_names(str(text)) if i < SUGGESTED_PLACES else []
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        hint = said("detail.hint_close", close=", ".join(close)) if close else ""
         _report(
             problems,
             t,
             needed & (values == text),
             column,
-            f"place {text!r} not found (use an IATA or ICAO code, a city name, 'City, CC', "
-            f"'City, Region, CC' or 'lat,lon'){hint}",
+            said("detail.unknown_place", text=text, hint=hint),
             "unknown_place",
         )
     return problems
@@ -519,13 +534,13 @@ def check_countries(t: Table, column: str, own: Collection[str] = ()) -> list[Pr
         if country_code(str(text))[0] is not None or str(text).strip().upper() in own:
             continue
         close = closest_countries(str(text))
-        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        hint = said("detail.hint_close_paren", close=" or ".join(close)) if close else ""
         _report(
             problems,
             t,
             values == text,
             column,
-            f"unknown country {str(text)!r}{hint}: write its two-letter ISO code, e.g. CN or DE",
+            said("detail.unknown_country", text=str(text), hint=hint),
             "unknown_country",
         )
     return problems
@@ -543,8 +558,7 @@ def check_one_spelling(t: Table, column: str) -> list[Problem]:
             t,
             (t.df[column] == text).to_numpy(),
             column,
-            f"{text!r} is {first!r} written another way (case, spaces, full-width or "
-            "invisible characters): write one spelling for one exhibitor",
+            said("detail.other_spelling", text=text, first=first),
             "duplicate",
         )
     return problems

@@ -12,13 +12,16 @@ from pydantic import BaseModel, ValidationError
 
 from carbonexpo import geo
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import InputError, Problem, raise_if
+from carbonexpo.errors import InputError, Problem, raise_if, said_problem
 from carbonexpo.factors.catalog import Factor, set_ids
 from carbonexpo.io import prefetch
 from carbonexpo.io.checks import check_tables
 from carbonexpo.io.schema import SCHEMAS, TABLE_ORDER
 from carbonexpo.io.tables import Table, file_sha256, read_table, read_table_rows, without_rows
 from carbonexpo.io.yaml_strict import load_yaml
+from carbonexpo.words import Said, said
+
+NEEDS_EVENT = said("detail.needs_event")
 
 CONFIG_FILE = "event.yaml"
 
@@ -51,7 +54,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def load_yaml_model(
-    path: Path, model: type[M], what: str = "every event folder needs"
+    path: Path, model: type[M], what: Said = NEEDS_EVENT
 ) -> tuple[M | None, dict[str, int], list[Problem]]:
     """A small YAML file read strictly (yaml_strict) into a pydantic model; each validation
     error becomes a problem at its key's line."""
@@ -61,11 +64,11 @@ def load_yaml_model(
             None,
             {},
             [
-                Problem(
+                said_problem(
                     name,
                     1,
                     "",
-                    f"missing: {what} {name} (looked in {path.parent})",
+                    said("detail.missing_file", what=what, name=name, folder=str(path.parent)),
                     "missing_file",
                 )
             ],
@@ -77,7 +80,7 @@ def load_yaml_model(
         return (
             None,
             lines,
-            [Problem(name, 1, "", "must be a mapping of keys to values", "bad_yaml")],
+            [said_problem(name, 1, "", said("detail.not_mapping"), "bad_yaml")],
         )
     try:
         return model.model_validate(data), lines, []
@@ -105,11 +108,11 @@ def load_config(path: Path) -> tuple[EventConfig | None, list[Problem]]:
     for i, sid in enumerate(config.factor_sets):
         if sid not in shipped:
             problems.append(
-                Problem(
+                said_problem(
                     name,
                     lines.get(f"factor_sets.{i}", 1),
                     f"factor_sets.{i}",
-                    f"unknown factor set {sid!r} (shipped: {', '.join(sorted(shipped))})",
+                    said("detail.unknown_set", set_id=sid, shipped=", ".join(sorted(shipped))),
                     "unknown_factor_set",
                 )
             )
@@ -192,12 +195,8 @@ def _read_event(folder: Path) -> EventData:
         csv_path, xlsx_path = folder / f"{name}.csv", folder / f"{name}.xlsx"
         if csv_path.exists() and xlsx_path.exists():
             problems.append(
-                Problem(
-                    xlsx_path.name,
-                    0,
-                    "",
-                    f"both {name}.csv and {name}.xlsx exist: keep one",
-                    "ambiguous_file",
+                said_problem(
+                    xlsx_path.name, 0, "", said("detail.both_files", name=name), "ambiguous_file"
                 )
             )
             continue

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carbonexpo.codes import categorical
-from carbonexpo.errors import Problem
+from carbonexpo.errors import Problem, said_problem
 from carbonexpo.io import normalise, prefetch
 from carbonexpo.io.csv_parse import csv_header, fast_type, parse_csv
 from carbonexpo.io.normalise import Reading
@@ -256,25 +256,28 @@ class _Collector:
             detail,
         )
 
-    def whole(self, column: str, message: str, code: str) -> None:
+    def whole(self, column: str, message: Said, code: str) -> None:
         self.whole_file = True
-        self.problems.append(Problem(self.file, 1, column, message, code))
+        self.problems.append(said_problem(self.file, 1, column, message, code))
 
 
 def listed_problems(
     file: str,
     rows: Sequence[int] | np.ndarray,
     column: str,
-    messages: Sequence[str],
+    messages: Sequence[str | Said],
     code: str,
     total: int,
     more: str,
     detail: Said | None = None,
 ) -> list[Problem]:
     """One problem per row for the first MAX_LISTED rows, then one line counting the rest
-    ("... and N more <more>") at the next row. `rows`/`messages` need hold only that many."""
+    ("... and N more <more>") at the next row. `rows`/`messages` need hold only that many. A
+    message may be a catalog text of its own (Said), or share `detail`."""
     out = [
-        Problem(file, int(r), column, m, code, detail=detail)
+        said_problem(file, int(r), column, m, code)
+        if isinstance(m, Said)
+        else Problem(file, int(r), column, m, code, detail=detail)
         for r, m in zip(rows[:MAX_LISTED], messages[:MAX_LISTED], strict=False)
     ]
     if total > MAX_LISTED:
@@ -294,18 +297,13 @@ def _mask(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-ENCODING_HINT = "save the file as UTF-8 (exports in GBK/GB18030 or UTF-16 must be converted)"
-
-
 def _encoding_head(path: Path, display: str) -> Problem | None:
     """The cheap check every CSV gets: a UTF-16 byte-order mark or NUL bytes at the start. The
     whole-file scan (encoding_problem) runs only when parsing failed."""
     with path.open("rb") as f:
         head = f.read(4)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
-        return Problem(
-            display, 1, "", f"UTF-16 or binary, not UTF-8 text: {ENCODING_HINT}", "encoding"
-        )
+        return said_problem(display, 1, "", said("detail.utf16"), "encoding")
     return None
 
 
@@ -318,23 +316,21 @@ def encoding_problem(path: Path, display: str) -> Problem | None:
     with path.open("rb") as f:
         head = f.read(4)
         if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
-            return Problem(
-                display, 1, "", f"UTF-16 or binary, not UTF-8 text: {ENCODING_HINT}", "encoding"
-            )
+            return said_problem(display, 1, "", said("detail.utf16"), "encoding")
         f.seek(0)
         while chunk := f.read(1 << 20):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 line += chunk[: exc.start].count(b"\n")
-                return Problem(display, line, "", f"not UTF-8 text: {ENCODING_HINT}", "encoding")
+                return said_problem(display, line, "", said("detail.not_utf8"), "encoding")
             line += chunk.count(b"\n")
             if b"\x00" in chunk:
-                return Problem(display, line, "", "a NUL byte: not a text file", "encoding")
+                return said_problem(display, line, "", said("detail.nul_byte"), "encoding")
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:  # the file ends inside a character
-        return Problem(display, line, "", f"not UTF-8 text: {ENCODING_HINT}", "encoding")
+        return said_problem(display, line, "", said("detail.not_utf8"), "encoding")
     return None
 
 
@@ -349,11 +345,11 @@ def shape_problem(path: Path, display: str, names: list[str], exc: Exception) ->
         try:
             for cells in reader:
                 if reader.line_num > 1 and cells and len(cells) != len(names):
-                    return Problem(
+                    return said_problem(
                         display,
                         start,
                         "",
-                        f"{len(cells)} cells where the header has {len(names)} columns",
+                        said("detail.row_cells", cells=len(cells), columns=len(names)),
                         "row_shape",
                     )
                 start = reader.line_num + 1
@@ -427,16 +423,15 @@ def read_table_rows(
         duplicate = n in seen_names
         seen_names.add(n)
         if duplicate or (canonical in actual_of):
-            out.whole(n, "duplicate column", "duplicate_column")
+            out.whole(n, said("detail.duplicate_column"), "duplicate_column")
         elif canonical not in known:
             close = normalise.closest(n, sorted(known))
-            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            hint = said("detail.hint_close", close=" or ".join(close)) if close else ""
+            expected = ", ".join(c.name for c in schema.columns)
             out.whole(
-                n,
-                f"unknown column {n!r} (expected: "
-                f"{', '.join(c.name for c in schema.columns)}){hint}",
+                n, said("detail.unknown_column", name=n, expected=expected, hint=hint),
                 "unknown_column",
-            )
+            )  # fmt: skip
         else:
             actual_of[canonical] = n
             if canonical != n:
@@ -452,7 +447,7 @@ def read_table_rows(
                 )
     for col in schema.columns:
         if col.required and col.name not in actual_of:
-            out.whole(col.name, f"missing required column {col.name!r}", "missing_column")
+            out.whole(col.name, said("detail.missing_column", column=col.name), "missing_column")
     if out.problems:
         return None, out.problems
     columns = [c for c in schema.columns if c.name in actual_of]
@@ -500,12 +495,11 @@ def read_table_rows(
         read_rows = None
         if skipped:
             out.problems += [
-                Problem(
+                said_problem(
                     display,
                     number,
                     "",
-                    f"{cells} cells where the header has {len(names)} columns: the row is left "
-                    "out until it is fixed (a comma inside a value needs quotes)",
+                    said("detail.row_cells_left_out", cells=cells, columns=len(names)),
                     "row_shape",
                 )
                 for number, cells in skipped[:MAX_LISTED]

@@ -19,7 +19,8 @@ from typing import Any
 
 import yaml
 
-from carbonexpo.errors import Problem
+from carbonexpo.errors import Problem, said_problem
+from carbonexpo.words import said
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
@@ -120,12 +121,11 @@ def _walk(node: yaml.Node, prefix: str, name: str, lines: dict[str, int], out: l
             here = _line(k.start_mark)
             if key in seen:
                 out.append(
-                    Problem(
+                    said_problem(
                         name,
                         here,
                         path,
-                        f"duplicate key {key!r}: lines {seen[key]} and {here} both set it; "
-                        "keep one",
+                        said("detail.duplicate_key", key=key, first=seen[key], second=here),
                         "duplicate_key",
                     )
                 )
@@ -162,7 +162,7 @@ def load_yaml(raw: bytes, name: str) -> tuple[Any, dict[str, int], list[Problem]
         return (
             None,
             {},
-            [Problem(name, line, "", "not UTF-8 text: save the file as UTF-8", "encoding")],
+            [said_problem(name, line, "", said("detail.not_utf8"), "encoding")],
         )
     if problems := _scan(text, name):
         return None, {}, problems

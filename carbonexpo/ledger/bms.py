@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from carbonexpo.codes import epoch_seconds
-from carbonexpo.errors import Problem
+from carbonexpo.errors import Problem, said_problem
 from carbonexpo.numbers import decimals_of
+from carbonexpo.words import said
 
 SPIKE_FACTOR = 10.0
 GAP_FACTOR = 1.5
@@ -214,12 +215,17 @@ def _cumulative(
             )
         else:
             out.problems.append(
-                Problem(
+                said_problem(
                     file,
                     row,
                     "value",
-                    f"meter {meter} runs backwards: {after:g} after {before:g}"
-                    f" (row {int(rows[i])})",
+                    said(
+                        "detail.meter_backwards",
+                        meter=meter,
+                        after=after,
+                        before=before,
+                        row=int(rows[i]),
+                    ),
                     "meter_backwards",
                 )
             )

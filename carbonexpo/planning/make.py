@@ -19,13 +19,16 @@ from carbonexpo.io.event import find_table_file, load_yaml_model
 from carbonexpo.io.schema import TABLE_ORDER
 from carbonexpo.io.writers import write_frame_csv, write_text_atomic
 from carbonexpo.planning.scenario import Scenario, apply
+from carbonexpo.words import said
 
 
 def make_scenario(
     folder: Path, scenario_file: Path, out: Path, calculate: Callable[[Path], Any]
 ) -> None:
     """Write the scenario folder `out`; `calculate` gives a folder's Run (api.calculate)."""
-    plan, _, problems = load_yaml_model(Path(scenario_file), Scenario, "a scenario needs")
+    plan, _, problems = load_yaml_model(
+        Path(scenario_file), Scenario, said("detail.needs_scenario")
+    )
     raise_if(problems)
     assert plan is not None
     if out.exists() and any(out.iterdir()):
@@ -43,7 +46,7 @@ def make_scenario(
         path = find_table_file(folder, name)
         if path is not None and path.suffix.lower() == ".csv":
             raw[name] = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
-    changed, said = apply(data, raw, plan, base_result)
+    changed, changes = apply(data, raw, plan, base_result)
     for name in changed:
         if find_table_file(folder, name) not in (None, folder / f"{name}.csv"):
             raise CarbonExpoError(f"{name}.xlsx: a scenario changes CSV tables only")
@@ -58,7 +61,7 @@ def make_scenario(
             "name": plan.name,
             "base": str(folder),
             "made": dt.date.today().isoformat(),
-            "changes": [n.model_dump() for n in said],
+            "changes": [n.model_dump() for n in changes],
             "base_gross_tco2e": round(base_result.totals.gross_tco2e, 6),
             "gross_tco2e": round(new_result.totals.gross_tco2e, 6),
         }

@@ -97,7 +97,13 @@ class Said:
     params: tuple[tuple[str, Any], ...] = ()
 
     def text(self, lang: str = "en") -> str:
-        return say(self.key, lang, **dict(self.params))
+        """The text in `lang`; a parameter that is itself a Said (a hint, a phrase) is rendered
+        in the same language."""
+        return say(
+            self.key,
+            lang,
+            **{k: v.text(lang) if isinstance(v, Said) else v for k, v in self.params},
+        )
 
 
 def said(key: str, /, **params: Any) -> Said:
