@@ -113,6 +113,14 @@ SLOW_WORDS = (
     "[postgresql", "pdf", "concurrent", "at_once", "killed", "processes", "fuzzed",
     "whatever_is_typed",  # a hypothesis run of the web form (11 s)
     "mypy_is_clean",  # the type checker over the whole package (10 s); ruff stays fast
+    # whole-example runs through many doors (3-7 s each): the same rules have fast tests
+    "every_entry_point_reads_the_same_tables",  # hypothesis over five entry points
+    "searched_sorted_and_paged",  # 620 exhibitors through the staff page
+    "620_exhibitors",  # a real SMTP server receiving 620 mails
+    "as_typed_xlsx",  # the example as .xlsx and as CSV, calculated twice
+    "language_switch_on_every_page",
+    "downloads_are_named_by_language",  # renders every report and the workbook
+    "lines_to_a_sheet",  # openpyxl writing every line of the example
 )  # fmt: skip
 
 
