@@ -24,66 +24,91 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import numpy as np
+import orjson
+import pandas as pd
+
+from carbonexpo.access import Access, find_access, invite_exhibitors, token_hash
+from carbonexpo.access import secret as site_secret
+from carbonexpo.booth.entry import SECTIONS as ENTRY_SECTIONS
+from carbonexpo.booth.entry import VERSION_FIELD as ENTRY_VERSION_FIELD
+from carbonexpo.booth.entry import Checked as EntryCheck
+from carbonexpo.booth.entry import Entry, booth_rows, folder_lock, submissions
+from carbonexpo.booth.entry import check as check_entry
+from carbonexpo.booth.entry import choices as entry_choices
+from carbonexpo.booth.entry import opened as open_entry
+from carbonexpo.booth.entry import page_estimate as entry_estimate
+from carbonexpo.booth.entry import parse_form as parse_entry
+from carbonexpo.booth.entry import rows_as_entered as entry_rows
+from carbonexpo.booth.entry import save as save_entry
+from carbonexpo.booth.forms import import_forms as _import_forms
+from carbonexpo.booth.forms import write_form
+from carbonexpo.booth.own_rows import current
+from carbonexpo.booth.progress import exhibitor_page, exhibitor_progress, with_footprints
+from carbonexpo.booth.service import estimate_many, estimate_one, format_estimates
+from carbonexpo.calc.calculate import Calculation, check_event, read_checked
+from carbonexpo.calc.calculate import calculate as _calculate
+from carbonexpo.calc.carbon_inclusive import METHODS, rewards
+from carbonexpo.calc.compare import compare as _compare
+from carbonexpo.calc.provisional import calculate_passing
+from carbonexpo.calc.result import build_result
+from carbonexpo.certificate.issue import issue_certificate as _issue_certificate
+from carbonexpo.certificate.keys import generate_keys as _generate_keys
+from carbonexpo.certificate.keys import load_trusted
+from carbonexpo.certificate.read import read_certificate
+from carbonexpo.certificate.record import Verification, verify
+from carbonexpo.config import CATEGORY_NAMES as CATEGORIES
+from carbonexpo.config import EventConfig
 from carbonexpo.errors import (
     ArgumentError,
+    InputError,
     NotNeutralError,
+    Problem,
+    raise_if,
 )
-
-if TYPE_CHECKING:  # the lazily imported part of the API, typed for type checkers (_LAZY)
-    import pandas as pd
-
-    from carbonexpo.access import Access, find_access, token_hash
-    from carbonexpo.access import secret as site_secret
-    from carbonexpo.booth.entry import SECTIONS as ENTRY_SECTIONS
-    from carbonexpo.booth.entry import VERSION_FIELD as ENTRY_VERSION_FIELD
-    from carbonexpo.booth.entry import Checked as EntryCheck
-    from carbonexpo.booth.entry import (
-        Entry,
-        booth_rows,
-        folder_lock,
-        submissions,
-    )
-    from carbonexpo.booth.entry import check as check_entry
-    from carbonexpo.booth.entry import choices as entry_choices
-    from carbonexpo.booth.entry import opened as open_entry
-    from carbonexpo.booth.entry import page_estimate as entry_estimate
-    from carbonexpo.booth.entry import parse_form as parse_entry
-    from carbonexpo.booth.entry import rows_as_entered as entry_rows
-    from carbonexpo.booth.entry import save as save_entry
-    from carbonexpo.booth.progress import exhibitor_page, exhibitor_progress, with_footprints
-    from carbonexpo.booth.service import estimate_many, estimate_one, format_estimates
-    from carbonexpo.calc.calculate import Calculation
-    from carbonexpo.certificate.read import read_certificate
-    from carbonexpo.certificate.record import Verification
-    from carbonexpo.config import CATEGORY_NAMES as CATEGORIES
-    from carbonexpo.config import EventConfig
-    from carbonexpo.factors.catalog import load_set, load_sources, set_ids
-    from carbonexpo.factors.catalog import search as search_factors
-    from carbonexpo.io.event import EventData
-    from carbonexpo.io.factors_file import validate_factors_file
-    from carbonexpo.io.reference import reference_text as schema_reference
-    from carbonexpo.io.reference import table_text as table_reference
-    from carbonexpo.io.schema import TABLE_ORDER as TABLES
-    from carbonexpo.ledger.operations import (
-        add_meter,
-        add_meters_from,
-        claim_event,
-        export_energy,
-    )
-    from carbonexpo.ledger.operations import import_file as import_readings
-    from carbonexpo.ledger.operations import meters as list_meters
-    from carbonexpo.ledger.operations import migrate as migrate_ledger
-    from carbonexpo.ledger.store import Ledger
-    from carbonexpo.mailer import MailedInvites
-    from carbonexpo.notes import Note
-    from carbonexpo.notes import render as render_note
-    from carbonexpo.report.pdf import MissingCJKFontWarning
-    from carbonexpo.report.render import render_template, report_context
-    from carbonexpo.report.text import comparison_text, summary_text
-    from carbonexpo.resources import templates_dir
-    from carbonexpo.result import Result
+from carbonexpo.factors.catalog import load_set, load_sources, set_ids
+from carbonexpo.factors.catalog import search as search_factors
+from carbonexpo.factors.resolve import FactorResolver
+from carbonexpo.io import prefetch
+from carbonexpo.io.event import EventData, load_config
+from carbonexpo.io.event import read_event as _read_event
+from carbonexpo.io.factors_file import validate_factors_file
+from carbonexpo.io.reference import reference_text as schema_reference
+from carbonexpo.io.reference import table_text as table_reference
+from carbonexpo.io.scaffold import init_event as _init_event
+from carbonexpo.io.schema import TABLE_ORDER as TABLES
+from carbonexpo.io.writers import (
+    defuse_formulas,
+    write_atomic,
+    write_bytes_atomic,
+    write_csv_fast,
+    write_frame_csv,
+    write_text_atomic,
+)
+from carbonexpo.ledger.operations import add_meter, add_meters_from, claim_event, export_energy
+from carbonexpo.ledger.operations import import_file as import_readings
+from carbonexpo.ledger.operations import meters as list_meters
+from carbonexpo.ledger.operations import migrate as migrate_ledger
+from carbonexpo.ledger.store import Ledger
+from carbonexpo.mailer import MailedInvites, invite_by_mail
+from carbonexpo.notes import Note
+from carbonexpo.notes import render as render_note
+from carbonexpo.numbers import clean_tree, round_sig
+from carbonexpo.planning.make import make_scenario
+from carbonexpo.report.labels import LABELS
+from carbonexpo.report.pdf import MissingCJKFontWarning
+from carbonexpo.report.render import render_template, report_context
+from carbonexpo.report.statement import statement_bytes, write_statement
+from carbonexpo.report.text import comparison_text, summary_text
+from carbonexpo.report.workbook import EXCEL_MAX_ROWS, lines_workbook
+from carbonexpo.report.workbook import workbook_bytes as _workbook_bytes
+from carbonexpo.report.worker import PdfWorker
+from carbonexpo.report.write import report_bytes as _report_bytes
+from carbonexpo.report.write import write_report as _write_report
+from carbonexpo.resources import templates_dir
+from carbonexpo.result import LedgerAnchor, Result
 
 PathLike = str | Path
 
@@ -114,9 +139,8 @@ def read_event(folder: PathLike) -> EventData:
     >>> read_event("examples/cisce-2024").config.id
     'cisce-2024'
     """
-    from carbonexpo.io.event import read_event as _read
 
-    return _read(Path(folder))
+    return _read_event(Path(folder))
 
 
 @dataclass(frozen=True)
@@ -130,10 +154,8 @@ class Checked:
 
 def validate(folder: PathLike) -> Checked:
     """`read_event` plus every check the calculation makes (places, factor keys)."""
-    from carbonexpo.io import prefetch
 
     prefetch.start(Path(folder))  # before the import below: both proceed at once
-    from carbonexpo.calc.calculate import check_event
 
     return Checked(*check_event(Path(folder)))
 
@@ -149,12 +171,8 @@ def calculate(
     With `ledger`, serial blocks are checked against the claims of that ledger (read only)
     and the result records the ledger head it was checked against. With `uncertainty_runs`,
     the result carries 95 % intervals from a Monte Carlo seeded with `seed`."""
-    from carbonexpo.io import prefetch
 
     prefetch.start(Path(folder))  # before the imports below: both proceed at once
-    from carbonexpo.calc.calculate import calculate as _calculate
-    from carbonexpo.calc.calculate import read_checked
-    from carbonexpo.calc.result import build_result
 
     data = read_checked(Path(folder))
     claims, anchor = _ledger_claims(ledger)
@@ -170,8 +188,6 @@ def _ledger_claims(ledger: PathLike | None) -> tuple[pd.DataFrame | None, Any]:
     """The claims of a ledger (read only) and the head they were read at."""
     if ledger is None:
         return None, None
-    from carbonexpo.ledger.store import Ledger
-    from carbonexpo.result import LedgerAnchor
 
     with Ledger.open(str(ledger), create=False) as store:
         claims = store.claims_frame()
@@ -205,8 +221,6 @@ def calculate_provisional(folder: PathLike, *, ledger: PathLike | None = None) -
     >>> p.complete, p.rows_set_aside
     (True, 0)
     """
-    from carbonexpo.calc.provisional import calculate_passing
-    from carbonexpo.calc.result import build_result
 
     claims, anchor = _ledger_claims(ledger)
     p = calculate_passing(Path(folder), claims=claims)
@@ -236,9 +250,6 @@ def require_neutral(result: Result) -> None:
 def result_json(result: Result | Any) -> str:
     """UTF-8 JSON, two-space indent, no float noise (numbers.clean: tCO2e to the gram, other
     floats at 12 significant digits). A NaN or infinity is refused."""
-    import orjson
-
-    from carbonexpo.numbers import clean_tree
 
     data = result.model_dump(mode="json") if hasattr(result, "model_dump") else result
     return orjson.dumps(clean_tree(data), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
@@ -285,12 +296,6 @@ def write_outputs(
     Raises ArgumentError for a path of the wrong kind, or lines more than a sheet holds (then
     nothing is written).
     """
-    from carbonexpo.io.writers import (
-        defuse_formulas,
-        write_bytes_atomic,
-        write_frame_csv,
-        write_text_atomic,
-    )
 
     check_output_paths(
         json_path=json_path,
@@ -320,7 +325,6 @@ def write_outputs(
 
 def lines_fit_a_sheet(count: int) -> None:
     """Refuse more inventory lines than one Excel sheet holds (1,048,575 below its header)."""
-    from carbonexpo.report.workbook import EXCEL_MAX_ROWS
 
     if count + 1 > EXCEL_MAX_ROWS:
         raise ArgumentError(
@@ -338,17 +342,12 @@ def workbook_bytes(run: Run, *, lang: str = "en") -> bytes:
     >>> workbook_bytes(calculate("examples/cisce-2024"), lang="zh")[:2]
     b'PK'
     """
-    from carbonexpo.report.workbook import workbook_bytes as _workbook
 
-    return _workbook(run.result, run.lines, lang)
+    return _workbook_bytes(run.result, run.lines, lang)
 
 
 def without_float_noise(frame: pd.DataFrame) -> pd.DataFrame:
     """Float columns at 12 significant digits (numbers.round_sig), the rest as they are."""
-    import numpy as np
-    import pandas as pd
-
-    from carbonexpo.numbers import round_sig
 
     out = frame.copy(deep=False)
     for col in out.columns:
@@ -359,15 +358,12 @@ def without_float_noise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_lines(lines: pd.DataFrame, path: Path) -> None:
     """The inventory lines to .csv, .parquet or .xlsx (atomically)."""
-    from carbonexpo.io.writers import write_atomic, write_csv_fast
 
     out = without_float_noise(lines.drop(columns=["proxy"]))
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         write_atomic(path, lambda p: out.to_parquet(p, index=False))
     elif suffix == ".xlsx":
-        from carbonexpo.report.workbook import lines_workbook
-
         lines_fit_a_sheet(len(out))
         write_atomic(path, lambda p: lines_workbook(out, p))
     else:
@@ -390,11 +386,8 @@ def write_report(
     path = Path(path)
     _report_format("path", path.suffix)
     if exhibitor is None:
-        from carbonexpo.report.write import write_report as _write
-
-        _write(run.result, path, lang)
+        _write_report(run.result, path, lang)
         return
-    from carbonexpo.report.statement import write_statement
 
     write_statement(run.calculation, run.result, exhibitor, path, lang)
 
@@ -416,8 +409,6 @@ def report_folder(
         run = calculate(folder, ledger=ledger)
         write_report(run, path, lang=lang, exhibitor=exhibitor)
         return run
-    from carbonexpo.io.writers import write_bytes_atomic
-    from carbonexpo.report.worker import PdfWorker
 
     with PdfWorker() as worker:
         run = calculate(folder, ledger=ledger)
@@ -429,10 +420,7 @@ def report_bytes(run: Run, suffix: str, *, lang: str = "en", exhibitor: str | No
     """What write_report would write, as bytes (for a web download)."""
     _report_format("suffix", suffix)
     if exhibitor is None:
-        from carbonexpo.report.write import report_bytes as _bytes
-
-        return _bytes(run.result, suffix, lang)
-    from carbonexpo.report.statement import statement_bytes
+        return _report_bytes(run.result, suffix, lang)
 
     return statement_bytes(run.calculation, run.result, exhibitor, suffix, lang)
 
@@ -442,9 +430,8 @@ def report_bytes(run: Run, suffix: str, *, lang: str = "en", exhibitor: str | No
 
 def generate_keys(out: PathLike) -> tuple[Path, Path]:
     """A new Ed25519 key pair: OUT (private, mode 600) and OUT.pub; never overwrites."""
-    from carbonexpo.certificate.keys import generate_keys as _generate
 
-    return _generate(Path(out))
+    return _generate_keys(Path(out))
 
 
 def issue_certificate(
@@ -458,7 +445,6 @@ def issue_certificate(
 ) -> dict[str, Any]:
     """Sign the result and write PDF + cert.json beside it; CertificateRefused (exit 1) when the
     event is not neutral, has no data or an incomplete boundary."""
-    from carbonexpo.certificate.issue import issue_certificate as _issue
 
     pdf = Path(pdf)
     if pdf.suffix.lower() != ".pdf":
@@ -468,7 +454,7 @@ def issue_certificate(
             dt.date.fromisoformat(issue_date)
         except ValueError as exc:
             raise ArgumentError("issue_date", f"{issue_date!r} is not a date YYYY-MM-DD") from exc
-    return _issue(
+    return _issue_certificate(
         run.result,
         key_path=Path(key),
         pdf_path=pdf,
@@ -483,9 +469,6 @@ def verify_certificate(
 ) -> Verification:
     """Hash, signature and signer of cert.json — or of the cert.json embedded in the
     certificate PDF: `ok` only when a trusted key signed it."""
-    from carbonexpo.certificate.keys import load_trusted
-    from carbonexpo.certificate.read import read_certificate
-    from carbonexpo.certificate.record import verify
 
     trusted = load_trusted(Path(public_key) if public_key else None, Path(trust) if trust else None)
     data = read_certificate(Path(cert))
@@ -497,9 +480,8 @@ def verify_certificate(
 
 def init_event(folder: PathLike, event_id: str = "my-event") -> list[Path]:
     """A new event folder: a commented event.yaml, header-only tables and TABLES.md."""
-    from carbonexpo.io.scaffold import init_event as _init
 
-    return _init(Path(folder), event_id)
+    return _init_event(Path(folder), event_id)
 
 
 def write_exhibitor_form(
@@ -508,10 +490,6 @@ def write_exhibitor_form(
     """An .xlsx form for one exhibitor of the event in `folder`, in `lang` (en or zh),
     pre-filled with the rows the tables hold for them; returns the event id. A form in either
     language is imported the same."""
-    from carbonexpo.booth.forms import write_form
-    from carbonexpo.booth.own_rows import current
-    from carbonexpo.errors import raise_if
-    from carbonexpo.io.event import load_config
 
     config, problems = load_config(Path(folder) / "event.yaml")
     raise_if(problems)
@@ -531,9 +509,8 @@ def write_exhibitor_form(
 def import_forms(folder: PathLike, forms: Iterable[PathLike]) -> dict[str, int]:
     """Lay returned exhibitor forms over the folder's tables: checked as the files are, a
     cell changes only where it reads differently; rows per table the forms hold."""
-    from carbonexpo.booth.forms import import_forms as _import
 
-    return _import(Path(folder), [Path(f) for f in forms])
+    return _import_forms(Path(folder), [Path(f) for f in forms])
 
 
 # -- planning: compare and scenarios -----------------------------------------------------------
@@ -541,8 +518,6 @@ def import_forms(folder: PathLike, forms: Iterable[PathLike]) -> dict[str, int]:
 
 def load_result(path: PathLike) -> tuple[Result, str]:
     """The result of an event folder (calculated) or of a result JSON, and a short name."""
-    from carbonexpo.errors import InputError, Problem
-    from carbonexpo.result import Result
 
     p = Path(path)
     if p.is_dir():
@@ -564,7 +539,6 @@ def load_result(path: PathLike) -> tuple[Result, str]:
 
 def compare(a: PathLike, b: PathLike) -> Any:
     """Two results side by side (folders or result JSONs): calc.compare.Comparison."""
-    from carbonexpo.calc.compare import compare as _compare
 
     ra, na = load_result(a)
     rb, nb = load_result(b)
@@ -586,7 +560,6 @@ def scenario(folder: PathLike, scenario_file: PathLike, out: PathLike) -> Any:
 
     >>> scenario("examples/cisce-2024", "examples/scenario-rail.yaml", "rail")  # doctest: +SKIP
     """
-    from carbonexpo.planning.make import make_scenario
 
     make_scenario(Path(folder), Path(scenario_file), Path(out), calculate)
     return compare(folder, out)
@@ -598,10 +571,6 @@ def scenario(folder: PathLike, scenario_file: PathLike, out: PathLike) -> Any:
 def phc_export(folder: PathLike, out: PathLike, *, method: str | None = None) -> dict[str, Any]:
     """visitors.csv's green-trip reductions as a CSV a carbon-inclusiveness platform can take
     (one row per visitors.csv row or visitor id); returns the summary."""
-    from carbonexpo.calc.carbon_inclusive import METHODS, rewards
-    from carbonexpo.errors import InputError, Problem
-    from carbonexpo.factors.resolve import FactorResolver
-    from carbonexpo.io.writers import defuse_formulas, write_frame_csv
 
     if method is not None and method not in METHODS:
         raise ArgumentError("method", f"unknown method {method!r} (known: {', '.join(METHODS)})")
@@ -632,7 +601,6 @@ def report_labels(lang: str) -> dict[str, str]:
     >>> report_labels("zh")["electricity"]
     '电力'
     """
-    from carbonexpo.report.labels import LABELS
 
     return LABELS[lang]
 
@@ -645,8 +613,6 @@ def event_config(folder: PathLike) -> EventConfig:
     >>> event_config("examples/cisce-2024").timezone
     'Asia/Shanghai'
     """
-    from carbonexpo.errors import InputError
-    from carbonexpo.io.event import load_config
 
     config, problems = load_config(Path(folder) / "event.yaml")
     if config is None:
@@ -669,7 +635,6 @@ def invite(
 
     >>> links, kept = invite("my-event", base_url="https://expo.example.org")  # doctest: +SKIP
     """
-    from carbonexpo.access import invite_exhibitors
 
     event_config(folder)
     links, kept = invite_exhibitors(Path(folder), renew=renew)
@@ -703,7 +668,6 @@ def mail_invites(
     >>> mail_invites("expo", smtp="smtp://127.0.0.1:25", sender="expo@example.org",
     ...              dry_run=True)  # doctest: +SKIP
     """
-    from carbonexpo.mailer import invite_by_mail
 
     config = event_config(folder)
     return invite_by_mail(
@@ -717,75 +681,6 @@ def mail_invites(
         dry_run=dry_run,
         password=password,
     )
-
-
-_LAZY: dict[str, tuple[str, str]] = {
-    # booth estimates
-    "estimate_one": ("carbonexpo.booth.service", "estimate_one"),
-    "estimate_many": ("carbonexpo.booth.service", "estimate_many"),
-    "format_estimates": ("carbonexpo.booth.service", "format_estimates"),
-    # the venue ledger: Ledger.open(db) and the operations taking an open ledger
-    "Ledger": ("carbonexpo.ledger.store", "Ledger"),
-    "add_meter": ("carbonexpo.ledger.operations", "add_meter"),
-    "add_meters_from": ("carbonexpo.ledger.operations", "add_meters_from"),
-    "import_readings": ("carbonexpo.ledger.operations", "import_file"),
-    "export_energy": ("carbonexpo.ledger.operations", "export_energy"),
-    "claim_event": ("carbonexpo.ledger.operations", "claim_event"),
-    "migrate_ledger": ("carbonexpo.ledger.operations", "migrate"),
-    "list_meters": ("carbonexpo.ledger.operations", "meters"),
-    # shipped factor sets
-    "load_set": ("carbonexpo.factors.catalog", "load_set"),
-    "load_sources": ("carbonexpo.factors.catalog", "load_sources"),
-    "set_ids": ("carbonexpo.factors.catalog", "set_ids"),
-    "search_factors": ("carbonexpo.factors.catalog", "search"),
-    "schema_reference": ("carbonexpo.io.reference", "reference_text"),
-    "table_reference": ("carbonexpo.io.reference", "table_text"),
-    "TABLES": ("carbonexpo.io.schema", "TABLE_ORDER"),
-    "validate_factors_file": ("carbonexpo.io.factors_file", "validate_factors_file"),
-    "MissingCJKFontWarning": ("carbonexpo.report.pdf", "MissingCJKFontWarning"),
-    "Result": ("carbonexpo.result", "Result"),
-    "render_note": ("carbonexpo.notes", "render"),
-    # the exhibitor page and the staff dashboard (the web face and any other front end)
-    "Entry": ("carbonexpo.booth.entry", "Entry"),
-    "EntryCheck": ("carbonexpo.booth.entry", "Checked"),
-    "ENTRY_SECTIONS": ("carbonexpo.booth.entry", "SECTIONS"),
-    "ENTRY_VERSION_FIELD": ("carbonexpo.booth.entry", "VERSION_FIELD"),
-    "open_entry": ("carbonexpo.booth.entry", "opened"),
-    "parse_entry": ("carbonexpo.booth.entry", "parse_form"),
-    "check_entry": ("carbonexpo.booth.entry", "check"),
-    "save_entry": ("carbonexpo.booth.entry", "save"),
-    "entry_estimate": ("carbonexpo.booth.entry", "page_estimate"),
-    "entry_rows": ("carbonexpo.booth.entry", "rows_as_entered"),
-    "entry_choices": ("carbonexpo.booth.entry", "choices"),
-    "booth_rows": ("carbonexpo.booth.entry", "booth_rows"),
-    "submissions": ("carbonexpo.booth.entry", "submissions"),
-    "folder_lock": ("carbonexpo.booth.entry", "folder_lock"),
-    "exhibitor_progress": ("carbonexpo.booth.progress", "exhibitor_progress"),
-    "with_footprints": ("carbonexpo.booth.progress", "with_footprints"),
-    "exhibitor_page": ("carbonexpo.booth.progress", "exhibitor_page"),
-    "Access": ("carbonexpo.access", "Access"),
-    "find_access": ("carbonexpo.access", "find_access"),
-    "site_secret": ("carbonexpo.access", "secret"),
-    "token_hash": ("carbonexpo.access", "token_hash"),
-    "report_context": ("carbonexpo.report.render", "report_context"),
-    "render_template": ("carbonexpo.report.render", "render_template"),
-    "CATEGORIES": ("carbonexpo.config", "CATEGORY_NAMES"),
-    "templates_dir": ("carbonexpo.resources", "templates_dir"),
-    "MailedInvites": ("carbonexpo.mailer", "MailedInvites"),
-    "summary_text": ("carbonexpo.report.text", "summary_text"),
-    "comparison_text": ("carbonexpo.report.text", "comparison_text"),
-    "read_certificate": ("carbonexpo.certificate.read", "read_certificate"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    """The rest of the API, imported on first use (so that `carbonexpo --help` stays fast)."""
-    if name in _LAZY:
-        import importlib
-
-        module, attr = _LAZY[name]
-        return getattr(importlib.import_module(module), attr)
-    raise AttributeError(f"module 'carbonexpo.api' has no attribute {name!r}")
 
 
 __all__ = [
@@ -873,4 +768,3 @@ __all__ = [
     "write_outputs",
     "write_report",
 ]
-assert set(_LAZY) <= set(__all__)

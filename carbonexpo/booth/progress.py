@@ -3,6 +3,7 @@ and when it last saved from the web (the organiser's view of the exhibitors)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pandas as pd
 
 from carbonexpo.booth.entry import submissions
 from carbonexpo.booth.forms import same_exhibitor
+from carbonexpo.result import ExhibitorStatement
 
 DATA_TABLES = ("travel", "logistics", "accommodation", "materials")
 
@@ -67,24 +69,21 @@ class ExhibitorPage:
 
 
 def with_footprints(
-    progress: list[dict[str, Any]], shares: pd.DataFrame | None
+    progress: list[dict[str, Any]], statements: Sequence[ExhibitorStatement] | None
 ) -> list[dict[str, Any]]:
-    """Each exhibitor's own and allocated tCO2e (the calculation's exhibitor shares) added to
-    its progress row (None where the calculation has no share for it)."""
-    if shares is None or shares.empty:
-        return [{**p, "own_tco2e": None, "allocated_tco2e": None} for p in progress]
-    sums = shares.groupby(shares["exhibitor"].map(same_exhibitor))[
-        ["own_kgco2e", "allocated_kgco2e"]
-    ].sum()
-    own, allocated = sums["own_kgco2e"].to_dict(), sums["allocated_kgco2e"].to_dict()
+    """Each exhibitor's own, allocated and total tCO2e, as the result's exhibitor statements
+    state them (computed once, in calc.result), added to its progress row (None where the
+    calculation has no statement for it)."""
+    by_name = {same_exhibitor(s.exhibitor): s for s in statements or ()}
     out = []
     for p in progress:
-        key = same_exhibitor(p["exhibitor"])
+        s = by_name.get(same_exhibitor(p["exhibitor"]))
         out.append(
             {
                 **p,
-                "own_tco2e": own[key] / 1000 if key in own else None,
-                "allocated_tco2e": allocated[key] / 1000 if key in allocated else None,
+                "own_tco2e": s.own_tco2e if s else None,
+                "allocated_tco2e": s.allocated_tco2e if s else None,
+                "total_tco2e": s.total_tco2e if s else None,
             }
         )
     return out
@@ -108,7 +107,7 @@ def exhibitor_page(
         value = {
             "exhibitor": r["exhibitor"].casefold(),
             "area": r["area_m2"],
-            "tco2e": (r.get("own_tco2e") or 0.0) + (r.get("allocated_tco2e") or 0.0),
+            "tco2e": r.get("total_tco2e") or 0.0,
             "saved": r["saved"] or "",
         }[key]
         return (value is None, value)

@@ -606,9 +606,8 @@ def totals(calc: Calculation) -> dict[str, Any]:
         part = sums if scope is None else sums[sums["scope"] == scope]
         return float(part[col].sum()) / t
 
-    visits = calc.data.config.visits
-    area = calc.data.config.venue.area_m2
     b = calc.balance
+    per = intensities(calc)  # the same figures as result.intensities, computed once
     return {
         "location_based_tco2e": s(),
         "market_based_tco2e": s("kgco2e_market"),
@@ -628,8 +627,8 @@ def totals(calc: Calculation) -> dict[str, Any]:
         "surplus_tco2e": b.surplus_tco2e,
         "neutral": b.neutral,
         "status": b.status,
-        "per_visit_kgco2e": (b.gross_tco2e * 1000.0 / visits) if visits else None,
-        "per_m2_kgco2e": (b.gross_tco2e * 1000.0 / area) if area else None,
+        "per_visit_kgco2e": per["per_visit_kgco2e"],
+        "per_m2_kgco2e": per["per_m2_kgco2e"],
         # the instruments' effect: market-based without them − with them (never negative);
         # location − market also holds the difference between the two bases' factors
         "green_power_avoided_tco2e": instruments_effect_kgco2e(

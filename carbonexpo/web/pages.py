@@ -39,7 +39,7 @@ def dashboard_context(
     config = site.config()
     run = found.run
     progress = api.exhibitor_progress(site.folder)
-    rows = api.with_footprints(progress, run.calculation.exhibitors if run else None)
+    rows = api.with_footprints(progress, run.result.exhibitors if run else None)
     table = api.exhibitor_page(rows, query=query, sort=sort, page=page)
     shown = [{**r, "saved_local": local_time(r["saved"], config.timezone)} for r in table.rows]
     context: dict[str, Any] = {
