@@ -2,6 +2,7 @@
 re-exported here: `carbonexpo.calculate(folder)`, `carbonexpo.write_report(run, path)`, …"""
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what __getattr__ hands out at run time, typed for type checkers
@@ -13,6 +14,10 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> Any:
     """The API's names, imported on first use (so that `carbonexpo --help` stays fast)."""
+    if name != "api" and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        # `from carbonexpo import geo` asks here before importing the submodule: importing
+        # the façade now would import the module that is asking (a circular import)
+        raise AttributeError(name)
     api = importlib.import_module("carbonexpo.api")
     if name == "api":
         return api

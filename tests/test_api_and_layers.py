@@ -259,3 +259,53 @@ def test_every_public_function_says_what_it_does() -> None:
         and len((value.__doc__ or "").strip()) < 30
     ]
     assert bare == []
+
+
+IMPORT_EACH = """
+import importlib, os, pkgutil, sys
+import numpy, pandas, pyarrow, pydantic, yaml, jinja2  # third-party, shared by the children
+import carbonexpo as _pkg
+names = sys.argv[1:]
+if names == ["all"]:  # __main__ runs the command line when imported
+    names = [m.name for m in pkgutil.walk_packages(_pkg.__path__, "carbonexpo.")]
+    names = [n for n in names if not n.endswith("__main__")]
+for k in [k for k in sys.modules if k.startswith("carbonexpo")]:
+    del sys.modules[k]
+failed = []
+for name in names:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            importlib.import_module(name)
+        except BaseException as exc:
+            print(f"{name}: {type(exc).__name__}: {exc}", flush=True)
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    failed += [name] if status else []
+print("FAILED", " ".join(failed))
+"""
+
+
+def _import_each(*names: str) -> str:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", IMPORT_EACH, *names],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    ).stdout  # fmt: skip
+    return out
+
+
+def test_a_lower_module_imports_first_without_a_cycle() -> None:
+    """`from carbonexpo import geo` in io/event.py asked the package's lazy __getattr__,
+    which imported the façade, which imported io/event.py again: a circular ImportError for
+    anyone whose first import was a lower module (found when api.py became eager)."""
+    out = _import_each("carbonexpo.io.event", "carbonexpo.calc.calculate", "carbonexpo.result")
+    assert out.strip().splitlines()[-1] == "FAILED", out
+
+
+def test_every_module_imports_first_without_a_cycle() -> None:  # slow: ~100 fresh imports
+    out = _import_each("all")
+    assert out.strip().splitlines()[-1] == "FAILED", out

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
 from carbonexpo import __version__
 from carbonexpo.calc.calculate import (
@@ -26,8 +27,35 @@ from carbonexpo.calc.wording import claim_wording
 from carbonexpo.codes import cat_map
 from carbonexpo.config import STANDARD_TITLES
 from carbonexpo.factors import keys
-from carbonexpo.result import LedgerAnchor, Result, Wording
+from carbonexpo.result import (
+    AvoidedGeneration,
+    Boundary,
+    CarbonInclusiveOut,
+    ClaimOut,
+    CreditOut,
+    DataQuality,
+    DateSpan,
+    EventOut,
+    ExhibitorStatement,
+    FactorSetRef,
+    FactorUsed,
+    HourlyOut,
+    InputFile,
+    InstrumentOut,
+    Intensities,
+    LedgerAnchor,
+    Period,
+    Result,
+    SiteTotals,
+    SourceOut,
+    Totals,
+    Uncertainty,
+    VenueOut,
+    Wording,
+)
 from carbonexpo.units import multiplier
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _clean(value: Any) -> Any:
@@ -64,78 +92,100 @@ def build_result(
     generated_at: dt.datetime | None = None,
     ledger: LedgerAnchor | None = None,
 ) -> Result:
+    """The Result, section by section through its typed models: a misspelt or missing field is
+    a type error (mypy) and a validation error at the section that made it."""
     config = calc.data.config
     generated = generated_at or dt.datetime.now(dt.UTC)
     sums = totals(calc)
-    out: dict[str, Any] = {
-        "event": {
-            "id": config.id,
-            "name": config.name,
-            "organiser": config.organiser,
-            "venue": config.venue.model_dump(),
-            "visits": config.visits,
-        },
-        "carbonexpo_version": __version__,
-        "generated_at": generated.isoformat(timespec="seconds"),
-        "period": {
-            "start": config.phases.start.isoformat(),
-            "end": config.phases.end.isoformat(),
-            "timezone": config.timezone,
-            "phases": {
-                n: {"start": r.start.isoformat(), "end": r.end.isoformat()}
+    return Result(
+        event=EventOut(
+            id=config.id,
+            name=config.name,
+            organiser=config.organiser,
+            venue=VenueOut.model_validate(config.venue.model_dump()),
+            visits=config.visits,
+        ),
+        carbonexpo_version=__version__,
+        generated_at=generated.isoformat(timespec="seconds"),
+        period=Period(
+            start=config.phases.start.isoformat(),
+            end=config.phases.end.isoformat(),
+            timezone=config.timezone,
+            phases={
+                n: DateSpan(start=r.start.isoformat(), end=r.end.isoformat())
                 for n, r in config.phases.items()
             },
-        },
-        "claim": {
-            "standard": config.claim.standard,
-            "standard_title": STANDARD_TITLES[config.claim.standard],
-            "basis": config.claim.basis,
-            "accepted_registries": list(config.claim.registries),
-            "accepted_registries_source": "event.yaml"
+        ),
+        claim=ClaimOut(
+            standard=config.claim.standard,
+            standard_title=STANDARD_TITLES[config.claim.standard],
+            basis=config.claim.basis,
+            accepted_registries=list(config.claim.registries),
+            accepted_registries_source="event.yaml"
             if config.claim.accepted_registries
             else f"default for {config.claim.standard}",
-            "credit_vintage_max_age_years": config.claim.credit_vintage_max_age_years,
-            "green_power_vintage_months": config.claim.green_power_vintage_months,
-            "radiative_forcing": config.claim.radiative_forcing,
-            "residual_factor_key": calc.residual_key,
-            "max_excluded_share": config.claim.max_excluded_share,
-            "markets": list(config.claim.markets),
-            "wording": wording_of(calc, sums),
-        },
-        "factor_sets": [
-            {"id": s.set_id, "version": s.version, "sha256": s.sha256} for s in calc.resolver.sets
+            credit_vintage_max_age_years=config.claim.credit_vintage_max_age_years,
+            green_power_vintage_months=config.claim.green_power_vintage_months,
+            radiative_forcing=config.claim.radiative_forcing,
+            residual_factor_key=calc.residual_key,
+            max_excluded_share=config.claim.max_excluded_share,
+            markets=list(config.claim.markets),
+            wording=wording_of(calc, sums),
+        ),
+        factor_sets=[
+            FactorSetRef(id=s.set_id, version=s.version, sha256=s.sha256)
+            for s in calc.resolver.sets
         ],
-        "inputs": calc.data.inputs,
-        "totals": sums,
-        "boundary": boundary(calc),
-        "by_category": by_category(calc),
-        "by_phase": by_phase(calc),
-        "by_scope": by_scope(calc),
-        "daily_electricity_kwh": daily_electricity_kwh(calc),
-        "data_quality": data_quality(calc),
-        "intensities": intensities(calc),
-        "uncertainty": calc.uncertainty.as_dict() if calc.uncertainty else None,
-        "hourly": calc.hourly.as_dict() if calc.hourly else None,
-        "avoided_generation": avoided_generation(calc),
-        "by_site": by_site(calc),
-        "carbon_inclusive": calc.carbon_inclusive.summary() if calc.carbon_inclusive else None,
-        "instruments": _records(
-            calc.green_power.instruments,
-            ["instrument_id", "type", "status", "mwh", "mwh_applied", "reason", "reasons"],
+        inputs=[InputFile.model_validate(i) for i in calc.data.inputs],
+        totals=Totals.model_validate(sums),
+        boundary=Boundary.model_validate(boundary(calc)),
+        by_category=by_category(calc),
+        by_phase=by_phase(calc),
+        by_scope=by_scope(calc),
+        daily_electricity_kwh=daily_electricity_kwh(calc),
+        data_quality=DataQuality.model_validate(data_quality(calc)),
+        intensities=Intensities.model_validate(intensities(calc)),
+        uncertainty=_model(Uncertainty, calc.uncertainty.as_dict() if calc.uncertainty else None),
+        hourly=_model(HourlyOut, calc.hourly.as_dict() if calc.hourly else None),
+        avoided_generation=_model(AvoidedGeneration, avoided_generation(calc)),
+        by_site=_sites(by_site(calc)),
+        carbon_inclusive=_model(
+            CarbonInclusiveOut,
+            calc.carbon_inclusive.summary() if calc.carbon_inclusive else None,
         ),
-        "credits": _records(
-            calc.offsets.credits,
-            [c for c in CREDIT_COLUMNS if c not in ("project_type", "_row")],
-        ),
-        "factors_used": calc.factors_used,
-        "sources": used_sources(calc),
-        "assumptions": list(calc.assumptions),
-        "warnings": list(calc.warnings),
-    }
-    if calc.exhibitors is not None:
-        out["exhibitors"] = exhibitor_statements(calc.exhibitors)
-    out["ledger"] = ledger
-    return Result.model_validate(out)
+        instruments=[
+            InstrumentOut.model_validate(r)
+            for r in _records(
+                calc.green_power.instruments,
+                ["instrument_id", "type", "status", "mwh", "mwh_applied", "reason", "reasons"],
+            )
+        ],
+        credits=[
+            CreditOut.model_validate(r)
+            for r in _records(
+                calc.offsets.credits,
+                [c for c in CREDIT_COLUMNS if c not in ("project_type", "_row")],
+            )
+        ],
+        factors_used=[FactorUsed.model_validate(f) for f in calc.factors_used],
+        sources=[SourceOut.model_validate(s) for s in used_sources(calc)],
+        assumptions=list(calc.assumptions),
+        warnings=list(calc.warnings),
+        exhibitors=None
+        if calc.exhibitors is None
+        else [ExhibitorStatement.model_validate(e) for e in exhibitor_statements(calc.exhibitors)],
+        ledger=ledger,
+    )
+
+
+def _model(model: type[M], fields: dict[str, Any] | None) -> M | None:
+    return None if fields is None else model.model_validate(fields)
+
+
+def _sites(table: dict[str, dict[str, float]] | None) -> dict[str, SiteTotals] | None:
+    if table is None:
+        return None
+    return {site: SiteTotals.model_validate(v) for site, v in table.items()}
 
 
 def wording_of(calc: Calculation, sums: dict[str, Any]) -> Wording:
