@@ -189,21 +189,21 @@ class LineBuilder:
     def _missing(self, key: str, unit: str, rows: np.ndarray, source_file: str) -> None:
         listed = ", ".join(str(r) for r in rows[:20]) + (" …" if len(rows) > 20 else "")
         sets = ", ".join(s.set_id for s in self.resolver.sets)
+        what = keys.describe(key)
         if self.resolver.has_key(key):
-            what = f"{keys.describe(key)} per {unit!r} (the factor sets have it in other units)"
-        else:
-            what = keys.describe(key)
+            what = said("detail.activity_in_other_units", what=what, unit=unit)
         self.problems.append(
-            Problem(
+            said_problem(
                 source_file,
                 int(rows[0]),
                 "factor_key",
-                f"no emission factor for {what} in factors.csv or {sets}: add a row to "
-                f"factors.csv with key {key}, unit {unit} and its source; "
-                f"{len(rows)} row(s) need it: {listed}",
+                said(
+                    "detail.missing_factor",
+                    what=what, sets=sets, key=key, unit=unit, count=len(rows), rows=listed,
+                ),
                 "missing_factor",
             )
-        )
+        )  # fmt: skip
 
     def lines(self) -> pd.DataFrame:
         """One line per activity row (what `--lines` writes and statements list)."""

@@ -18,6 +18,8 @@ with the codes as written (CN, CN-North, R-410A):
 
 from __future__ import annotations
 
+from carbonexpo.words import Said, said
+
 
 def grid(region: str) -> str:
     return f"electricity.grid.{region}"
@@ -64,20 +66,16 @@ def refrigerant(gas: str) -> str:
     return f"refrigerant.{gas}"
 
 
-def describe(key: str) -> str:
+ACTIVITY_HEADS = (
+    "hotel", "refrigerant", "material", "meal", "waste", "passenger", "freight", "electricity",
+    "fuel",
+)  # fmt: skip
+
+
+def describe(key: str) -> Said:
     """What a key stands for, in the words of the tables ('hotel.AQ' -> "hotel nights in
     AQ"), so that a missing factor is named as the activity the person entered."""
     head, _, rest = key.partition(".")
-    words = {
-        "hotel": "hotel nights in {}",
-        "refrigerant": "refrigerant {}",
-        "material": "material {}",
-        "meal": "meals '{}'",
-        "waste": "waste {}",
-        "passenger": "travel by {}",
-        "freight": "freight by {}",
-        "electricity": "electricity {}",
-        "fuel": "fuel {}",
-    }
-    template = words.get(head)
-    return template.format(rest) if template and rest else f"key {key}"
+    if head in ACTIVITY_HEADS and rest:
+        return said(f"detail.activity_{head}", rest=rest)
+    return said("detail.activity_key", key=key)

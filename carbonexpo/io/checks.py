@@ -568,8 +568,13 @@ def check_unique(t: Table, columns: list[str]) -> list[Problem]:
     problems: list[Problem] = []
     if not all(c in t.df for c in columns):
         return problems
-    dup = t.df.duplicated(columns, keep="first")
+    dup = t.df.duplicated(columns, keep="first").to_numpy()
+    if not dup.any():
+        return problems
     first_row = t.df.groupby(columns, sort=False, observed=True)["_row"].transform("first")
-    msg = "duplicate of row " + first_row.astype(str)
-    _report(problems, t, dup, columns[0], msg, "duplicate")
-    return problems
+    rows = t.df["_row"].to_numpy()[dup]
+    firsts = first_row.to_numpy()[dup][: MAX_LISTED + 1]  # only the listed rows get a text
+    said_rows = [said("detail.duplicate_of_row", row=int(r)) for r in firsts]
+    return listed_problems(
+        t.file, rows, columns[0], said_rows, "duplicate", len(rows), "rows with the same problem"
+    )
