@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from carbonexpo.unit_table import DIMENSIONS, MULTIPLIERS, UNITS
+from carbonexpo.words import Said, said
 
 if TYPE_CHECKING:
     import pint
@@ -90,7 +91,12 @@ FOLDED_ALIASES = {
 
 
 class UnitProblem(ValueError):
-    """A unit string that does not parse, or has the wrong dimension."""
+    """A unit string that does not parse, or has the wrong dimension: str() is the English
+    text, `detail` the catalog text for any language."""
+
+    def __init__(self, detail: Said) -> None:
+        super().__init__(detail.text("en"))
+        self.detail = detail
 
 
 @lru_cache(maxsize=4096)
@@ -98,13 +104,13 @@ def parse_unit(text: str) -> pint.Unit:
     """Parse a unit string once; raise UnitProblem with a readable message."""
     cleaned = text.strip()
     if not cleaned:
-        raise UnitProblem("empty unit")
+        raise UnitProblem(said("detail.empty_unit"))
     try:
         unit = registry().parse_units(ALIASES.get(cleaned, cleaned))
     except Exception as exc:  # pint raises several unrelated types for garbage
         folded = FOLDED_ALIASES.get(cleaned.lower())
         if folded is None:
-            raise UnitProblem(f"unknown unit {text!r} (e.g. kWh, MWh, GJ, m3, L, kg, t)") from exc
+            raise UnitProblem(said("detail.unknown_unit", text=text)) from exc
         unit = registry().parse_units(folded)
     return unit
 
@@ -155,8 +161,8 @@ def pint_multiplier(from_unit: str, to_unit: str) -> float:
         raise UnitProblem(_wrong_dimension(from_unit, to_unit)) from exc
 
 
-def _wrong_dimension(from_unit: str, to_unit: str) -> str:
-    return f"unit {from_unit!r} cannot be converted to {to_unit!r} (wrong dimension)"
+def _wrong_dimension(from_unit: str, to_unit: str) -> Said:
+    return said("detail.unit_not_convertible", unit=from_unit, to=to_unit)
 
 
 def same_dimension(a: str, b: str) -> bool:

@@ -136,8 +136,12 @@ class LineBuilder:
                 conv[i] = multiplier(u, factor.unit)
             except UnitProblem as exc:
                 self.problems.append(
-                    Problem(
-                        source_file, int(rows[inverse == i][0]), "unit", str(exc), "wrong_dimension"
+                    said_problem(
+                        source_file,
+                        int(rows[inverse == i][0]),
+                        "unit",
+                        exc.detail,
+                        "wrong_dimension",
                     )
                 )
                 continue

@@ -814,7 +814,7 @@ def _check_categories(
             try:
                 check_unit(value)
             except UnitProblem as exc:
-                out.rows(codes == i, col.name, str(exc), None, "unknown_unit")
+                out.rows(codes == i, col.name, exc.detail, None, "unknown_unit")
 
 
 def _check_numbers(
