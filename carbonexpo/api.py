@@ -20,6 +20,7 @@ code the CLI uses.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -63,6 +64,7 @@ from carbonexpo.config import CATEGORY_NAMES as CATEGORIES
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import (
     ArgumentError,
+    ClaimRefused,
     InputError,
     NotNeutralError,
     Problem,
@@ -101,6 +103,7 @@ from carbonexpo.report.labels import LABELS
 from carbonexpo.report.pdf import MissingCJKFontWarning
 from carbonexpo.report.render import render_template, report_context
 from carbonexpo.report.statement import statement_bytes, write_statement
+from carbonexpo.report.text import claims_text as _claims_text
 from carbonexpo.report.text import comparison_text, summary_text
 from carbonexpo.report.workbook import EXCEL_MAX_ROWS, lines_workbook
 from carbonexpo.report.workbook import workbook_bytes as _workbook_bytes
@@ -108,7 +111,7 @@ from carbonexpo.report.worker import PdfWorker
 from carbonexpo.report.write import report_bytes as _report_bytes
 from carbonexpo.report.write import write_report as _write_report
 from carbonexpo.resources import templates_dir
-from carbonexpo.result import LedgerAnchor, Result
+from carbonexpo.result import ClaimCheckOut, LedgerAnchor, Result
 
 PathLike = str | Path
 
@@ -242,6 +245,52 @@ def require_neutral(result: Result) -> None:
             f"not neutral: gross {t.gross_tco2e:.3f} tCO2e exceeds eligible offsets "
             f"{t.offsets_eligible_tco2e:.3f} tCO2e by {t.net_tco2e:.3f} tCO2e"
         )
+
+
+# -- claims under rule packs -------------------------------------------------------------------
+
+
+def claims(run: Run) -> list[ClaimCheckOut]:
+    """Every rule pack's verdict on the event's claim (may / may_not / not_checked), each
+    reason with its rule and clause, the wording allowed, deadlines and evidence to keep
+    (docs/rules.md). Packs are judged by the rules in force on the event's last day.
+
+    >>> [c.pack for c in claims(calculate("examples/cisce-2024"))][:2]
+    ['cn-instruments', 'eu-2024-825']
+    """
+    return list(run.result.claims)
+
+
+def require_claims(checked: list[ClaimCheckOut], packs: Iterable[str]) -> None:
+    """Raise ClaimRefused (exit 1) when a named pack says may_not; ArgumentError for a pack
+    id that is not shipped (with the closest ids)."""
+    known = {c.pack: c for c in checked}
+    for pack in packs:
+        if pack not in known:
+            close = difflib.get_close_matches(pack, list(known), n=2, cutoff=0.4)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise ArgumentError(
+                "packs", f"{pack}: no such rule pack{hint}; one of {', '.join(known)}"
+            )
+        if known[pack].verdict == "may_not":
+            failed = [r.note.text for r in known[pack].reasons if r.outcome == "fail"]
+            raise ClaimRefused(f"{pack} says may_not: " + "; ".join(failed))
+
+
+def claims_json(checked: list[ClaimCheckOut]) -> str:
+    """The verdicts as JSON text (the result's `claims` field)."""
+    text = orjson.dumps([c.model_dump(mode="json") for c in checked], option=orjson.OPT_INDENT_2)
+    return text.decode("utf-8") + "\n"
+
+
+def write_claims_json(checked: list[ClaimCheckOut], json_path: PathLike) -> None:
+    """claims_json written atomically to `json_path`."""
+    write_text_atomic(Path(json_path), claims_json(checked))
+
+
+def claims_text(checked: list[ClaimCheckOut], *, lang: str = "en") -> str:
+    """The verdicts as `carbonexpo claims` prints them (deadlines still open marked)."""
+    return _claims_text(checked, lang=lang, today=dt.date.today())
 
 
 # -- outputs ----------------------------------------------------------------------------------
@@ -690,6 +739,7 @@ __all__ = [
     "TABLES",
     "Access",
     "Checked",
+    "ClaimCheckOut",
     "Entry",
     "EntryCheck",
     "Ledger",
@@ -706,6 +756,9 @@ __all__ = [
     "check_entry",
     "check_output_paths",
     "claim_event",
+    "claims",
+    "claims_json",
+    "claims_text",
     "compare",
     "comparison_text",
     "entry_choices",
@@ -744,6 +797,7 @@ __all__ = [
     "report_context",
     "report_folder",
     "report_labels",
+    "require_claims",
     "require_neutral",
     "result_json",
     "save_entry",
@@ -763,6 +817,7 @@ __all__ = [
     "with_footprints",
     "without_float_noise",
     "workbook_bytes",
+    "write_claims_json",
     "write_exhibitor_form",
     "write_lines",
     "write_outputs",

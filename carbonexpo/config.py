@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from carbonexpo.notes import Note
+from carbonexpo.rules.named import DOCUMENTS
+from carbonexpo.rules.pack import standard_registries
 
 Standard = Literal["mee-2019", "iso-14068-1", "pas-2060"]
 PHASES = ("build_up", "open", "tear_down")  # in time order
@@ -18,12 +20,13 @@ EventId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", min_length=1, max_length
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
-DEFAULT_REGISTRIES: dict[str, tuple[str, ...]] = {
-    # the MEE 2019 guideline names forestry sinks (林业碳汇) among the ways to neutralise
-    "mee-2019": ("CCER", "CEA", "PHCER", "CDM-CER", "FOREST-SINK"),
-    "iso-14068-1": ("CCER", "CDM-CER", "VCS", "GS"),
-    "pas-2060": ("CCER", "CDM-CER", "VCS", "GS"),
-}
+
+def default_registries(standard: str) -> tuple[str, ...]:
+    """The credit types a standard accepts by default: its rule pack's accepted_credits
+    (carbonexpo/rules/packs; MEE 2019 names forestry sinks (林业碳汇) among the ways)."""
+    return standard_registries()[standard]
+
+
 STANDARD_TITLES = {
     "mee-2019": "MEE Guideline for carbon neutrality of large-scale events (2019, trial)",
     "iso-14068-1": "ISO 14068-1:2023 Climate change management — carbon neutrality",
@@ -41,6 +44,9 @@ class Venue(Strict):
     grid: str = Field(min_length=1, description="grid region key, e.g. CN-North")
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
+    # ISO 3166-2 province or region (CN-31 Shanghai, CN-44 Guangdong); when not given it is
+    # read from the nearest city of the shipped GeoNames data (rule packs by province)
+    region: str | None = Field(default=None, pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
     # at most a square kilometre of halls ten times over: finite, and checked, not trusted
     area_m2: float | None = Field(default=None, gt=0, le=1e7, allow_inf_nan=False)
 
@@ -134,6 +140,24 @@ class Phases(Strict):
         return self.items()[-1][1].end
 
 
+DocumentKey = Literal[DOCUMENTS]  # type: ignore[valid-type]
+
+
+class ClaimDocument(Strict):
+    file: str = Field(min_length=1, max_length=500)
+    date: dt.date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def path_alone(cls, v: object) -> object:
+        return {"file": v} if isinstance(v, str) else v
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def natural(cls, v: object) -> object:
+        return natural_date(v)
+
+
 class Claim(Strict):
     standard: Standard = "mee-2019"
     basis: Literal["market", "location"] = "market"
@@ -155,6 +179,12 @@ class Claim(Strict):
     # balance: grid (the venue grid's average), fossil (the country's fossil-only power) or a
     # factor key (a local factor of factors.csv, e.g. electricity.grid.CN-Shanghai-local)
     avoided_generation_factor: str = Field(default="grid", min_length=1)
+    # the documents rule packs ask for (docs/rules.md), each a file of the event folder, with
+    # its date where a pack asks that it precede the event (a plan at the preparation stage)
+    documents: dict[DocumentKey, ClaimDocument] = Field(default_factory=dict)
+    # how the claim is made where a pack offers routes (Guangdong): declared by the organiser
+    # with a full evidence file, or certified by a technical service body
+    route: Literal["self_declaration", "certificate"] | None = None
 
     @field_validator("markets")
     @classmethod
@@ -173,7 +203,7 @@ class Claim(Strict):
 
     @property
     def registries(self) -> tuple[str, ...]:
-        return self.accepted_registries or DEFAULT_REGISTRIES[self.standard]
+        return self.accepted_registries or default_registries(self.standard)
 
 
 Category = Literal[

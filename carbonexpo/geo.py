@@ -286,6 +286,33 @@ def nearest_country(lat: float, lon: float) -> str:
     return str(cities["country"].iat[int(np.argmin(d))])
 
 
+# GeoNames' admin-1 codes of China (admin1CodesASCII.txt, CN.xx) -> ISO 3166-2:CN; checked
+# against the shipped cities.csv (each code's most populous city is that province's capital)
+CN_ADMIN1_ISO = {
+    "01": "CN-34", "02": "CN-33", "03": "CN-36", "04": "CN-32", "05": "CN-22", "06": "CN-63",
+    "07": "CN-35", "08": "CN-23", "09": "CN-41", "10": "CN-13", "11": "CN-43", "12": "CN-42",
+    "13": "CN-65", "14": "CN-54", "15": "CN-62", "16": "CN-45", "18": "CN-52", "19": "CN-21",
+    "20": "CN-15", "21": "CN-64", "22": "CN-11", "23": "CN-31", "24": "CN-14", "25": "CN-37",
+    "26": "CN-61", "28": "CN-12", "29": "CN-53", "30": "CN-44", "31": "CN-46", "32": "CN-51",
+    "33": "CN-50",
+}  # fmt: skip
+REGION_SEARCH_KM = 100.0  # a venue farther than this from any city of its country: unknown
+
+
+def region_at(lat: float, lon: float, country: str) -> str | None:
+    """The ISO 3166-2 province of a point in China, from the nearest city of the shipped
+    GeoNames data (None elsewhere, or farther than REGION_SEARCH_KM from any city)."""
+    if country != "CN":
+        return None
+    cities = _cities()
+    mine = cities[cities["country"] == country]
+    d = great_circle_km(lat, lon, mine["latitude"].to_numpy(), mine["longitude"].to_numpy())
+    i = int(np.argmin(d))
+    if d[i] > REGION_SEARCH_KM:
+        return None
+    return CN_ADMIN1_ISO.get(str(mine["admin1"].iat[i]))
+
+
 def great_circle_km(lat1, lon1, lat2, lon2):
     """Haversine distance in km; works on scalars and numpy arrays alike."""
     p1, p2 = np.radians(lat1), np.radians(lat2)

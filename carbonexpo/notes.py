@@ -24,6 +24,7 @@ GLOSSARY = section("glossary")  # enumerations as a reader sees them (report lab
 # parameters whose values are enumerations shown through the glossary (raw in English text)
 GLOSSED = frozenset(
     {"table", "phase", "category", "categories", "build", "modes", "to", "groups", "unchanged"}
+    | {"document", "route", "routes"}
 )
 
 MESSAGES = section("note")

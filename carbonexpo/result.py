@@ -27,6 +27,7 @@ class VenueOut(Frozen):
     latitude: float
     longitude: float
     area_m2: float | None = None
+    region: str | None = None
 
 
 class EventOut(Frozen):
@@ -313,6 +314,56 @@ class ExhibitorStatement(Frozen):
     allocated_by_category: dict[str, float]
 
 
+class LocalText(Frozen):
+    """A rule pack's own text (wording, evidence), in the languages the pack gives."""
+
+    en: str
+    zh: str
+
+
+class ClaimReason(Frozen):
+    rule: str
+    clause: str
+    outcome: Literal["pass", "fail", "not_checked", "out_of_scope", "info"]
+    note: Note
+
+
+class ClaimDeadline(Frozen):
+    date: str
+    rule: str
+    clause: str
+    note: Note
+
+
+class ClaimCheckOut(Frozen):
+    """One rule pack's verdict on the claim (docs/rules.md)."""
+
+    pack: str
+    version: str
+    kind: str
+    standard: str | None = Field(description="the claim.standard this pack is, if any")
+    document: str
+    title: str
+    effective_from: str
+    applies: bool
+    verdict: Literal["may", "may_not", "not_checked"]
+    reasons: list[ClaimReason]
+    wording: LocalText | None
+    deadlines: list[ClaimDeadline]
+    evidence: list[LocalText]
+
+
+class Scope2Regime(Frozen):
+    """Market-based electricity under one Scope 2 regime, side by side when hourly data
+    exist: the Scope 2 Guidance in force (annual matching) and the revision's draft (hourly
+    matching with deliverability)."""
+
+    regime: Literal["annual", "hourly"]
+    status: Literal["in_force", "draft"]
+    guidance: str
+    electricity_market_tco2e: float
+
+
 class Result(Frozen):
     event: EventOut
     carbonexpo_version: str
@@ -343,6 +394,9 @@ class Result(Frozen):
     warnings: list[Note]
     exhibitors: list[ExhibitorStatement] | None = None
     ledger: LedgerAnchor | None = None
+    # every rule pack's verdict (carbonexpo claims); empty in results made before rule packs
+    claims: list[ClaimCheckOut] = Field(default_factory=list)
+    scope2_regimes: list[Scope2Regime] | None = None
 
     def exhibitor(self, name: str) -> ExhibitorStatement | None:
         return next((e for e in self.exhibitors or [] if e.exhibitor == name), None)

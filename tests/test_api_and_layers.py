@@ -32,6 +32,7 @@ LAYERS = [
         "result",
         "codes",
         "identifiers",
+        "rules",
     },
     {"geo", "factors"},
     {"io"},

@@ -22,6 +22,7 @@ from carbonexpo.calc.calculate import (
     intensities,
     totals,
 )
+from carbonexpo.calc.claims import claim_record, claims_of
 from carbonexpo.calc.offsets import CREDIT_COLUMNS
 from carbonexpo.calc.wording import claim_wording
 from carbonexpo.codes import cat_map
@@ -31,6 +32,7 @@ from carbonexpo.result import (
     AvoidedGeneration,
     Boundary,
     CarbonInclusiveOut,
+    ClaimCheckOut,
     ClaimOut,
     CreditOut,
     DataQuality,
@@ -46,6 +48,7 @@ from carbonexpo.result import (
     LedgerAnchor,
     Period,
     Result,
+    Scope2Regime,
     SiteTotals,
     SourceOut,
     Totals,
@@ -175,7 +178,36 @@ def build_result(
         if calc.exhibitors is None
         else [ExhibitorStatement.model_validate(e) for e in exhibitor_statements(calc.exhibitors)],
         ledger=ledger,
+        claims=[ClaimCheckOut.model_validate(claim_record(c)) for c in claims_of(calc)],
+        scope2_regimes=scope2_regimes(calc),
     )
+
+
+SCOPE2_GUIDANCE = "GHG Protocol Scope 2 Guidance (2015)"
+SCOPE2_DRAFT = "GHG Protocol Scope 2 revision, public consultation draft (2025)"
+
+
+def scope2_regimes(calc: Calculation) -> list[Scope2Regime] | None:
+    """Market-based electricity under the guidance in force (annual) and under the draft
+    revision (hourly matching; deliverability: on-site generation and hourly contracted
+    supply only) side by side, when the event has hourly data."""
+    if calc.hourly is None:
+        return None
+    lines = calc.lines
+    electricity = (lines["category"] == "electricity").to_numpy()
+    annual = float(lines["kgco2e_market"].to_numpy()[electricity].sum()) / 1000.0
+    hourly = float(calc.hourly.as_dict()["market_based_hourly_tco2e"])
+    return [
+        Scope2Regime(
+            regime="annual",
+            status="in_force",
+            guidance=SCOPE2_GUIDANCE,
+            electricity_market_tco2e=annual,
+        ),
+        Scope2Regime(
+            regime="hourly", status="draft", guidance=SCOPE2_DRAFT, electricity_market_tco2e=hourly
+        ),
+    ]
 
 
 def _model(model: type[M], fields: dict[str, Any] | None) -> M | None:

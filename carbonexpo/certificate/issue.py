@@ -72,6 +72,10 @@ def refuse_unless_certifiable(result: Result) -> None:
             f"offsets {t.offsets_eligible_tco2e:.3f} tCO2e by {t.net_tco2e:.3f} tCO2e"
         )
     reasons += [render(p) for p in result.boundary.problems]
+    for c in result.claims:  # the chosen standard's own rule pack (docs/rules.md)
+        if c.standard == result.claim.standard and c.verdict == "may_not":
+            failed = "; ".join(r.note.text for r in c.reasons if r.outcome == "fail")
+            reasons.append(f"{c.pack} {c.version} says may_not: {failed}")
     if reasons:
         raise CertificateRefused("no certificate: " + "; ".join(reasons))
 

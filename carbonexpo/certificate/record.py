@@ -110,6 +110,18 @@ def build_record(result: Result, *, issuer: str, issue_date: str) -> dict[str, A
         "issuer": issuer,
         "issue_date": issue_date,
         "carbonexpo_version": result.carbonexpo_version,
+        # the rule packs the claim was checked against, with their verdicts (docs/rules.md)
+        **(
+            {
+                "rule_packs": [
+                    {"id": c.pack, "version": c.version, "verdict": c.verdict}
+                    for c in result.claims
+                    if c.applies
+                ]
+            }
+            if result.claims
+            else {}
+        ),
         # the ledger state the serial blocks were checked against (None: not checked)
         "ledger": result.ledger.model_dump() if result.ledger else None,
     }

@@ -13,6 +13,7 @@ from carbonexpo.cli import process
 from carbonexpo.cli.booth_cmd import booth, import_forms_cmd
 from carbonexpo.cli.calc_cmd import calc, compare, init, scenario, schema, validate
 from carbonexpo.cli.certificate_cmd import certificate, keys, verify
+from carbonexpo.cli.claims_cmd import claims
 from carbonexpo.cli.common import CONTEXT, EXIT_HELP
 from carbonexpo.cli.factors_cmd import factors
 from carbonexpo.cli.ledger_cmd import ledger
@@ -37,6 +38,7 @@ cli.add_command(validate)
 cli.add_command(schema)
 cli.add_command(calc)
 cli.add_command(compare)
+cli.add_command(claims)
 cli.add_command(scenario)
 cli.add_command(report)
 cli.add_command(keys)

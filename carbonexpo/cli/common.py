@@ -44,6 +44,7 @@ OPTION_OF = {
     "days": "--days",
     "venue": "--venue",
     "country": "--country",
+    "packs": "--require",
 }
 
 

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from carbonexpo.result import Result
+from carbonexpo.result import ClaimCheckOut, Result
 
 VERDICTS = {
     "neutral": "NEUTRAL",
@@ -73,3 +74,39 @@ def comparison_text(comparison: Any) -> str:
         for row in rows
     ]
     return f"tCO2e, claim basis {comparison.basis}\n" + "\n".join(line.rstrip() for line in lines)
+
+
+OUTCOME_MARK = {"pass": "+", "fail": "x", "not_checked": "?", "out_of_scope": "-", "info": "i"}
+
+
+def claims_text(
+    claims: list[ClaimCheckOut], *, lang: str = "en", today: dt.date | None = None
+) -> str:
+    """`carbonexpo claims`: per rule pack its verdict, each reason with its rule and clause
+    (+ passed, x failed, ? not checked, i said for information, - does not apply), the wording
+    allowed, the deadlines (still open ones marked against `today`) and the evidence to keep."""
+    from carbonexpo.notes import GLOSSARY, render
+    from carbonexpo.words import say
+
+    gloss = GLOSSARY[lang]
+    wording, deadline, keep, still_open = (
+        say(f"label.claims_{k}", lang) for k in ("wording", "deadline", "keep", "still_open")
+    )
+    rows: list[str] = []
+    for c in claims:
+        rows.append(f"{c.pack} ({c.version}, {c.document}): {gloss.get(c.verdict, c.verdict)}")
+        for r in c.reasons:
+            rows.append(
+                f"  {OUTCOME_MARK[r.outcome]} {r.rule} [{r.clause}]: {render(r.note, lang)}"
+            )
+        if c.wording is not None:
+            rows.append(f"  {wording}: {getattr(c.wording, lang, c.wording.en)}")
+        for d in c.deadlines:
+            still = today is not None and dt.date.fromisoformat(d.date) >= today
+            rows.append(
+                f"  {deadline}: {render(d.note, lang)}{f' ({still_open})' if still else ''}"
+            )
+        for e in c.evidence:
+            rows.append(f"  {keep}: {getattr(e, lang, e.en)}")
+        rows.append("")
+    return "\n".join(rows)
