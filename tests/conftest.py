@@ -122,6 +122,9 @@ SLOW_WORDS = (
     "downloads_are_named_by_language",  # renders every report and the workbook
     "lines_to_a_sheet",  # openpyxl writing every line of the example
     "every_module_imports_first",  # each module of the package imported first, ~100 forks
+    "common_path_builds_no_registry",  # a fresh process calculating the example
+    "declared_exclusion_is_certified",  # renders a certificate PDF
+    "scaling_quantities_scales_every_line",  # hypothesis, 25 folders calculated twice
 )  # fmt: skip
 
 
