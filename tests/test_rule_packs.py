@@ -364,15 +364,19 @@ def _folder(tmp: Path, year: int, extra_yaml: str = "") -> Path:
 def test_a_folder_dated_2024_and_2026_gets_each_years_rules(tmp_path) -> None:
     import carbonexpo
 
-    got = {}
+    got, irec = {}, {}
     for year in (2024, 2026):
         run = carbonexpo.calculate(_folder(tmp_path, year, "  markets: [DE]\n"))
         got[year] = {c.pack: c for c in run.result.claims}
+        irec[year] = run.result.instruments[0]
+    # the I-REC covers the 2024 event's electricity; in 2026 the balance refuses it, naming
+    # the pack, so the green-electricity claim rests on nothing it cannot count
     assert got[2024]["cn-instruments"].verdict == "may"
-    assert got[2026]["cn-instruments"].verdict == "may_not"
-    assert (
-        "I-REC"
-        in next(r for r in got[2026]["cn-instruments"].reasons if r.outcome == "fail").note.text
+    assert irec[2024].status == "applied" and irec[2024].mwh_applied == 0.5
+    assert irec[2026].status == "rejected" and irec[2026].mwh_applied == 0
+    assert irec[2026].reason == (
+        "I-REC cannot cover consumption in this country from 2025-03-01 "
+        "(cn-instruments (国能发新能规〔2024〕67号; I-TRACK notice (2025)))"
     )
     assert not got[2024]["eu-2024-825"].applies
     assert got[2026]["eu-2024-825"].verdict == "may_not"
@@ -453,3 +457,27 @@ def test_docs_rules_md_is_generated_from_the_packs() -> None:
     from carbonexpo.rules.docs import rules_markdown
 
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown()
+
+
+@pytest.mark.parametrize(
+    ("end", "status"),
+    [("2025-02-28", "applied"), ("2025-03-01", "rejected"), ("2025-03-02", "rejected")],
+)
+def test_the_balance_refuses_an_irec_for_consumption_from_the_cutoff(tmp_path, end, status) -> None:
+    import carbonexpo
+
+    yaml_text = (
+        EVENT_YAML.replace(
+            "{start: 2024-11-21, end: 2024-11-25}", "{start: 2025-02-20, end: 2025-02-22}"
+        )
+        .replace("{start: 2024-11-26, end: 2024-11-30}", "{start: 2025-02-23, end: 2025-02-25}")
+        .replace("{start: 2024-12-01, end: 2024-12-02}", f"{{start: 2025-02-26, end: {end}}}")
+    )
+    energy = ENERGY.replace("2024-11-26", "2025-02-24")
+    irec = IREC_ROW.replace("2024-10-01,2024-10-31", "2025-01-01,2025-01-31").replace(
+        "2024-11-30", "2025-02-25"
+    )
+    run = carbonexpo.calculate(
+        make_event(tmp_path / "ev", {"energy": energy, "green_power": irec}, yaml_text)
+    )
+    assert run.result.instruments[0].status == status

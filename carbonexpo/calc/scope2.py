@@ -28,6 +28,8 @@ from carbonexpo.factors.catalog import Factor
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import country_code
 from carbonexpo.notes import Note, note, render_all
+from carbonexpo.rules.named import InstrumentCutoff
+from carbonexpo.rules.pack import pack_for, pack_ids
 from carbonexpo.units import multiplier
 
 
@@ -121,6 +123,7 @@ def allocate_green_power(
         )
     why.add(df["generation_start"] > latest, "gp_too_new", start=start_text, end=window["end"])
     gec_expiry(why, df, country, config)
+    instrument_cutoffs(why, df, config)
     if double is not None:
         why.add(
             double,
@@ -221,6 +224,28 @@ def gec_ccer_overlap(
             g_hit[i] = True
             c_hit |= same
     return g_hit, c_hit
+
+
+def instrument_cutoffs(why: Reasons, df: pd.DataFrame, config: EventConfig) -> None:
+    """An instrument type that can no longer cover consumption in the venue's country (the
+    rule packs' instrument_cutoff in force on the event's last day: an I-REC for consumption
+    in mainland China from March 2025) is rejected, naming the pack."""
+    end = config.phases.end
+    for pack_id in pack_ids():
+        pack = pack_for(pack_id, end)
+        rule = pack.rule("instrument_cutoff") if pack else None
+        if pack is None or rule is None:
+            continue
+        p = InstrumentCutoff.model_validate(rule.params)
+        if config.venue.country not in p.countries or end < p.consumption_from:
+            continue
+        why.add(
+            (df["type"] == p.type).to_numpy(),
+            "gp_type_cut_off",
+            type=p.type,
+            date=p.consumption_from.isoformat(),
+            pack=f"{pack.id} ({pack.document})",
+        )
 
 
 def retirement_reasons(

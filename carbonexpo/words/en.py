@@ -110,6 +110,7 @@ TEXTS: dict[str, str] = {
     "note.reported_footprints": "reported.csv: {rows} footprint(s) reported as totals ({tco2e:,.3f} tCO2e; {verified} verified) added to gross as their own lines, as reported",
     "note.sink_not_accepted": "forestry sinks (FOREST-SINK) are not carbon credits under {standard}: a removal counts there only as a credit issued by a programme and retired (give its registry and serials)",
     "note.gp_too_old_for_use": "vintage: generation starts {start}; it may cover use up to {months} months later, but this event's first month of use is {first_use}",
+    "note.gp_type_cut_off": "{type} cannot cover consumption in this country from {date} ({pack})",
     # -- note (reading): how natural input was read
     "note.read_thousands": "{file} {column}: thousands separators removed (1,200 = 1200) ({rows} row(s))",
     "note.read_unit": "{file} {column}: values in {unit} converted to {target} ({rows} row(s))",

@@ -110,6 +110,7 @@ TEXTS: dict[str, str] = {
     "note.reported_footprints": "reported.csv：{rows} 项以总量报告的碳足迹（{tco2e:,.3f} tCO2e，其中 {verified} 项经核查）按报告值作为单独条目计入排放总量",
     "note.sink_not_accepted": "在 {standard} 下，林业碳汇（FOREST-SINK）不属于碳信用：须为由减排机制签发并注销的碳信用方可计入（请填写其登记系统和序列号）",
     "note.gp_too_old_for_use": "年份：发电开始于 {start}，仅可覆盖其后 {months} 个月内的用电，而本活动的首个用电月份为 {first_use}",
+    "note.gp_type_cut_off": "自 {date} 起，{type} 不能用于覆盖该国的用电（{pack}）",
     # -- note (reading): how natural input was read
     "note.read_thousands": "{file} {column}：已去除千位分隔符（1,200 = 1200）（{rows} 行）",
     "note.read_unit": "{file} {column}：以 {unit} 填写的数值已换算为 {target}（{rows} 行）",
