@@ -481,3 +481,16 @@ def test_the_balance_refuses_an_irec_for_consumption_from_the_cutoff(tmp_path, e
         make_event(tmp_path / "ev", {"energy": energy, "green_power": irec}, yaml_text)
     )
     assert run.result.instruments[0].status == status
+
+
+def test_a_pas_2060_claim_after_2025_is_warned_about_in_the_result(tmp_path) -> None:
+    import carbonexpo
+
+    pas = EVENT_YAML.replace("standard: mee-2019", "standard: pas-2060")
+    for year, warned in ((2025, False), (2026, True)):
+        folder = make_event(
+            tmp_path / str(year), {"energy": ENERGY.replace("2024-", f"{year}-")},
+            pas.replace("2024-", f"{year}-"),
+        )  # fmt: skip
+        codes = [w.code for w in carbonexpo.calculate(folder).result.warnings]
+        assert ("rule_legacy_ended" in codes) is warned

@@ -100,6 +100,15 @@ def build_result(
     config = calc.data.config
     generated = generated_at or dt.datetime.now(dt.UTC)
     sums = totals(calc)
+    checks = claims_of(calc)
+    # the chosen standard's own pack warns (a withdrawn specification past its verifications)
+    standard_warnings = [
+        r.note
+        for c in checks
+        if c.pack.standard == config.claim.standard
+        for r in c.reasons
+        if r.note.code == "rule_legacy_ended"
+    ]
     return Result(
         event=EventOut(
             id=config.id,
@@ -173,12 +182,12 @@ def build_result(
         factors_used=[FactorUsed.model_validate(f) for f in calc.factors_used],
         sources=[SourceOut.model_validate(s) for s in used_sources(calc)],
         assumptions=list(calc.assumptions),
-        warnings=list(calc.warnings),
+        warnings=[*calc.warnings, *standard_warnings],
         exhibitors=None
         if calc.exhibitors is None
         else [ExhibitorStatement.model_validate(e) for e in exhibitor_statements(calc.exhibitors)],
         ledger=ledger,
-        claims=[ClaimCheckOut.model_validate(claim_record(c)) for c in claims_of(calc)],
+        claims=[ClaimCheckOut.model_validate(claim_record(c)) for c in checks],
         scope2_regimes=scope2_regimes(calc),
     )
 
