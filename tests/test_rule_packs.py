@@ -172,6 +172,17 @@ def test_retirement_one_day_inside_and_outside_the_window(pack, days, passes) ->
 def test_a_month_end_deadline_is_the_last_day_of_the_shorter_month() -> None:
     assert add_months(D(2024, 2, 29), 12) == D(2025, 2, 28)
     assert add_months(D(2025, 1, 31), 1) == D(2025, 2, 28)
+    assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
+    assert add_months(D(2025, 3, 31), 1) == D(2025, 4, 30)
+    assert add_months(D(2025, 11, 30), 3) == D(2026, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("credits", "outcome"), [(899.999, "fail"), (900.0, "pass"), (900.001, "pass")]
+)
+def test_credits_exactly_covering_the_tested_total_balance(credits, outcome) -> None:
+    f = facts(credits=(Credit("CCER", 2023, D(2025, 1, 10), credits, "reduction", True),))
+    assert outcomes(check_pack("mee-2019", f), "neutral_balance") == [outcome]
 
 
 def test_preferred_types_are_said_exclusive_types_refuse() -> None:
