@@ -185,6 +185,9 @@ class Claim(Strict):
     # how the claim is made where a pack offers routes (Guangdong): declared by the organiser
     # with a full evidence file, or certified by a technical service body
     route: Literal["self_declaration", "certificate"] | None = None
+    # every applied instrument and eligible credit must name an evidence file (issue 36); a
+    # rule pack may ask the same (require_evidence: Guangdong's cancellation proofs)
+    require_evidence: bool = False
 
     @field_validator("markets")
     @classmethod

@@ -364,6 +364,22 @@ class Scope2Regime(Frozen):
     electricity_market_tco2e: float
 
 
+class EvidenceRow(Frozen):
+    file: str
+    row: int
+    item: str
+
+
+class EvidenceOut(Frozen):
+    """Evidence files (docs/evidence.md): whether every applied instrument and eligible credit
+    must name one, who asks, the files the tables name, and the rows in use without one."""
+
+    required: bool
+    required_by: list[str]
+    files: list[str]
+    missing: list[EvidenceRow]
+
+
 class Result(Frozen):
     event: EventOut
     carbonexpo_version: str
@@ -397,6 +413,7 @@ class Result(Frozen):
     # every rule pack's verdict (carbonexpo claims); empty in results made before rule packs
     claims: list[ClaimCheckOut] = Field(default_factory=list)
     scope2_regimes: list[Scope2Regime] | None = None
+    evidence: EvidenceOut | None = None
 
     def exhibitor(self, name: str) -> ExhibitorStatement | None:
         return next((e for e in self.exhibitors or [] if e.exhibitor == name), None)

@@ -23,6 +23,7 @@ from carbonexpo.calc.calculate import (
     totals,
 )
 from carbonexpo.calc.claims import claim_record, claims_of
+from carbonexpo.calc.evidence import evidence_status
 from carbonexpo.calc.offsets import CREDIT_COLUMNS
 from carbonexpo.calc.wording import claim_wording
 from carbonexpo.codes import cat_map
@@ -38,6 +39,7 @@ from carbonexpo.result import (
     DataQuality,
     DateSpan,
     EventOut,
+    EvidenceOut,
     ExhibitorStatement,
     FactorSetRef,
     FactorUsed,
@@ -189,6 +191,7 @@ def build_result(
         ledger=ledger,
         claims=[ClaimCheckOut.model_validate(claim_record(c)) for c in checks],
         scope2_regimes=scope2_regimes(calc),
+        evidence=EvidenceOut.model_validate(evidence_status(calc, checks)),
     )
 
 

@@ -72,6 +72,14 @@ def refuse_unless_certifiable(result: Result) -> None:
             f"offsets {t.offsets_eligible_tco2e:.3f} tCO2e by {t.net_tco2e:.3f} tCO2e"
         )
     reasons += [render(p) for p in result.boundary.problems]
+    e = result.evidence
+    if e is not None and e.required and e.missing:
+        listed = ", ".join(f"{m.file}:{m.row} ({m.item})" for m in e.missing[:10])
+        more = f" and {len(e.missing) - 10} more" if len(e.missing) > 10 else ""
+        reasons.append(
+            f"evidence is required ({', '.join(e.required_by)}) but {len(e.missing)} "
+            f"instrument(s) or credit(s) in use name no evidence file: {listed}{more}"
+        )
     for c in result.claims:  # the chosen standard's own rule pack (docs/rules.md)
         if c.standard == result.claim.standard and c.verdict == "may_not":
             failed = "; ".join(r.note.text for r in c.reasons if r.outcome == "fail")

@@ -16,6 +16,7 @@ from carbonexpo.errors import InputError, Problem, raise_if, said_problem
 from carbonexpo.factors.catalog import Factor, set_ids
 from carbonexpo.io import prefetch
 from carbonexpo.io.checks import check_tables
+from carbonexpo.io.evidence import check_evidence
 from carbonexpo.io.schema import SCHEMAS, TABLE_ORDER
 from carbonexpo.io.tables import Table, file_sha256, read_table, read_table_rows, without_rows
 from carbonexpo.io.yaml_strict import load_yaml
@@ -209,6 +210,10 @@ def _read_event(folder: Path) -> EventData:
             tables[name] = table
     if config is not None:
         tables, problems = checked_across(config, tables, problems)
+        found = check_evidence(folder, tables)
+        problems += found
+        if found:
+            tables = without_problem_rows(tables, found)
     unknown = unknown_files(folder)
     if problems:
         raise InputError(

@@ -33,6 +33,12 @@ MEANING: dict[str, str] = {
     "green_power.beneficiary": "must be the event id",
     "green_power.project_id": "generating project (a GEC and a CCER of one project and year are "
     "one claim twice: both are rejected)",
+    **{
+        f"{t}.evidence": "relative path of a file of the event folder proving the row (a GEC "
+        "cancellation record, a trade settlement, a retirement statement, a BMS export); "
+        "prose is kept as a description (docs/evidence.md)"
+        for t in ("green_power", "credits", "reported", "energy")
+    },
     "travel.origin": "IATA/ICAO code, city, 'City, CC', 'City, Region, CC' or 'lat,lon'",
     "travel.travellers": "people",
     "travel.round_trips": "per traveller (default 1)",

@@ -101,6 +101,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("phase", "enum", choices=PHASES),
                 _c("quality", "enum", choices=QUALITY_TIERS),
                 _c("site"),  # one of event.yaml's sites: its grid prices the electricity
+                _c("evidence"),  # the meter's source file (a BMS export): io/evidence.py
             ),
             "venue energy, one row per meter interval",
             {
@@ -143,6 +144,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 _c("beneficiary"),
                 _c("retired_on", "date"),
                 _c("project_id"),
+                _c("evidence"),
             ),
             "green-power instruments",
             {

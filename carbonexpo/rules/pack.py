@@ -69,6 +69,9 @@ class Pack(Strict):
     applies: Applies = Applies()
     rules: tuple[Rule, ...] = Field(min_length=1)
     evidence: tuple[Text, ...] = ()
+    # every applied instrument and eligible credit names an evidence file (a certificate is
+    # refused otherwise while the pack applies)
+    require_evidence: bool = False
     wording: dict[Literal["may", "may_not"], Text] = Field(default_factory=dict)
     note: Text | None = None
 

@@ -1,0 +1,54 @@
+"""Which instruments and credits the balance uses without an evidence file, and whether the
+event must have one for each (claim.require_evidence, or a rule pack that applies and asks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carbonexpo.calc.calculate import Calculation
+from carbonexpo.io.evidence import evidence_files, rows_without_file
+from carbonexpo.rules.check import ClaimCheck
+
+
+def _missing(
+    calc: Calculation, name: str, frame: pd.DataFrame, used: str, label: str
+) -> list[dict[str, Any]]:
+    t = calc.data.tables.get(name)
+    if t is None or frame.empty:
+        return []
+    rows = frame.loc[(frame["status"] == used).to_numpy(), ["_row", label]]
+    if "evidence" in t.df:
+        by_row = pd.Series(
+            t.df["evidence"].astype(object).to_numpy(), index=t.df["_row"].to_numpy()
+        )
+        evidence = by_row.reindex(rows["_row"].to_numpy()).to_numpy(dtype=object)
+    else:
+        evidence = np.full(len(rows), None, dtype=object)
+    lacking = rows_without_file(evidence)
+    return [
+        {"file": t.file, "row": int(r), "item": str(item)}
+        for r, item in zip(
+            rows["_row"].to_numpy()[lacking], rows[label].to_numpy()[lacking], strict=True
+        )
+    ]
+
+
+def evidence_status(calc: Calculation, checks: list[ClaimCheck]) -> dict[str, Any]:
+    config = calc.data.config
+    required_by = ["claim.require_evidence"] if config.claim.require_evidence else []
+    required_by += [
+        f"{c.pack.id} {c.pack.version}" for c in checks if c.applies and c.pack.require_evidence
+    ]
+    missing = _missing(
+        calc, "green_power", calc.green_power.instruments, "applied", "instrument_id"
+    )
+    missing += _missing(calc, "credits", calc.offsets.credits, "eligible", "project_id")
+    return {
+        "required": bool(required_by),
+        "required_by": required_by,
+        "files": evidence_files(calc.data.folder, calc.data.tables),
+        "missing": missing,
+    }
