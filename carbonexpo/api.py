@@ -70,6 +70,9 @@ from carbonexpo.errors import (
     Problem,
     raise_if,
 )
+from carbonexpo.evidence.pack import pack_result, write_pack
+from carbonexpo.evidence.verify import PackVerification, is_pack, pack_of, same_result
+from carbonexpo.evidence.verify import verify_pack as _verify_pack
 from carbonexpo.factors.catalog import load_set, load_sources, set_ids
 from carbonexpo.factors.catalog import search as search_factors
 from carbonexpo.factors.resolve import FactorResolver
@@ -293,6 +296,54 @@ def claims_text(checked: list[ClaimCheckOut], *, lang: str = "en") -> str:
     return _claims_text(checked, lang=lang, today=dt.date.today())
 
 
+# -- evidence packs -----------------------------------------------------------------------------
+
+
+def evidence_pack(
+    folder: PathLike,
+    out: PathLike,
+    *,
+    key: PathLike | None = None,
+    made_on: dt.date | None = None,
+    ledger: PathLike | None = None,
+) -> dict[str, Any]:
+    """One zip an auditor takes away (docs/evidence.md): the event folder's inputs and evidence
+    files, the factor data and rule packs used, the result (generated at `made_on`, default
+    today), the reports (HTML and Markdown, zh and en) and a manifest of every entry's size and
+    SHA-256, signed with `key` (an issuer key of `generate_keys`). The same folder on the same
+    date gives the same bytes. Returns the manifest record; InputError as `calculate`.
+
+    >>> evidence_pack("examples/cisce-2024", "pack.zip", key="issuer.key")  # doctest: +SKIP
+    """
+    day = made_on or dt.date.today()
+    run = calculate(folder, ledger=ledger)
+    packed = Run(pack_result(run.result, day), run.calculation)
+    reports = {
+        f"report.{lang}.{suffix}": report_bytes(packed, f".{suffix}", lang=lang)
+        for lang in ("en", "zh")
+        for suffix in ("html", "md")
+    }
+    return write_pack(
+        Path(folder),
+        packed.result,
+        reports,
+        Path(out),
+        key=Path(key) if key is not None else None,
+        made_on=day,
+        result_json=result_json(packed.result).encode("utf-8"),
+    )
+
+
+def verify_evidence(
+    pack: PathLike, *, public_key: PathLike | None = None, trust: PathLike | None = None
+) -> PackVerification:
+    """Check an evidence pack: the manifest's signature against a trusted key, every entry's
+    hash (a changed byte is named by its entry), and the calculation re-run from the pack
+    alone giving the packed result. `ok` only when all three hold."""
+    trusted = load_trusted(Path(public_key) if public_key else None, Path(trust) if trust else None)
+    return _verify_pack(Path(pack), trusted)
+
+
 # -- outputs ----------------------------------------------------------------------------------
 
 
@@ -491,9 +542,12 @@ def issue_certificate(
     issuer: str | None = None,
     issue_date: str | None = None,
     verify_url: str | None = None,
+    evidence: PathLike | None = None,
 ) -> dict[str, Any]:
     """Sign the result and write PDF + cert.json beside it; CertificateRefused (exit 1) when the
-    event is not neutral, has no data or an incomplete boundary."""
+    event is not neutral, has no data or an incomplete boundary. With `evidence` (the event's
+    evidence pack), the certificate carries the pack's manifest hash; ArgumentError when the
+    pack's result is not this run's."""
 
     pdf = Path(pdf)
     if pdf.suffix.lower() != ".pdf":
@@ -503,6 +557,13 @@ def issue_certificate(
             dt.date.fromisoformat(issue_date)
         except ValueError as exc:
             raise ArgumentError("issue_date", f"{issue_date!r} is not a date YYYY-MM-DD") from exc
+    manifest_sha256 = None
+    if evidence is not None:
+        manifest_sha256, packed = pack_of(Path(evidence))
+        if not same_result(packed, orjson.loads(result_json(run.result))):
+            raise ArgumentError(
+                "evidence", f"{Path(evidence).name}: its result is not this event's as calculated"
+            )
     return _issue_certificate(
         run.result,
         key_path=Path(key),
@@ -510,18 +571,41 @@ def issue_certificate(
         issuer=issuer or run.result.event.organiser or "unknown",
         issue_date=issue_date,
         verify_url=verify_url,
+        evidence_sha256=manifest_sha256,
     )
 
 
+def is_evidence_pack(path: PathLike) -> bool:
+    """A zip (an evidence pack) rather than a certificate (PDF or JSON)."""
+    return is_pack(Path(path))
+
+
 def verify_certificate(
-    cert: PathLike, *, public_key: PathLike | None = None, trust: PathLike | None = None
+    cert: PathLike,
+    *,
+    public_key: PathLike | None = None,
+    trust: PathLike | None = None,
+    evidence: PathLike | None = None,
 ) -> Verification:
     """Hash, signature and signer of cert.json — or of the cert.json embedded in the
-    certificate PDF: `ok` only when a trusted key signed it."""
+    certificate PDF: `ok` only when a trusted key signed it. With `evidence`, the evidence
+    pack is verified too (verify_evidence) and must be the one the certificate names."""
 
     trusted = load_trusted(Path(public_key) if public_key else None, Path(trust) if trust else None)
     data = read_certificate(Path(cert))
-    return replace(verify(data, trusted), certificate=data)
+    outcome = replace(verify(data, trusted), certificate=data)
+    if evidence is None or not outcome.ok:
+        return outcome
+    pack = _verify_pack(Path(evidence), trusted)
+    named = data["record"].get("evidence_manifest_sha256")
+    why = list(pack.problems)
+    if named is None:
+        why.append("the certificate names no evidence pack (issued without --evidence)")
+    elif named != pack.manifest_sha256:
+        why.append(f"{Path(evidence).name} is not the evidence pack the certificate names")
+    if why:
+        return replace(outcome, ok=False, messages=why, said=[])
+    return outcome
 
 
 # -- folders, forms, exhibitors, factors, ledger ---------------------------------------------
@@ -745,6 +829,7 @@ __all__ = [
     "Ledger",
     "MailedInvites",
     "MissingCJKFontWarning",
+    "PackVerification",
     "ProvisionalRun",
     "Result",
     "Run",
@@ -767,6 +852,7 @@ __all__ = [
     "estimate_many",
     "estimate_one",
     "event_config",
+    "evidence_pack",
     "exhibitor_page",
     "exhibitor_progress",
     "export_energy",
@@ -778,6 +864,7 @@ __all__ = [
     "import_readings",
     "init_event",
     "invite",
+    "is_evidence_pack",
     "issue_certificate",
     "lines_fit_a_sheet",
     "list_meters",
@@ -814,6 +901,7 @@ __all__ = [
     "validate",
     "validate_factors_file",
     "verify_certificate",
+    "verify_evidence",
     "with_footprints",
     "without_float_noise",
     "workbook_bytes",

@@ -108,6 +108,7 @@ SLOW_FILES = {
     "test_report_worker.py",
     "test_wheel.py",
     "test_benchmark_smoke.py",
+    "test_evidence_pack.py",  # every verify re-runs the calculation in a fresh process
 }
 SLOW_WORDS = (
     "[postgresql", "pdf", "concurrent", "at_once", "killed", "processes", "fuzzed",

@@ -37,7 +37,7 @@ LAYERS = [
     {"geo", "factors"},
     {"io"},
     {"calc"},
-    {"report", "certificate", "ledger", "booth", "access", "planning", "mailer"},
+    {"report", "certificate", "ledger", "booth", "access", "planning", "mailer", "evidence"},
     {"api"},
     {"web"},  # the web face: an edge over the API, like the CLI
     {"cli", "__main__"},

@@ -96,12 +96,15 @@ def issue_certificate(
     issuer: str,
     issue_date: str | None = None,
     verify_url: str | None = None,
+    evidence_sha256: str | None = None,
 ) -> dict[str, Any]:
     refuse_unless_certifiable(result)
     key = load_private(key_path)
     record = build_record(
         result, issuer=issuer, issue_date=issue_date or dt.date.today().isoformat()
     )
+    if evidence_sha256 is not None:  # the evidence pack's manifest (carbonexpo evidence)
+        record["evidence_manifest_sha256"] = evidence_sha256
     cert = sign(record, key)
     from carbonexpo.report.pdf import html_to_pdf
 

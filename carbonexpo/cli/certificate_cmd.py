@@ -53,6 +53,12 @@ def generate(out: Path) -> None:
     help="cert.pdf; the signed record goes beside it as cert.json",
 )
 @click.option("--issuer", default=None, help="issuer name (default: the event's organiser)")
+@click.option(
+    "--evidence",
+    "evidence_pack",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="the event's evidence pack (carbonexpo evidence): the certificate carries its hash",
+)
 @click.option("--date", "issue_date", default=None, help="issue date YYYY-MM-DD (default today)")
 @click.option(
     "--verify-url",
@@ -69,6 +75,7 @@ def certificate(
     issue_date: str | None,
     verify_url: str | None,
     ledger_path: str | None,
+    evidence_pack: Path | None,
 ) -> None:
     """Issue a signed carbon-neutrality certificate (refused when the event is not neutral).
 
@@ -86,6 +93,7 @@ def certificate(
         issuer=issuer,
         issue_date=issue_date,
         verify_url=verify_url,
+        evidence=evidence_pack,
     )
     click.echo(
         f"certificate {cert['certificate_id']}: wrote {output} and {output.with_suffix('.json')}"
@@ -106,11 +114,20 @@ def certificate(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="a folder of trusted issuers' keys (*.pub)",
 )
+@click.option(
+    "--evidence",
+    "evidence_pack",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="the certificate's evidence pack: checked too, and tied to the certificate",
+)
 @handle_errors
-def verify(cert_json: Path, public_key: Path | None, trust_dir: Path | None) -> None:
+def verify(
+    cert_json: Path, public_key: Path | None, trust_dir: Path | None, evidence_pack: Path | None
+) -> None:
     """Check a certificate (cert.json, or the certificate PDF, which carries it): its hash, its
-    signature, and that a trusted key signed it. VALID (exit 0) only against --public-key or a
-    key in --trust; otherwise exit 1.
+    signature, and that a trusted key signed it — or an evidence pack (.zip): its manifest's
+    signature, every entry's hash, and the calculation re-run from the pack alone. VALID
+    (exit 0) only against --public-key or a key in --trust; otherwise exit 1.
 
     Example: carbonexpo verify cert.json --public-key issuer.key.pub
     """
@@ -118,7 +135,23 @@ def verify(cert_json: Path, public_key: Path | None, trust_dir: Path | None) -> 
     from carbonexpo import api
     from carbonexpo.errors import VerificationFailed
 
-    outcome = api.verify_certificate(cert_json, public_key=public_key, trust=trust_dir)
+    if api.is_evidence_pack(cert_json):
+        if evidence_pack is not None:
+            raise click.UsageError("--evidence goes with a certificate, not with a pack")
+        pack = api.verify_evidence(cert_json, public_key=public_key, trust=trust_dir)
+        if not pack.ok:
+            raise VerificationFailed("INVALID: " + "; ".join(pack.problems))
+        assert pack.manifest is not None
+        click.echo(
+            f"VALID: evidence pack for {pack.manifest['event']['id']}: "
+            f"{len(pack.manifest['entries'])} entries intact, the re-run gives the packed result"
+        )
+        for note in pack.notes:
+            click.echo(f"note: {note}")
+        return
+    outcome = api.verify_certificate(
+        cert_json, public_key=public_key, trust=trust_dir, evidence=evidence_pack
+    )
     if not outcome.ok:
         raise VerificationFailed(f"INVALID: {outcome.messages[0]}")
     cert = outcome.certificate
@@ -126,6 +159,7 @@ def verify(cert_json: Path, public_key: Path | None, trust_dir: Path | None) -> 
     click.echo(
         f"VALID: certificate {cert['certificate_id']} for {record['event']['id']} "
         f"({record['standard']}, net {record['totals']['net_tco2e']} tCO2e)"
+        + (" with its evidence pack" if evidence_pack is not None else "")
     )
     for note in outcome.messages:
         click.echo(f"note: {note}")

@@ -45,6 +45,7 @@ OPTION_OF = {
     "venue": "--venue",
     "country": "--country",
     "packs": "--require",
+    "evidence": "--evidence",
 }
 
 

@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from carbonexpo.resources import rules_dir
+
 Kind = Literal["standard", "jurisdiction", "instruments", "consumer_law"]
 PackId = str
 
@@ -101,8 +103,11 @@ class Pack(Strict):
         return next((r for r in self.rules if r.rule == name), None)
 
 
-def _pack_files() -> list[tuple[str, bytes]]:
-    folder = resources.files("carbonexpo.rules") / "packs"
+def pack_files() -> list[tuple[str, bytes]]:
+    """(file name, bytes) of every pack file: shipped in the package, or an evidence pack's own
+    under re-run (resources.rules_dir)."""
+    own = rules_dir()
+    folder = own if own is not None else resources.files("carbonexpo.rules") / "packs"
     return sorted(
         (f.name, f.read_bytes()) for f in folder.iterdir() if f.name.endswith((".yaml", ".yml"))
     )
@@ -125,7 +130,7 @@ def parse_pack(name: str, raw: bytes) -> Pack:
 @cache
 def all_packs() -> tuple[Pack, ...]:
     """Every version of every shipped pack, by id then effective date."""
-    packs = [parse_pack(name, raw) for name, raw in _pack_files()]
+    packs = [parse_pack(name, raw) for name, raw in pack_files()]
     seen: set[tuple[str, str]] = set()
     for p in packs:
         if (p.id, p.version) in seen:
