@@ -49,11 +49,13 @@ from carbonexpo.booth.forms import write_form
 from carbonexpo.booth.own_rows import current
 from carbonexpo.booth.progress import exhibitor_page, exhibitor_progress, with_footprints
 from carbonexpo.booth.service import estimate_many, estimate_one, format_estimates
+from carbonexpo.calc.blocks import claimed_elsewhere
 from carbonexpo.calc.calculate import Calculation, check_event, read_checked
 from carbonexpo.calc.calculate import calculate as _calculate
 from carbonexpo.calc.carbon_inclusive import METHODS, rewards
 from carbonexpo.calc.compare import compare as _compare
 from carbonexpo.calc.provisional import calculate_passing
+from carbonexpo.calc.registry_check import RegistryCheck, check_against
 from carbonexpo.calc.result import build_result
 from carbonexpo.certificate.issue import issue_certificate as _issue_certificate
 from carbonexpo.certificate.keys import generate_keys as _generate_keys
@@ -82,6 +84,7 @@ from carbonexpo.io.event import read_event as _read_event
 from carbonexpo.io.factors_file import validate_factors_file
 from carbonexpo.io.reference import reference_text as schema_reference
 from carbonexpo.io.reference import table_text as table_reference
+from carbonexpo.io.registry_export import read_export
 from carbonexpo.io.scaffold import init_event as _init_event
 from carbonexpo.io.schema import TABLE_ORDER as TABLES
 from carbonexpo.io.writers import (
@@ -342,6 +345,70 @@ def verify_evidence(
     alone giving the packed result. `ok` only when all three hold."""
     trusted = load_trusted(Path(public_key) if public_key else None, Path(trust) if trust else None)
     return _verify_pack(Path(pack), trusted)
+
+
+# -- credits against registry exports ---------------------------------------------------------
+
+
+def check_credits(
+    folder: PathLike, exports: Iterable[PathLike], *, ledger: PathLike | None = None
+) -> list[RegistryCheck]:
+    """Each credit row of credits.csv whose registry has an export among `exports` (Verra's VCU
+    export, Gold Standard's credits export) checked against it: the serial range exists, was
+    retired in the stated quantity, to this event, on the stated date — and, with `ledger`, not
+    claimed there by another event. InputError for an export of another layout or a folder
+    without credits.csv."""
+    data = read_event(folder)
+    credits = data.tables.get("credits")
+    if credits is None:
+        raise InputError([Problem("credits.csv", 0, "", "no credits.csv in the folder", "missing")])
+    config = data.config
+    claims, _ = _ledger_claims(ledger)
+    elsewhere = claimed_elsewhere(credits.df, claims, kind="credit", event_id=config.id)
+    return [
+        check_against(
+            credits.df,
+            read_export(Path(e)),
+            event_id=config.id,
+            organiser=config.organiser,
+            elsewhere=elsewhere,
+        )
+        for e in exports
+    ]
+
+
+def registry_check_text(checks: list[RegistryCheck], *, lang: str = "en") -> str:
+    """What `carbonexpo credits check` prints: each mismatch at its row, then per export the
+    rows checked, its SHA-256 and the day it was checked."""
+    rows = []
+    for c in checks:
+        rows += [f"credits.csv:{m.row}: {render_note(m.note, lang)}" for m in c.mismatches]
+    for c in checks:
+        rows.append(
+            f"{c.export.file} ({c.export.registry}, sha256 {c.export.sha256[:16]}…, checked "
+            f"{dt.date.today().isoformat()}): {len(c.checked_rows)} row(s) checked, "
+            f"{len(c.mismatches)} mismatch(es)"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def registry_check_json(checks: list[RegistryCheck]) -> str:
+    """The checks as JSON: per export its file, registry, SHA-256, date, rows and mismatches."""
+    body = [
+        {
+            "export": c.export.file,
+            "registry": c.export.registry,
+            "sha256": c.export.sha256,
+            "checked_on": dt.date.today().isoformat(),
+            "rows": c.checked_rows,
+            "mismatches": [
+                {"row": m.row, "kind": m.kind, "note": m.note.model_dump(mode="json")}
+                for m in c.mismatches
+            ],
+        }
+        for c in checks
+    ]
+    return orjson.dumps(body, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
 # -- outputs ----------------------------------------------------------------------------------
@@ -831,6 +898,7 @@ __all__ = [
     "MissingCJKFontWarning",
     "PackVerification",
     "ProvisionalRun",
+    "RegistryCheck",
     "Result",
     "Run",
     "add_meter",
@@ -838,6 +906,7 @@ __all__ = [
     "booth_rows",
     "calculate",
     "calculate_provisional",
+    "check_credits",
     "check_entry",
     "check_output_paths",
     "claim_event",
@@ -878,6 +947,8 @@ __all__ = [
     "phc_export",
     "read_certificate",
     "read_event",
+    "registry_check_json",
+    "registry_check_text",
     "render_note",
     "render_template",
     "report_bytes",

@@ -15,6 +15,7 @@ from carbonexpo.cli.calc_cmd import calc, compare, init, scenario, schema, valid
 from carbonexpo.cli.certificate_cmd import certificate, keys, verify
 from carbonexpo.cli.claims_cmd import claims
 from carbonexpo.cli.common import CONTEXT, EXIT_HELP
+from carbonexpo.cli.credits_cmd import credits
 from carbonexpo.cli.evidence_cmd import evidence
 from carbonexpo.cli.factors_cmd import factors
 from carbonexpo.cli.ledger_cmd import ledger
@@ -40,6 +41,7 @@ cli.add_command(schema)
 cli.add_command(calc)
 cli.add_command(compare)
 cli.add_command(claims)
+cli.add_command(credits)
 cli.add_command(evidence)
 cli.add_command(scenario)
 cli.add_command(report)
