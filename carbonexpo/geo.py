@@ -299,6 +299,7 @@ CN_ADMIN1_ISO = {
 REGION_SEARCH_KM = 100.0  # a venue farther than this from any city of its country: unknown
 
 
+@cache
 def region_at(lat: float, lon: float, country: str) -> str | None:
     """The ISO 3166-2 province of a point in China, from the nearest city of the shipped
     GeoNames data (None elsewhere, or farther than REGION_SEARCH_KM from any city)."""

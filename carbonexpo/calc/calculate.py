@@ -601,10 +601,12 @@ def summarise(lines: pd.DataFrame) -> pd.DataFrame:
 def totals(calc: Calculation) -> dict[str, Any]:
     sums = calc.summary
     t = 1000.0
+    scopes = sums["scope"].to_numpy()
+    values = {c: sums[c].to_numpy(dtype=np.float64) for c in ("kgco2e", "kgco2e_market")}
 
     def s(col: str = "kgco2e", scope: int | None = None) -> float:
-        part = sums if scope is None else sums[sums["scope"] == scope]
-        return float(part[col].sum()) / t
+        v = values[col]
+        return float((v if scope is None else v[scopes == scope]).sum()) / t
 
     b = calc.balance
     per = intensities(calc)  # the same figures as result.intensities, computed once
