@@ -175,11 +175,14 @@ def calculate(
     ledger: PathLike | None = None,
     uncertainty_runs: int | None = None,
     seed: int = 0,
+    registry: Iterable[PathLike] = (),
 ) -> Run:
     """Inventory, Scope 2 (location and market), offsets and the balance of an event folder.
     With `ledger`, serial blocks are checked against the claims of that ledger (read only)
     and the result records the ledger head it was checked against. With `uncertainty_runs`,
-    the result carries 95 % intervals from a Monte Carlo seeded with `seed`."""
+    the result carries 95 % intervals from a Monte Carlo seeded with `seed`. With `registry`
+    (Verra or Gold Standard exports), credit rows are checked against them: a row that does
+    not match counts for nothing, and the result records every check (registry_checks)."""
 
     prefetch.start(Path(folder))  # before the imports below: both proceed at once
 
@@ -189,8 +192,34 @@ def calculate(
         raise ArgumentError(
             "uncertainty_runs", f"{uncertainty_runs}: between 10 and 1,000,000 runs"
         )
-    calc = _calculate(data, claims=claims, uncertainty_runs=uncertainty_runs, seed=seed)
+    checks = _registry_checks(data, registry, claims)
+    calc = _calculate(
+        data, claims=claims, uncertainty_runs=uncertainty_runs, seed=seed, registry=checks
+    )
     return Run(build_result(calc, ledger=anchor), calc)
+
+
+def _registry_checks(
+    data: EventData, exports: Iterable[PathLike], claims: pd.DataFrame | None
+) -> list[RegistryCheck]:
+    exports = list(exports)
+    credits = data.tables.get("credits")
+    if not exports:
+        return []
+    if credits is None:
+        raise InputError([Problem("credits.csv", 0, "", "no credits.csv in the folder", "missing")])
+    config = data.config
+    elsewhere = claimed_elsewhere(credits.df, claims, kind="credit", event_id=config.id)
+    return [
+        check_against(
+            credits.df,
+            read_export(Path(e)),
+            event_id=config.id,
+            organiser=config.organiser,
+            elsewhere=elsewhere,
+        )
+        for e in exports
+    ]
 
 
 def _ledger_claims(ledger: PathLike | None) -> tuple[pd.DataFrame | None, Any]:
@@ -309,17 +338,21 @@ def evidence_pack(
     key: PathLike | None = None,
     made_on: dt.date | None = None,
     ledger: PathLike | None = None,
+    registry: Iterable[PathLike] = (),
 ) -> dict[str, Any]:
     """One zip an auditor takes away (docs/evidence.md): the event folder's inputs and evidence
     files, the factor data and rule packs used, the result (generated at `made_on`, default
     today), the reports (HTML and Markdown, zh and en) and a manifest of every entry's size and
     SHA-256, signed with `key` (an issuer key of `generate_keys`). The same folder on the same
-    date gives the same bytes. Returns the manifest record; InputError as `calculate`.
+    date gives the same bytes. `registry` exports are checked as `calculate` does and packed
+    too (the re-run checks against the packed copies). Returns the manifest record;
+    InputError as `calculate`.
 
     >>> evidence_pack("examples/cisce-2024", "pack.zip", key="issuer.key")  # doctest: +SKIP
     """
     day = made_on or dt.date.today()
-    run = calculate(folder, ledger=ledger)
+    exports = [Path(e) for e in registry]
+    run = calculate(folder, ledger=ledger, registry=exports)
     packed = Run(pack_result(run.result, day), run.calculation)
     reports = {
         f"report.{lang}.{suffix}": report_bytes(packed, f".{suffix}", lang=lang)
@@ -334,6 +367,7 @@ def evidence_pack(
         key=Path(key) if key is not None else None,
         made_on=day,
         result_json=result_json(packed.result).encode("utf-8"),
+        exports=exports,
     )
 
 
@@ -358,23 +392,11 @@ def check_credits(
     retired in the stated quantity, to this event, on the stated date — and, with `ledger`, not
     claimed there by another event. InputError for an export of another layout or a folder
     without credits.csv."""
-    data = read_event(folder)
-    credits = data.tables.get("credits")
-    if credits is None:
-        raise InputError([Problem("credits.csv", 0, "", "no credits.csv in the folder", "missing")])
-    config = data.config
     claims, _ = _ledger_claims(ledger)
-    elsewhere = claimed_elsewhere(credits.df, claims, kind="credit", event_id=config.id)
-    return [
-        check_against(
-            credits.df,
-            read_export(Path(e)),
-            event_id=config.id,
-            organiser=config.organiser,
-            elsewhere=elsewhere,
-        )
-        for e in exports
-    ]
+    checks = _registry_checks(read_event(folder), exports, claims)
+    if not checks:
+        raise ArgumentError("exports", "give at least one registry export")
+    return checks
 
 
 def registry_check_text(checks: list[RegistryCheck], *, lang: str = "en") -> str:

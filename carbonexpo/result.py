@@ -380,6 +380,25 @@ class EvidenceOut(Frozen):
     missing: list[EvidenceRow]
 
 
+class RegistryMismatch(Frozen):
+    row: int
+    kind: str
+    note: Note
+
+
+class RegistryCheckOut(Frozen):
+    """credits.csv checked against a registry's public export (docs/evidence.md): the export's
+    file and SHA-256, the day (the result's), the rows checked and each mismatch, whose row then
+    counts for nothing."""
+
+    export: str
+    registry: str
+    sha256: str
+    checked_on: str
+    rows: list[int]
+    mismatches: list[RegistryMismatch]
+
+
 class Result(Frozen):
     event: EventOut
     carbonexpo_version: str
@@ -414,6 +433,7 @@ class Result(Frozen):
     claims: list[ClaimCheckOut] = Field(default_factory=list)
     scope2_regimes: list[Scope2Regime] | None = None
     evidence: EvidenceOut | None = None
+    registry_checks: list[RegistryCheckOut] | None = None
 
     def exhibitor(self, name: str) -> ExhibitorStatement | None:
         return next((e for e in self.exhibitors or [] if e.exhibitor == name), None)

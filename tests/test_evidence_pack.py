@@ -251,3 +251,29 @@ def test_a_certificate_pdf_carries_its_packs_hash(packed, tmp_path) -> None:
     assert (
         r.returncode == 1 and "other.zip is not the evidence pack the certificate names" in r.stderr
     )
+
+
+def test_a_pack_carries_the_registry_export_and_its_rerun_checks_against_it(
+    packed, tmp_path
+) -> None:
+    import carbonexpo
+
+    folder, _, key, public = packed
+    export = tmp_path / "vcus.csv"
+    export.write_text(
+        "Issuance Date,Sustainable Development Goals,Vintage Start,Vintage End,ID,Name,"
+        "Country/Area,Project Type,Methodology,Total Vintage Quantity,Quantity Issued,"
+        "Serial Number,Additional Certifications,Retirement/Cancellation Date,"
+        "Retirement Beneficiary,Retirement Reason,Retirement Details\n"
+        '2022-01-01,,2021-01-01,2021-12-31,1529,Wind,India,Energy,ACM0002,"9,000","2,000",'
+        "11043-280113321-280115320-VCS-VCU-259-VER-IN-1-1529,,2025-01-20,CCPIT,"
+        "Environmental Benefit,retired for cisce-2024\n",
+        encoding="utf-8",
+    )
+    pack = tmp_path / "with-registry.zip"
+    carbonexpo.evidence_pack(folder, pack, key=key, made_on=DAY, registry=[export])
+    assert "registry/vcus.csv" in zipfile.ZipFile(pack).namelist()
+    result = json.loads(zipfile.ZipFile(pack).read("result.json"))
+    assert result["registry_checks"][0]["mismatches"] == []
+    code, out = verify(pack, public)
+    assert code == 0, out

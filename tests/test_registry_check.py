@@ -175,3 +175,32 @@ def test_a_block_another_event_claimed_in_the_ledger_is_named(tmp_path) -> None:
         "credits.csv:2: serial block already claimed by event 'other-expo' in the ledger"
         in r.stdout
     )
+
+
+def test_calc_with_an_export_counts_only_the_rows_that_match_and_records_the_check(
+    tmp_path,
+) -> None:
+    import hashlib
+
+    f = folder(tmp_path)
+    standard = (f / "event.yaml").read_text(encoding="utf-8")
+    (f / "event.yaml").write_text(  # VCS and GS among the accepted registries
+        standard.replace("standard: mee-2019", "standard: iso-14068-1"), encoding="utf-8"
+    )
+    out = tmp_path / "r.json"
+    r = run_cli("calc", str(f), "--registry", str(tmp_path / "vcus.csv"), "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    status = {c["first"]: c["status"] for c in result["credits"] if c["registry"] != "GS"}
+    assert status[1000] == "eligible"  # row 2 matches the export
+    assert [status[k] for k in (2000, 3000, 4000, 8000, 6000)] == ["rejected"] * 5
+    third = next(c for c in result["credits"] if c["first"] == 2000)
+    assert third["reason"] == "the 1000 units are issued but not retired (export rows 3)"
+    (check,) = result["registry_checks"]
+    assert check["export"] == "vcus.csv" and check["registry"] == "VCS"
+    assert check["sha256"] == hashlib.sha256((tmp_path / "vcus.csv").read_bytes()).hexdigest()
+    assert check["checked_on"] == result["generated_at"][:10]
+    assert check["rows"] == [2, 3, 4, 5, 6, 7]
+    assert len(check["mismatches"]) == 5
+    without = run_cli("calc", str(f), "--json", "-")
+    assert json.loads(without.stdout)["registry_checks"] is None

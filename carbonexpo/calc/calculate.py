@@ -20,6 +20,7 @@ from carbonexpo.calc.completeness import Completeness, assess
 from carbonexpo.calc.hourly import Hourly, match
 from carbonexpo.calc.lines import CATEGORIES, LineBuilder
 from carbonexpo.calc.offsets import OffsetResult, apply_offsets, removals_tco2e
+from carbonexpo.calc.registry_check import RegistryCheck
 from carbonexpo.calc.scope2 import (
     GreenPowerResult,
     allocate_green_power,
@@ -65,6 +66,7 @@ class Calculation:
     hourly: Hourly | None = None
     metered: tuple[np.ndarray, np.ndarray] | None = None  # electricity rows: start, kWh
     carbon_inclusive: Rewards | None = None
+    registry: list[RegistryCheck] = field(default_factory=list)  # exports credits were checked in
 
     @cached_property
     def lines(self) -> pd.DataFrame:
@@ -348,9 +350,11 @@ def calculate(
     claims: pd.DataFrame | None = None,
     uncertainty_runs: int | None = None,
     seed: int = 0,
+    registry: list[RegistryCheck] = (),  # type: ignore[assignment]
 ) -> Calculation:
     """The whole calculation. With `uncertainty_runs` (or claim.offset_to: upper, which
-    needs it: 1,000 runs by default) the 95 % intervals are computed too."""
+    needs it: 1,000 runs by default) the 95 % intervals are computed too. `registry`: credit
+    rows checked against registry exports; a row that does not match counts for nothing."""
     config = data.config
     resolver = FactorResolver.for_event(list(config.factor_sets), data.user_factors)
     builder, assumptions, warnings = build_lines(data, resolver)
@@ -411,6 +415,7 @@ def calculate(
         config=config,
         claims=claims,
         double=credit_double,
+        registry_checks=list(registry),
     )
     basis_col = basis_column(config.claim.basis)
     summary = summarise(groups)
@@ -481,6 +486,7 @@ def calculate(
         hourly=hourly,
         metered=metered,
         carbon_inclusive=phc,
+        registry=list(registry),
         factors_used=sorted(builder.factors_used.values(), key=lambda f: (f["key"], f["set"])),
     )
 

@@ -16,6 +16,7 @@ import pandas as pd
 from carbonexpo.calc import frames
 from carbonexpo.calc.blocks import block_sizes, claimed_elsewhere
 from carbonexpo.calc.reasons import Reasons
+from carbonexpo.calc.registry_check import RegistryCheck
 from carbonexpo.calc.scope2 import retirement_reasons
 from carbonexpo.config import EventConfig
 from carbonexpo.io.checks import sink_rows
@@ -44,6 +45,7 @@ def apply_offsets(
     config: EventConfig,
     claims: pd.DataFrame | None = None,
     double: np.ndarray | None = None,
+    registry_checks: list[RegistryCheck] = (),  # type: ignore[assignment]
 ) -> OffsetResult:
     """`double`: CCER blocks of a project whose GECs for the same year's generation the event
     also holds (scope2.gec_ccer_overlap)."""
@@ -109,6 +111,10 @@ def apply_offsets(
             "phc_own_programme",
             programme=programme,
         )
+    if registry_checks:  # rows that do not match a registry's export count for nothing
+        position = {int(r): i for i, r in enumerate(df["_row"].to_numpy())}
+        found = [m for c in registry_checks for m in c.mismatches if m.row in position]
+        why.add_notes([position[m.row] for m in found], [m.note for m in found])
     eligible = pd.Series(~why.any(), index=df.index)
     notes = why.notes()
     beneficiary = (

@@ -23,10 +23,16 @@ class Reasons:
         if m.any():
             self._hits.append((m, code, params))
 
+    def add_notes(self, positions: list[int], notes: list[Note]) -> None:
+        """Notes made elsewhere, one per row position (a registry mismatch and its figures)."""
+        self._made = [*getattr(self, "_made", []), *zip(positions, notes, strict=True)]
+
     def any(self) -> np.ndarray:
         out = np.zeros(self.rows, dtype=bool)
         for m, _, _ in self._hits:
             out |= m
+        for i, _ in getattr(self, "_made", []):
+            out[i] = True
         return out
 
     def notes(self) -> list[list[Note]]:
@@ -36,6 +42,8 @@ class Reasons:
             for i in np.flatnonzero(m):
                 values = {k: _plain(v[i]) if k in per_row_params else v for k, v in params.items()}
                 per_row[i].append(note(code, **values))
+        for i, made in getattr(self, "_made", []):
+            per_row[i].append(made)
         return per_row
 
 

@@ -49,6 +49,8 @@ from carbonexpo.result import (
     Intensities,
     LedgerAnchor,
     Period,
+    RegistryCheckOut,
+    RegistryMismatch,
     Result,
     Scope2Regime,
     SiteTotals,
@@ -192,6 +194,20 @@ def build_result(
         claims=[ClaimCheckOut.model_validate(claim_record(c)) for c in checks],
         scope2_regimes=scope2_regimes(calc),
         evidence=EvidenceOut.model_validate(evidence_status(calc, checks)),
+        registry_checks=[
+            RegistryCheckOut(
+                export=c.export.file,
+                registry=c.export.registry,
+                sha256=c.export.sha256,
+                checked_on=generated.date().isoformat(),
+                rows=c.checked_rows,
+                mismatches=[
+                    RegistryMismatch(row=m.row, kind=m.kind, note=m.note) for m in c.mismatches
+                ],
+            )
+            for c in calc.registry
+        ]
+        or None,
     )
 
 

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors, lang_option
+from carbonexpo.cli.common import (
+    CONTEXT,
+    LEDGER_OPTION,
+    REGISTRY_OPTION,
+    handle_errors,
+    lang_option,
+)
 
 DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -96,6 +102,7 @@ def validate(folder: Path) -> None:
     help="write per-exhibitor statements (.csv; needs booths.csv)",
 )
 @LEDGER_OPTION
+@REGISTRY_OPTION
 @click.option("--require-neutral", is_flag=True, help="exit 1 when the event is not neutral")
 @click.option(
     "--uncertainty", is_flag=True, help="95 % intervals by Monte Carlo (docs/uncertainty.md)"
@@ -111,6 +118,7 @@ def calc(
     lang: str,
     exhibitors_path: Path | None,
     ledger_path: str | None,
+    registry_exports: tuple[str, ...],
     require_neutral: bool,
     uncertainty: bool,
     runs: int,
@@ -129,7 +137,11 @@ def calc(
         xlsx_path=xlsx_path,
     )
     run = api.calculate(
-        folder, ledger=ledger_path, uncertainty_runs=runs if uncertainty else None, seed=seed
+        folder,
+        ledger=ledger_path,
+        uncertainty_runs=runs if uncertainty else None,
+        seed=seed,
+        registry=registry_exports,
     )
     api.write_outputs(
         run,

@@ -13,6 +13,14 @@ from carbonexpo.errors import EXIT_CODES
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_HELP = "Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES) + "."
+REGISTRY_OPTION = click.option(
+    "--registry",
+    "registry_exports",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="check credit rows against a registry's public export (Verra VCU or Gold Standard "
+    "credits export; repeatable): a row that does not match counts for nothing",
+)
 LEDGER_OPTION = click.option(
     "--ledger",
     "ledger_path",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors
+from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, REGISTRY_OPTION, handle_errors
 
 
 @click.command(context_settings=CONTEXT)
@@ -33,6 +33,7 @@ from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors
     "gives the same bytes",
 )
 @LEDGER_OPTION
+@REGISTRY_OPTION
 @handle_errors
 def evidence(
     folder: Path,
@@ -40,6 +41,7 @@ def evidence(
     key_path: Path | None,
     made_on: dt.datetime | None,
     ledger_path: str | None,
+    registry_exports: tuple[str, ...],
 ) -> None:
     """Pack the event folder's inputs and evidence files, the factor data and rule packs used,
     the result, the reports (zh and en) and a manifest of every entry's SHA-256, signed with
@@ -58,6 +60,7 @@ def evidence(
         key=key_path,
         made_on=made_on.date() if made_on else None,
         ledger=ledger_path,
+        registry=registry_exports,
     )
     size = sum(e["size"] for e in manifest["entries"])
     click.echo(

@@ -27,6 +27,7 @@ MANIFEST = "manifest.json"
 RESULT = "result.json"
 EVENT = "event/"  # the event folder's inputs and evidence files, at their own relative paths
 DATA = "data/"  # what the re-run reads instead of the shipped data: factors/, rules/
+REGISTRY = "registry/"  # registry exports the credit rows were checked against
 CHUNK = 1 << 20
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in the bytes
 
@@ -99,6 +100,7 @@ def write_pack(
     key: Path | None,
     made_on: dt.date,
     result_json: bytes,
+    exports: list[Path] = (),  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """The pack at `out` (atomically); returns the manifest record."""
     entries: list[Entry] = []
@@ -113,6 +115,9 @@ def write_pack(
             for name, path in _data_files(result):
                 with path.open("rb") as src:
                     entries.append(_write_stream(zf, name, src))
+            for export in sorted(exports, key=lambda p: p.name):
+                with export.open("rb") as src:
+                    entries.append(_write_stream(zf, f"{REGISTRY}{export.name}", src))
             for name, raw in pack_files():
                 entries.append(_write_bytes(zf, f"{DATA}rules/{name}", raw))
             entries.append(_write_bytes(zf, "factors_used.csv", _factors_used_csv(result)))

@@ -21,7 +21,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from carbonexpo.certificate.record import verify as verify_envelope
-from carbonexpo.evidence.pack import CHUNK, DATA, EVENT, FORMAT, MANIFEST, RESULT
+from carbonexpo.evidence.pack import CHUNK, DATA, EVENT, FORMAT, MANIFEST, REGISTRY, RESULT
 from carbonexpo.resources import DATA_ENV
 
 SET_ASIDE = ("generated_at",)  # the only field a re-run may change
@@ -121,13 +121,16 @@ def _rerun(zf: zipfile.ZipFile, names: list[str], record: dict[str, Any]) -> lis
     with tempfile.TemporaryDirectory(prefix="carbonexpo-verify-") as tmp:
         root = Path(tmp)
         for name in names:
-            if name.startswith((EVENT, DATA)) and not name.endswith("/"):
+            if name.startswith((EVENT, DATA, REGISTRY)) and not name.endswith("/"):
                 target = root / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(name) as src, target.open("wb") as dst:
                     shutil.copyfileobj(src, dst, CHUNK)
         (root / EVENT).mkdir(exist_ok=True)
         command = [sys.executable, "-m", "carbonexpo", "calc", str(root / EVENT), "--json", "-"]
+        for name in names:
+            if name.startswith(REGISTRY):
+                command += ["--registry", str(root / name)]
         if u := record.get("uncertainty"):
             command += ["--uncertainty", "--runs", str(u["runs"]), "--seed", str(u["seed"])]
         env = {**os.environ, DATA_ENV: str(root / DATA)}
