@@ -221,9 +221,9 @@ def scope2_regimes(calc: Calculation) -> list[Scope2Regime] | None:
     supply only) side by side, when the event has hourly data."""
     if calc.hourly is None:
         return None
-    lines = calc.lines
-    electricity = (lines["category"] == "electricity").to_numpy()
-    annual = float(lines["kgco2e_market"].to_numpy()[electricity].sum()) / 1000.0
+    groups = calc.groups  # the lines summed by label: no line-by-line table is built for this
+    electricity = (groups["category"] == "electricity").to_numpy()
+    annual = float(groups["kgco2e_market"].to_numpy()[electricity].sum()) / 1000.0
     hourly = float(calc.hourly.as_dict()["market_based_hourly_tco2e"])
     return [
         Scope2Regime(
