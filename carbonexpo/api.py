@@ -71,6 +71,7 @@ from carbonexpo.errors import (
     NotNeutralError,
     Problem,
     raise_if,
+    said_problem,
 )
 from carbonexpo.evidence.pack import pack_result, write_pack
 from carbonexpo.evidence.verify import PackVerification, is_pack, pack_of, same_result
@@ -118,6 +119,7 @@ from carbonexpo.report.write import report_bytes as _report_bytes
 from carbonexpo.report.write import write_report as _write_report
 from carbonexpo.resources import templates_dir
 from carbonexpo.result import ClaimCheckOut, LedgerAnchor, Result
+from carbonexpo.words import said
 
 PathLike = str | Path
 
@@ -207,7 +209,9 @@ def _registry_checks(
     if not exports:
         return []
     if credits is None:
-        raise InputError([Problem("credits.csv", 0, "", "no credits.csv in the folder", "missing")])
+        raise InputError(
+            [said_problem("credits.csv", 0, "", said("detail.no_credits_table"), "missing")]
+        )
     config = data.config
     elsewhere = claimed_elsewhere(credits.df, claims, kind="credit", event_id=config.id)
     return [

@@ -76,20 +76,20 @@ def xlsx_problem(path: Path, display: str) -> Problem | None:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        return Problem(
-            display, 1, "", "not an .xlsx workbook (save it from Excel or WPS as .xlsx)",
-            "unreadable",
-        )  # fmt: skip
+        return said_problem(display, 1, "", said("detail.not_xlsx"), "unreadable")
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if xlsx_refused(unpacked, packed):
-        return Problem(
+        return said_problem(
             display,
             1,
             "",
-            f"the workbook unpacks to {unpacked / 2**20:,.0f} MB ({unpacked / packed:,.0f} times "
-            f"its size): more than a table of an event holds (at most {MAX_XLSX_BYTES // 2**20} "
-            "MB); save large tables as CSV",
+            said(
+                "detail.xlsx_too_big",
+                mb=unpacked / 2**20,
+                ratio=unpacked / packed,
+                max_mb=MAX_XLSX_BYTES // 2**20,
+            ),
             "unreadable",
         )
     return None
@@ -354,14 +354,10 @@ def shape_problem(path: Path, display: str, names: list[str], exc: Exception) ->
                     )
                 start = reader.line_num + 1
         except csv.Error as err:
-            return Problem(
-                display,
-                start,
-                "",
-                f"cannot split this row into cells ({err}): a quote that is never closed?",
-                "row_shape",
+            return said_problem(
+                display, start, "", said("detail.unclosed_quote", error=str(err)), "row_shape"
             )
-    return Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")
+    return said_problem(display, 1, "", said("detail.cannot_read", error=str(exc)), "unreadable")
 
 
 def read_table(
@@ -392,7 +388,7 @@ def read_table_rows(
     if not path.is_file():
         what = "a folder" if path.is_dir() else "not a regular file"
         return None, [
-            Problem(display, 1, "", f"{what}, not a table file: remove or rename it", "unreadable")
+            said_problem(display, 1, "", said("detail.not_a_table_file", what=what), "unreadable")
         ]
     if path.suffix.lower() == ".csv" and (bad := _encoding_head(path, display)):
         return None, [bad]
@@ -401,15 +397,21 @@ def read_table_rows(
     try:
         names = header_names(path)
     except Exception as exc:  # not a CSV/XLSX at all
-        return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
+        return None, [
+            said_problem(display, 1, "", said("detail.cannot_read", error=str(exc)), "unreadable")
+        ]
     if len(names) > MAX_COLUMNS:  # refused before any per-column work: linear in the header
         return None, [
-            Problem(
+            said_problem(
                 display,
                 1,
                 "",
-                f"{len(names):,} columns or more: a table has at most {MAX_COLUMNS} (expected: "
-                f"{', '.join(c.name for c in schema.columns)})",
+                said(
+                    "detail.too_many_columns",
+                    count=len(names),
+                    maximum=MAX_COLUMNS,
+                    expected=", ".join(c.name for c in schema.columns),
+                ),
                 "bad_header",
             )
         ]
@@ -462,7 +464,11 @@ def read_table_rows(
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
             typed = None
         except OSError as exc:
-            return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
+            return None, [
+                said_problem(
+                    display, 1, "", said("detail.cannot_read", error=str(exc)), "unreadable"
+                )
+            ]
     # hashed on the other core while the columns are checked: after the parse, not beside it
     # (the parse of a large table uses both cores; the checks one)
     digest: Future[str] = _HASHER.submit(file_sha256, path)
@@ -489,7 +495,11 @@ def read_table_rows(
             if path.suffix.lower() == ".csv":  # error path: find out why, at which row
                 bad = encoding_problem(path, display)
                 return None, [bad or shape_problem(path, display, names, exc)]
-            return None, [Problem(display, 1, "", f"cannot read the file: {exc}", "unreadable")]
+            return None, [
+                said_problem(
+                    display, 1, "", said("detail.cannot_read", error=str(exc)), "unreadable"
+                )
+            ]
         if skipped and any(number <= 0 for number, _ in skipped):  # rows not numbered
             return None, [shape_problem(path, display, names, ValueError("row shape"))]
         read_rows = None

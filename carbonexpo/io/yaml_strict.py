@@ -54,12 +54,11 @@ def _scan(text: str, name: str) -> list[Problem]:
         for event in yaml.parse(text, Loader=LOADER):
             if isinstance(event, yaml.AliasEvent):
                 return [
-                    Problem(
+                    said_problem(
                         name,
                         _line(event.start_mark),
                         key_at_line(text, _line(event.start_mark)),
-                        f"YAML alias *{event.anchor} is not accepted in {name}: write the "
-                        "value out (aliases can expand a small file into billions of values)",
+                        said("detail.yaml_alias", anchor=event.anchor, file=name),
                         "yaml_alias",
                     )
                 ]
@@ -78,8 +77,12 @@ def _scan(text: str, name: str) -> list[Problem]:
 
 
 def _too_deep(text: str, name: str, line: int) -> Problem:
-    return Problem(
-        name, line, key_at_line(text, line), f"nested deeper than {MAX_DEPTH} levels", "yaml_depth"
+    return said_problem(
+        name,
+        line,
+        key_at_line(text, line),
+        said("detail.yaml_depth", depth=MAX_DEPTH),
+        "yaml_depth",
     )
 
 
@@ -92,7 +95,9 @@ def syntax_problem(text: str, name: str, exc: yaml.YAMLError) -> Problem:
     what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     if context is not None and line != found:
         what += f" (noticed at line {found})"
-    return Problem(name, line, key_at_line(text, line), f"not valid YAML: {what}", "bad_yaml")
+    return said_problem(
+        name, line, key_at_line(text, line), said("detail.yaml_syntax", what=what), "bad_yaml"
+    )
 
 
 def _unbuildable(text: str, name: str, node: yaml.Node | None, exc: Exception) -> Problem:
@@ -148,12 +153,11 @@ def load_yaml(raw: bytes, name: str) -> tuple[Any, dict[str, int], list[Problem]
             None,
             {},
             [
-                Problem(
+                said_problem(
                     name,
                     1,
                     "",
-                    f"{len(raw):,} bytes: larger than the {MAX_BYTES // 1024} KiB an event "
-                    "configuration can need",
+                    said("detail.yaml_size", size=len(raw), kib=MAX_BYTES // 1024),
                     "yaml_size",
                 )
             ],
