@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carbonexpo.errors import InputError, Problem
+from carbonexpo.errors import InputError, Problem, said_problem
 from carbonexpo.identifiers import name_key
 from carbonexpo.io.schema import SCHEMAS
 from carbonexpo.io.writers import write_atomic
-from carbonexpo.words import LANGS, TEXTS, say
+from carbonexpo.words import LANGS, TEXTS, Said, said, say
 
 
 @dataclass(frozen=True)
@@ -199,13 +199,7 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
     try:
         wb = load_workbook(path, read_only=False, data_only=False)
     except Exception:  # not an xlsx at all
-        problems.append(
-            Problem(
-                file, 0, "",
-                "cannot read the form: not an .xlsx workbook (save it from Excel or WPS as .xlsx)",
-                "unreadable",
-            )
-        )  # fmt: skip
+        problems.append(said_problem(file, 0, "", said("detail.form_not_xlsx"), "unreadable"))
         return form
     fields: dict[str, str] = {}
     titles = {INSTRUCTIONS} | {say("ui.form_instructions", lang) for lang in LANGS}
@@ -215,19 +209,22 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
         for label, row_number in FORM_FIELDS.items():  # by place: the labels are translated
             fields[label] = str(ws.cell(row_number, 2).value or "").strip()
 
-    def header_problem(label: str, message: str, code: str) -> Problem:
+    def header_problem(label: str, message: Said, code: str) -> Problem:
         cell = f"B{FORM_FIELDS[label]}"
-        return Problem(file, 0, cell, message, code, where=f"{file}:{info_title}:{cell}")
+        return said_problem(file, 0, cell, message, code, where=f"{file}:{info_title}:{cell}")
 
     form.exhibitor = fields.get("Exhibitor", "")
     if not form.exhibitor:
-        problems.append(header_problem("Exhibitor", "the exhibitor's name is empty", "empty"))
+        problems.append(header_problem("Exhibitor", said("detail.form_no_exhibitor"), "empty"))
     if fields.get("Form version") != FORM_VERSION:
         problems.append(
             header_problem(
                 "Form version",
-                f"form version {fields.get('Form version') or 'missing'}, expected "
-                f"{FORM_VERSION}: make a new form with `carbonexpo init FOLDER --exhibitor-form`",
+                said(
+                    "detail.form_version",
+                    found=fields.get("Form version") or "missing",
+                    expected=FORM_VERSION,
+                ),
                 "form_version",
             )
         )
@@ -235,7 +232,7 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
         problems.append(
             header_problem(
                 "Event id",
-                f"this form is for event {fields.get('Event id')!r}, not {event_id!r}",
+                said("detail.form_other_event", found=fields.get("Event id"), event=event_id),
                 "foreign_form",
             )
         )
@@ -244,7 +241,14 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
         title = next((t for t in wb.sheetnames if t in sheet_names(sheet)), None)
         if title is None:
             problems.append(
-                Problem(file, 0, "", "sheet missing", "missing", where=f"{file}:{sheet.name}")
+                said_problem(
+                    file,
+                    0,
+                    "",
+                    said("detail.form_sheet_missing"),
+                    "missing",
+                    where=f"{file}:{sheet.name}",
+                )
             )
             continue
         ws = wb[title]
@@ -255,11 +259,11 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
             h not in header_names(sheet, c) for h, c in zip(header, sheet.columns, strict=False)
         ):
             problems.append(
-                Problem(
+                said_problem(
                     file,
                     0,
                     "A1",
-                    f"header changed: expected {', '.join(sheet.columns)}",
+                    said("detail.form_header_changed", expected=", ".join(sheet.columns)),
                     "bad_header",
                     where=f"{file}:{title}:A1",
                 )
@@ -275,11 +279,11 @@ def read_form(path: Path, event_id: str) -> ReturnedForm:
             for cell, name in zip(r, sheet.columns, strict=True):
                 if cell.data_type == "f":
                     problems.append(
-                        Problem(
+                        said_problem(
                             file,
                             0,
                             cell.coordinate,
-                            "formulas are not accepted: enter the value itself",
+                            said("detail.form_formula"),
                             "formula",
                             where=f"{file}:{title}:{cell.coordinate}",
                         )
@@ -316,11 +320,11 @@ def import_forms(folder: Path, forms: list[Path]) -> dict[str, int]:
             key = same_exhibitor(form.exhibitor)
             if form.exhibitor and key in seen:
                 problems.append(
-                    Problem(
+                    said_problem(
                         form.file,
                         0,
                         "",
-                        f"a second form for {form.exhibitor!r} (the first: {seen[key]})",
+                        said("detail.form_second", exhibitor=form.exhibitor, first=seen[key]),
                         "duplicate_form",
                         where=form.file,
                     )
