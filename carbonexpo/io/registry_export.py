@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carbonexpo.errors import InputError, Problem
+from carbonexpo.errors import InputError, said_problem
+from carbonexpo.words import said
 
 VERRA = {
     "serial": "Serial Number",
@@ -64,7 +65,11 @@ def read_export(path: Path) -> RegistryExport:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise InputError(
-            [Problem(name, 0, "", f"not a CSV registry export: {exc}", "registry_export")]
+            [
+                said_problem(
+                    name, 0, "", said("detail.not_csv_export", error=str(exc)), "registry_export"
+                )
+            ]
         ) from exc
     columns = set(df.columns)
     if set(VERRA.values()) <= columns:
@@ -79,11 +84,11 @@ def read_export(path: Path) -> RegistryExport:
         known = ", ".join(sorted(set(VERRA.values()) | set(GOLD_STANDARD.values())))
         raise InputError(
             [
-                Problem(
+                said_problem(
                     name,
                     1,
                     "",
-                    f"not a Verra VCU or Gold Standard credits export (columns {known})",
+                    said("detail.not_registry_export", columns=known),
                     "registry_export",
                 )
             ]
@@ -93,11 +98,11 @@ def read_export(path: Path) -> RegistryExport:
     rows = np.arange(2, 2 + len(df))
     if unparsed.any():
         bad = [
-            Problem(
+            said_problem(
                 name,
                 int(r),
                 layout["serial"],
-                f"{s!r} is not a {registry} serial number",
+                said("detail.not_registry_serial", serial=s, registry=registry),
                 "registry_export",
             )
             for r, s in zip(rows[unparsed][:20], df[layout["serial"]][unparsed][:20], strict=False)

@@ -65,12 +65,11 @@ def to_intervals(
     for m in unknown:
         rows = df.loc[names == m, "_row"].to_numpy()
         out.problems.append(
-            Problem(
+            said_problem(
                 file,
                 int(rows[0]),
                 "meter",
-                f"unknown meter {m!r} ({len(rows)} row(s)); add it first "
-                "with `carbonexpo ledger meters add`",
+                said("detail.unknown_meter", meter=m, count=len(rows)),
                 "unknown_meter",
             )
         )
@@ -90,11 +89,11 @@ def to_intervals(
         dup = np.flatnonzero(np.diff(ts) == 0)
         for i in dup:
             out.problems.append(
-                Problem(
+                said_problem(
                     file,
                     int(rows[i + 1]),
                     "timestamp",
-                    f"second reading of meter {meter} at the same time as row {int(rows[i])}",
+                    said("detail.second_reading", meter=meter, row=int(rows[i])),
                     "duplicate_reading",
                 )
             )
@@ -163,7 +162,9 @@ def _interval(
     bad = end <= ts
     for i in np.flatnonzero(bad)[:50]:
         out.problems.append(
-            Problem(file, int(rows[i]), "end", "end is not after timestamp", "end_before_start")
+            said_problem(
+                file, int(rows[i]), "end", said("detail.end_not_after"), "end_before_start"
+            )
         )
     _gap_notes(meter, ts, rows, step, out)
     _spike_notes(meter, values, rows, out)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from carbonexpo.calc.blocks import overlapping_claims
-from carbonexpo.errors import ClaimRefused, LedgerError, Problem, raise_if
+from carbonexpo.errors import ClaimRefused, LedgerError, Problem, raise_if, said_problem
 from carbonexpo.identifiers import id_key
 from carbonexpo.io.schema import BMS_EXPORT, CARRIERS, ENERGY_ONLY_CARRIERS
 from carbonexpo.io.tables import file_sha256, read_table
@@ -19,6 +19,7 @@ from carbonexpo.ledger.bms import MeterInfo, to_intervals
 from carbonexpo.ledger.store import Ledger, lines_digest
 from carbonexpo.numbers import round_sig
 from carbonexpo.units import ENERGY, MASS, VOLUME, UnitProblem, has_dimension
+from carbonexpo.words import said
 
 CHUNK = 100_000
 
@@ -90,16 +91,16 @@ def add_meters_from(ledger: Ledger, path: Path) -> int:
     table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     table.columns = [str(c).strip().lower() for c in table.columns]
     problems = [
-        Problem(file, 1, c, f"missing required column {c!r}", "missing_column")
+        said_problem(file, 1, c, said("detail.missing_column", column=c), "missing_column")
         for c in ("meter", "carrier", "unit")
         if c not in table
     ]
     problems += [
-        Problem(
+        said_problem(
             file,
             1,
             c,
-            f"unknown column {c!r} (expected: {', '.join(METER_COLUMNS)})",
+            said("detail.unknown_column", name=c, expected=", ".join(METER_COLUMNS), hint=""),
             "unknown_column",
         )
         for c in table.columns
@@ -118,14 +119,22 @@ def add_meters_from(ledger: Ledger, path: Path) -> int:
             rollover = float(text) if text else None
         except ValueError:
             problems.append(
-                Problem(file, row, "rollover", f"not a number: {text!r}", "not_numeric")
+                said_problem(
+                    file,
+                    row,
+                    "rollover",
+                    said("detail.not_a_number_text", text=text),
+                    "not_numeric",
+                )
             )
             continue
         if not meter:
-            problems.append(Problem(file, row, "meter", "required value is empty", "empty"))
+            problems.append(said_problem(file, row, "meter", said("detail.empty"), "empty"))
         elif meter in existing:
             problems.append(
-                Problem(file, row, "meter", f"meter {meter!r} already exists", "duplicate")
+                said_problem(
+                    file, row, "meter", said("detail.meter_exists", meter=meter), "duplicate"
+                )
             )
         if bad := meter_problem(carrier, str(rec["unit"]).strip(), cumulative, rollover):
             problems.append(Problem(file, row, *bad))
@@ -301,12 +310,11 @@ def _check_overlaps(ledger: Ledger, readings: pd.DataFrame, file: str) -> None:
             first = dt.datetime.fromtimestamp(int(new["start"].to_numpy()[clash][0]), dt.UTC)
             when = first.strftime("%Y-%m-%d %H:%M")
             problems.append(
-                Problem(
+                said_problem(
                     file,
                     0,
                     "timestamp",
-                    f"meter {meter}: {int(clash.sum())} interval(s) overlap "
-                    f"readings already in the ledger (first at {when} UTC)",
+                    said("detail.ledger_overlap", meter=meter, count=int(clash.sum()), when=when),
                     "overlap_ledger",
                 )
             )
