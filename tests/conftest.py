@@ -34,6 +34,18 @@ claim:
 """
 
 
+def exclusions_yaml(keep: tuple[str, ...] = ("electricity",)) -> str:
+    """event.yaml's `exclusions:` declaring every category but `keep` absent (reason and a zero
+    estimate), so that a small test event has a complete boundary and can be certified."""
+    from carbonexpo.config import CATEGORY_NAMES
+
+    return "exclusions:\n" + "".join(
+        f"  {c}: {{reason: none at this event, estimate_tco2e: 0}}\n"
+        for c in CATEGORY_NAMES
+        if c not in keep
+    )
+
+
 def make_event(
     folder: Path,
     tables: dict[str, str] | None = None,

@@ -10,7 +10,7 @@ import pytest
 
 from carbonexpo.certificate.issue import refuse_unless_certifiable
 from carbonexpo.errors import CertificateRefused, InputError
-from tests.conftest import EVENT_YAML, make_event
+from tests.conftest import EVENT_YAML, exclusions_yaml, make_event
 
 ENERGY = """\
 meter,carrier,start,end,quantity,unit,evidence
@@ -25,13 +25,7 @@ CREDITS = """\
 registry,project_id,vintage,serial_prefix,first,last,retired_on,beneficiary,evidence
 CCER,P-1,2023,CCER-P1,1,10,2024-12-20,test-expo,{credit}
 """
-EXCLUDED = "exclusions:\n" + "".join(
-    f"  {c}: {{reason: none at this event, estimate_tco2e: 0}}\n"
-    for c in (
-        "fuels", "heat_cooling", "refrigerants", "travel", "accommodation", "logistics",
-        "catering", "waste", "materials",
-    )
-)  # fmt: skip
+EXCLUDED = exclusions_yaml()
 
 
 def folder(tmp_path, gec="proofs/gec.pdf", credit="proofs/ccer.pdf", extra="", files=True):

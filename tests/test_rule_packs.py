@@ -14,7 +14,7 @@ import pytest
 from carbonexpo.rules.check import check_pack
 from carbonexpo.rules.named import Credit, Document, Facts, Instrument, add_months
 from carbonexpo.rules.pack import all_packs, pack_for, pack_ids, parse_pack
-from tests.conftest import EVENT_YAML, EXAMPLE, ROOT, make_event, run_cli
+from tests.conftest import EVENT_YAML, EXAMPLE, ROOT, exclusions_yaml, make_event, run_cli
 
 D = dt.date
 SHIPPED = {
@@ -440,22 +440,7 @@ def test_a_certificate_names_its_packs_and_is_refused_when_its_standard_says_may
     folder = make_event(
         tmp_path / "iso",
         {"energy": ENERGY, "credits": CREDITS.replace("2023,", "2026,")},
-        iso
-        + "exclusions:\n"
-        + "".join(
-            f"  {c}: {{reason: none at this event, estimate_tco2e: 0}}\n"
-            for c in (
-                "fuels",
-                "heat_cooling",
-                "refrigerants",
-                "travel",
-                "accommodation",
-                "logistics",
-                "catering",
-                "waste",
-                "materials",
-            )
-        ),
+        iso + exclusions_yaml(),
     )
     iso_run = carbonexpo.calculate(folder)
     assert iso_run.result.totals.neutral
