@@ -9,7 +9,7 @@ if TYPE_CHECKING:  # what __getattr__ hands out at run time, typed for type chec
     from carbonexpo import api as api
     from carbonexpo.api import *  # noqa: F403
 
-__version__ = "0.1.0"
+from carbonexpo.version import __version__ as __version__
 
 
 def __getattr__(name: str) -> Any:

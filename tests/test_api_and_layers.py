@@ -33,6 +33,7 @@ LAYERS = [
         "codes",
         "identifiers",
         "rules",
+        "version",
     },
     {"geo", "factors"},
     {"io"},

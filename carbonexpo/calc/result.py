@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from carbonexpo import __version__
 from carbonexpo.calc.calculate import (
     Calculation,
     boundary,
@@ -61,6 +60,7 @@ from carbonexpo.result import (
     Wording,
 )
 from carbonexpo.units import multiplier
+from carbonexpo.version import __version__
 
 M = TypeVar("M", bound=BaseModel)
 
