@@ -4,6 +4,7 @@ every row through the integer codes. This is what keeps million-row tables fast.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -12,8 +13,26 @@ import pandas as pd
 
 def categorical(codes: Any, categories: Sequence[object]) -> pd.Categorical:
     """pd.Categorical.from_codes, typed in one place (pandas-stubs' overloads reject the
-    plain lists and int arrays that pandas accepts)."""
+    plain lists and int arrays that pandas accepts). The dtype of a set of categories is made
+    (and its categories validated) once and reused: building it is most of the cost of a
+    small column, and a calculation builds hundreds."""
+    if len(categories) <= SMALL:
+        try:
+            # keyed with each value's type: 1, 1.0 and True are equal as keys, not as labels
+            dtype = _dtype(tuple((type(c), c) for c in categories))
+        except TypeError:  # unhashable categories: pandas makes the dtype
+            pass
+        else:
+            return pd.Categorical.from_codes(codes, dtype=dtype)
     return pd.Categorical.from_codes(codes, categories=list(categories))  # type: ignore[call-overload]
+
+
+SMALL = 256  # category sets cached: a unit, a mode, a phase column (not a million meter ids)
+
+
+@lru_cache(maxsize=4096)
+def _dtype(typed: tuple[tuple[type, object], ...]) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype([c for _, c in typed])
 
 
 def to_categorical(values: Any) -> pd.Categorical:

@@ -420,3 +420,16 @@ def _example_config():
     config, problems = load_config(EXAMPLE / "event.yaml")
     assert not problems
     return config
+
+
+def test_a_cached_category_dtype_keeps_each_values_type() -> None:
+    """codes.categorical reuses the dtype of a small category set: 1, 1.0 and True are equal
+    keys but different labels, so each keeps its own."""
+    from carbonexpo import codes
+
+    one = np.array([0])
+    assert codes.categorical(one, [1]).categories.dtype == np.int64
+    assert list(codes.categorical(one, [1.0])) == [1.0]
+    assert codes.categorical(one, [1.0]).categories.dtype == np.float64
+    assert codes.categorical(one, [True]).categories.dtype == bool
+    assert list(codes.categorical(np.arange(300) % 300, list(range(300)))) == list(range(300))
