@@ -97,7 +97,14 @@ def _report(
         else [str(message)] * min(len(rows), MAX_LISTED + 1)
     )
     problems += listed_problems(
-        table.file, rows, column, messages, code, len(rows), "rows with the same problem", detail
+        table.file,
+        rows,
+        column,
+        messages,
+        code,
+        len(rows),
+        said("detail.more_same_problem"),
+        detail,
     )
 
 
@@ -363,7 +370,7 @@ def check_meter_overlaps(t: Table) -> list[Problem]:
         messages,
         "meter_overlap",
         len(hits),
-        "overlapping intervals",
+        said("detail.more_overlaps"),
     )
     return problems
 
@@ -462,7 +469,7 @@ def check_serial_blocks(t: Table, group: tuple[str, ...], optional: bool) -> lis
             messages,
             "serial_overlap",
             len(hits),
-            "rows with the same problem",
+            said("detail.more_same_problem"),
         )
     return problems
 
@@ -576,5 +583,11 @@ def check_unique(t: Table, columns: list[str]) -> list[Problem]:
     firsts = first_row.to_numpy()[dup][: MAX_LISTED + 1]  # only the listed rows get a text
     said_rows = [said("detail.duplicate_of_row", row=int(r)) for r in firsts]
     return listed_problems(
-        t.file, rows, columns[0], said_rows, "duplicate", len(rows), "rows with the same problem"
+        t.file,
+        rows,
+        columns[0],
+        said_rows,
+        "duplicate",
+        len(rows),
+        said("detail.more_same_problem"),
     )

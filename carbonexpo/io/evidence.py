@@ -71,7 +71,7 @@ def check_evidence(folder: Path, tables: dict[str, Table]) -> list[Problem]:
                 [detail] * min(len(rows), MAX_LISTED + 1),
                 "evidence_file",
                 len(rows),
-                "rows naming the same file",
+                said("detail.more_same_file"),
             )
     return problems
 

@@ -252,7 +252,7 @@ class _Collector:
             messages,
             code,
             int(np.count_nonzero(mask)),
-            f"rows with the same problem ({message})",
+            said("detail.more_same_problem_of", problem=detail if detail else message),
             detail,
         )
 
@@ -268,7 +268,7 @@ def listed_problems(
     messages: Sequence[str | Said],
     code: str,
     total: int,
-    more: str,
+    more: Said,
     detail: Said | None = None,
 ) -> list[Problem]:
     """One problem per row for the first MAX_LISTED rows, then one line counting the rest
@@ -282,11 +282,11 @@ def listed_problems(
     ]
     if total > MAX_LISTED:
         out.append(
-            Problem(
+            said_problem(
                 file,
                 int(rows[MAX_LISTED]),
                 column,
-                f"... and {total - MAX_LISTED} more {more}",
+                said("detail.and_more", count=total - MAX_LISTED, what=more),
                 code,
             )
         )
@@ -516,11 +516,15 @@ def read_table_rows(
             ]
             if len(skipped) > MAX_LISTED:
                 out.problems.append(
-                    Problem(
+                    said_problem(
                         display,
                         skipped[MAX_LISTED][0],
                         "",
-                        f"... and {len(skipped) - MAX_LISTED} more rows of another shape",
+                        said(
+                            "detail.and_more",
+                            count=len(skipped) - MAX_LISTED,
+                            what=said("detail.more_other_shape"),
+                        ),
                         "row_shape",
                     )
                 )
