@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+# Byte-code is written and reused by the test run even where the environment forbids it
+# (PYTHONDONTWRITEBYTECODE=1 here): without it every worker compiles the package and has
+# pytest rewrite every test module again on each run (~5 s of a one-minute `-m "not slow"`).
+sys.dont_write_bytecode = False
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "cisce-2024"
 
