@@ -139,24 +139,24 @@ def booth_exhibitors(folder: Path) -> list[str]:
     missing or one exhibitor is written two ways (two links for one company)."""
     import pandas as pd
 
-    from carbonexpo.errors import InputError, Problem
+    from carbonexpo.errors import InputError, said_problem
     from carbonexpo.identifiers import other_spellings
+    from carbonexpo.words import said
 
     booths = folder / "booths.csv"
     if not booths.exists():
         raise InputError(
-            [Problem("booths.csv", 0, "", "invite needs booths.csv: one row per booth", "missing")]
+            [said_problem("booths.csv", 0, "", said("detail.invite_needs_booths"), "missing")]
         )
     column = pd.read_csv(booths, dtype=str, keep_default_na=False)["exhibitor"]
     rows = [(row, n) for row, n in enumerate(column, start=2) if n.strip()]
     names = [n for _, n in rows]
     twice = [
-        Problem(
+        said_problem(
             "booths.csv",
             rows[i][0],
             "exhibitor",
-            f"{n!r} is {spelt!r} written another way: write one spelling for one exhibitor "
-            "before inviting",
+            said("detail.spelt_twice", name=n, first=spelt),
             "duplicate",
         )
         for i, n, spelt in other_spellings(names)  # one exhibitor: one link, not two

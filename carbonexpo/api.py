@@ -804,7 +804,7 @@ def phc_export(folder: PathLike, out: PathLike, *, method: str | None = None) ->
     table = data.tables.get("visitors")
     if table is None:
         raise InputError(
-            [Problem("visitors.csv", 0, "", "phc export needs visitors.csv", "missing_file")]
+            [said_problem("visitors.csv", 0, "", said("detail.phc_needs_visitors"), "missing_file")]
         )
     resolver = FactorResolver.for_event(list(data.config.factor_sets), data.user_factors)
     result = rewards(table.df, data.config, resolver, file=table.file, method_id=method)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from carbonexpo.words import TEXTS, Said, say
+from carbonexpo.words import TEXTS, Said, said, say
 
 MAX_MESSAGE = 600  # characters of one message
 MAX_PER_FILE = 1000  # problems listed per file; the rest are counted
@@ -147,9 +147,14 @@ def _capped(problems: list[Problem]) -> list[Problem]:
     for file, n in count.items():
         if n > MAX_PER_FILE:
             out.append(
-                Problem(file, 0, "", f"... and {n - MAX_PER_FILE:,} more problems in {file} "
-                        "(fix these first: they often have one cause)", "more_problems")
-            )  # fmt: skip
+                said_problem(
+                    file,
+                    0,
+                    "",
+                    said("detail.more_problems_in", count=n - MAX_PER_FILE, file=file),
+                    "more_problems",
+                )
+            )
     return out
 
 

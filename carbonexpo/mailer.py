@@ -16,8 +16,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import ArgumentError, InputError, Problem
-from carbonexpo.words import say
+from carbonexpo.errors import ArgumentError, InputError, said_problem
+from carbonexpo.words import said, say
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
@@ -87,11 +87,11 @@ def recipients(folder: Path, exhibitors: Sequence[str]) -> Recipients:
         for address in addresses(text):
             if not EMAIL.match(address):
                 problems.append(
-                    Problem(
+                    said_problem(
                         "booths.csv",
                         row,
                         "contact_email",
-                        f"{address!r} is not an e-mail address (name@example.com)",
+                        said("detail.not_email", address=address),
                         "bad_email",
                     )
                 )

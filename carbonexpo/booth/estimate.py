@@ -187,7 +187,7 @@ def spec_tables(spec: BoothSpec, config: EventConfig) -> dict[str, Table]:
             if option is not None:
                 p = Problem(
                     option[0], 0, p.column, p.message, p.code,
-                    where=f"{option[0]} {option[1]!r}: {p.column}",
+                    where=f"{option[0]} {option[1]!r}: {p.column}", detail=p.detail,
                 )  # fmt: skip
             problems.append(p)
         if read is not None:

@@ -25,10 +25,11 @@ import pandas as pd
 
 from carbonexpo.calc.activities import travel_activity
 from carbonexpo.config import EventConfig
-from carbonexpo.errors import InputError, Problem
+from carbonexpo.errors import InputError, said_problem
 from carbonexpo.factors import keys
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.units import multiplier
+from carbonexpo.words import said
 
 GREEN_MODES = ("walk", "bike", "metro", "bus", "coach", "rail", "hsr", "ev_car")
 
@@ -122,11 +123,11 @@ def rewards(
         if baseline not in table:
             raise InputError(
                 [
-                    Problem(
+                    said_problem(
                         "event.yaml",
                         0,
                         "carbon_inclusive.baseline_mode",
-                        f"{method.id} gives no factor for the baseline {baseline!r}",
+                        said("detail.no_baseline_factor", method=method.id, baseline=baseline),
                         "invalid_setting",
                     )
                 ]

@@ -90,12 +90,13 @@ def load_yaml_model(
         for err in exc.errors():
             path_ = ".".join(str(p) for p in err["loc"])
             line = lines.get(path_) or lines.get(path_.rsplit(".", 1)[0], 1)
-            msg, code = err["msg"], "invalid_setting"
+            # pydantic's own sentence for the rest (English inside the catalog's frame)
+            msg, code = said("detail.invalid_setting", message=err["msg"]), "invalid_setting"
             if err["type"] == "extra_forbidden":
-                msg, code = f"unknown key {path_!r}", "unknown_key"
+                msg, code = said("detail.unknown_key", key=path_), "unknown_key"
             elif err["type"] == "missing":
-                msg, code = f"missing required key {path_!r}", "missing_key"
-            problems.append(Problem(name, line, path_ or "(root)", msg, code))
+                msg, code = said("detail.missing_key", key=path_), "missing_key"
+            problems.append(said_problem(name, line, path_ or "(root)", msg, code))
         return None, lines, problems
 
 
@@ -188,7 +189,9 @@ def _read_event(folder: Path) -> EventData:
     if any(find_table_file(folder, n) for n in ("travel", "logistics")):
         geo.warm_up()
     if not folder.is_dir():
-        raise InputError([Problem(str(folder), 0, "", "not a folder", "missing_folder")])
+        raise InputError(
+            [said_problem(str(folder), 0, "", said("detail.not_a_folder"), "missing_folder")]
+        )
     config, problems = load_config(folder / CONFIG_FILE)
     timezone = config.timezone if config else "UTC"
     tables: dict[str, Table] = {}

@@ -110,14 +110,18 @@ def _unbuildable(text: str, name: str, node: yaml.Node | None, exc: Exception) -
                 yaml.SafeLoader("").construct_object(n, deep=True)
             except (ValueError, TypeError, OverflowError, yaml.YAMLError) as inner:
                 line = _line(n.start_mark)
-                return Problem(
-                    name, line, key_at_line(text, line), f"{n.value!r}: {inner}", "bad_yaml"
+                return said_problem(
+                    name,
+                    line,
+                    key_at_line(text, line),
+                    said("detail.yaml_value", value=n.value, error=str(inner)),
+                    "bad_yaml",
                 )
         elif isinstance(n, yaml.MappingNode):
             stack += [v for pair in reversed(n.value) for v in reversed(pair)]
         elif isinstance(n, yaml.SequenceNode):
             stack += list(reversed(n.value))
-    return Problem(name, 1, "", f"cannot read a value: {exc}", "bad_yaml")
+    return said_problem(name, 1, "", said("detail.yaml_cannot_read", error=str(exc)), "bad_yaml")
 
 
 def _walk(node: yaml.Node, prefix: str, name: str, lines: dict[str, int], out: list[Problem]):
