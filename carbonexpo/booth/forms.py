@@ -352,9 +352,14 @@ def import_forms(folder: Path, forms: list[Path]) -> dict[str, int]:
                     )
             problems += [
                 Problem(
-                    form.file, 0, p.column, p.message, p.code, where=f"{form.file}: {p}",
+                    form.file,
+                    0,
+                    p.column,
+                    p.message,
+                    p.code,
+                    where=f"{form.file}: {p}",
                     detail=p.detail,
-                )  # fmt: skip
+                )
                 for p in checked.general
             ]
             for table, edit in plan.items():  # one document per table, shared by the plans
