@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from carbonexpo.notes import Note, note
-from carbonexpo.rules.named import RULES, Facts, Finding, Params
+from carbonexpo.rules.named import RULES, Facts, Finding, PackRules
 from carbonexpo.rules.pack import Pack, Text, all_packs, pack_for, pack_ids
 
 Verdict = Literal["may", "may_not", "not_checked"]
@@ -55,10 +55,14 @@ class ClaimCheck:
         return self.pack.wording.get(self.verdict)
 
 
+def _earliest(pack_id: str) -> Pack:
+    return min((p for p in all_packs() if p.id == pack_id), key=lambda p: p.effective_from)
+
+
 def _applies(pack: Pack | None, pack_id: str, f: Facts) -> Reason | None:
     """Why the pack does not govern this claim, or None when it does."""
     if pack is None:
-        first = min((p for p in all_packs() if p.id == pack_id), key=lambda p: p.effective_from)
+        first = _earliest(pack_id)
         n = note(
             "rule_not_in_force",
             end=f.end.isoformat(),
@@ -79,11 +83,10 @@ def _applies(pack: Pack | None, pack_id: str, f: Facts) -> Reason | None:
 
 def check_pack(pack_id: str, f: Facts) -> ClaimCheck:
     pack = pack_for(pack_id, f.end)
-    shown = pack or min((p for p in all_packs() if p.id == pack_id), key=lambda p: p.effective_from)
     outside = _applies(pack, pack_id, f)
     if outside is not None or pack is None:
         assert outside is not None
-        return ClaimCheck(shown, False, "not_checked", (outside,), ())
+        return ClaimCheck(pack or _earliest(pack_id), False, "not_checked", (outside,), ())
     reasons: list[Reason] = []
     deadlines: list[Deadline] = []
     if pack.applies.regions and not f.regions:
@@ -95,12 +98,10 @@ def check_pack(pack_id: str, f: Facts) -> ClaimCheck:
                 note("rule_region_unknown", regions=list(pack.applies.regions)),
             )
         )
-    params: dict[str, Params] = {
-        r.rule: RULES[r.rule].params.model_validate(r.params) for r in pack.rules
-    }
-    for r in pack.rules:
-        p = RULES[r.rule].params.model_validate(r.params)
-        findings: list[Finding] = RULES[r.rule].check(p, f, params)
+    validated = [(r, RULES[r.rule].params.model_validate(r.params)) for r in pack.rules]
+    rules: PackRules = [(r.rule, p) for r, p in validated]
+    for r, p in validated:
+        findings: list[Finding] = RULES[r.rule].check(p, f, rules)
         for found in findings:
             reasons.append(Reason(r.rule, r.clause, found.outcome, found.note))
             if found.deadline is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -85,10 +85,15 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# every rule of a pack with its validated parameters, in the pack's order (a rule may appear
+# more than once: `document` for each document a pack asks for)
+PackRules = Sequence[tuple[str, Params]]
+
+
 @dataclass(frozen=True)
 class NamedRule:
     params: type[Params]
-    check: Callable[[Params, Facts, dict[str, Params]], list[Finding]]
+    check: Callable[[Params, Facts, PackRules], list[Finding]]
     # a rule that narrows which credits count: (params, credit, facts) -> counts
     credits: Callable[[Any, Credit, Facts], bool] | None = None
 
@@ -116,7 +121,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def counted_credits(pack_rules: dict[str, Params], facts: Facts) -> list[Credit]:
+def counted_credits(pack_rules: PackRules, facts: Facts) -> list[Credit]:
     """The usable credits every credit-narrowing rule of the pack lets count."""
     out = []
     for c in facts.credits:
@@ -124,7 +129,7 @@ def counted_credits(pack_rules: dict[str, Params], facts: Facts) -> list[Credit]
             continue
         if all(
             RULES[name].credits(p, c, facts)  # type: ignore[misc]
-            for name, p in pack_rules.items()
+            for name, p in pack_rules
             if RULES[name].credits is not None
         ):
             out.append(c)
@@ -140,7 +145,7 @@ class InScope(Params):
 
 
 @_rule("in_scope", InScope)
-def in_scope(p: InScope, f: Facts, _: dict[str, Params]) -> list[Finding]:
+def in_scope(p: InScope, f: Facts, _: PackRules) -> list[Finding]:
     """An exhibition is in scope at or above either threshold."""
     if p.visits_min is not None and f.visits is not None and f.visits >= p.visits_min:
         return [
@@ -178,7 +183,7 @@ class NoParams(Params):
 
 
 @_rule("neutral_balance", NoParams)
-def neutral_balance(_: NoParams, f: Facts, pack: dict[str, Params]) -> list[Finding]:
+def neutral_balance(_: NoParams, f: Facts, pack: PackRules) -> list[Finding]:
     """The credits this pack lets count cover the total the claim is tested against."""
     if f.no_data:
         return [Finding("fail", note("rule_no_data"))]
@@ -213,7 +218,7 @@ def _accepted(p: AcceptedCredits, c: Credit, _: Facts) -> bool:
 
 
 @_rule("accepted_credits", AcceptedCredits, credits=_accepted)
-def accepted_credits(p: AcceptedCredits, f: Facts, _: dict[str, Params]) -> list[Finding]:
+def accepted_credits(p: AcceptedCredits, f: Facts, _: PackRules) -> list[Finding]:
     """Credits of the named types (`types`). `exclusive: true`: other types fail and do not
     count; `exclusive: false` (types to use by preference): other types are said and count."""
     types = {t.upper() for t in p.types}
@@ -245,7 +250,7 @@ def _in_window(p: RetirementWindow, c: Credit, f: Facts) -> bool:
 
 
 @_rule("retirement_window", RetirementWindow, credits=_in_window)
-def retirement_window(p: RetirementWindow, f: Facts, _: dict[str, Params]) -> list[Finding]:
+def retirement_window(p: RetirementWindow, f: Facts, _: PackRules) -> list[Finding]:
     """Every credit retired no later than `months` after the event's last day (the same day of
     the month, or the month's last day); later ones fail and do not count. The deadline is
     listed."""
@@ -275,7 +280,7 @@ def retirement_window(p: RetirementWindow, f: Facts, _: dict[str, Params]) -> li
 
 
 @_rule("ex_post_credits", NoParams)
-def ex_post_credits(_: NoParams, f: Facts, __: dict[str, Params]) -> list[Finding]:
+def ex_post_credits(_: NoParams, f: Facts, __: PackRules) -> list[Finding]:
     """Credits issued for reductions already achieved. credits.csv holds no issuance date, so
     only a vintage later than the retirement year (certainly ex ante) can be seen."""
     ahead = [
@@ -293,7 +298,7 @@ def ex_post_credits(_: NoParams, f: Facts, __: dict[str, Params]) -> list[Findin
 
 
 @_rule("removals_apart", NoParams)
-def removals_apart(_: NoParams, f: Facts, __: dict[str, Params]) -> list[Finding]:
+def removals_apart(_: NoParams, f: Facts, __: PackRules) -> list[Finding]:
     """Removals are reported apart from reductions (the result's offsets_removals_tco2e)."""
     return [Finding("pass", note("rule_removals_apart", removals_tco2e=f.removals_tco2e))]
 
@@ -308,7 +313,7 @@ class DocumentRule(Params):
 
 
 @_rule("document", DocumentRule)
-def document(p: DocumentRule, f: Facts, _: dict[str, Params]) -> list[Finding]:
+def document(p: DocumentRule, f: Facts, _: PackRules) -> list[Finding]:
     """`claim.documents.<document>` names a file of the event folder (not declared: not
     checked; declared but absent: fails); with `before_event`, its date precedes the event's
     first day (no date: not checked)."""
@@ -346,7 +351,7 @@ class ClaimRoute(Params):
 
 
 @_rule("claim_route", ClaimRoute)
-def claim_route(p: ClaimRoute, f: Facts, _: dict[str, Params]) -> list[Finding]:
+def claim_route(p: ClaimRoute, f: Facts, _: PackRules) -> list[Finding]:
     """`claim.route` is one of `routes`, and the documents that route needs are kept."""
     if f.route is None:
         return [Finding("not_checked", note("rule_route_missing", routes=sorted(p.routes)))]
@@ -363,7 +368,7 @@ class NotCheckable(Params):
 
 
 @_rule("not_checkable", NotCheckable)
-def not_checkable(p: NotCheckable, _: Facts, __: dict[str, Params]) -> list[Finding]:
+def not_checkable(p: NotCheckable, _: Facts, __: PackRules) -> list[Finding]:
     """A requirement no event folder holds (a platform's acknowledgement, a hierarchy of
     actions): always said as not checked, never as passed."""
     return [Finding("not_checked", note(p.what))]
@@ -373,7 +378,7 @@ def not_checkable(p: NotCheckable, _: Facts, __: dict[str, Params]) -> list[Find
 
 
 @_rule("offset_claim_banned", NoParams)
-def offset_claim_banned(_: NoParams, f: Facts, pack: dict[str, Params]) -> list[Finding]:
+def offset_claim_banned(_: NoParams, f: Facts, pack: PackRules) -> list[Finding]:
     """A claim of neutral impact based on offsetting may not be made to consumers."""
     used = min(sum(c.tco2e for c in f.credits if c.usable), f.gross_tco2e)
     if used > 0:
@@ -394,7 +399,7 @@ class LegacyStandard(Params):
 
 
 @_rule("legacy_standard", LegacyStandard)
-def legacy_standard(p: LegacyStandard, f: Facts, _: dict[str, Params]) -> list[Finding]:
+def legacy_standard(p: LegacyStandard, f: Facts, _: PackRules) -> list[Finding]:
     """A withdrawn specification: the day verifications by its publisher end is listed; an
     event ending after it is warned about (other-party or self validation remain)."""
     until = p.verifications_until.isoformat()
@@ -414,7 +419,7 @@ class InstrumentTypes(Params):
 
 
 @_rule("instrument_types", InstrumentTypes)
-def instrument_types(p: InstrumentTypes, f: Facts, _: dict[str, Params]) -> list[Finding]:
+def instrument_types(p: InstrumentTypes, f: Facts, _: PackRules) -> list[Finding]:
     """For consumption in `countries`, only instruments of the `accepted` types (and the
     `transitional` ones, judged by their own cut-off) cover electricity."""
     if not set(f.countries) & set(p.countries):
@@ -444,7 +449,7 @@ class InstrumentCutoff(Params):
 
 
 @_rule("instrument_cutoff", InstrumentCutoff)
-def instrument_cutoff(p: InstrumentCutoff, f: Facts, _: dict[str, Params]) -> list[Finding]:
+def instrument_cutoff(p: InstrumentCutoff, f: Facts, _: PackRules) -> list[Finding]:
     """Instruments of `type` cannot cover consumption in `countries` on or after
     `consumption_from` (an event ending on that day fails)."""
     used = [i for i in f.instruments if i.type == p.type]
