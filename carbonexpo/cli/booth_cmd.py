@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, handle_errors
+from carbonexpo.cli.common import CONTEXT, DIR, handle_errors
 
 
 @click.group(context_settings=CONTEXT)
@@ -35,7 +35,7 @@ def booth() -> None:
 @click.option(
     "--event",
     "event_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=DIR,
     help="take venue, grid and factor sets from an event folder",
 )
 @click.option(
@@ -99,7 +99,7 @@ def estimate(
 
 
 @click.command("import-forms", context_settings=CONTEXT)
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=DIR)
 @click.argument(
     "forms", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )

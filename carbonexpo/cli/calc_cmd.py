@@ -9,13 +9,12 @@ import click
 
 from carbonexpo.cli.common import (
     CONTEXT,
+    DIR,
     LEDGER_OPTION,
     REGISTRY_OPTION,
     handle_errors,
     lang_option,
 )
-
-DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
 @click.command(context_settings=CONTEXT)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors
+from carbonexpo.cli.common import CONTEXT, DIR, LEDGER_OPTION, handle_errors
 
 
 @click.group(context_settings=CONTEXT)
@@ -37,7 +37,7 @@ def generate(out: Path) -> None:
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=DIR)
 @click.option(
     "--key",
     "key_path",
@@ -111,7 +111,7 @@ def certificate(
 @click.option(
     "--trust",
     "trust_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=DIR,
     help="a folder of trusted issuers' keys (*.pub)",
 )
 @click.option(

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors, lang_option
-
-DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+from carbonexpo.cli.common import CONTEXT, DIR, LEDGER_OPTION, handle_errors, lang_option
 
 
 @click.command(context_settings=CONTEXT)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, REGISTRY_OPTION, handle_errors
+from carbonexpo.cli.common import CONTEXT, DIR, LEDGER_OPTION, REGISTRY_OPTION, handle_errors
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=DIR)
 @click.option(
     "-o",
     "--output",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, handle_errors
+from carbonexpo.cli.common import CONTEXT, DIR, handle_errors
 
 DB = click.option(
     "--db",
@@ -194,7 +194,7 @@ def import_cmd(db: str, file: Path, cumulative: bool, mapping: tuple[str, ...]) 
 @click.option(
     "--event",
     "folder",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=DIR,
     required=True,
     help="event folder (its event.yaml gives the period)",
 )
@@ -214,7 +214,7 @@ def export_energy_cmd(db: str, folder: Path, force: bool) -> None:
 
 @ledger.command("claim", context_settings=CONTEXT)
 @DB
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=DIR)
 @handle_errors
 def claim_cmd(db: str, folder: Path) -> None:
     """Record the event's applied green-power and eligible credit blocks; refuse any block

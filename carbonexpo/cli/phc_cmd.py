@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, handle_errors
+from carbonexpo.cli.common import CONTEXT, DIR, handle_errors
 
 
 @click.group(context_settings=CONTEXT)
@@ -18,7 +18,7 @@ def phc() -> None:
 
 
 @phc.command("export", context_settings=CONTEXT)
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=DIR)
 @click.option(
     "-o",
     "--output",

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, LEDGER_OPTION, handle_errors, lang_option
+from carbonexpo.cli.common import CONTEXT, DIR, LEDGER_OPTION, handle_errors, lang_option
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=DIR)
 @click.option(
     "-o",
     "--output",

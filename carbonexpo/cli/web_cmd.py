@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, handle_errors, lang_option
+from carbonexpo.cli.common import CONTEXT, DIR, handle_errors, lang_option
 
-FOLDER = click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+FOLDER = click.argument("folder", type=DIR)
 
 
 @click.command(context_settings=CONTEXT)
@@ -95,12 +95,12 @@ def invite(
 @lang_option("the pages until a visitor switches", "zh")
 @click.option(
     "--trust",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=DIR,
     help="folder of issuer public keys (*.pub) that /verify accepts",
 )
 @click.option(
     "--published",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=DIR,
     help="folder of issued cert.json files: a certificate's QR link is checked against them",
 )
 @click.option(
