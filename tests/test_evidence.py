@@ -178,3 +178,22 @@ def test_a_link_leading_out_of_the_folder_is_outside(tmp_path) -> None:
         p.startswith("green_power.csv:2:evidence: proofs/gec.pdf: evidence must be a file inside")
         for p in problems_of(f)
     )
+
+
+def test_several_missing_files_are_each_named_with_their_rows(tmp_path) -> None:
+    """The rows of each failing file are found in one pass over the column: two files named
+    by interleaved rows are each said at their own rows."""
+    f = folder(tmp_path)
+    (f / "energy.csv").write_text(
+        "meter,carrier,start,end,quantity,unit,evidence\n"
+        "M1,electricity,2024-11-26T08:00,2024-11-26T09:00,10,kWh,bms/a.csv\n"
+        "M2,electricity,2024-11-26T08:00,2024-11-26T09:00,10,kWh,bms/b.csv\n"
+        "M1,electricity,2024-11-26T09:00,2024-11-26T10:00,10,kWh,bms/a.csv\n"
+        "M3,electricity,2024-11-26T08:00,2024-11-26T09:00,10,kWh,bms/hall-a.csv\n",
+        encoding="utf-8",
+    )
+    assert [p for p in problems_of(f) if p.startswith("energy.csv")] == [
+        "energy.csv:2:evidence: bms/a.csv: no such file in the event folder",
+        "energy.csv:3:evidence: bms/b.csv: no such file in the event folder",
+        "energy.csv:4:evidence: bms/a.csv: no such file in the event folder",
+    ]

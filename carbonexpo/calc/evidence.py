@@ -49,6 +49,6 @@ def evidence_status(calc: Calculation, checks: list[ClaimCheck]) -> dict[str, An
     return {
         "required": bool(required_by),
         "required_by": required_by,
-        "files": evidence_files(calc.data.folder, calc.data.tables),
+        "files": evidence_files(calc.data.tables),
         "missing": missing,
     }

@@ -9,9 +9,11 @@ values are checked once, so a million meter readings naming one BMS export cost 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 import numpy as np
+import pandas as pd
 
 from carbonexpo.errors import Problem
 from carbonexpo.io.tables import MAX_LISTED, Table, listed_problems
@@ -27,9 +29,13 @@ def is_path(text: str) -> bool:
     return bool(PATH_LIKE.search(text.strip()))
 
 
+def _relative(text: str) -> PurePosixPath:
+    return PurePosixPath(text.strip().replace("\\", "/"))
+
+
 def evidence_problem(folder: Path, text: str) -> str | None:
     """Why `text` is not a readable file of the event folder (a catalog key), or None."""
-    rel = PurePosixPath(text.strip().replace("\\", "/"))
+    rel = _relative(text)
     if rel.is_absolute() or ".." in rel.parts or re.match(r"^[A-Za-z]:", text.strip()):
         return "detail.evidence_outside"
     path = folder / rel
@@ -47,23 +53,35 @@ def evidence_problem(folder: Path, text: str) -> str | None:
     return None
 
 
-def check_evidence(folder: Path, tables: dict[str, Table]) -> list[Problem]:
-    """Every evidence cell that reads as a path names a readable file inside the folder."""
-    problems: list[Problem] = []
+def _named(tables: dict[str, Table]) -> Iterator[tuple[Table, np.ndarray, list[str]]]:
+    """Per table with an evidence column: each row's code into the distinct cells, and the
+    distinct cells (codes -1: empty)."""
     for name in EVIDENCE_TABLES:
         t = tables.get(name)
-        if t is None or "evidence" not in t.df:
+        if t is not None and "evidence" in t.df:
+            codes, uniques = pd.factorize(t.df["evidence"], use_na_sentinel=True)
+            yield t, codes, [str(u) for u in uniques]
+
+
+def check_evidence(folder: Path, tables: dict[str, Table]) -> list[Problem]:
+    """Every evidence cell that reads as a path names a readable file inside the folder. Each
+    distinct cell is looked up once; the rows of the failing ones are found in one pass."""
+    problems: list[Problem] = []
+    for t, codes, texts in _named(tables):
+        failing = {
+            i: key
+            for i, text in enumerate(texts)
+            if text.strip() and is_path(text) and (key := evidence_problem(folder, text))
+        }
+        if not failing:
             continue
-        column = t.df["evidence"]
-        for text in column.dropna().unique():
-            text = str(text)
-            if not text.strip() or not is_path(text):
-                continue
-            key = evidence_problem(folder, text)
-            if key is None:
-                continue
-            rows = t.df["_row"].to_numpy()[(column == text).to_numpy(dtype=bool, na_value=False)]
-            detail = said(key, path=text.strip())
+        hit = np.flatnonzero(np.isin(codes, list(failing)))
+        hit = hit[np.argsort(codes[hit], kind="stable")]  # by value, file order within
+        starts = np.flatnonzero(np.r_[True, codes[hit][1:] != codes[hit][:-1]])
+        for a, b in zip(starts, [*starts[1:], len(hit)], strict=True):
+            i = int(codes[hit[a]])
+            rows = t.df["_row"].to_numpy()[hit[a:b]]
+            detail = said(failing[i], path=texts[i].strip())
             problems += listed_problems(
                 t.file,
                 rows,
@@ -76,23 +94,20 @@ def check_evidence(folder: Path, tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
-def evidence_files(folder: Path, tables: dict[str, Table]) -> list[str]:
-    """The distinct evidence files the tables name (relative POSIX paths), sorted."""
-    out: set[str] = set()
-    for name in EVIDENCE_TABLES:
-        t = tables.get(name)
-        if t is None or "evidence" not in t.df:
-            continue
-        for text in t.df["evidence"].dropna().unique():
-            text = str(text).strip()
-            if text and is_path(text) and evidence_problem(folder, text) is None:
-                out.add(str(PurePosixPath(text.replace("\\", "/"))))
-    return sorted(out)
-
-
-def rows_without_file(df_evidence: object) -> np.ndarray:
-    """Rows whose evidence is empty or a description, not a file."""
-    values = np.asarray(df_evidence, dtype=object)
-    return np.array(
-        [not (isinstance(v, str) and v.strip() and is_path(v)) for v in values], dtype=bool
+def evidence_files(tables: dict[str, Table]) -> list[str]:
+    """The distinct evidence files the tables name (relative POSIX paths), sorted. The tables
+    are those that passed check_evidence: every path-like cell is a readable file."""
+    return sorted(
+        {
+            str(_relative(text))
+            for _, _, texts in _named(tables)
+            for text in texts
+            if text.strip() and is_path(text)
+        }
     )
+
+
+def rows_without_file(evidence: object) -> np.ndarray:
+    """Rows whose evidence is empty or a description, not a file."""
+    cells = pd.Series(np.asarray(evidence, dtype=object), dtype="string").str.strip()
+    return ~cells.str.contains(PATH_LIKE, na=False).to_numpy(dtype=bool)
