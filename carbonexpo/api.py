@@ -55,7 +55,7 @@ from carbonexpo.calc.calculate import calculate as _calculate
 from carbonexpo.calc.carbon_inclusive import METHODS, rewards
 from carbonexpo.calc.compare import compare as _compare
 from carbonexpo.calc.provisional import calculate_passing
-from carbonexpo.calc.registry_check import RegistryCheck, check_against
+from carbonexpo.calc.registry_check import RegistryCheck, check_against, check_out
 from carbonexpo.calc.result import build_result
 from carbonexpo.certificate.issue import issue_certificate as _issue_certificate
 from carbonexpo.certificate.keys import generate_keys as _generate_keys
@@ -420,21 +420,14 @@ def registry_check_text(checks: list[RegistryCheck], *, lang: str = "en") -> str
 
 def registry_check_json(checks: list[RegistryCheck]) -> str:
     """The checks as JSON: per export its file, registry, SHA-256, date, rows and mismatches."""
-    body = [
-        {
-            "export": c.export.file,
-            "registry": c.export.registry,
-            "sha256": c.export.sha256,
-            "checked_on": dt.date.today().isoformat(),
-            "rows": c.checked_rows,
-            "mismatches": [
-                {"row": m.row, "kind": m.kind, "note": m.note.model_dump(mode="json")}
-                for m in c.mismatches
-            ],
-        }
-        for c in checks
-    ]
+    today = dt.date.today().isoformat()
+    body = [check_out(c, today).model_dump(mode="json") for c in checks]
     return orjson.dumps(body, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+
+
+def write_registry_check_json(checks: list[RegistryCheck], json_path: PathLike) -> None:
+    """registry_check_json written atomically to `json_path`."""
+    write_text_atomic(Path(json_path), registry_check_json(checks))
 
 
 # -- outputs ----------------------------------------------------------------------------------
@@ -1006,5 +999,6 @@ __all__ = [
     "write_exhibitor_form",
     "write_lines",
     "write_outputs",
+    "write_registry_check_json",
     "write_report",
 ]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from carbonexpo.io.registry_export import RegistryExport, serial_parts
 from carbonexpo.notes import Note, note
+from carbonexpo.result import RegistryCheckOut, RegistryMismatch
 
 REGISTRY_NAMES = {"VCS": "VCS", "VERRA": "VCS", "VCU": "VCS", "GS": "GS", "GOLD STANDARD": "GS",
                   "GOLD-STANDARD": "GS", "GOLDSTANDARD": "GS"}  # fmt: skip
@@ -158,6 +159,20 @@ def check_against(
                 )
             )
     return RegistryCheck(export, checked, found)
+
+
+def check_out(check: RegistryCheck, checked_on: str) -> RegistryCheckOut:
+    """A check as the result (and `credits check --json`) records it."""
+    return RegistryCheckOut(
+        export=check.export.file,
+        registry=check.export.registry,
+        sha256=check.export.sha256,
+        checked_on=checked_on,
+        rows=check.checked_rows,
+        mismatches=[
+            RegistryMismatch(row=m.row, kind=m.kind, note=m.note) for m in check.mismatches
+        ],
+    )
 
 
 def _rows(blocks: pd.DataFrame) -> str:

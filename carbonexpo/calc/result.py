@@ -24,6 +24,7 @@ from carbonexpo.calc.calculate import (
 from carbonexpo.calc.claims import claim_record, claims_of
 from carbonexpo.calc.evidence import evidence_status
 from carbonexpo.calc.offsets import CREDIT_COLUMNS
+from carbonexpo.calc.registry_check import check_out
 from carbonexpo.calc.wording import claim_wording
 from carbonexpo.codes import cat_map
 from carbonexpo.config import STANDARD_TITLES
@@ -48,8 +49,6 @@ from carbonexpo.result import (
     Intensities,
     LedgerAnchor,
     Period,
-    RegistryCheckOut,
-    RegistryMismatch,
     Result,
     Scope2Regime,
     SiteTotals,
@@ -194,20 +193,7 @@ def build_result(
         claims=[ClaimCheckOut.model_validate(claim_record(c)) for c in checks],
         scope2_regimes=scope2_regimes(calc),
         evidence=EvidenceOut.model_validate(evidence_status(calc, checks)),
-        registry_checks=[
-            RegistryCheckOut(
-                export=c.export.file,
-                registry=c.export.registry,
-                sha256=c.export.sha256,
-                checked_on=generated.date().isoformat(),
-                rows=c.checked_rows,
-                mismatches=[
-                    RegistryMismatch(row=m.row, kind=m.kind, note=m.note) for m in c.mismatches
-                ],
-            )
-            for c in calc.registry
-        ]
-        or None,
+        registry_checks=[check_out(c, generated.date().isoformat()) for c in calc.registry] or None,
     )
 
 

@@ -55,7 +55,7 @@ def check(
         sys.stdout.write(api.registry_check_json(checks))
     else:
         if json_path:
-            Path(json_path).write_text(api.registry_check_json(checks), encoding="utf-8")
+            api.write_registry_check_json(checks, json_path)
         click.echo(api.registry_check_text(checks, lang=lang), nl=False)
     wrong = sum(len(c.mismatches) for c in checks)
     if wrong:
