@@ -80,13 +80,16 @@ from carbonexpo.factors.catalog import load_set, load_sources, set_ids
 from carbonexpo.factors.catalog import search as search_factors
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.io import prefetch
-from carbonexpo.io.event import EventData, load_config
+from carbonexpo.io.attendance_import import Imported
+from carbonexpo.io.attendance_import import import_attendance as _import_attendance
+from carbonexpo.io.event import EventData, load_config, settings_of
 from carbonexpo.io.event import read_event as _read_event
 from carbonexpo.io.factors_file import validate_factors_file
 from carbonexpo.io.reference import reference_text as schema_reference
 from carbonexpo.io.reference import table_text as table_reference
 from carbonexpo.io.registry_export import read_export
 from carbonexpo.io.scaffold import init_event as _init_event
+from carbonexpo.io.schema import SCHEMAS
 from carbonexpo.io.schema import TABLE_ORDER as TABLES
 from carbonexpo.io.writers import (
     defuse_formulas,
@@ -902,6 +905,33 @@ def mail_invites(
     )
 
 
+# -- visitor travel -------------------------------------------------------------------------
+
+
+def attendance_columns(kind: str) -> list[str]:
+    """The columns of registrations.csv, scans.csv or survey.csv (what --map may name)."""
+    return [c.name for c in SCHEMAS[kind].columns]
+
+
+def import_attendance(
+    export: PathLike,
+    folder: PathLike,
+    kind: str,
+    *,
+    rename: dict[str, str] | None = None,
+    replace: bool = False,
+) -> Imported:
+    """A registration system's export into the folder's registrations.csv, scans.csv or
+    survey.csv: checked as that table (in the event's time zone), headers renamed by `rename`
+    (HEADER: '-' leaves one out; headers that are no column are left out and listed), attendee
+    ids replaced by the folder's keyed pseudonyms; written atomically (`replace` to replace an
+    existing table)."""
+    config, _ = settings_of(Path(folder))
+    return _import_attendance(
+        Path(export), Path(folder), kind, timezone=config.timezone, rename=rename, replace=replace
+    )
+
+
 __all__ = [
     "CATEGORIES",
     "ENTRY_SECTIONS",
@@ -912,6 +942,7 @@ __all__ = [
     "ClaimCheckOut",
     "Entry",
     "EntryCheck",
+    "Imported",
     "Ledger",
     "MailedInvites",
     "MissingCJKFontWarning",
@@ -922,6 +953,7 @@ __all__ = [
     "Run",
     "add_meter",
     "add_meters_from",
+    "attendance_columns",
     "booth_rows",
     "calculate",
     "calculate_provisional",
@@ -948,6 +980,7 @@ __all__ = [
     "folder_lock",
     "format_estimates",
     "generate_keys",
+    "import_attendance",
     "import_forms",
     "import_readings",
     "init_event",

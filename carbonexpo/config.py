@@ -249,6 +249,22 @@ class CarbonInclusive(Strict):
     programme_id: str | None = None
 
 
+class VisitorTravel(Strict):
+    """How travel is estimated from registrations.csv or scans.csv and survey.csv
+    (docs/visitor-travel.md)."""
+
+    # a distance band's mode split is its own responses' only from this many on; below, the
+    # band borrows (docs/visitor-travel.md: at 30 a share's 95 % interval is at most ±18 points)
+    min_responses: int = Field(default=30, ge=1, le=1_000_000)
+    # origins with fewer attendees are shown as their country in every output (privacy)
+    min_origin_count: int = Field(default=10, ge=1, le=1_000_000)
+    # nearer than this (one way, as the crow flies): local, home every night, no hotel
+    local_km: float = Field(default=50.0, gt=0, le=300)
+    # hotel nights of the attendees estimated from the survey: None = unless accommodation.csv
+    # exists (the same nights would be counted twice)
+    hotels: bool | None = None
+
+
 class ScenarioRecord(Strict):
     """Written by `carbonexpo scenario` into the new folder's event.yaml: what was changed,
     from which folder, and the gross emissions of both when it was made (spec §13)."""
@@ -293,6 +309,7 @@ class EventConfig(Strict):
     allocation: Literal["area"] = "area"
     scenario: ScenarioRecord | None = None
     carbon_inclusive: CarbonInclusive | None = None
+    visitor_travel: VisitorTravel = VisitorTravel()
 
     @field_validator("sites")
     @classmethod

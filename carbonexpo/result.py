@@ -236,6 +236,64 @@ class CarbonInclusiveOut(Frozen):
     deducted_from_inventory: Literal[False]
 
 
+class TravelBand(Frozen):
+    """One distance band of the visitor-travel estimate and the split its attendees were
+    given, with the survey bootstrap's 95 % interval of each mode's share."""
+
+    band: str  # local|regional|medium|long / domestic|international
+    attendees: float
+    responses: int  # the band's own responses
+    split_source: Literal["own", "band", "default"]
+    split_responses: int  # responses the split was taken from (0: the default)
+    split: dict[str, float]
+    split_low: dict[str, float]
+    split_high: dict[str, float]
+    went_home_share: float
+    hotel_nights_per_attendee: float
+    party_size: dict[str, float]
+
+
+class TravelOrigin(Frozen):
+    """Attendees per origin; an origin below visitor_travel.min_origin_count is shown as its
+    country ('(other places, CN)')."""
+
+    origin: str
+    country: str
+    attendees: float
+    km: float | None
+
+
+class VisitorTravelOut(Frozen):
+    """Visitor travel estimated from registrations or scans and a survey (docs/visitor-travel.md).
+    No attendee id is kept."""
+
+    method: Literal["registration + survey"]
+    source_file: str
+    attendees: int
+    visits: int
+    days_from: Literal["scans", "registrations", "default"]
+    duplicates: int
+    no_shows: int
+    unregistered: int
+    survey_responses: int
+    survey_responses_used: int
+    response_rate: float | None
+    coverage_of_visits: float | None
+    unresolved_attendees: int
+    unresolved_share: float
+    excluded_types: list[str]
+    excluded_attendees: int
+    min_responses: int
+    min_origin_count: int
+    travel_tco2e: float
+    hotel_tco2e: float
+    sampling_interval: IntervalOut  # tCO2e of the estimate, 95 %, from the survey alone
+    runs: int
+    seed: int
+    bands: list[TravelBand]
+    origins: list[TravelOrigin]
+
+
 class Intensities(Frozen):
     """Gross emissions (the claim's basis) per unit of the event (spec §13); None when the
     event does not give the denominator."""
@@ -421,6 +479,7 @@ class Result(Frozen):
     # with several sites (event.yaml sites:): per site, and "shared" for what no site names
     by_site: dict[str, SiteTotals] | None = None
     carbon_inclusive: CarbonInclusiveOut | None = None
+    visitor_travel: VisitorTravelOut | None = None
     instruments: list[InstrumentOut]
     credits: list[CreditOut]
     factors_used: list[FactorUsed]

@@ -470,14 +470,14 @@ def test_a_file_no_table_reads_is_named_with_the_closest_table(tmp_path) -> None
     folder = tmp_path / "ev"
     shutil.copytree(EXAMPLE, folder)
     shutil.copy(folder / "travel.csv", folder / "travle.csv")
-    (folder / "registrations.csv").write_text("id\n1\n", encoding="utf-8")
+    (folder / "attendees.csv").write_text("id\n1\n", encoding="utf-8")
     r = run_cli("validate", str(folder))
     assert r.returncode == 0
     assert (
         "warning: travle.csv: not a table carbonexpo reads, its rows are not in the inventory "
         "— did you mean travel.csv? (rename it, or move it out of the event folder)"
     ) in r.stderr.splitlines()
-    assert "warning: registrations.csv: not a table carbonexpo reads" in r.stderr
+    assert "warning: attendees.csv: not a table carbonexpo reads" in r.stderr
     run = api.calculate(folder)
     codes = [w.code for w in run.result.warnings]
     assert codes.count("unknown_file") == 1 and codes.count("unknown_file_unmatched") == 1

@@ -285,7 +285,7 @@ def estimate_from_tables(
     _check_spec(spec)
     data = EventData(Path("booth"), config, dict(tables), "", list(user_factors))
     resolver = FactorResolver.for_event(list(config.factor_sets), data.user_factors)
-    builder, calc_notes, _ = build_lines(data, resolver)
+    builder, calc_notes, _, _ = build_lines(data, resolver)
     assumptions: list[Note] = []
     exhibitor = spec.exhibitor or None
     materials = tables.get("materials")

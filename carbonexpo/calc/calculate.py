@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from carbonexpo.calc import activities as act
+from carbonexpo.calc import visitor_travel as vt
 from carbonexpo.calc.allocation import allocate_to_exhibitors
 from carbonexpo.calc.balance import Balance, basis_column, compute_balance
 from carbonexpo.calc.carbon_inclusive import Rewards, rewards
@@ -30,9 +31,10 @@ from carbonexpo.calc.scope2 import (
     residual_factor,
 )
 from carbonexpo.calc.uncertainty import UncertaintyResult, simulate
+from carbonexpo.calc.visitor_travel import Estimate
 from carbonexpo.codes import as_categorical, cat_map, epoch_seconds, lookup, used_labels
 from carbonexpo.config import CATEGORY_NAMES, PHASES, EventConfig
-from carbonexpo.errors import Problem, raise_if
+from carbonexpo.errors import Problem, raise_if, said_problem
 from carbonexpo.factors import keys
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import country_code, resolve_place, sea_route
@@ -41,6 +43,7 @@ from carbonexpo.io.event import EventData
 from carbonexpo.io.tables import Table
 from carbonexpo.notes import Note, note
 from carbonexpo.units import multiplier
+from carbonexpo.words import said
 
 
 @dataclass
@@ -67,6 +70,7 @@ class Calculation:
     metered: tuple[np.ndarray, np.ndarray] | None = None  # electricity rows: start, kWh
     carbon_inclusive: Rewards | None = None
     registry: list[RegistryCheck] = field(default_factory=list)  # exports credits were checked in
+    visitor_travel: Estimate | None = None  # travel estimated from registrations and a survey
 
     @cached_property
     def lines(self) -> pd.DataFrame:
@@ -117,9 +121,16 @@ def align_exhibitors(tables: dict[str, Table], assumptions: list[Note]) -> dict[
     return out
 
 
-def build_lines(
-    data: EventData, resolver: FactorResolver
-) -> tuple[LineBuilder, list[Note], list[Note]]:
+class Built(NamedTuple):
+    """The lines of an event folder and what was said while building them."""
+
+    builder: LineBuilder
+    assumptions: list[Note]
+    warnings: list[Note]
+    visitor_travel: Estimate | None
+
+
+def build_lines(data: EventData, resolver: FactorResolver) -> Built:
     config = data.config
     builder = LineBuilder(resolver)
     assumptions: list[Note] = []
@@ -152,6 +163,7 @@ def build_lines(
         if n := int(frame["short_flight"].sum()):
             warnings.append(note("short_flights", rows=n))
         assumptions += place_notes(t.df, "travel", ("origin",))
+    estimate = add_visitor_travel(builder, tables, config, assumptions, warnings)
     if t := tables.get("logistics"):
         frame = act.logistics_activity(t.df, config)
         builder.add(frame, source_file=t.file, category="logistics")
@@ -219,7 +231,7 @@ def build_lines(
         if t is not None and ("phase" not in t.df or t.df["phase"].isna().any()):
             assumptions.append(note("default_phase", table=name, phase=phase))
     raise_if(builder.problems)
-    return builder, assumptions, warnings
+    return Built(builder, assumptions, warnings, estimate)
 
 
 def read_checked(folder: Path) -> EventData:
@@ -259,8 +271,183 @@ def check_event(folder: Path) -> tuple[EventData, list[Note], list[Note]]:
     rows that did read are checked further, so that a folder is not fixed in several rounds."""
     data = read_checked(folder)
     resolver = FactorResolver.for_event(list(data.config.factor_sets), data.user_factors)
-    _, assumptions, warnings = build_lines(data, resolver)
-    return data, assumptions, warnings
+    built = build_lines(data, resolver)
+    return data, built.assumptions, built.warnings
+
+
+def add_visitor_travel(
+    builder: LineBuilder,
+    tables: dict[str, Table],
+    config: EventConfig,
+    assumptions: list[Note],
+    warnings: list[Note],
+) -> Estimate | None:
+    """Travel (and hotel nights) of the attendees of registrations.csv or scans.csv, by the
+    survey's split per distance band (calc.visitor_travel), as lines beside travel.csv's. The
+    attendee types travel.csv names are left to it; a travel.csv row without a group would be
+    counted twice, and is refused."""
+    reg, scans, survey = (tables.get(n) for n in ("registrations", "scans", "survey"))
+    if reg is None and scans is None:
+        if survey is not None:
+            warnings.append(note("survey_unused"))
+        return None
+    travel = tables.get("travel")
+    covered: list[str] = []
+    if travel is not None:
+        group = travel.df.get("group")
+        if group is None or group.isna().any():
+            rows = travel.df["_row"].to_numpy()
+            unnamed = rows if group is None else rows[group.isna().to_numpy()]
+            builder.problems.append(
+                said_problem(
+                    travel.file,
+                    int(unnamed[0]),
+                    "group",
+                    said("detail.travel_group_needed", file=travel.file),
+                    "travel_group_needed",
+                )
+            )
+            return None
+        covered = sorted(str(g) for g in group.unique())
+    from carbonexpo.io.attendance_import import raw_ids
+
+    for t in (reg, scans):
+        if t is not None and (count := raw_ids(t.df["attendee_id"])):
+            warnings.append(note("attendee_ids_raw", file=t.file, count=count))
+    att = vt.attendance(
+        reg.df if reg else None,
+        scans.df if scans else None,
+        config,
+        registrations_file=reg.file if reg else "registrations.csv",
+        scans_file=scans.file if scans else "scans.csv",
+    )
+    resolver = builder.resolver
+
+    def per_unit(key: str, unit: str) -> float | None:
+        factor = resolver.resolve(key, unit)
+        if factor is None:
+            return None
+        return factor.kgco2e_per_unit * multiplier(unit, factor.unit)
+
+    hotels = config.visitor_travel.hotels
+    if hotels is None:
+        hotels = "accommodation" not in tables
+        if not hotels:
+            assumptions.append(note("visitor_travel_hotels_skipped"))
+    est = vt.estimate(
+        att,
+        survey.df if survey else None,
+        config,
+        lambda key: per_unit(key, "passenger_km"),
+        hotel_factor=per_unit(keys.hotel(config.venue.country), "room_night"),
+        excluded_types=covered,
+        hotels=hotels,
+    )
+    if est.unplaced:
+        builder.problems.append(
+            said_problem(
+                att.source_file,
+                int(att.groups["row"].min()),
+                "origin",
+                said("detail.visitor_travel_unplaced", count=round(est.unplaced)),
+                "visitor_travel_unplaced",
+            )
+        )
+        return None
+    frame = act.travel_activity(est.travel, config)
+    builder.add(frame, source_file=att.source_file, category="travel")
+    if config.claim.well_to_tank:
+        add_upstream(builder, frame, att.source_file, assumptions)
+    if not est.hotels.empty:
+        builder.add(
+            act.accommodation_activity(est.hotels),
+            source_file=att.source_file,
+            category="accommodation",
+        )
+    assumptions.extend(visitor_travel_notes(est, config, warnings))
+    return est
+
+
+def visitor_travel_notes(est: Estimate, config: EventConfig, warnings: list[Note]) -> list[Note]:
+    att, r = est.attendance, est.responses
+    attendees = att.attendees - est.excluded_attendees
+    out = [
+        note(
+            "visitor_travel_estimated",
+            attendees=f"{attendees:,}",
+            visits=f"{att.visits:,}",
+            file=att.source_file,
+            responses=r.total,
+            rate=f"{r.total / attendees:.1%}" if attendees else "–",
+        )
+    ]
+    if att.duplicates:
+        out.append(note("visitor_travel_duplicates", count=att.duplicates, file=att.source_file))
+    if att.days_from == "default":
+        out.append(note("visitor_travel_days_default", file=att.source_file))
+    if att.no_shows:
+        out.append(note("visitor_travel_no_shows", count=att.no_shows))
+    if att.unregistered:
+        out.append(note("visitor_travel_unregistered", count=att.unregistered))
+    if est.excluded_types:
+        out.append(
+            note(
+                "visitor_travel_excluded",
+                types=est.excluded_types,
+                count=est.excluded_attendees,
+            )
+        )
+    if est.unresolved:
+        g = att.groups
+        unplaced = np.asarray(g["origin"] >= 0) & np.isin(
+            g["origin"].to_numpy(), np.flatnonzero(np.isnan(est.origins.km))
+        )
+        examples = sorted({est.origins.labels[int(o)] for o in g["origin"][unplaced]})[:3]
+        out.append(
+            note(
+                "visitor_travel_unresolved",
+                count=est.unresolved,
+                share=f"{est.unresolved / attendees:.1%}" if attendees else "–",
+                examples=examples or ["(no origin)"],
+            )
+        )
+    if est.origins.capitals:
+        out.append(note("visitor_travel_capitals", count=est.origins.capitals))
+    if r.unresolved:
+        out.append(note("survey_unresolved", count=r.unresolved))
+    minimum = config.visitor_travel.min_responses
+    for c, s in sorted(est.splits.items()):
+        if s.source == "default":
+            out.append(
+                note(
+                    "visitor_travel_default_split",
+                    band=vt.CELLS[c],
+                    responses=int((r.cell % len(vt.BANDS) == c % len(vt.BANDS)).sum()),
+                    minimum=minimum,
+                    attendees=f"{est.cell_attendees[c]:,.0f}",
+                    mode=vt.DEFAULT_MODE[vt.BANDS[c % len(vt.BANDS)]],
+                )
+            )
+        elif s.source == "band":
+            out.append(
+                note(
+                    "visitor_travel_borrowed",
+                    band=vt.CELLS[c],
+                    own=int((r.cell == c).sum()),
+                    minimum=minimum,
+                    responses=s.responses,
+                )
+            )
+    if config.visits and att.visits < config.visits and not est.excluded_types:
+        warnings.append(
+            note(
+                "visitor_travel_visits_gap",
+                visits=f"{config.visits:,}",
+                derived=f"{att.visits:,}",
+                gap=f"{config.visits - att.visits:,}",
+            )
+        )
+    return out
 
 
 def add_upstream(
@@ -357,7 +544,7 @@ def calculate(
     rows checked against registry exports; a row that does not match counts for nothing."""
     config = data.config
     resolver = FactorResolver.for_event(list(config.factor_sets), data.user_factors)
-    builder, assumptions, warnings = build_lines(data, resolver)
+    builder, assumptions, warnings, estimate = build_lines(data, resolver)
     groups = builder.groups()
 
     elec = np.asarray(groups["category"] == "electricity")
@@ -422,9 +609,15 @@ def calculate(
     gross_t = float(summary[basis_col].sum()) / 1000.0
     present = set(summary["category"])
     intervals = None
+    runs = uncertainty_runs or 1000
+    sampled = {}
+    if estimate is not None:
+        travel, hotels = estimate.bootstrap(runs, seed)  # also the report's split intervals
+        sampled = {(estimate.attendance.source_file, "travel"): travel}
+        sampled[(estimate.attendance.source_file, "accommodation")] = hotels
     if uncertainty_runs is not None or config.claim.offset_to == "upper":
         intervals = simulate(
-            groups, basis_col, list(CATEGORIES), runs=uncertainty_runs or 1000, seed=seed
+            groups, basis_col, list(CATEGORIES), runs=runs, seed=seed, sampled=sampled
         )
     tested = None
     if config.claim.offset_to == "upper" and intervals is not None:
@@ -487,6 +680,7 @@ def calculate(
         metered=metered,
         carbon_inclusive=phc,
         registry=list(registry),
+        visitor_travel=estimate,
         factors_used=sorted(builder.factors_used.values(), key=lambda f: (f["key"], f["set"])),
     )
 

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from carbonexpo.calc import visitor_travel as vt
+from carbonexpo.calc.balance import basis_column
 from carbonexpo.calc.calculate import (
     Calculation,
     boundary,
@@ -56,6 +58,7 @@ from carbonexpo.result import (
     Totals,
     Uncertainty,
     VenueOut,
+    VisitorTravelOut,
     Wording,
 )
 from carbonexpo.units import multiplier
@@ -168,6 +171,7 @@ def build_result(
             CarbonInclusiveOut,
             calc.carbon_inclusive.summary() if calc.carbon_inclusive else None,
         ),
+        visitor_travel=_model(VisitorTravelOut, visitor_travel_summary(calc)),
         instruments=[
             InstrumentOut.model_validate(r)
             for r in _records(
@@ -222,6 +226,28 @@ def scope2_regimes(calc: Calculation) -> list[Scope2Regime] | None:
             regime="hourly", status="draft", guidance=SCOPE2_DRAFT, electricity_market_tco2e=hourly
         ),
     ]
+
+
+def visitor_travel_summary(calc: Calculation) -> dict[str, Any] | None:
+    """The estimate's figures on the claim's basis, from its lines' groups."""
+    est = calc.visitor_travel
+    if est is None:
+        return None
+    groups = calc.groups
+    mine = np.asarray(groups["source_file"].astype(str) == est.attendance.source_file)
+    value = groups[basis_column(calc.balance.basis)].to_numpy(dtype=np.float64)
+    category = groups["category"].astype(str).to_numpy()
+    travel = float(value[mine & np.isin(category, ["travel", "well_to_tank"])].sum())
+    hotel = float(value[mine & (category == "accommodation")].sum())
+    return vt.summary(
+        est,
+        calc.data.config,
+        travel_kg=travel,
+        hotel_kg=hotel,
+        draws=est.draws,
+        runs=est.runs,
+        seed=est.seed,
+    )
 
 
 def _model(model: type[M], fields: dict[str, Any] | None) -> M | None:

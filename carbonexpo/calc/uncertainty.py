@@ -138,8 +138,13 @@ def simulate(
     *,
     runs: int = 1000,
     seed: int = 0,
+    sampled: dict[tuple[str, str], np.ndarray] | None = None,
 ) -> UncertaintyResult:
-    """Monte Carlo and Approach 1 intervals (tCO2e) for the total and each category."""
+    """Monte Carlo and Approach 1 intervals (tCO2e) for the total and each category.
+
+    `sampled`: (source file, category) -> one multiplier of those lines' amounts per run,
+    drawn by whoever knows how they vary (the survey's bootstrap of calc.visitor_travel) in
+    place of their tier's normal draw; Approach 1 takes their standard deviation."""
     x = groups[value_column].to_numpy(dtype=np.float64) / 1000.0
     a_codes, f_codes, keys, a_sd = blocks(groups)
     f_sd = np.array([factor_range(k) / Z95 for k in keys])
@@ -151,6 +156,21 @@ def simulate(
     # touches fewer than 1 in 10^5 draws)
     amount = np.clip(1.0 + rng.standard_normal((runs, n_a)) * a_sd, 0.0, None)
     factor = np.clip(1.0 + rng.standard_normal((runs, n_f)) * f_sd, 0.0, None)
+    if sampled:  # own blocks after the drawn ones: the drawn ones' streams stay as they were
+        files = groups["source_file"].astype(str).to_numpy()
+        a_codes = a_codes.copy()
+        extra: list[np.ndarray] = []
+        extra_sd: list[float] = []
+        for (file, cat), draws in sampled.items():
+            mask = (files == file) & (category == cat)
+            if mask.any():
+                a_codes[mask] = n_a + len(extra)
+                extra.append(np.asarray(draws, dtype=np.float64)[:runs])
+                extra_sd.append(float(np.std(draws)))
+        if extra:
+            amount = np.hstack([amount, np.column_stack(extra)])
+            a_sd = np.concatenate([a_sd, extra_sd])
+            n_a = len(a_sd)
 
     def runs_of(mask: np.ndarray) -> np.ndarray:
         # the values as an activity-block × factor matrix, then one product per run

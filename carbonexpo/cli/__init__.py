@@ -21,6 +21,7 @@ from carbonexpo.cli.factors_cmd import factors
 from carbonexpo.cli.ledger_cmd import ledger
 from carbonexpo.cli.phc_cmd import phc
 from carbonexpo.cli.report_cmd import report
+from carbonexpo.cli.travel_cmd import travel
 from carbonexpo.cli.web_cmd import invite, serve
 
 
@@ -52,6 +53,7 @@ cli.add_command(ledger)
 cli.add_command(booth)
 cli.add_command(import_forms_cmd)
 cli.add_command(phc)
+cli.add_command(travel)
 cli.add_command(invite)
 cli.add_command(serve)
 

@@ -104,3 +104,31 @@ def lang_option(what: str, default: str | None = "en") -> Callable[[F], F]:
         show_default=default is not None,
         help=f"language of {what}",
     )
+
+
+def map_option(example: str) -> Callable[[F], F]:
+    """--map HEADER=COLUMN (repeatable): read a header of an export as one of our columns."""
+    return click.option(
+        "--map",
+        "mapping",
+        multiple=True,
+        metavar="HEADER=COLUMN",
+        help=f"read a header of the export as a column, e.g. --map {example}",
+    )
+
+
+def parse_map(items: tuple[str, ...], columns: list[str]) -> dict[str, str]:
+    """--map values as {header: column}; a malformed item or an unknown column is refused with
+    the columns there are."""
+    from carbonexpo.errors import OptionError
+
+    rename = {}
+    for item in items:
+        header, _, column = item.partition("=")
+        if not header.strip() or column.strip() not in columns:
+            raise OptionError(
+                "--map",
+                f"{item!r}: expected HEADER=COLUMN, COLUMN one of {', '.join(columns)}",
+            )
+        rename[header.strip()] = column.strip()
+    return rename

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from carbonexpo.cli.common import CONTEXT, DIR, handle_errors
+from carbonexpo.cli.common import CONTEXT, DIR, handle_errors, map_option, parse_map
 
 DB = click.option(
     "--db",
@@ -135,13 +135,7 @@ def meters_list(db: str) -> None:
 @DB
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--cumulative", is_flag=True, help="treat every meter of the file as a counter")
-@click.option(
-    "--map",
-    "mapping",
-    multiple=True,
-    metavar="HEADER=COLUMN",
-    help="read a header of the export as a column, e.g. --map Zeitstempel=timestamp",
-)
+@map_option("Zeitstempel=timestamp")
 @handle_errors
 def import_cmd(db: str, file: Path, cumulative: bool, mapping: tuple[str, ...]) -> None:
     """Import a BMS export (CSV/XLSX: meter, timestamp, value[, end]; headers in any case);
@@ -149,17 +143,7 @@ def import_cmd(db: str, file: Path, cumulative: bool, mapping: tuple[str, ...]) 
 
     Example: carbonexpo ledger import bms-2024-11.csv --db venue.db --map Zeitstempel=timestamp
     """
-    from carbonexpo.errors import OptionError
-
-    rename = {}
-    for item in mapping:
-        header, _, column = item.partition("=")
-        if not header.strip() or column.strip() not in ("meter", "timestamp", "value", "end"):
-            raise OptionError(
-                "--map",
-                f"{item!r}: expected HEADER=COLUMN, COLUMN one of meter, timestamp, value, end",
-            )
-        rename[header.strip()] = column.strip()
+    rename = parse_map(mapping, ["meter", "timestamp", "value", "end"])
     from carbonexpo.api import Ledger
     from carbonexpo.api import import_readings as import_file
 

@@ -53,6 +53,8 @@ def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]
     if t := tables.get("visitors"):
         problems += check_distance_or_origin(t, ("origin",))
         problems += check_origins(t, "origin")
+    if t := tables.get("scans"):
+        problems += check_in_period(t, "date", config)
     if t := tables.get("generation"):
         problems += check_intervals(t)
         problems += check_hourly(t)
@@ -221,6 +223,19 @@ def check_reporting_period(t: Table, config: EventConfig) -> list[Problem]:
     _report(problems, t, t.df["start"] < start, "start", said("detail.before_period", **period),
             "outside_period")  # fmt: skip
     _report(problems, t, t.df["end"] > end, "end", said("detail.after_period", **period),
+            "outside_period")  # fmt: skip
+    return problems
+
+
+def check_in_period(t: Table, column: str, config: EventConfig) -> list[Problem]:
+    """Instants (a badge scan) on a local day of the event: build-up to tear-down."""
+    problems: list[Problem] = []
+    start, end = period_bounds_utc(config)
+    period = {"start": config.phases.start, "end": config.phases.end, "timezone": config.timezone}
+    stamps = t.df[column]
+    _report(problems, t, stamps < start, column, said("detail.before_period", **period),
+            "outside_period")  # fmt: skip
+    _report(problems, t, stamps >= end, column, said("detail.after_period", **period),
             "outside_period")  # fmt: skip
     return problems
 

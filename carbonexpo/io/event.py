@@ -128,7 +128,7 @@ OTHER_TABLE_SUFFIXES = (".tsv", ".xls", ".xlsm", ".ods", ".parquet", ".txt")
 
 def unknown_files(folder: Path) -> list[tuple[str, str | None]]:
     """(file, closest table or None) for each table-like file in the folder that carbonexpo does
-    not read: 'travle.csv' (did you mean travel?), 'registrations.csv', 'energy.xls'. Such a
+    not read: 'travle.csv' (did you mean travel?), 'attendees.csv', 'energy.xls'. Such a
     file's rows would vanish from the inventory without a word."""
     import difflib
 

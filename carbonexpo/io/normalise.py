@@ -49,9 +49,24 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "automobile": "car", "private_car": "car", "electric_car": "ev_car", "ev": "ev_car",
         "bicycle": "bike", "cycling": "bike", "on_foot": "walk", "walking": "walk",
         "ship": "sea", "ocean": "sea", "sea_freight": "sea", "boat": "ferry", "公交": "bus",
-        "airfreight": "air", "air_freight": "air",
+        "airfreight": "air", "air_freight": "air", "自驾": "car", "私家车": "car",
+        "开车": "car", "火车": "rail", "大巴": "coach", "步行": "walk", "自行车": "bike",
+        "网约车": "taxi", "轮渡": "ferry", "公交车": "bus",
     },
     "cabin": {"economy_class": "economy", "business_class": "business", "unknown": "average"},
+    "type": {
+        "观众": "visitor", "专业观众": "visitor", "参观者": "visitor", "访客": "visitor",
+        "attendee": "visitor", "trade_visitor": "visitor", "exhibitor": "exhibitor_staff",
+        "展商": "exhibitor_staff", "参展商": "exhibitor_staff", "展商人员": "exhibitor_staff",
+        "organiser": "organiser_staff", "organizer": "organiser_staff",
+        "主办方": "organiser_staff", "media": "press", "journalist": "press", "媒体": "press",
+        "记者": "press", "嘉宾": "vip", "贵宾": "vip", "guest": "vip", "演讲嘉宾": "speaker",
+        "采购商": "buyer",
+    },
+    "went_home": {
+        "y": "yes", "n": "no", "true": "yes", "false": "no", "1": "yes", "0": "no",
+        "是": "yes", "否": "no",
+    },
 }  # fmt: skip
 
 

@@ -37,6 +37,11 @@ REPORTED_CATEGORIES = (
 )  # fmt: skip
 # data-quality tier of an activity row (spec §13): the default uncertainty range of its amount
 QUALITY_TIERS = ("measured", "calculated", "estimated")
+# who an attendee of registrations.csv / survey.csv is; the first four are travel.csv's groups
+ATTENDEE_TYPES = (
+    "visitor", "exhibitor_staff", "organiser_staff", "speaker", "press", "vip", "buyer",
+)  # fmt: skip
+YES_NO = ("yes", "no")
 QUALITY_TABLES = (
     "energy",
     "refrigerants",
@@ -389,6 +394,47 @@ SCHEMAS: dict[str, TableSchema] = {
                 "trips": "2",
                 "distance_km": "22",
                 "visitor_id": "V-000123",
+            },
+        ),
+        TableSchema(
+            "registrations",
+            (
+                # pseudonymous; replaced by integers on read, never written out
+                _c("attendee_id", required=True),
+                _c("origin", required=True),  # a place, or a country (its capital)
+                _c("type", "enum", choices=ATTENDEE_TYPES),
+                _c("days", "int", minimum=1, maximum=366, integer=True),
+            ),
+            "one row per registered attendee: where they come from (visitor travel estimate)",
+            {"attendee_id": "A-000123", "origin": "Hangzhou", "type": "visitor", "days": "2"},
+        ),
+        TableSchema(
+            "scans",
+            (
+                _c("attendee_id", required=True),
+                _c("date", "datetime", required=True),  # a date or a timestamp
+            ),
+            "badge scans at the entrances: days attended, visitors vs visits",
+            {"attendee_id": "A-000123", "date": "2025-11-26T09:14"},
+        ),
+        TableSchema(
+            "survey",
+            (
+                _c("origin", required=True),
+                _c("mode", "enum", required=True, choices=TRAVEL_MODES),
+                _c("party_size", "float", minimum=1.0, maximum=100.0),
+                _c("hotel_nights", "float", maximum=366.0, **Q),
+                _c("went_home", "enum", choices=YES_NO),
+                _c("type", "enum", choices=ATTENDEE_TYPES),
+            ),
+            "attendees' travel survey, one row per response (main mode of the journey)",
+            {
+                "origin": "Nanjing",
+                "mode": "hsr",
+                "party_size": "1",
+                "hotel_nights": "1",
+                "went_home": "no",
+                "type": "visitor",
             },
         ),
         TableSchema(

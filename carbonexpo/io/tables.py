@@ -360,6 +360,9 @@ def shape_problem(path: Path, display: str, names: list[str], exc: Exception) ->
     return said_problem(display, 1, "", said("detail.cannot_read", error=str(exc)), "unreadable")
 
 
+SKIP = "-"  # `rename` value of a header whose column is not read (--map 姓名=-)
+
+
 def read_table(
     path: Path,
     schema: TableSchema,
@@ -421,6 +424,8 @@ def read_table_rows(
     actual_of: dict[str, str] = {}  # column -> the header that holds it
     seen_names: set[str] = set()
     for n in names:
+        if wanted.get(n.strip().lower()) == SKIP:  # a column the caller leaves out
+            continue
         canonical = n if n in known else wanted.get(n.lower()) or by_lower.get(n.lower())
         duplicate = n in seen_names
         seen_names.add(n)
