@@ -711,13 +711,17 @@ def _dictionary_codes(chunked: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
         t for t in (np.int8, np.int16, np.int32, np.int64) if len(dictionary) < np.iinfo(t).max
     )
     codes = np.empty(len(chunked), dtype=width)
+    if len(chunks) > 1:  # every chunk's dictionary looked up at once: one hash table, not one
+        # per chunk (a million ids in 200 chunks built it 200 times)
+        every = pc.index_in(
+            pa.chunked_array([c.dictionary for c in chunks]).combine_chunks(),
+            value_set=dictionary,
+        ).to_numpy()
+        ends = np.cumsum([len(c.dictionary) for c in chunks])
+        maps = np.split(every.astype(width), ends[:-1])
     at = 0
-    for c in chunks:
-        to = (
-            pc.index_in(c.dictionary, value_set=dictionary).to_numpy().astype(width)
-            if len(chunks) > 1
-            else np.arange(len(dictionary), dtype=width)
-        )
+    for n, c in enumerate(chunks):
+        to = maps[n] if len(chunks) > 1 else np.arange(len(dictionary), dtype=width)
         if c.indices.null_count:
             table = np.append(to, np.array([-1], dtype=width))
             index = pc.fill_null(c.indices, len(to)).to_numpy()
