@@ -113,13 +113,20 @@ class UncertaintyResult:
         }
 
 
+def table_file(file: str) -> str:
+    """'energy.parquet' -> 'energy.csv': the table's name as TABLE_TIER keys it."""
+    stem, _, _ = file.rpartition(".")
+    return f"{stem or file}.csv"
+
+
 def blocks(groups: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
     """(activity block per group, factor per group, factor keys, relative s.d. per block)."""
     files = groups["source_file"].astype(str).to_numpy()
     given = groups["quality"].astype(object).to_numpy()
     tiers = np.array(
         [
-            str(q) if isinstance(q, str) and q else TABLE_TIER.get(f, DEFAULT_TIER)
+            # by table, whichever form holds it (energy.csv, .xlsx or .parquet)
+            str(q) if isinstance(q, str) and q else TABLE_TIER.get(table_file(f), DEFAULT_TIER)
             for f, q in zip(files, given, strict=True)
         ],
         dtype=object,

@@ -121,9 +121,9 @@ def load_config(path: Path) -> tuple[EventConfig | None, list[Problem]]:
     return (None if problems else config), problems
 
 
-TABLE_SUFFIXES = (".csv", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
 # files that look like tables but are none: carbonexpo reads none of these suffixes
-OTHER_TABLE_SUFFIXES = (".tsv", ".xls", ".xlsm", ".ods", ".parquet", ".txt")
+OTHER_TABLE_SUFFIXES = (".tsv", ".xls", ".xlsm", ".ods", ".txt")
 
 
 def unknown_files(folder: Path) -> list[tuple[str, str | None]]:
@@ -168,8 +168,13 @@ def settings_of(folder: Path) -> tuple[EventConfig, list[Factor]]:
     return config, user_factors(table)
 
 
+def table_files(folder: Path, name: str) -> list[Path]:
+    """Every file of the folder that holds table `name` (more than one is refused)."""
+    return [p for s in TABLE_SUFFIXES if (p := folder / f"{name}{s}").exists()]
+
+
 def find_table_file(folder: Path, name: str) -> Path | None:
-    for suffix in (".csv", ".xlsx"):
+    for suffix in TABLE_SUFFIXES:
         p = folder / f"{name}{suffix}"
         if p.exists():
             return p
@@ -196,11 +201,15 @@ def _read_event(folder: Path) -> EventData:
     timezone = config.timezone if config else "UTC"
     tables: dict[str, Table] = {}
     for name in TABLE_ORDER:
-        csv_path, xlsx_path = folder / f"{name}.csv", folder / f"{name}.xlsx"
-        if csv_path.exists() and xlsx_path.exists():
+        forms = table_files(folder, name)
+        if len(forms) > 1:
             problems.append(
                 said_problem(
-                    xlsx_path.name, 0, "", said("detail.both_files", name=name), "ambiguous_file"
+                    forms[1].name,
+                    0,
+                    "",
+                    said("detail.both_files", files=", ".join(p.name for p in forms)),
+                    "ambiguous_file",
                 )
             )
             continue

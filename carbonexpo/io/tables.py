@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from carbonexpo.codes import categorical
 from carbonexpo.errors import Problem, said_problem
-from carbonexpo.io import normalise, prefetch
+from carbonexpo.io import normalise, parquet_file, prefetch
 from carbonexpo.io.csv_parse import csv_header, fast_type, parse_csv
 from carbonexpo.io.normalise import Reading
 from carbonexpo.io.schema import Column, TableSchema
@@ -112,6 +112,8 @@ def file_sha256(path: Path) -> str:
 
 
 def header_names(path: Path) -> list[str]:
+    if parquet_file.is_parquet(path):
+        return parquet_file.header(path)
     if path.suffix.lower() == ".xlsx":
         return [str(c).strip() for c in pd.read_excel(path, nrows=0, engine="calamine").columns]
     return csv_header(path)
@@ -128,6 +130,8 @@ def read_text_rows(path: Path, names: list[str]) -> tuple[pa.Table, list[tuple[i
             values = [None if _is_blank(v) else _cell_text(v) for v in frame[name].tolist()]
             columns[str(name).strip()] = pa.array(values, type=pa.string())
         return pa.table(columns), []
+    if parquet_file.is_parquet(path):
+        return parquet_file.text(path), []
     if _header_only(path):
         return pa.table({n: pa.array([], pa.string()) for n in names}), []
     skipped: list[tuple[int, int]] = []
@@ -469,6 +473,15 @@ def read_table_rows(
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
             typed = None
         except OSError as exc:
+            return None, [
+                said_problem(
+                    display, 1, "", said("detail.cannot_read", error=str(exc)), "unreadable"
+                )
+            ]
+    elif parquet_file.is_parquet(path):
+        try:
+            typed = parquet_file.typed(path, {actual_of[c.name]: fast_type(c) for c in columns})
+        except (pa.ArrowInvalid, OSError) as exc:
             return None, [
                 said_problem(
                     display, 1, "", said("detail.cannot_read", error=str(exc)), "unreadable"

@@ -394,7 +394,7 @@ TEXTS: dict[str, str] = {
     "detail.nul_byte": "a NUL byte: not a text file",
     "detail.row_cells": "{cells} cells where the header has {columns} columns",
     "detail.missing_file": "missing: {what} {name} (looked in {folder})",
-    "detail.both_files": "both {name}.csv and {name}.xlsx exist: keep one",
+    "detail.both_files": "{files} hold the same table: keep one",
     "detail.unknown_set": "unknown factor set {set_id!r} (shipped: {shipped})",
     "detail.duplicate_key": "duplicate key {key!r}: lines {first} and {second} both set it; keep one",
     "detail.not_mapping": "must be a mapping of keys to values",

@@ -394,7 +394,7 @@ TEXTS: dict[str, str] = {
     "detail.nul_byte": "含 NUL 字节：不是文本文件",
     "detail.row_cells": "本行有 {cells} 个单元格，而表头有 {columns} 列",
     "detail.missing_file": "缺少{what} {name}（查找位置：{folder}）",
-    "detail.both_files": "{name}.csv 与 {name}.xlsx 同时存在：请只保留一个",
+    "detail.both_files": "{files} 是同一张表：请只保留一个",
     "detail.unknown_set": "未知排放因子集 {set_id!r}（随附：{shipped}）",
     "detail.duplicate_key": "重复的键 {key!r}：第 {first} 行和第 {second} 行都设置了它；请只保留一个",
     "detail.not_mapping": "须为键值对映射",
