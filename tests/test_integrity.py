@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carbonexpo.identifiers import id_key, name_key
@@ -580,3 +580,11 @@ def test_verify_holds_the_log_to_the_head_a_certificate_recorded(tmp_path) -> No
     )  # fmt: skip
     r = ledger("verify", "--expect-head", str(tmp_path / "plain.json"), db=path)
     assert r.returncode == 2 and "records no ledger" in r.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=30))
+def test_ascii_names_fold_as_the_unicode_path_folds_them(text):
+    from carbonexpo.identifiers import _folded, _folded_unicode
+
+    assert _folded(text) == _folded_unicode(text)

@@ -433,3 +433,16 @@ def test_a_cached_category_dtype_keeps_each_values_type() -> None:
     assert codes.categorical(one, [1.0]).categories.dtype == np.float64
     assert codes.categorical(one, [True]).categories.dtype == bool
     assert list(codes.categorical(np.arange(300) % 300, list(range(300)))) == list(range(300))
+
+
+@given(
+    st.one_of(st.integers(0, 10**6), st.integers(0, 10**20)),
+    st.lists(st.floats(0, 1e4), min_size=1, max_size=60),
+)
+def test_the_int64_split_is_the_exact_split(total_mg, weights) -> None:
+    """Whichever path largest_remainder takes (int64 when it fits), the exact split's result."""
+    from carbonexpo.calc.allocation import _largest_remainder_exact
+
+    w = np.array(weights)
+    fast = largest_remainder(total_mg, w)
+    assert [int(x) for x in fast] == [int(x) for x in _largest_remainder_exact(total_mg, w)]
