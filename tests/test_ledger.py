@@ -523,3 +523,25 @@ def test_the_same_file_imported_twice_at_once_lands_once(db, tmp_path) -> None:
     assert query(db, "SELECT COUNT(*) FROM readings") == [(20_000,)]
     assert query(db, "SELECT COUNT(*) FROM imports") == [(1,)]
     assert ledger("verify", db=db).returncode == 0
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["M1", "m1", "Ü-2", "A10", "A9", "电表3"]),
+            st.integers(0, 5),
+            st.integers(0, 5),
+            st.floats(0, 10, allow_nan=False),
+        ),
+        max_size=40,
+    )
+)
+def test_row_batches_come_in_pythons_tuple_order(rows):
+    from carbonexpo.ledger import operations
+
+    frame = pd.DataFrame(rows, columns=["meter_id", "start", "end", "quantity"])
+    batches = operations.RowBatches(frame)
+    streamed = [r for b in batches.batches(batches.sorted_order()) for r in b]
+    assert streamed == sorted(rows)
+    assert [r for b in batches.batches() for r in b] == rows
