@@ -581,6 +581,9 @@ def write_report(
     write_statement(run.calculation, run.result, exhibitor, path, lang)
 
 
+REPORT_RUNS = 1000  # a report carries the 95 % intervals and the verdict's odds (seed 0)
+
+
 def report_folder(
     folder: PathLike,
     path: PathLike,
@@ -595,12 +598,12 @@ def report_folder(
     path = Path(path)
     _report_format("path", path.suffix)
     if path.suffix.lower() != ".pdf" or exhibitor is not None:
-        run = calculate(folder, ledger=ledger)
+        run = calculate(folder, ledger=ledger, uncertainty_runs=REPORT_RUNS)
         write_report(run, path, lang=lang, exhibitor=exhibitor)
         return run
 
     with PdfWorker() as worker:
-        run = calculate(folder, ledger=ledger)
+        run = calculate(folder, ledger=ledger, uncertainty_runs=REPORT_RUNS)
         write_bytes_atomic(path, worker.pdf(run.result, lang))
     return run
 
@@ -739,11 +742,12 @@ def import_forms(folder: PathLike, forms: Iterable[PathLike]) -> dict[str, int]:
 
 
 def load_result(path: PathLike) -> tuple[Result, str]:
-    """The result of an event folder (calculated) or of a result JSON, and a short name."""
+    """The result of an event folder (calculated, with 1,000 Monte Carlo runs for the
+    verdict's odds) or of a result JSON, and a short name."""
 
     p = Path(path)
     if p.is_dir():
-        return calculate(p).result, p.name
+        return calculate(p, uncertainty_runs=1000).result, p.name
     if not p.is_file():
         raise ArgumentError("a/b", f"{p}: neither an event folder nor a result JSON")
     try:

@@ -172,6 +172,10 @@ class Claim(Strict):
     well_to_tank: bool = False  # add upstream lines of fuels, electricity, heat and travel
     # "upper": offsets must cover the upper bound of the 95 % interval (spec §13)
     offset_to: Literal["point", "upper"] = "point"
+    # the probability of neutrality the offset buffer is sized for (docs/uncertainty.md)
+    confidence: float = Field(default=0.95, ge=0.5, le=0.999)
+    # below this probability of neutrality a certificate is refused (None: not asked)
+    min_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     # allocate monthly certificates along the load profile in hourly matching (labelled)
     hourly_profile_allocation: bool = False
     markets: tuple[str, ...] = ()

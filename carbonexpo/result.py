@@ -77,6 +77,8 @@ class ClaimOut(Frozen):
     max_excluded_share: float
     markets: list[str]
     wording: Wording
+    confidence: float = 0.95  # the odds' target (claim.confidence)
+    min_confidence: float | None = None  # a certificate below it is refused
 
 
 class FactorSetRef(Frozen):
@@ -156,6 +158,9 @@ class IntervalOut(Frozen):
 class Approach1(Frozen):
     total: IntervalOut
     by_category: dict[str, IntervalOut]
+    # the total as normal (mean the point figure, σ the half-width / 1.96): calc.odds
+    p_neutral: float | None = None
+    offset_buffer_tco2e: float | None = None
 
 
 class Uncertainty(Frozen):
@@ -171,6 +176,13 @@ class Uncertainty(Frozen):
     mean_tco2e: float
     approach1: Approach1
     ranges: dict[str, dict[str, float | str]]
+    # the verdict's odds (calc.odds; docs/uncertainty.md): the share of runs whose total the
+    # eligible offsets cover, and the extra eligible tCO2e for `target_confidence`
+    target_confidence: float | None = None
+    offsets_tco2e: float | None = None
+    p_neutral: float | None = None
+    offset_buffer_tco2e: float | None = None
+    buffer_mc_error_tco2e: float | None = None
 
 
 class HourlyByHour(Frozen):

@@ -20,6 +20,7 @@ from carbonexpo.calc.carbon_inclusive import Rewards, rewards
 from carbonexpo.calc.completeness import Completeness, assess
 from carbonexpo.calc.hourly import Hourly, match
 from carbonexpo.calc.lines import CATEGORIES, LineBuilder
+from carbonexpo.calc.odds import Odds, odds
 from carbonexpo.calc.offsets import OffsetResult, apply_offsets, removals_tco2e
 from carbonexpo.calc.registry_check import RegistryCheck
 from carbonexpo.calc.scope2 import (
@@ -71,6 +72,7 @@ class Calculation:
     carbon_inclusive: Rewards | None = None
     registry: list[RegistryCheck] = field(default_factory=list)  # exports credits were checked in
     visitor_travel: Estimate | None = None  # travel estimated from registrations and a survey
+    odds: Odds | None = None  # the probability of neutrality and the offset buffer
 
     @cached_property
     def lines(self) -> pd.DataFrame:
@@ -615,7 +617,8 @@ def calculate(
         travel, hotels = estimate.bootstrap(runs, seed)  # also the report's split intervals
         sampled = {(estimate.attendance.source_file, "travel"): travel}
         sampled[(estimate.attendance.source_file, "accommodation")] = hotels
-    if uncertainty_runs is not None or config.claim.offset_to == "upper":
+    asked = config.claim.offset_to == "upper" or config.claim.min_confidence is not None
+    if uncertainty_runs is not None or asked:
         intervals = simulate(
             groups, basis_col, list(CATEGORIES), runs=runs, seed=seed, sampled=sampled
         )
@@ -630,6 +633,15 @@ def calculate(
                 runs=intervals.runs,
                 seed=intervals.seed,
             )
+        )
+    chances = None
+    if intervals is not None:
+        chances = odds(
+            intervals.draws,
+            offsets.eligible_tco2e,
+            config.claim.confidence,
+            point_tco2e=gross_t,
+            approach1_half_width=intervals.approach1_total.high - gross_t,
         )
     balance = compute_balance(
         gross_tco2e=gross_t,
@@ -681,6 +693,7 @@ def calculate(
         carbon_inclusive=phc,
         registry=list(registry),
         visitor_travel=estimate,
+        odds=chances,
         factors_used=sorted(builder.factors_used.values(), key=lambda f: (f["key"], f["set"])),
     )
 

@@ -76,5 +76,17 @@ def compare(a: Result, b: Result, a_name: str = "A", b_name: str = "B") -> Compa
         "net_tco2e",
     ):
         rows.append(Row("total", key.removesuffix("_tco2e"), getattr(ta, key), getattr(tb, key)))
+    ua, ub = a.uncertainty, b.uncertainty
+    if ua is not None and ub is not None and ua.p_neutral is not None and ub.p_neutral is not None:
+        # how the change moves the odds (a share, not tCO2e) and the buffer they need
+        rows.append(Row("odds", "p_neutral", ua.p_neutral, ub.p_neutral))
+        rows.append(
+            Row(
+                "odds",
+                "offset_buffer",
+                ua.offset_buffer_tco2e or 0.0,
+                ub.offset_buffer_tco2e or 0.0,
+            )
+        )
     basis = a.claim.basis if a.claim.basis == b.claim.basis else f"{a.claim.basis}/{b.claim.basis}"
     return Comparison(a_name, b_name, basis, rows)

@@ -149,6 +149,8 @@ def build_result(
             max_excluded_share=config.claim.max_excluded_share,
             markets=list(config.claim.markets),
             wording=wording_of(calc, sums),
+            confidence=config.claim.confidence,
+            min_confidence=config.claim.min_confidence,
         ),
         factor_sets=[
             FactorSetRef(id=s.set_id, version=s.version, sha256=s.sha256)
@@ -163,7 +165,7 @@ def build_result(
         daily_electricity_kwh=daily_electricity_kwh(calc),
         data_quality=DataQuality.model_validate(data_quality(calc)),
         intensities=Intensities.model_validate(intensities(calc)),
-        uncertainty=_model(Uncertainty, calc.uncertainty.as_dict() if calc.uncertainty else None),
+        uncertainty=_model(Uncertainty, uncertainty_record(calc)),
         hourly=_model(HourlyOut, calc.hourly.as_dict() if calc.hourly else None),
         avoided_generation=_model(AvoidedGeneration, avoided_generation(calc)),
         by_site=_sites(by_site(calc)),
@@ -226,6 +228,25 @@ def scope2_regimes(calc: Calculation) -> list[Scope2Regime] | None:
             regime="hourly", status="draft", guidance=SCOPE2_DRAFT, electricity_market_tco2e=hourly
         ),
     ]
+
+
+def uncertainty_record(calc: Calculation) -> dict[str, Any] | None:
+    """The intervals, with the verdict's odds beside them (calc.odds)."""
+    if calc.uncertainty is None:
+        return None
+    out = calc.uncertainty.as_dict()
+    if (o := calc.odds) is not None:
+        out.update(
+            target_confidence=o.confidence,
+            offsets_tco2e=o.offsets_tco2e,
+            p_neutral=o.p_neutral,
+            offset_buffer_tco2e=o.offset_buffer_tco2e,
+            buffer_mc_error_tco2e=o.buffer_mc_error_tco2e,
+        )
+        out["approach1"].update(
+            p_neutral=o.approach1_p_neutral, offset_buffer_tco2e=o.approach1_offset_buffer_tco2e
+        )
+    return out
 
 
 def visitor_travel_summary(calc: Calculation) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ is 1.96 · √var. The two agree when ranges are small (IPCC: Approach 1 holds b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -88,6 +88,8 @@ class UncertaintyResult:
     approach1_total: Interval
     approach1_by_category: dict[str, Interval]
     mean_tco2e: float
+    # the total of each run (tCO2e): what calc.odds reads the probability of neutrality from
+    draws: np.ndarray = field(default_factory=lambda: np.zeros(0), compare=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         def iv(i: Interval) -> dict[str, float]:
@@ -212,4 +214,5 @@ def simulate(
         approach1_total=approach1(everything),
         approach1_by_category=by_category1,
         mean_tco2e=float(totals.mean()),
+        draws=totals,
     )

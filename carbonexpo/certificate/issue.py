@@ -80,6 +80,18 @@ def refuse_unless_certifiable(result: Result) -> None:
             f"evidence is required ({', '.join(e.required_by)}) but {len(e.missing)} "
             f"instrument(s) or credit(s) in use name no evidence file: {listed}{more}"
         )
+    floor = result.claim.min_confidence
+    u = result.uncertainty
+    if floor is not None and (u is None or u.p_neutral is None or u.p_neutral < floor):
+        odds = (
+            f"{u.p_neutral:.1%} ({u.runs:,} Monte Carlo runs, seed {u.seed})"
+            if u is not None and u.p_neutral is not None
+            else "not computed"
+        )
+        reasons.append(
+            f"claim.min_confidence is {floor:.0%}, but the probability that the eligible "
+            f"offsets cover the emissions is {odds}"
+        )
     for c in result.claims:  # the chosen standard's own rule pack (docs/rules.md)
         if c.standard == result.claim.standard and c.verdict == "may_not":
             failed = "; ".join(r.note.text for r in c.reasons if r.outcome == "fail")

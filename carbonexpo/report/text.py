@@ -65,6 +65,10 @@ def comparison_text(comparison: Any) -> str:
         if r.section != section:
             section = r.section
             rows.append((f"[{section}]", "", "", "", ""))
+        if r.key == "p_neutral":  # a probability: shown in %, its change in points
+            shown = (f"{r.a:.1%}", f"{r.b:.1%}", f"{r.difference * 100:+.1f} pt", "–")
+            rows.append((f"  {r.key}", *shown))
+            continue
         pct = "–" if r.percent is None else f"{r.percent:+.1f}"
         rows.append((f"  {r.key}", f"{r.a:,.3f}", f"{r.b:,.3f}", f"{r.difference:+,.3f}", pct))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]

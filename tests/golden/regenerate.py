@@ -26,7 +26,8 @@ def golden_result() -> str:
     from carbonexpo.calc.result import build_result
     from carbonexpo.io.event import read_event
 
-    calc = calculate(read_event(ROOT / "examples" / "cisce-2024"))
+    # with the Monte Carlo a report runs (api.REPORT_RUNS): the intervals and the odds
+    calc = calculate(read_event(ROOT / "examples" / "cisce-2024"), uncertainty_runs=1000)
     return result_json(build_result(calc, generated_at=GENERATED_AT))
 
 
