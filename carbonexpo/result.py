@@ -62,6 +62,8 @@ class Wording(Frozen):
     green_electricity: Note
     reductions: Note
     offsets: Note
+    # "neutral with X % probability", when claim.min_confidence asks the claim to carry its odds
+    odds: Note | None = None
 
 
 class ClaimOut(Frozen):

@@ -114,3 +114,35 @@ def test_min_confidence_at_its_limit(tmp_path):
         except CertificateRefused as exc:
             said = str(exc)
         assert ("min_confidence" in said) == refused, floor
+
+
+def test_scenario_shows_how_the_change_moves_the_odds(tmp_path):
+    from tests.conftest import ROOT, run_cli
+
+    out = run_cli(
+        "scenario", str(EXAMPLE), str(ROOT / "examples" / "scenario-rail.yaml"),
+        "-o", str(tmp_path / "rail"),
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    odds_at = lines.index("[odds]")
+    row = lines[odds_at + 1].split()
+    assert row[0] == "p_neutral" and row[1].endswith("%") and row[4] == "pt"
+    assert lines[odds_at + 2].split()[0] == "offset_buffer"
+
+
+def test_a_certificate_above_min_confidence_carries_its_odds(tmp_path):
+    from carbonexpo.certificate.record import build_record
+
+    run = carbonexpo.calculate(folder_with(tmp_path, "min_confidence: 0.5"))
+    p = run.result.uncertainty.p_neutral
+    assert run.result.claim.wording.odds is not None
+    record = build_record(run.result, issuer="t", issue_date="2025-01-10")
+    assert record["claim"]["odds_en"].startswith(f"neutral with {p:.1%} probability (1,000")
+    assert "实现碳中和的概率为" in record["claim"]["odds_zh"]
+    key, _ = carbonexpo.generate_keys(tmp_path / "issuer.key")
+    carbonexpo.issue_certificate(run, key=key, pdf=tmp_path / "c.pdf")
+    assert (tmp_path / "c.pdf").stat().st_size > 0
+    plain = carbonexpo.calculate(EXAMPLE).result  # without min_confidence: no odds in words
+    assert plain.claim.wording.odds is None
+    assert "odds_en" not in build_record(plain, issuer="t", issue_date="2025-01-10")["claim"]

@@ -308,6 +308,8 @@ def test_a_bad_cell_leaves_totals_and_a_banner_in_the_browser(browser, site) -> 
     banner = browser.find_element(By.ID, "set-aside")
     assert "1 行在修正前暂不计入" in banner.text and banner.is_displayed()
     assert browser.find_element(By.ID, "gross").is_displayed()
+    odds = browser.find_element(By.ID, "odds")  # the verdict's odds beside the totals
+    assert odds.is_displayed() and odds.text.endswith("%")
     banner.find_element(By.CSS_SELECTOR, 'a[href="#problems"]').click()
     assert "数值为负" in browser.find_element(By.ID, "problems").text
     shot(browser, "web-staff-bad-cell-zh.png")

@@ -293,6 +293,9 @@ def wording_of(calc: Calculation, sums: dict[str, Any]) -> Wording:
         electricity_mwh=sums["electricity_mwh"],
         green_applied_mwh=sums["green_power_applied_mwh"],
         green_avoided_tco2e=sums["green_power_avoided_tco2e"],
+        odds=(calc.odds.p_neutral, calc.uncertainty.runs, calc.uncertainty.seed)
+        if config.claim.min_confidence is not None and calc.odds and calc.uncertainty
+        else None,
     )
 
 

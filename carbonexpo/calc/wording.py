@@ -30,9 +30,11 @@ def claim_wording(
     electricity_mwh: float,
     green_applied_mwh: float,
     green_avoided_tco2e: float,
+    odds: tuple[float, int, int] | None = None,
 ) -> Wording:
     """Which words the claim may use, as catalog codes and their figures (notes); each language
-    renders them from the same code."""
+    renders them from the same code. `odds` (probability, runs, seed): a neutral claim also says
+    how likely it is."""
     eu = sorted(set(markets) & EU_MARKETS)
     status: Status
     kind: ClaimKind
@@ -82,4 +84,7 @@ def claim_wording(
         offsets=note(
             "claim_offsets", used_tco2e=used, offsets_eligible_tco2e=offsets_eligible_tco2e
         ),
+        odds=note("claim_odds", p=f"{odds[0]:.1%}", runs=f"{odds[1]:,}", seed=odds[2])
+        if odds is not None and status == "neutral"
+        else None,
     )

@@ -137,6 +137,9 @@ def claim_words(wording: Wording) -> dict[str, str]:
     for part in CLAIM_PARTS:
         for lang in ("en", "zh"):
             words[f"{part}_{lang}"] = render(getattr(wording, part), lang)
+    if wording.odds is not None:  # claim.min_confidence: the claim carries its odds
+        for lang in ("en", "zh"):
+            words[f"odds_{lang}"] = render(wording.odds, lang)
     return words
 
 

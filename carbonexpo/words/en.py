@@ -130,6 +130,7 @@ TEXTS: dict[str, str] = {
     "note.claim_green_electricity": "Green electricity: {green_applied_mwh:,.3f} of {electricity_mwh:,.3f} MWh ({coverage_pct:.1f} %) covered by retired green-electricity instruments.",
     "note.claim_reductions": "Reductions: green-electricity instruments lower market-based Scope 2 by {green_avoided_tco2e:,.3f} tCO2e (market-based without them minus with them).",
     "note.claim_offsets": "Offsets: {used_tco2e:,.3f} tCO2e of {offsets_eligible_tco2e:,.3f} tCO2e of eligible retired credits used against the gross emissions.",
+    "note.claim_odds": "neutral with {p} probability ({runs} Monte Carlo runs, seed {seed}; docs/uncertainty.md)",
     # -- note (scenario): what a planning scenario changed
     "note.scenario_change": "{text}",
     "note.scenario_shift": "{moved:,.0f} of {people:,.0f} travellers ({share:.0%}) by {modes} moved to {to} (one way up to {max_km} km; groups: {groups}; {rows} row(s) split)",

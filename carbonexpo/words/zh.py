@@ -130,6 +130,7 @@ TEXTS: dict[str, str] = {
     "note.claim_green_electricity": "绿色电力：{electricity_mwh:,.3f} MWh 用电中 {green_applied_mwh:,.3f} MWh（{coverage_pct:.1f}%）由已注销的绿电凭证覆盖。",
     "note.claim_reductions": "减排：绿电凭证使基于市场的范围二排放减少 {green_avoided_tco2e:,.3f} tCO2e（不计凭证与计入凭证的基于市场排放之差）。",
     "note.claim_offsets": "抵消：合格注销碳信用 {offsets_eligible_tco2e:,.3f} tCO2e 中的 {used_tco2e:,.3f} tCO2e 用于抵消排放总量。",
+    "note.claim_odds": "实现碳中和的概率为 {p}（蒙特卡洛 {runs} 次，种子 {seed}；docs/uncertainty.md）",
     # -- note (scenario): what a planning scenario changed
     "note.scenario_change": "{text}",
     "note.scenario_shift": "{people:,.0f} 名以{modes}出行者中的 {moved:,.0f} 名（{share:.0%}）改为{to}（单程不超过 {max_km} 公里；人群：{groups}；拆分 {rows} 行）",
