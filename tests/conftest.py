@@ -134,6 +134,9 @@ SLOW_WORDS = (
     # whole-example runs through many doors (3-7 s each): the same rules have fast tests
     "every_entry_point_reads_the_same_tables",  # hypothesis over five entry points
     "searched_sorted_and_paged",  # 620 exhibitors through the staff page
+    "odds_and_they_are_stable",  # the example at 100,000 Monte Carlo runs
+    "interval_narrows_as_responses_grow",  # hypothesis over calculations of two surveys
+    "certificate_above_min_confidence",  # renders a certificate PDF
     "620_exhibitors",  # a real SMTP server receiving 620 mails
     "as_typed_xlsx",  # the example as .xlsx and as CSV, calculated twice
     "language_switch_on_every_page",
