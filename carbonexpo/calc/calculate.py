@@ -558,13 +558,14 @@ def calculate(
     gp_double, credit_double = gec_ccer_overlap(
         gp_table.df if gp_table else None, credits_table.df if credits_table else None
     )
+    metered = metered_electricity(data)
     green = allocate_green_power(
         gp_table.df if gp_table else None,
         config=config,
         consumption_mwh=electricity_kwh / 1000.0,
         claims=claims,
         double=gp_double,
-        monthly_mwh=monthly_electricity_mwh(data),
+        monthly_mwh=monthly_electricity_mwh(config, metered),
     )
     residual_key, fallback = residual_factor(resolver, config)
     if fallback is not None and elec.any():
@@ -590,7 +591,6 @@ def calculate(
         per_kwh=resolver.resolve(residual_key, "kWh"),
     )
 
-    metered = metered_electricity(data)
     hourly = hourly_matching(data, green, resolver.resolve(residual_key, "kWh"), warnings, metered)
     phc = None
     if (v := data.tables.get("visitors")) is not None:
@@ -758,19 +758,30 @@ def hourly_matching(
     )
 
 
-def monthly_electricity_mwh(data: EventData) -> pd.Series | None:
-    """Electricity used per local calendar month (index: the months' first days), from
-    energy.csv; None without electricity rows."""
-    t = data.tables.get("energy")
-    if t is None or t.df.empty:
+def monthly_electricity_mwh(
+    config: EventConfig, metered: tuple[np.ndarray, np.ndarray] | None
+) -> pd.Series | None:
+    """Electricity used per local calendar month (index: the months' first days), from the
+    electricity rows' starts and kWh (metered_electricity); None without electricity rows.
+    Months as UTC-second edges and one bincount: a boolean copy of the whole energy table and
+    its dates as periods made this step the calculation's peak of memory (+0.5 GB at 5 M rows)."""
+    if metered is None:
         return None
-    df = t.df[t.df["carrier"].astype(str) == "electricity"]
-    if df.empty:
-        return None
-    kwh = in_kwh(df["quantity"].to_numpy(dtype=np.float64), df["unit"])
-    local = df["start"].dt.tz_convert(data.config.timezone).dt.tz_localize(None)
-    month = local.dt.to_period("M").dt.to_timestamp()
-    return pd.Series(kwh / 1000.0, index=month.to_numpy()).groupby(level=0).sum().sort_index()
+    start, kwh = metered
+    tz = ZoneInfo(config.timezone)
+    first = dt.datetime.fromtimestamp(int(start.min()), tz).date().replace(day=1)
+    last = dt.datetime.fromtimestamp(int(start.max()), tz).date().replace(day=1)
+    months = [first]
+    while months[-1] < last:
+        m = months[-1]
+        months.append(dt.date(m.year + m.month // 12, m.month % 12 + 1, 1))
+    after = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    edges = np.array([config.local_midnight_epoch(m) for m in [*months, after]], dtype=np.int64)
+    month = np.searchsorted(edges, start, side="right") - 1
+    sums = np.bincount(month, weights=kwh / 1000.0, minlength=len(months))
+    used = np.bincount(month, minlength=len(months)) > 0
+    index = pd.DatetimeIndex([pd.Timestamp(m) for m, u in zip(months, used, strict=True) if u])
+    return pd.Series(sums[used], index=index)
 
 
 def in_kwh(quantity: np.ndarray, units: object) -> np.ndarray:
