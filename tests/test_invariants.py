@@ -446,3 +446,27 @@ def test_the_int64_split_is_the_exact_split(total_mg, weights) -> None:
     w = np.array(weights)
     fast = largest_remainder(total_mg, w)
     assert [int(x) for x in fast] == [int(x) for x in _largest_remainder_exact(total_mg, w)]
+
+
+@given(
+    st.lists(st.integers(1727730000, 1735700000), min_size=1, max_size=60),
+    st.sampled_from(["Asia/Shanghai", "Europe/Berlin", "America/New_York"]),
+)
+def test_monthly_electricity_is_the_local_month_sum(starts, timezone) -> None:
+    """Per local month (DST changes and month ends included), the same sums as grouping the
+    local dates with pandas."""
+    import pandas as pd
+    import yaml
+
+    from carbonexpo.calc.calculate import monthly_electricity_mwh
+    from carbonexpo.config import EventConfig
+    from tests.conftest import EVENT_YAML
+
+    config = EventConfig.model_validate({**yaml.safe_load(EVENT_YAML), "timezone": timezone})
+    start = np.array(starts, dtype=np.int64)
+    kwh = np.arange(1, len(start) + 1, dtype=np.float64) * 10.0
+    got = monthly_electricity_mwh(config, (start, kwh))
+    local = pd.to_datetime(start, unit="s", utc=True).tz_convert(timezone).tz_localize(None)
+    want = pd.Series(kwh / 1000.0, index=local.to_period("M").to_timestamp()).groupby(level=0).sum()
+    assert list(got.index) == list(want.index)
+    assert np.allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12, atol=0)
