@@ -95,8 +95,10 @@ from carbonexpo.io.writers import (
     defuse_formulas,
     write_atomic,
     write_bytes_atomic,
+    write_csv_batches,
     write_csv_fast,
     write_frame_csv,
+    write_parquet_batches,
     write_text_atomic,
 )
 from carbonexpo.ledger.operations import add_meter, add_meters_from, claim_event, export_energy
@@ -501,7 +503,7 @@ def write_outputs(
     elif json_path:
         write_text_atomic(Path(json_path), result_json(run.result))
     if lines_path:
-        write_lines(run.lines, Path(lines_path))
+        write_lines_of(run, Path(lines_path))
     if exhibitors_path and run.exhibitors is not None:
         table = run.exhibitors.copy()
         table["total_kgco2e"] = table["own_kgco2e"] + table["allocated_kgco2e"]
@@ -557,6 +559,22 @@ def write_lines(lines: pd.DataFrame, path: Path) -> None:
         write_atomic(path, lambda p: lines_workbook(out, p))
     else:
         write_csv_fast(out, path)
+
+
+def write_lines_of(run: Run, path: Path) -> None:
+    """A run's inventory lines to .csv or .parquet batch by batch (never every line in memory
+    at once; the same CSV bytes as write_lines), or to .xlsx (a sheet holds them all anyway)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx" or "lines" in vars(run.calculation):  # .xlsx, or already built
+        write_lines(run.lines, path)
+        return
+    batches = (
+        without_float_noise(b.drop(columns=["proxy"])) for b in run.calculation.line_batches()
+    )
+    if suffix == ".parquet":
+        write_parquet_batches(batches, path)
+    else:
+        write_csv_batches(batches, path)
 
 
 REPORT_FORMATS = (".html", ".htm", ".md", ".pdf")
@@ -1035,6 +1053,7 @@ __all__ = [
     "write_claims_json",
     "write_exhibitor_form",
     "write_lines",
+    "write_lines_of",
     "write_outputs",
     "write_registry_check_json",
     "write_report",

@@ -249,3 +249,27 @@ def test_a_batch_run_reuses_freed_memory_instead_of_faulting_it_in_again() -> No
 
     plain, tuned = faults("plain"), faults("tuned")
     assert plain >= 20 and tuned < plain / 10, (plain, tuned)  # 2 MB pages: >= 50 faults
+
+
+def test_lines_written_batch_by_batch_are_the_lines_written_whole(tmp_path) -> None:
+    """--lines streams the lines (api.write_lines_of); the bytes are those of the whole frame,
+    whatever the batch size (7 lines: batches across every block's end)."""
+    from carbonexpo import api
+    from carbonexpo.io.writers import write_csv_batches
+
+    run = api.calculate(EXAMPLE)
+    streamed = (
+        api.without_float_noise(b.drop(columns=["proxy"]))
+        for b in run.calculation.line_batches(rows=7)
+    )
+    write_csv_batches(streamed, tmp_path / "batches.csv")
+    api.write_lines_of(api.calculate(EXAMPLE), tmp_path / "streamed.csv")
+    api.write_lines(run.lines, tmp_path / "whole.csv")
+    whole = (tmp_path / "whole.csv").read_bytes()
+    assert (tmp_path / "batches.csv").read_bytes() == whole
+    assert (tmp_path / "streamed.csv").read_bytes() == whole
+    api.write_lines_of(api.calculate(EXAMPLE), tmp_path / "streamed.parquet")
+    back = pd.read_parquet(tmp_path / "streamed.parquet")
+    assert len(back) == len(run.lines) and back["kgco2e_market"].sum() == pytest.approx(
+        run.lines["kgco2e_market"].sum()
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -79,7 +80,17 @@ class Calculation:
         """One inventory line per activity row with both totals, built on first use: the
         totals, balance and statements come from `groups`, so a calculation that writes no
         lines never holds millions of them."""
-        lines = self.builder.lines()
+        return self._with_market(self.builder.lines())
+
+    def line_batches(self, rows: int = 100_000) -> Iterator[pd.DataFrame]:
+        """The lines of `lines`, in its order, `rows` at a time (a writer of --lines holds one
+        batch, not the whole inventory: scale 1's 6.2 M lines took 1.7 GB as one frame)."""
+        for batch in self.builder.line_batches(rows):
+            yield self._with_market(batch)
+
+    def _with_market(self, lines: pd.DataFrame) -> pd.DataFrame:
+        """Lines with their market-based total: a value of each line alone, so a batch of
+        lines gets the figures the whole would."""
         elec = np.asarray(lines["category"] == "electricity")
         kwh = in_kwh(lines["input_quantity"].to_numpy()[elec], lines["input_unit"].array[elec])
         lines["kgco2e_market"] = market_based_kgco2e(

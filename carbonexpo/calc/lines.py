@@ -4,6 +4,7 @@ column-wise. Text columns stay Categoricals (codes + a few labels)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,6 +214,14 @@ class LineBuilder:
         """One line per activity row (what `--lines` writes and statements list)."""
         return _concat([b.lines() for b in self.blocks], row_column=True)
 
+    def line_batches(self, rows: int = 100_000) -> Iterator[pd.DataFrame]:
+        """The same lines, at most `rows` at a time, in the same order: a writer never holds
+        them all (6 M lines are ~1 GB as one frame)."""
+        for block in self.blocks:
+            for start in range(0, len(block.rows), rows):
+                part = slice(start, start + rows)
+                yield _concat([block.lines(part)], row_column=True)
+
     def groups(self) -> pd.DataFrame:
         """The lines summed over rows that share every label (factor pair, category, phase,
         exhibitor, file): a few thousand groups instead of millions of lines, with `rows` the
@@ -245,14 +254,14 @@ class Block:
     sets: list[str | None]
     proxy: np.ndarray
 
-    def lines(self) -> dict[str, Any]:
+    def lines(self, part: slice = slice(None)) -> dict[str, Any]:
         return self._columns(
-            self.pair,
-            self.quantity,
-            self.rows,
-            self.category,
-            self.phase,
-            self.exhibitor,
+            self.pair[part],
+            self.quantity[part],
+            self.rows[part],
+            self.category[part],
+            self.phase[part],
+            self.exhibitor[part],
         )
 
     def groups(self) -> dict[str, Any]:

@@ -6,10 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def write_atomic(path: Path, writer: Callable[[Path], object], *, mode: int | None = None) -> None:
@@ -93,3 +97,63 @@ def write_csv_fast(frame: pd.DataFrame, path: Path) -> None:
     table = pa.Table.from_pandas(defuse_formulas(frame), preserve_index=False)
     options = pacsv.WriteOptions(quoting_style="needed")
     write_atomic(path, lambda p: pacsv.write_csv(table, p, options))
+
+
+def write_csv_batches(batches: Iterable[pd.DataFrame], path: Path) -> None:
+    """Frames of one shape as one CSV, batch by batch (the bytes write_csv_fast gives for
+    their concatenation), written atomically: text columns are written as text, so batches
+    whose categories differ share one header and one schema."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    options = pacsv.WriteOptions(quoting_style="needed")
+
+    def write(p: Path) -> None:
+        writer, schema = None, None
+        try:
+            for frame in batches:
+                table = _as_text_table(
+                    pa.Table.from_pandas(defuse_formulas(frame), preserve_index=False)
+                )
+                if writer is None or schema is None:
+                    schema = table.schema
+                    writer = pacsv.CSVWriter(p, schema, write_options=options)
+                writer.write_table(table.cast(schema))
+        finally:
+            if writer is not None:
+                writer.close()
+
+    write_atomic(path, write)
+
+
+def write_parquet_batches(batches: Iterable[pd.DataFrame], path: Path) -> None:
+    """Frames of one shape as one Parquet file, a row group or more per batch, atomically."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def write(p: Path) -> None:
+        writer = None
+        try:
+            for frame in batches:
+                table = _as_text_table(pa.Table.from_pandas(frame, preserve_index=False))
+                if writer is None:
+                    writer = pq.ParquetWriter(p, table.schema)
+                writer.write_table(table.cast(writer.schema))
+        finally:
+            if writer is not None:
+                writer.close()
+
+    write_atomic(path, write)
+
+
+def _as_text_table(table: pa.Table) -> pa.Table:
+    """Dictionary-encoded and all-empty columns as plain text, so every batch has one schema."""
+    import pyarrow as pa
+
+    columns = []
+    for column in table.columns:
+        t = column.type
+        if pa.types.is_dictionary(t) or pa.types.is_null(t):
+            column = column.cast(pa.string())
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
