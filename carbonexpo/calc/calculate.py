@@ -340,7 +340,7 @@ def add_visitor_travel(
         factor = resolver.resolve(key, unit)
         if factor is None:
             return None
-        return factor.kgco2e_per_unit * multiplier(unit, factor.unit)
+        return factor.per(unit)
 
     hotels = config.visitor_travel.hotels
     if hotels is None:
@@ -764,7 +764,7 @@ def hourly_matching(
         gen.df,
         applied,
         timezone=data.config.timezone,
-        residual_kg_per_kwh=residual.kgco2e_per_unit * multiplier("kWh", residual.unit),
+        residual_kg_per_kwh=residual.per("kWh"),
         profile_mwh=profile,
     )
 

@@ -28,7 +28,6 @@ from carbonexpo.config import EventConfig
 from carbonexpo.errors import InputError, said_problem
 from carbonexpo.factors import keys
 from carbonexpo.factors.resolve import FactorResolver
-from carbonexpo.units import multiplier
 from carbonexpo.words import said
 
 GREEN_MODES = ("walk", "bike", "metro", "bus", "coach", "rail", "hsr", "ev_car")
@@ -179,7 +178,7 @@ def _factor_table(resolver: FactorResolver) -> dict[str, float]:
     for mode in (*GREEN_MODES, "car", "taxi"):
         factor = resolver.resolve(keys.passenger(mode), "passenger_km")
         if factor is not None:
-            table[mode] = factor.kgco2e_per_unit * multiplier("passenger_km", factor.unit)
+            table[mode] = factor.per("passenger_km")
     return table
 
 

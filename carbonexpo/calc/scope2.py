@@ -30,7 +30,6 @@ from carbonexpo.geo import country_code
 from carbonexpo.notes import Note, note, render_all
 from carbonexpo.rules.named import InstrumentCutoff
 from carbonexpo.rules.pack import pack_for, pack_ids
-from carbonexpo.units import multiplier
 
 
 @dataclass(frozen=True)
@@ -289,7 +288,7 @@ def instruments_effect_kgco2e(
     negative; 0 without instruments, whatever the location and residual factors are."""
     if per_kwh is None or consumption_kwh <= 0 or applied_mwh <= 0:
         return 0.0
-    factor = per_kwh.kgco2e_per_unit * multiplier("kWh", per_kwh.unit)
+    factor = per_kwh.per("kWh")
     return max(min(applied_mwh * 1000.0, consumption_kwh) * factor, 0.0)
 
 
@@ -311,6 +310,6 @@ def market_based_kgco2e(
         total_kwh = float(electricity_kwh.sum())
     if electricity.any() and per_kwh is not None and total_kwh:
         coverage = min(applied_mwh * 1000.0 / total_kwh, 1.0)
-        factor = per_kwh.kgco2e_per_unit * multiplier("kWh", per_kwh.unit)
+        factor = per_kwh.per("kWh")
         market[electricity] = electricity_kwh * (1.0 - coverage) * factor
     return market

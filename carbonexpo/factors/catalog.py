@@ -12,7 +12,7 @@ from pathlib import Path
 
 from carbonexpo.errors import FactorDataError
 from carbonexpo.resources import factors_dir
-from carbonexpo.units import UnitProblem, check_unit
+from carbonexpo.units import UnitProblem, check_unit, multiplier
 
 FACTOR_COLUMNS = (
     "key",
@@ -50,6 +50,10 @@ class Factor:
     proxy_for: str
     note: str
     set_id: str
+
+    def per(self, unit: str) -> float:
+        """kgCO2e per one `unit` of activity (the factor converted from its own unit)."""
+        return self.kgco2e_per_unit * multiplier(unit, self.unit)
 
     def source_label(self, sources: dict[str, Source]) -> str:
         src = sources.get(self.source_id)
