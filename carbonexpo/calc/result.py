@@ -61,7 +61,6 @@ from carbonexpo.result import (
     VisitorTravelOut,
     Wording,
 )
-from carbonexpo.units import multiplier
 from carbonexpo.version import __version__
 
 M = TypeVar("M", bound=BaseModel)
@@ -260,15 +259,7 @@ def visitor_travel_summary(calc: Calculation) -> dict[str, Any] | None:
     category = groups["category"].astype(str).to_numpy()
     travel = float(value[mine & np.isin(category, ["travel", "well_to_tank"])].sum())
     hotel = float(value[mine & (category == "accommodation")].sum())
-    return vt.summary(
-        est,
-        calc.data.config,
-        travel_kg=travel,
-        hotel_kg=hotel,
-        draws=est.draws,
-        runs=est.runs,
-        seed=est.seed,
-    )
+    return vt.summary(est, calc.data.config, travel_kg=travel, hotel_kg=hotel)
 
 
 def _model(model: type[M], fields: dict[str, Any] | None) -> M | None:
@@ -362,7 +353,7 @@ def avoided_generation(calc: Calculation) -> dict[str, Any] | None:
     factor = calc.resolver.resolve(key, "kWh")
     if factor is None:
         return None
-    per_kwh = factor.kgco2e_per_unit * multiplier("kWh", factor.unit)
+    per_kwh = factor.per("kWh")
     return {
         "mwh": mwh,
         "factor_key": key,

@@ -98,7 +98,6 @@ class Attendance:
     no_shows: int = 0  # registered, never scanned (when scans.csv exists)
     unregistered: int = 0  # scanned, not in registrations.csv: origin unknown
     days_from: str = "registrations"  # scans | registrations | default (1 day each)
-    scans: int = 0
 
     @property
     def attendees(self) -> int:
@@ -196,7 +195,7 @@ def attendance(
             first_scan = scan_rows[where[order]]
         rows = np.concatenate([rows, first_scan])
         out.no_shows = int((days[: len(first)] == 0).sum())
-        out.unregistered, out.days_from, out.scans = len(extra), "scans", m
+        out.unregistered, out.days_from = len(extra), "scans"
         if not n:
             out.source_file = scans_file
     else:
@@ -264,8 +263,7 @@ class Split:
 
     cell: int
     source: str  # own | band | default
-    responses: int  # in the pool the split was taken from
-    pool: np.ndarray  # indices of those responses
+    pool: np.ndarray  # indices of the responses the split was taken from (none: the default)
     share: np.ndarray  # per mode (MODES)
     home: float
     nights: float
@@ -273,30 +271,55 @@ class Split:
     low: np.ndarray = field(default_factory=lambda: np.zeros(len(MODES)))
     high: np.ndarray = field(default_factory=lambda: np.zeros(len(MODES)))
 
+    @property
+    def responses(self) -> int:
+        return len(self.pool)
 
-def _stats(
-    r: Responses, idx: np.ndarray, band: str, mean_days: float
-) -> tuple[np.ndarray, float, float, np.ndarray]:
-    share = np.bincount(r.mode[idx], minlength=len(MODES)) / max(len(idx), 1)
-    answered = r.home[idx][~np.isnan(r.home[idx])]
-    home = float(answered.mean()) if len(answered) else default_home(band)
+
+def pool_stats(
+    r: Responses, pick: np.ndarray, band: str, mean_days: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each row of `pick` (indices of responses: the pool itself, or a resample of it):
+    the mode shares (rows × modes), the share going home, the hotel nights per attendee and
+    the mean party size of car modes (rows × modes, 1 elsewhere). An answer nobody gave takes
+    its default (default_home, default_nights)."""
+    k, n = pick.shape
+    mode = r.mode[pick]
+    share = np.stack([np.bincount(mode[i], minlength=len(MODES)) for i in range(k)]) / max(n, 1)
+    h = r.home[pick]
+    answered = (~np.isnan(h)).sum(axis=1)
+    home = np.where(
+        answered > 0, np.nansum(h, axis=1) / np.maximum(answered, 1), default_home(band)
+    )
+    g = r.nights[pick]
+    given = (~np.isnan(g)).sum(axis=1)
+    nights = np.where(
+        given > 0,
+        np.nansum(g, axis=1) / np.maximum(given, 1),
+        default_nights(band, home, mean_days),
+    )
     if band == "local":
-        nights = 0.0
-    else:
-        given = r.nights[idx][~np.isnan(r.nights[idx])]
-        nights = float(given.mean()) if len(given) else (1.0 - home) * mean_days
-    party = np.ones(len(MODES))
+        nights = np.zeros(k)
+    party = np.ones((k, len(MODES)))
+    sizes = r.party[pick]
     for m in PARTY_MODES:
-        k = MODES.index(m)
-        sizes = r.party[idx][(r.mode[idx] == k) & ~np.isnan(r.party[idx])]
-        if len(sizes):
-            party[k] = float(sizes.mean())
+        j = MODES.index(m)
+        sel = (mode == j) & ~np.isnan(sizes)
+        count = sel.sum(axis=1)
+        total = np.where(sel, sizes, 0.0).sum(axis=1)
+        party[:, j] = np.where(count > 0, total / np.maximum(count, 1), 1.0)
     return share, home, nights, party
 
 
 def default_home(band: str) -> float:
     """Without an answer: a local attendee goes home every night, others stay."""
     return 1.0 if band == "local" else 0.0
+
+
+def default_nights(band: str, home: Any, mean_days: float) -> Any:
+    """Without an answer: no hotel for a local attendee; otherwise a night for every day
+    attended by those who do not go home."""
+    return 0.0 * home if band == "local" else (1.0 - home) * mean_days
 
 
 def split_for(cell: int, r: Responses, minimum: int, mean_days: float) -> Split:
@@ -307,15 +330,14 @@ def split_for(cell: int, r: Responses, minimum: int, mean_days: float) -> Split:
     same_band = np.flatnonzero(r.cell % len(BANDS) == cell % len(BANDS))
     for source, pool in (("own", own), ("band", same_band)):
         if len(pool) >= minimum:
-            share, home, nights, party = _stats(r, pool, band, mean_days)
-            return Split(cell, source, len(pool), pool, share, home, nights, party)
-    share = np.zeros(len(MODES))
-    share[MODES.index(DEFAULT_MODE[band])] = 1.0
-    home = default_home(band)
-    nights = 0.0 if band == "local" else (1.0 - home) * mean_days
-    return Split(
-        cell, "default", 0, np.zeros(0, np.int64), share, home, nights, np.ones(len(MODES))
-    )
+            share, home, nights, party = pool_stats(r, pool[None, :], band, mean_days)
+            return Split(cell, source, pool, share[0], float(home[0]), float(nights[0]), party[0])
+    one_mode = np.zeros(len(MODES))
+    one_mode[MODES.index(DEFAULT_MODE[band])] = 1.0
+    goes_home = default_home(band)
+    stays = float(default_nights(band, np.asarray(goes_home), mean_days))
+    no_party = np.ones(len(MODES))
+    return Split(cell, "default", np.zeros(0, np.int64), one_mode, goes_home, stays, no_party)
 
 
 FactorOf = Callable[[str], float | None]  # kgCO2e per passenger-km of a factor key (None: none)
@@ -336,7 +358,6 @@ class Estimate:
     responses: Responses
     cell_attendees: np.ndarray  # per cell, unresolved ones spread in
     unresolved: int  # attendees whose origin resolves nowhere (spread over the resolved)
-    unresolved_days: int
     excluded_types: list[str]  # types travel.csv covers: left out here
     excluded_attendees: int
     trip_kg: np.ndarray  # per (origin, mode): kgCO2e of one round trip of one person
@@ -402,7 +423,9 @@ class Estimate:
                 nights[c] = s.nights * np.clip(1.0 + rng.standard_normal(runs) * sd, 0.0, None)
                 s.low, s.high = s.share.copy(), s.share.copy()
                 continue
-            share, home, night, party = _resampled(self.responses, s, runs, rng, band, self)
+            share, home, night, party = _resampled(
+                self.responses, s, runs, rng, band, self.mean_days(c)
+            )
             travel += self.cell_kg(s, share, home, party)
             nights[c] = night
             s.low, s.high = np.percentile(share, [2.5, 97.5], axis=0)
@@ -417,42 +440,18 @@ class Estimate:
 
 
 def _resampled(
-    r: Responses, s: Split, runs: int, rng: np.random.Generator, band: str, est: Estimate
+    r: Responses, s: Split, runs: int, rng: np.random.Generator, band: str, mean_days: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(shares runs × modes, home share, nights, party runs × modes) of resamples of s.pool."""
+    """pool_stats of `runs` resamples (with replacement) of s.pool, a bounded number of
+    resamples at a time (runs × pool size indices would not fit for a large survey)."""
     n = len(s.pool)
-    share = np.empty((runs, len(MODES)))
-    home, nights = np.empty(runs), np.empty(runs)
-    party = np.ones((runs, len(MODES)))
-    chunk = max(1, 2_000_000 // max(n, 1))  # bounded memory: runs × n indices at a time
-    mean_days = est.mean_days(s.cell)
-    for lo in range(0, runs, chunk):
-        hi = min(runs, lo + chunk)
-        pick = s.pool[rng.integers(0, n, size=(hi - lo, n))]
-        k = hi - lo
-        mode = r.mode[pick]
-        share[lo:hi] = np.stack([np.bincount(mode[i], minlength=len(MODES)) for i in range(k)]) / n
-        h = r.home[pick]
-        answered = (~np.isnan(h)).sum(axis=1)
-        home[lo:hi] = np.where(
-            answered > 0, np.nansum(h, axis=1) / np.maximum(answered, 1), default_home(band)
-        )
-        if band == "local":
-            nights[lo:hi] = 0.0
-        else:
-            g = r.nights[pick]
-            given = (~np.isnan(g)).sum(axis=1)
-            nights[lo:hi] = np.where(
-                given > 0,
-                np.nansum(g, axis=1) / np.maximum(given, 1),
-                (1.0 - home[lo:hi]) * mean_days,
-            )
-        for m in PARTY_MODES:
-            j = MODES.index(m)
-            sel = (mode == j) & ~np.isnan(r.party[pick])
-            count = sel.sum(axis=1)
-            total = np.where(sel, r.party[pick], 0.0).sum(axis=1)
-            party[lo:hi, j] = np.where(count > 0, total / np.maximum(count, 1), 1.0)
+    chunk = max(1, 2_000_000 // max(n, 1))
+    parts = [
+        pool_stats(r, s.pool[rng.integers(0, n, size=(min(runs, lo + chunk) - lo, n))], band,
+                   mean_days)
+        for lo in range(0, runs, chunk)
+    ]  # fmt: skip
+    share, home, nights, party = (np.concatenate([p[i] for p in parts]) for i in range(4))
     return share, home, nights, party
 
 
@@ -488,9 +487,8 @@ def estimate(
     g = spread_unresolved(resolved, unresolved, r)
     est = Estimate(
         pd.DataFrame(), pd.DataFrame(), g, {}, att, origins, r, np.zeros(len(CELLS)),
-        int(unresolved["attendees"].sum()), int(unresolved["days"].sum()),
-        list(excluded_types), excluded_attendees, np.zeros((len(labels), len(MODES))),
-        hotels_estimated=hotels,
+        int(unresolved["attendees"].sum()), list(excluded_types), excluded_attendees,
+        np.zeros((len(labels), len(MODES))), hotels_estimated=hotels,
     )  # fmt: skip
     est.cell_attendees = np.bincount(
         g["cell"].to_numpy(), weights=g["attendees"].to_numpy(), minlength=len(CELLS)
@@ -696,14 +694,13 @@ def summary(
     *,
     travel_kg: float,
     hotel_kg: float,
-    draws: tuple[np.ndarray, np.ndarray],
-    runs: int,
-    seed: int,
 ) -> dict[str, Any]:
     """What the result and the report say of the estimate (no id, no origin below the
-    privacy threshold)."""
+    privacy threshold): its lines' kgCO2e on the claim's basis, with the interval of its
+    last bootstrap."""
     att, r = est.attendance, est.responses
     attendees = att.attendees - est.excluded_attendees
+    draws = est.draws
     samples = (travel_kg * draws[0] + hotel_kg * draws[1]) / 1000.0
     low, high = np.percentile(samples, [2.5, 97.5]) if len(samples) else (0.0, 0.0)
     bands = []
@@ -748,8 +745,8 @@ def summary(
         "travel_tco2e": travel_kg / 1000.0,
         "hotel_tco2e": hotel_kg / 1000.0,
         "sampling_interval": {"low": float(low), "high": float(high)},
-        "runs": runs,
-        "seed": seed,
+        "runs": est.runs,
+        "seed": est.seed,
         "bands": bands,
         "origins": origins_shown(est, config.visitor_travel.min_origin_count),
     }

@@ -130,7 +130,7 @@ def _plain(a: pa.Array) -> pa.Array:
 def raw_ids(ids: pd.Series) -> int:
     """How many distinct attendee ids of a folder's table are not import's pseudonyms."""
     cat = ids.astype("category").array
-    labels = pa.array(cat.categories.to_numpy(dtype=object), pa.string())
+    labels = pa.array(cat.categories.array, pa.string())  # no Python string per id
     if not len(labels):
         return 0
     return int(len(labels) - pc.sum(pc.match_substring_regex(labels, PSEUDONYM.pattern)).as_py())
