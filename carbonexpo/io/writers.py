@@ -8,7 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -87,58 +87,49 @@ def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv_fast(frame: pd.DataFrame, path: Path) -> None:
+def write_csv_fast(frame: pd.DataFrame, path: Path, rows: int = 100_000) -> None:
     """A large frame as CSV through pyarrow's writer (about ten times pandas' to_csv), written
-    atomically. Text is defused against spreadsheet formulas; empty cells stay empty."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    # categorical columns stay dictionary-encoded: the writer expands them batch by batch
-    table = pa.Table.from_pandas(defuse_formulas(frame), preserve_index=False)
-    options = pacsv.WriteOptions(quoting_style="needed")
-    write_atomic(path, lambda p: pacsv.write_csv(table, p, options))
+    atomically, `rows` at a time (write_csv_batches: text columns expanded one slice at a
+    time). Text is defused against spreadsheet formulas; empty cells stay empty."""
+    write_csv_batches((frame.iloc[i : i + rows] for i in range(0, max(len(frame), 1), rows)), path)
 
 
 def write_csv_batches(batches: Iterable[pd.DataFrame], path: Path) -> None:
-    """Frames of one shape as one CSV, batch by batch (the bytes write_csv_fast gives for
-    their concatenation), written atomically: text columns are written as text, so batches
-    whose categories differ share one header and one schema."""
-    import pyarrow as pa
+    """Frames of one shape as one CSV, batch by batch, written atomically; text is defused
+    against spreadsheet formulas."""
     import pyarrow.csv as pacsv
 
     options = pacsv.WriteOptions(quoting_style="needed")
+    _write_batches(
+        (defuse_formulas(frame) for frame in batches),
+        path,
+        lambda p, schema: pacsv.CSVWriter(p, schema, write_options=options),
+    )
+
+
+def write_parquet_batches(batches: Iterable[pd.DataFrame], path: Path) -> None:
+    """Frames of one shape as one Parquet file, a row group or more per batch, atomically."""
+    import pyarrow.parquet as pq
+
+    _write_batches(batches, path, pq.ParquetWriter)
+
+
+def _write_batches(
+    batches: Iterable[pd.DataFrame], path: Path, open_writer: Callable[[Path, pa.Schema], Any]
+) -> None:
+    """Each frame as a table of the first one's schema (text columns as plain text, so batches
+    whose categories differ share it), appended to one writer; the file written atomically."""
+    import pyarrow as pa
 
     def write(p: Path) -> None:
         writer, schema = None, None
         try:
             for frame in batches:
-                table = _as_text_table(
-                    pa.Table.from_pandas(defuse_formulas(frame), preserve_index=False)
-                )
-                if writer is None or schema is None:
-                    schema = table.schema
-                    writer = pacsv.CSVWriter(p, schema, write_options=options)
-                writer.write_table(table.cast(schema))
-        finally:
-            if writer is not None:
-                writer.close()
-
-    write_atomic(path, write)
-
-
-def write_parquet_batches(batches: Iterable[pd.DataFrame], path: Path) -> None:
-    """Frames of one shape as one Parquet file, a row group or more per batch, atomically."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    def write(p: Path) -> None:
-        writer = None
-        try:
-            for frame in batches:
                 table = _as_text_table(pa.Table.from_pandas(frame, preserve_index=False))
                 if writer is None:
-                    writer = pq.ParquetWriter(p, table.schema)
-                writer.write_table(table.cast(writer.schema))
+                    schema = table.schema
+                    writer = open_writer(p, schema)
+                writer.write_table(table.cast(schema))
         finally:
             if writer is not None:
                 writer.close()
