@@ -325,3 +325,46 @@ def test_map_refuses_an_unknown_column(tmp_path):
         "--map", "来源城市=place",
     )  # fmt: skip
     assert out.returncode == 2 and "attendee_id, origin, type, days" in out.stderr
+
+
+def test_band_edges_at_their_limits():
+    """local < visitor_travel.local_km ≤ regional < 300 km ≤ medium < 1,000 km ≤ long; a
+    distance exactly at an edge belongs to the farther band."""
+    import yaml
+
+    from carbonexpo.config import EventConfig
+
+    config = EventConfig.model_validate(yaml.safe_load(EVENT_YAML))
+    eps = 1e-6
+    km = np.array([50 - eps, 50, 50 + eps, 300 - eps, 300, 300 + eps, 1000 - eps, 1000, 1000 + eps])
+    got = [vt.CELLS[c] for c in vt.cells(km, ["CN"] * len(km), config)]
+    assert got == [
+        "local/domestic", "regional/domestic", "regional/domestic",
+        "regional/domestic", "medium/domestic", "medium/domestic",
+        "medium/domestic", "long/domestic", "long/domestic",
+    ]  # fmt: skip
+    abroad = vt.cells(np.array([10.0, np.nan]), ["JP", ""], config)
+    assert vt.CELLS[abroad[0]] == "local/international" and abroad[1] == -1
+
+
+@pytest.mark.parametrize(
+    ("stamp", "refused"),
+    [
+        ("2024-11-20T23:59:59", True),  # a second before build-up (local time)
+        ("2024-11-21T00:00:00", False),  # build-up's first second
+        ("2024-12-02T23:59:59", False),  # tear-down's last second
+        ("2024-12-03T00:00:00", True),  # the first second after
+    ],
+)
+def test_scans_at_the_event_period_limits(tmp_path, stamp, refused):
+    folder = make_event(
+        tmp_path / "ev",
+        {"registrations": REGISTRATIONS, "scans": f"attendee_id,date\na0,{stamp}\n"},
+        yaml(),
+    )
+    if refused:
+        with pytest.raises(InputError) as exc:
+            read_event(folder)
+        assert exc.value.problems[0].code == "outside_period"
+    else:
+        assert len(read_event(folder).tables["scans"].df) == 1
