@@ -350,7 +350,7 @@ def upstream(frame: pd.DataFrame, resolver_has: Callable[[str], bool]) -> pd.Dat
     key = cat_map(frame["factor_key"], wtt_key, len(frame))
     known = np.array([resolver_has(str(k)) for k in key.categories], dtype=bool)
     keep = np.append(known, False)[np.where(key.codes < 0, len(known), key.codes)]
-    columns = ["_row", "quantity", "unit", "phase", "exhibitor", "quality"]
+    columns = ["_row", "quantity", "unit", "phase", "exhibitor", "quality", "_count"]
     out = frame.loc[keep, [c for c in columns if c in frame]].copy()
     out["factor_key"] = key[keep]
     out.attrs["missing"] = sorted(

@@ -20,7 +20,7 @@ from carbonexpo.calc.balance import Balance, basis_column, compute_balance
 from carbonexpo.calc.carbon_inclusive import Rewards, rewards
 from carbonexpo.calc.completeness import Completeness, assess
 from carbonexpo.calc.hourly import Hourly, match
-from carbonexpo.calc.lines import CATEGORIES, LineBuilder
+from carbonexpo.calc.lines import CATEGORIES, LineBuilder, RowsAgain
 from carbonexpo.calc.odds import Odds, odds
 from carbonexpo.calc.offsets import OffsetResult, apply_offsets, removals_tco2e
 from carbonexpo.calc.registry_check import RegistryCheck
@@ -81,6 +81,14 @@ class Calculation:
         totals, balance and statements come from `groups`, so a calculation that writes no
         lines never holds millions of them."""
         return self._with_market(self.builder.lines())
+
+    @cached_property
+    def records(self) -> pd.DataFrame:
+        """`lines`, but a reduced table's records stand for their rows (LineBuilder.lines):
+        the same totals by every label of the records, without reading the rows again."""
+        if not any(t.reduced for t in self.data.tables.values()):
+            return self.lines
+        return self._with_market(self.builder.lines(records=True))
 
     def line_batches(self, rows: int = 100_000) -> Iterator[pd.DataFrame]:
         """The lines of `lines`, in its order, `rows` at a time (a writer of --lines holds one
@@ -155,11 +163,14 @@ def build_lines(data: EventData, resolver: FactorResolver) -> Built:
         else:
             warnings.append(note("unknown_file_unmatched", file=file))
     if t := tables.get("energy"):
-        frame = act.energy_activity(t.df, config)
-        category = cat_map(frame["carrier"], act.ENERGY_CATEGORY.__getitem__, len(frame))
-        builder.add(frame, source_file=t.file, category=category)
+        frame, category = energy_lines(t.df, config)
+        again = None
+        if t.reduced:
+            frame["_count"] = t.counts
+            again = rows_again(t, config)
+        builder.add(frame, source_file=t.file, category=category, rows_again=again)
         if config.claim.well_to_tank:
-            add_upstream(builder, frame, t.file, assumptions)
+            add_upstream(builder, frame, t.file, assumptions, again)
     if t := tables.get("refrigerants"):
         builder.add(act.refrigerant_activity(t.df), source_file=t.file, category="refrigerants")
     if t := tables.get("travel"):
@@ -243,8 +254,28 @@ def build_lines(data: EventData, resolver: FactorResolver) -> Built:
         t = tables.get(name)
         if t is not None and ("phase" not in t.df or t.df["phase"].isna().any()):
             assumptions.append(note("default_phase", table=name, phase=phase))
+    if builder.problems and any(t.reduced for t in data.tables.values()):
+        return build_lines(data.unreduced(), resolver)  # problems name rows one by one
     raise_if(builder.problems)
     return Built(builder, assumptions, warnings, estimate)
+
+
+def energy_lines(df: pd.DataFrame, config: EventConfig) -> tuple[pd.DataFrame, pd.Categorical]:
+    """energy.csv's activity and each row's category (by carrier)."""
+    frame = act.energy_activity(df, config)
+    return frame, cat_map(frame["carrier"], act.ENERGY_CATEGORY.__getitem__, len(frame))
+
+
+def rows_again(t: Table, config: EventConfig) -> RowsAgain:
+    """A reduced energy table's activity row by row, batch by batch (its lines)."""
+    assert t.batches is not None
+    batches = t.batches
+
+    def again() -> Iterator[tuple[pd.DataFrame, object]]:
+        for df in batches():
+            yield energy_lines(df, config)
+
+    return again
 
 
 def read_checked(folder: Path) -> EventData:
@@ -464,12 +495,26 @@ def visitor_travel_notes(est: Estimate, config: EventConfig, warnings: list[Note
 
 
 def add_upstream(
-    builder: LineBuilder, frame: pd.DataFrame, file: str, assumptions: list[Note]
+    builder: LineBuilder,
+    frame: pd.DataFrame,
+    file: str,
+    assumptions: list[Note],
+    again: RowsAgain | None = None,
 ) -> None:
     """Well-to-tank lines (claim.well_to_tank; GHG Protocol Scope 3 category 3, and within
-    category 6 for travel), in their own category."""
-    wtt = act.upstream(frame, builder.resolver.has_key)
-    builder.add(wtt, source_file=file, category="well_to_tank")
+    category 6 for travel), in their own category; `again`: the activity row by row (a
+    reduced table's)."""
+    has = builder.resolver.has_key
+    wtt = act.upstream(frame, has)
+    upstream_again: RowsAgain | None = None
+    if again is not None:
+        rows = again
+
+        def upstream_again() -> Iterator[tuple[pd.DataFrame, object]]:
+            for activity, _ in rows():
+                yield act.upstream(activity, has), "well_to_tank"
+
+    builder.add(wtt, source_file=file, category="well_to_tank", rows_again=upstream_again)
     if wtt.attrs["missing"]:
         assumptions.append(note("wtt_missing", file=file, keys=wtt.attrs["missing"]))
 
@@ -741,7 +786,8 @@ def hourly_matching(
     elec = np.asarray(df["carrier"] == "electricity")
     long = elec & np.asarray((df["end"] - df["start"]) > pd.Timedelta(hours=1))
     if long.any():
-        warnings.append(note("hourly_not_possible", rows=int(long.sum())))
+        rows = long.sum() if energy.counts is None else energy.counts[long].sum()
+        warnings.append(note("hourly_not_possible", rows=int(rows)))
         return None
     start, kwh = metered if metered is not None else (np.zeros(0, np.int64), np.zeros(0))
     table = green.instruments

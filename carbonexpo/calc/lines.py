@@ -4,8 +4,8 @@ column-wise. Text columns stay Categoricals (codes + a few labels)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -39,6 +39,8 @@ TEXT_COLUMNS = [
     "input_unit",
     "factor_set",
 ]
+# a reduced table's activity again, row by row: (activity, category) per batch of rows
+RowsAgain = Callable[[], Iterator[tuple[pd.DataFrame, object]]]
 # the boundary's ten categories, then the optional upstream (well-to-tank) lines
 CATEGORIES = [*CATEGORY_NAMES, "well_to_tank"]
 SCOPE_OF = {
@@ -68,10 +70,17 @@ class LineBuilder:
     year_fallbacks: dict[tuple[str, int, int, str], int] = field(default_factory=dict)
 
     def add(
-        self, activity: pd.DataFrame, *, source_file: str, category: str | pd.Categorical
+        self,
+        activity: pd.DataFrame,
+        *,
+        source_file: str,
+        category: str | pd.Categorical,
+        rows_again: RowsAgain | None = None,
     ) -> None:
         """`activity` holds `_row`, `factor_key`, `quantity`, `unit`, `phase`, `exhibitor`;
-        `category` is one name or one per row.
+        `category` is one name or one per row. An activity of a reduced table holds `_count`
+        (the rows each record stands for) and comes with `rows_again`, which gives the same
+        activity row by row, batch by batch, for the lines.
 
         A key (or key/unit pair) that resolves nowhere becomes one problem naming the rows that
         need it; those rows produce no line.
@@ -99,6 +108,11 @@ class LineBuilder:
         sets: list[str | None] = [None] * m
         proxy = np.zeros(m, dtype=bool)
         rows = activity["_row"].to_numpy()
+        counts = activity["_count"].to_numpy() if "_count" in activity else None
+
+        def rows_of(where: np.ndarray) -> int:
+            return int(where.sum() if counts is None else counts[where].sum())
+
         for i, p in enumerate(uniq):
             k_code, u_code = int(p // width) - 1, int(p % width) - 1
             k = str(key.categories[k_code]) if k_code >= 0 else ""
@@ -117,7 +131,7 @@ class LineBuilder:
                             given=mismatch[0].unit,
                             note=mismatch[0].note,
                             unit=u,
-                            rows=int(where.sum()),
+                            rows=rows_of(where),
                         ),
                         "factor_unit",
                     )
@@ -129,7 +143,7 @@ class LineBuilder:
                 used = set_year(factor)
                 if used != year and len(self.resolver.series_of(factor.set_id)) > 1:
                     self.year_fallbacks.setdefault((k, year, used, factor.set_id), 0)
-                    self.year_fallbacks[(k, year, used, factor.set_id)] += int((inverse == i).sum())
+                    self.year_fallbacks[(k, year, used, factor.set_id)] += rows_of(inverse == i)
             if factor is None:
                 self._missing(k, u, rows[inverse == i], source_file)
                 continue
@@ -182,12 +196,15 @@ class LineBuilder:
                 unit_categories=list(unit.categories),
                 pair_key=(uniq // width - 1).astype(np.int64),
                 pair_unit=(uniq % width - 1).astype(np.int64),
+                pair_year=uniq_year if dated else None,
                 conv=conv,
                 value=value,
                 factor_units=factor_units,
                 sources=sources,
                 sets=sets,
                 proxy=proxy,
+                counts=None if counts is None else keep(counts),
+                rows_again=rows_again,
             )
         )
 
@@ -210,17 +227,28 @@ class LineBuilder:
             )
         )  # fmt: skip
 
-    def lines(self) -> pd.DataFrame:
-        """One line per activity row (what `--lines` writes and statements list)."""
-        return _concat([b.lines() for b in self.blocks], row_column=True)
+    def lines(self, *, records: bool = False) -> pd.DataFrame:
+        """One line per activity row (what `--lines` writes and statements list). `records`:
+        one line per record instead, a reduced table's records standing for their rows (the
+        same totals by any label the records keep; `row` their first row)."""
+        if records or not any(b.rows_again for b in self.blocks):
+            return _concat([b.lines() for b in self.blocks], row_column=True)
+        return _concat([b.lines(part) for b, part in self._parts(None)], row_column=True)
 
     def line_batches(self, rows: int = 100_000) -> Iterator[pd.DataFrame]:
         """The same lines, at most `rows` at a time, in the same order: a writer never holds
         them all (6 M lines are ~1 GB as one frame)."""
+        for block, part in self._parts(rows):
+            yield _concat([block.lines(part)], row_column=True)
+
+    def _parts(self, rows: int | None) -> Iterator[tuple[Block, slice]]:
+        """(block, slice of its lines), `rows` lines at most (None: as they come); a reduced
+        table's block is made again, row by row, from its rows read again."""
         for block in self.blocks:
-            for start in range(0, len(block.rows), rows):
-                part = slice(start, start + rows)
-                yield _concat([block.lines(part)], row_column=True)
+            for b in block.row_blocks():
+                step = rows or max(len(b.rows), 1)
+                for start in range(0, len(b.rows), step):
+                    yield b, slice(start, start + step)
 
     def groups(self) -> pd.DataFrame:
         """The lines summed over rows that share every label (factor pair, category, phase,
@@ -253,6 +281,60 @@ class Block:
     sources: list[str | None]
     sets: list[str | None]
     proxy: np.ndarray
+    pair_year: np.ndarray | None = None  # the activity year of each pair (a dated activity)
+    counts: np.ndarray | None = None  # rows each record stands for (a reduced table)
+    rows_again: RowsAgain | None = None  # the activity again, row by row (a reduced table)
+
+    def row_blocks(self) -> Iterator[Block]:
+        """This block, or for a reduced table's block the same lines row by row, a block
+        per batch of rows read again: each row's pair found by its (key, unit, year) labels,
+        its factor, conversion and source this block's."""
+        if self.rows_again is None:
+            yield self
+            return
+        pair_year = self.pair_year
+        dated = pair_year is not None
+        years_of = [None] * len(self.pair_key) if pair_year is None else pair_year.tolist()
+        pairs = {
+            (self.key_categories[k], self.unit_categories[u], y): i
+            for i, (k, u, y) in enumerate(
+                zip(self.pair_key.tolist(), self.pair_unit.tolist(), years_of, strict=True)
+            )
+        }
+        for activity, category in self.rows_again():
+            n = len(activity)
+            key = as_categorical(activity["factor_key"], n)
+            unit = as_categorical(activity["unit"], n)
+            years = activity["year"].to_numpy(dtype=np.int64) if dated else np.zeros(n, np.int64)
+            width = len(unit.categories) + 1
+            span = int(years.max() - years.min() + 1) if n else 1
+            base = int(years.min()) if n else 0
+            pair = (key.codes.astype(np.int64) + 1) * width + unit.codes + 1
+            combo = pair * span + years - base
+            inverse, uniq = pd.factorize(combo, sort=False)
+            to_pair = np.empty(len(uniq), dtype=np.int32)
+            for i, c in enumerate(uniq.tolist()):
+                p, year = divmod(c, span)
+                k, u = divmod(p, width)
+                to_pair[i] = pairs[
+                    (
+                        str(key.categories[k - 1]) if k else "",
+                        str(unit.categories[u - 1]) if u else "",
+                        year + base if dated else None,
+                    )
+                ]
+            yield replace(
+                self,
+                rows=activity["_row"].to_numpy(),
+                pair=to_pair[inverse],
+                quantity=activity["quantity"].to_numpy(dtype=np.float64),
+                category=as_categorical(category, n),
+                phase=as_categorical(activity["phase"], n),
+                exhibitor=as_categorical(activity["exhibitor"], n),
+                quality=as_categorical(activity.get("quality"), n),
+                counts=None,
+                rows_again=None,
+            )
 
     def lines(self, part: slice = slice(None)) -> dict[str, Any]:
         return self._columns(
@@ -277,6 +359,8 @@ class Block:
             combo += 1
         uniq, inverse, counts = unique_codes(combo, span)
         quantity = np.bincount(inverse, weights=self.quantity, minlength=len(uniq))
+        if self.counts is not None:  # records of a reduced table: the rows they stand for
+            counts = np.bincount(inverse, weights=self.counts, minlength=len(uniq))
         rest = uniq.copy()
         codes = []
         for size in reversed(sizes):

@@ -373,7 +373,7 @@ def by_site(calc: Calculation) -> dict[str, dict[str, float]] | None:
     config = calc.data.config
     if not config.sites:
         return None
-    lines = calc.lines
+    lines = calc.records  # a record of a reduced energy table is of one site
     site = pd.Series(SHARED, index=lines.index, dtype=object)
     for name in ("energy", "travel"):
         t = calc.data.tables.get(name)

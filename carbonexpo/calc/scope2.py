@@ -28,6 +28,7 @@ from carbonexpo.factors.catalog import Factor
 from carbonexpo.factors.resolve import FactorResolver
 from carbonexpo.geo import country_code
 from carbonexpo.notes import Note, note, render_all
+from carbonexpo.numbers import SIGNIFICANT
 from carbonexpo.rules.named import InstrumentCutoff
 from carbonexpo.rules.pack import pack_for, pack_ids
 
@@ -167,6 +168,7 @@ def allocate_green_power(
 GEC_LEGACY_UNTIL = np.datetime64(constants.GEC_LEGACY_UNTIL.isoformat())
 GEC_LEGACY_BEFORE = np.datetime64(constants.GEC_LEGACY_BEFORE.isoformat()[:7], "M")
 GEC_VALID_MONTHS = constants.GEC_VALID_MONTHS
+WHOLE = 10.0**-SIGNIFICANT  # a coverage this close to 1 is 1 (float noise of two sums)
 
 
 def gec_expiry(why: Reasons, df: pd.DataFrame, country: np.ndarray, config: EventConfig) -> None:
@@ -304,12 +306,16 @@ def market_based_kgco2e(
     """Market-based kgCO2e of every line: electricity lines are (consumption − applied) valued
     at the residual factor, spread over the lines in proportion to their kWh; other lines keep
     their location-based value. `total_kwh` is the consumption the green power was applied to
-    (default: the sum of `electricity_kwh`), so that lines and their groups share one coverage."""
+    (default: the sum of `electricity_kwh`), so that lines and their groups share one coverage.
+    A coverage within the sums' rounding of whole (12 significant digits, numbers.round_sig)
+    is whole: green power applied up to consumption leaves no residual of float noise."""
     market = location_kgco2e.copy()
     if total_kwh is None:
         total_kwh = float(electricity_kwh.sum())
     if electricity.any() and per_kwh is not None and total_kwh:
         coverage = min(applied_mwh * 1000.0 / total_kwh, 1.0)
+        if coverage > 1.0 - WHOLE:
+            coverage = 1.0
         factor = per_kwh.per("kWh")
         market[electricity] = electricity_kwh * (1.0 - coverage) * factor
     return market

@@ -25,7 +25,7 @@ from carbonexpo.words import Said, said
 
 def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]:
     problems: list[Problem] = []
-    if t := tables.get("energy"):
+    if (t := tables.get("energy")) and not t.reduced:  # a reduced one was checked as it read
         problems += check_energy_units(t)
         problems += check_intervals(t)
         problems += check_reporting_period(t, config)
@@ -70,7 +70,7 @@ def check_tables(config: EventConfig, tables: dict[str, Table]) -> list[Problem]
     if t := tables.get("reported"):
         problems += check_reported_period(t, config)
     for name in ("energy", "booths", "travel"):
-        if (t := tables.get(name)) is not None:
+        if (t := tables.get(name)) is not None and not t.reduced:
             problems += check_sites(t, config, required=name == "energy")
     if t := tables.get("booths"):
         problems += check_unique(t, ["exhibitor", "booth"])

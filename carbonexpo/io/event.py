@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,13 +17,17 @@ from carbonexpo.errors import InputError, Problem, raise_if, said_problem
 from carbonexpo.factors.catalog import Factor, set_ids
 from carbonexpo.io import prefetch
 from carbonexpo.io.checks import check_tables
+from carbonexpo.io.energy_reduction import read_reduced_energy
 from carbonexpo.io.evidence import check_evidence
 from carbonexpo.io.schema import SCHEMAS, TABLE_ORDER
+from carbonexpo.io.streamed import streams
+from carbonexpo.io.table_stream import NotStreamable
 from carbonexpo.io.tables import Table, file_sha256, read_table, read_table_rows, without_rows
 from carbonexpo.io.yaml_strict import load_yaml
 from carbonexpo.words import Said, said
 
 NEEDS_EVENT = said("detail.needs_event")
+REDUCED = {"energy": read_reduced_energy}  # tables reduced while they stream (io.streamed)
 
 CONFIG_FILE = "event.yaml"
 
@@ -39,6 +44,19 @@ class EventData:
 
     def table(self, name: str) -> Table | None:
         return self.tables.get(name)
+
+    def unreduced(self) -> EventData:
+        """The same data with every reduced table read whole (its rows one by one), for a
+        step that must name rows (a factor missing for some of them)."""
+        tables = dict(self.tables)
+        for name, t in self.tables.items():
+            if t.reduced:
+                whole, problems = read_table_rows(
+                    self.folder / t.file, SCHEMAS[name], t.file, self.config.timezone
+                )
+                assert whole is not None and not problems, problems  # it streamed: it reads
+                tables[name] = whole
+        return replace(self, tables=tables)
 
     @property
     def inputs(self) -> list[dict[str, Any]]:
@@ -181,16 +199,18 @@ def find_table_file(folder: Path, name: str) -> Path | None:
     return None
 
 
-def read_event(folder: Path) -> EventData:
-    """Read and validate a whole event folder; raise InputError with every problem found."""
+def read_event(folder: Path, *, stream: bool = True) -> EventData:
+    """Read and validate a whole event folder; raise InputError with every problem found.
+    A large energy table is streamed and reduced (io.energy_reduction) unless `stream` is
+    False; a problem in it is always named by reading it whole."""
     folder = Path(folder)
     try:
-        return _read_event(folder)
+        return _read_event(folder, stream)
     finally:
         prefetch.forget(folder)
 
 
-def _read_event(folder: Path) -> EventData:
+def _read_event(folder: Path, stream: bool) -> EventData:
     if any(find_table_file(folder, n) for n in ("travel", "logistics")):
         geo.warm_up()
     if not folder.is_dir():
@@ -216,7 +236,13 @@ def _read_event(folder: Path) -> EventData:
         path = find_table_file(folder, name)
         if path is None:
             continue
-        table, table_problems = read_table_rows(path, SCHEMAS[name], path.name, timezone)
+        table: Table | None = None
+        table_problems: list[Problem] = []
+        if stream and config is not None and streams(path, name):
+            with contextlib.suppress(NotStreamable):  # read whole below: it names the problems
+                table = REDUCED[name](path, SCHEMAS[name], path.name, config)
+        if table is None:
+            table, table_problems = read_table_rows(path, SCHEMAS[name], path.name, timezone)
         problems += table_problems
         if table is not None:
             tables[name] = table
@@ -227,6 +253,9 @@ def _read_event(folder: Path) -> EventData:
         if found:
             tables = without_problem_rows(tables, found)
     unknown = unknown_files(folder)
+    reduced = {t.file for t in tables.values() if t.reduced}
+    if reduced and any(p.file in reduced for p in problems):
+        return _read_event(folder, stream=False)  # the rows a problem names, one by one
     if problems:
         raise InputError(
             problems,

@@ -28,7 +28,12 @@ def header(path: Path) -> list[str]:
 def typed(path: Path, types: dict[str, pa.DataType]) -> pa.Table | None:
     """The columns named in `types`, each cast to its type; None when one does not cast as it
     is (the text path then reads it)."""
-    table = pq.read_table(path, columns=list(types))
+    return cast(pq.read_table(path, columns=list(types)), types)
+
+
+def cast(table: pa.Table, types: dict[str, pa.DataType]) -> pa.Table | None:
+    """`table`'s columns named in `types` (the whole file's or one batch of it), each cast to
+    its type; None when one does not cast as it is."""
     out = {}
     for name, want in types.items():
         column = table.column(name)

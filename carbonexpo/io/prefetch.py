@@ -32,8 +32,12 @@ def start(folder: Path) -> None:
         found = [(p, _key(p)) for p in Path(folder).glob("*.csv")]
     except OSError:
         return
+    from carbonexpo.io.streamed import streams
+
     for path, key in sorted(found, key=lambda pk: -pk[1][1] if pk[1] else 0):
-        if key is not None and key[1] >= MIN_BYTES:
+        # a streamed table is read batch by batch later: parsing it whole here is what the
+        # stream avoids
+        if key is not None and key[1] >= MIN_BYTES and not streams(path, path.stem):
             future: Future[Parsed] = Future()
             with _lock:
                 _pending[key] = future  # registered before read_table can ask for it

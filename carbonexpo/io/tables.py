@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -61,10 +61,20 @@ class Table:
     df: pd.DataFrame
     sha256: str
     readings: list[Reading] = field(default_factory=list)  # how natural input was read
+    # a reduced table (io.table_stream): each record stands for `counts` rows of the file,
+    # which held `source_rows`; `batches()` reads the file's validated rows again, batch by
+    # batch, for what needs them one by one (inventory lines)
+    counts: np.ndarray | None = None
+    source_rows: int | None = None
+    batches: Callable[[], Iterator[pd.DataFrame]] | None = None
 
     @property
     def rows(self) -> int:
-        return len(self.df)
+        return len(self.df) if self.source_rows is None else self.source_rows
+
+    @property
+    def reduced(self) -> bool:
+        return self.counts is not None
 
 
 def xlsx_problem(path: Path, display: str) -> Problem | None:
@@ -101,6 +111,11 @@ def xlsx_refused(unpacked: int, packed: int) -> bool:
     return unpacked > MAX_XLSX_BYTES or (
         unpacked > 16 * 2**20 and unpacked / max(1, packed) > MAX_XLSX_RATIO
     )
+
+
+def hash_later(path: Path) -> Future[str]:
+    """The file's sha256, computed on the hashing thread."""
+    return _HASHER.submit(file_sha256, path)
 
 
 def file_sha256(path: Path) -> str:
@@ -422,43 +437,7 @@ def read_table_rows(
                 "bad_header",
             )
         ]
-    known = {c.name for c in schema.columns}
-    by_lower = {c.name.lower(): c.name for c in schema.columns}
-    wanted = {k.strip().lower(): v for k, v in (rename or {}).items()}
-    actual_of: dict[str, str] = {}  # column -> the header that holds it
-    seen_names: set[str] = set()
-    for n in names:
-        if wanted.get(n.strip().lower()) == SKIP:  # a column the caller leaves out
-            continue
-        canonical = n if n in known else wanted.get(n.lower()) or by_lower.get(n.lower())
-        duplicate = n in seen_names
-        seen_names.add(n)
-        if duplicate or (canonical in actual_of):
-            out.whole(n, said("detail.duplicate_column"), "duplicate_column")
-        elif canonical not in known:
-            close = normalise.closest(n, sorted(known))
-            hint = said("detail.hint_close", close=" or ".join(close)) if close else ""
-            expected = ", ".join(c.name for c in schema.columns)
-            out.whole(
-                n, said("detail.unknown_column", name=n, expected=expected, hint=hint),
-                "unknown_column",
-            )  # fmt: skip
-        else:
-            actual_of[canonical] = n
-            if canonical != n:
-                out.readings.append(
-                    Reading(
-                        canonical,
-                        f"header {n!r}",
-                        "read as this column",
-                        0,
-                        "read_header",
-                        (("header", n),),
-                    )
-                )
-    for col in schema.columns:
-        if col.required and col.name not in actual_of:
-            out.whole(col.name, said("detail.missing_column", column=col.name), "missing_column")
+    actual_of = header_columns(names, schema, rename, out)
     if out.problems:
         return None, out.problems
     columns = [c for c in schema.columns if c.name in actual_of]
@@ -489,22 +468,15 @@ def read_table_rows(
             ]
     # hashed on the other core while the columns are checked: after the parse, not beside it
     # (the parse of a large table uses both cores; the checks one)
-    digest: Future[str] = _HASHER.submit(file_sha256, path)
+    digest = hash_later(path)
     data: dict[str, object] = {}
     if typed is not None:
-        typed = typed.rename_columns([n.strip() for n in typed.column_names])
-        typed, out.row_numbers = _drop_blank(typed)
-        out.count = typed.num_rows
-        for col in columns:
-            name = actual_of[col.name]
-            data[col.name] = _check_typed(typed.column(name), col, out, tz)
-            # the parsed column is freed now unless the result is a view of it (numbers)
-            typed = typed.drop_columns([name])
+        data = check_typed_columns(typed, columns, actual_of, out, tz)
+        typed = None  # its columns are freed as they are checked
         if out.problems:  # read again as text, so that messages quote the cells as written
             out.clear()
             data.clear()
-            typed = None
-    if typed is None:
+    if not data:
         if path.suffix.lower() == ".csv" and (bad := encoding_problem(path, display)):
             return None, [bad]
         try:
@@ -549,8 +521,70 @@ def read_table_rows(
             every = np.arange(2, 2 + raw.num_rows + len(skipped), dtype=np.int64)
             read_rows = np.setdiff1d(every, [n for n, _ in skipped], assume_unique=True)
         _read_text_columns(raw, columns, actual_of, out, tz, data, read_rows)
-    typed = None  # freed before _finish hands the pool's pages back
     return _finish(schema, display, out, data, digest)
+
+
+def check_typed_columns(
+    typed: pa.Table, columns: list[Column], actual_of: dict[str, str], out: _Collector, tz: str
+) -> dict[str, object]:
+    """The fast path's checks of a parsed table (or one batch of it), column by column; the
+    rows numbered in `out` (blank rows dropped first), problems there too."""
+    data: dict[str, object] = {}
+    typed = typed.rename_columns([n.strip() for n in typed.column_names])
+    typed, out.row_numbers = _drop_blank(typed)
+    out.count = typed.num_rows
+    for col in columns:
+        name = actual_of[col.name]
+        data[col.name] = _check_typed(typed.column(name), col, out, tz)
+        # the parsed column is freed now unless the result is a view of it (numbers)
+        typed = typed.drop_columns([name])
+    return data
+
+
+def header_columns(
+    names: list[str], schema: TableSchema, rename: dict[str, str] | None, out: _Collector
+) -> dict[str, str]:
+    """Each schema column the header holds -> the header cell that holds it (any case; `rename`
+    maps other headers). Unknown, duplicate and missing columns go to `out` as problems of the
+    whole file; a header read as another column's name is said in `out.readings`."""
+    known = {c.name for c in schema.columns}
+    by_lower = {c.name.lower(): c.name for c in schema.columns}
+    wanted = {k.strip().lower(): v for k, v in (rename or {}).items()}
+    actual_of: dict[str, str] = {}  # column -> the header that holds it
+    seen_names: set[str] = set()
+    for n in names:
+        if wanted.get(n.strip().lower()) == SKIP:  # a column the caller leaves out
+            continue
+        canonical = n if n in known else wanted.get(n.lower()) or by_lower.get(n.lower())
+        duplicate = n in seen_names
+        seen_names.add(n)
+        if duplicate or (canonical in actual_of):
+            out.whole(n, said("detail.duplicate_column"), "duplicate_column")
+        elif canonical not in known:
+            close = normalise.closest(n, sorted(known))
+            hint = said("detail.hint_close", close=" or ".join(close)) if close else ""
+            expected = ", ".join(c.name for c in schema.columns)
+            out.whole(
+                n, said("detail.unknown_column", name=n, expected=expected, hint=hint),
+                "unknown_column",
+            )  # fmt: skip
+        else:
+            actual_of[canonical] = n
+            if canonical != n:
+                out.readings.append(
+                    Reading(
+                        canonical,
+                        f"header {n!r}",
+                        "read as this column",
+                        0,
+                        "read_header",
+                        (("header", n),),
+                    )
+                )
+    for col in schema.columns:
+        if col.required and col.name not in actual_of:
+            out.whole(col.name, said("detail.missing_column", column=col.name), "missing_column")
+    return actual_of
 
 
 def _read_text_columns(
