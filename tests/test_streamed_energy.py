@@ -80,9 +80,15 @@ def test_the_example_streamed_in_a_hundred_batches_gives_the_same_result_and_lin
     assert result["inputs"][1]["rows"] == rows
 
 
-def test_sites_well_to_tank_synonyms_crlf_and_blank_lines_stream_alike(tmp_path, stream) -> None:
+@pytest.mark.parametrize("timezone", ["Asia/Shanghai", "Asia/Kolkata"])
+def test_sites_well_to_tank_synonyms_crlf_and_blank_lines_stream_alike(
+    tmp_path, stream, timezone
+) -> None:
+    """Half-hour intervals; in Kolkata (UTC+5:30) local midnight is 18:30 UTC, so 23:30 and
+    00:00 local share a UTC hour but not a day: a record must not hold both."""
     folder = tmp_path / "sites"
     yaml = EVENT_YAML.replace("claim:", "claim:\n  well_to_tank: true", 1)
+    yaml = yaml.replace("timezone: Asia/Shanghai", f"timezone: {timezone}")
     yaml += (
         "sites:\n"
         "  - {id: north, name: North hall, country: CN, grid: CN-North,"
@@ -91,24 +97,25 @@ def test_sites_well_to_tank_synonyms_crlf_and_blank_lines_stream_alike(tmp_path,
         " latitude: 31.2, longitude: 121.4}\n"
     )
     rows = ["meter,carrier,start,end,quantity,unit,hall,site"]
+    half = dt.timedelta(minutes=30)
     for m in range(12):
         carrier = ("electricity", "电", "natural_gas", "diesel")[m % 4]
         unit = {"natural_gas": "m3", "diesel": "L"}.get(carrier, "kWh")
-        for h in range(24 * 12):
-            at = dt.datetime(2024, 11, 21) + dt.timedelta(hours=h)
-            # a 59-minute interval at 23:00: the last hour of a day
-            length = dt.timedelta(minutes=59 if at.hour == 23 else 60)
-            start, end = at.strftime("%Y-%m-%dT%H:%M"), (at + length).strftime("%Y-%m-%dT%H:%M")
+        for h in range(2 * 24 * 12):
+            at = dt.datetime(2024, 11, 21) + h * half
+            start, end = at.strftime("%Y-%m-%dT%H:%M"), (at + half).strftime("%Y-%m-%dT%H:%M")
             site = ("North", "east")[m % 2]
             rows.append(f"M{m},{carrier},{start},{end},{1 + (m * h) % 7}.25,{unit},H{m % 3},{site}")
             if h == 100:
                 rows.append(",,,,,,,")  # a blank line: dropped, its row number kept
+    rows.append("LONG,electricity,2024-11-25T10:00,2024-11-25T12:00,40,kWh,H0,north")
     make_event(folder, {}, yaml)
     (folder / "energy.csv").write_bytes(("\r\n".join(rows) + "\r\n").encode())
     if "sites:" in EVENT_YAML:  # pragma: no cover - the shared event grew sites
         pytest.skip("EVENT_YAML has sites")
     result, _ = result_both_ways(folder, stream, tmp_path)
     assert set(result["by_site"]) == {"north", "east", "shared"}
+    assert len(result["daily_electricity_kwh"]) == 12
     assert result["by_category"]["well_to_tank"] > 0
 
 
@@ -186,3 +193,16 @@ def test_a_parquet_energy_table_streams_in_record_batches(tmp_path, stream, monk
     result, _ = result_both_ways(folder, stream, tmp_path)
     for key in ("totals", "by_category", "by_phase", "daily_electricity_kwh"):
         assert result[key] == reference[key]
+
+
+def test_an_interval_longer_than_an_hour_is_its_own_record_for_hourly_matching(
+    tmp_path, stream
+) -> None:
+    folder = tmp_path / "long"
+    shutil.copytree(EXAMPLE, folder)
+    with (folder / "energy.csv").open("a", encoding="utf-8") as f:
+        # a second meter of hall A1 over two hours: the hour's other rows are shorter
+        f.write("E-A1-LONG,electricity,2024-11-25T10:00,2024-11-25T12:00,40,kWh,A1,\n")
+    result, _ = result_both_ways(folder, stream, tmp_path)
+    said = [w for w in result["warnings"] if w["code"] == "hourly_not_possible"]
+    assert said and said[0]["params"]["rows"] == 1
