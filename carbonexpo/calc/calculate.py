@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -121,25 +121,45 @@ def read_as(file: str, column: str, raw: object, value: object, code: str = "rea
 def align_exhibitors(tables: dict[str, Table], assumptions: list[Note]) -> dict[str, Table]:
     """Exhibitor names written in another case or spacing than in booths.csv ('acme  co.' for
     'Acme Co.') are read as the booth's name, once per distinct name, and said."""
-    booths = tables.get("booths")
-    if booths is None:
+    canonical = booth_names(tables)
+    if canonical is None:
         return tables
-    canonical = {name_key(n): str(n) for n in booths.df["exhibitor"].unique()}
     out = dict(tables)
     for name, t in tables.items():
         if name == "booths" or "exhibitor" not in t.df:
             continue
-        column = t.df["exhibitor"].astype("category")
-        renames = {}
-        for raw in column.cat.categories:
-            match = canonical.get(name_key(raw))
-            if match is not None and match != raw:
-                renames[raw] = match
-                assumptions.append(read_as(t.file, "exhibitor", raw, match, "read_exhibitor"))
+        df, renames = with_booth_names(t.df, canonical)
+        for raw, named in renames.items():
+            assumptions.append(read_as(t.file, "exhibitor", raw, named, "read_exhibitor"))
         if renames:
-            fixed = column.map(lambda v, r=renames: r.get(v, v)).astype("category")
-            out[name] = replace(t, df=t.df.assign(exhibitor=fixed))
+            out[name] = replace(t, df=df)
     return out
+
+
+def booth_names(tables: dict[str, Table]) -> dict[str, str] | None:
+    """booths.csv's exhibitor names by their name key (None without booths.csv)."""
+    booths = tables.get("booths")
+    if booths is None:
+        return None
+    return {name_key(n): str(n) for n in booths.df["exhibitor"].unique()}
+
+
+def with_booth_names(
+    df: pd.DataFrame, canonical: dict[str, str]
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """`df` with its exhibitor names as booths.csv writes them, and the names changed."""
+    if "exhibitor" not in df:
+        return df, {}
+    column = df["exhibitor"].astype("category")
+    renames = {}
+    for raw in column.cat.categories:
+        match = canonical.get(name_key(raw))
+        if match is not None and match != raw:
+            renames[raw] = match
+    if not renames:
+        return df, {}
+    fixed = column.map(lambda v, r=renames: r.get(v, v)).astype("category")
+    return df.assign(exhibitor=fixed), renames
 
 
 class Built(NamedTuple):
@@ -162,12 +182,12 @@ def build_lines(data: EventData, resolver: FactorResolver) -> Built:
             warnings.append(note("unknown_file", file=file, table=f"{table}.csv"))
         else:
             warnings.append(note("unknown_file_unmatched", file=file))
+    names = booth_names(data.tables)
     if t := tables.get("energy"):
         frame, category = energy_lines(t.df, config)
-        again = None
+        again = rows_again(t, lambda df: energy_lines(df, config), names)
         if t.reduced:
             frame["_count"] = t.counts
-            again = rows_again(t, config)
         builder.add(frame, source_file=t.file, category=category, rows_again=again)
         if config.claim.well_to_tank:
             add_upstream(builder, frame, t.file, assumptions, again)
@@ -175,23 +195,29 @@ def build_lines(data: EventData, resolver: FactorResolver) -> Built:
         builder.add(act.refrigerant_activity(t.df), source_file=t.file, category="refrigerants")
     if t := tables.get("travel"):
         frame = act.travel_activity(t.df, config)
-        builder.add(frame, source_file=t.file, category="travel")
+        again = rows_again(t, lambda df: (act.travel_activity(df, config), "travel"), names)
+        if t.reduced:
+            frame["_count"] = t.counts
+        builder.add(frame, source_file=t.file, category="travel", rows_again=again)
         if config.claim.well_to_tank:
-            add_upstream(builder, frame, t.file, assumptions)
-        if n := int(frame["distance_computed"].sum()):
+            add_upstream(builder, frame, t.file, assumptions, again)
+        if n := rows_where(frame, "distance_computed"):
             assumptions.append(note("travel_distance_computed", rows=n))
         if any(str(k).startswith("passenger.air.") for k in used_labels(frame["factor_key"])):
             assumptions.append(note("air_bands"))
-        if n := int(frame["default_cabin"].sum()):
+        if n := rows_where(frame, "default_cabin"):
             assumptions.append(note("default_cabin", rows=n))
-        if n := int(frame["short_flight"].sum()):
+        if n := rows_where(frame, "short_flight"):
             warnings.append(note("short_flights", rows=n))
         assumptions += place_notes(t.df, "travel", ("origin",))
     estimate = add_visitor_travel(builder, tables, config, assumptions, warnings)
     if t := tables.get("logistics"):
         frame = act.logistics_activity(t.df, config)
-        builder.add(frame, source_file=t.file, category="logistics")
-        if n := int(frame["distance_computed"].sum()):
+        again = rows_again(t, lambda df: (act.logistics_activity(df, config), "logistics"), names)
+        if t.reduced:
+            frame["_count"] = t.counts
+        builder.add(frame, source_file=t.file, category="logistics", rows_again=again)
+        if n := rows_where(frame, "distance_computed"):
             assumptions.append(note("logistics_distance_computed", rows=n))
         assumptions += place_notes(t.df, "logistics", ("origin", "destination"))
         assumptions += sea_route_notes(t.df, frame["sea_lane"].to_numpy(), config)
@@ -266,16 +292,30 @@ def energy_lines(df: pd.DataFrame, config: EventConfig) -> tuple[pd.DataFrame, p
     return frame, cat_map(frame["carrier"], act.ENERGY_CATEGORY.__getitem__, len(frame))
 
 
-def rows_again(t: Table, config: EventConfig) -> RowsAgain:
-    """A reduced energy table's activity row by row, batch by batch (its lines)."""
-    assert t.batches is not None
+def rows_again(
+    t: Table,
+    activity: Callable[[pd.DataFrame], tuple[pd.DataFrame, object]],
+    names: dict[str, str] | None,
+) -> RowsAgain | None:
+    """A reduced table's activity and category row by row, batch by batch (its lines), its
+    exhibitors named as booths.csv names them; None for a table read whole."""
     batches = t.batches
+    if batches is None:
+        return None
 
     def again() -> Iterator[tuple[pd.DataFrame, object]]:
         for df in batches():
-            yield energy_lines(df, config)
+            yield activity(with_booth_names(df, names)[0] if names else df)
 
     return again
+
+
+def rows_where(frame: pd.DataFrame, flag: str) -> int:
+    """The rows an activity frame flags (a reduced table's records count their rows)."""
+    mask = frame[flag].to_numpy(dtype=bool)
+    if "_count" in frame:
+        return int(frame["_count"].to_numpy()[mask].sum())
+    return int(mask.sum())
 
 
 def read_checked(folder: Path) -> EventData:

@@ -17,8 +17,8 @@ from carbonexpo.errors import InputError, Problem, raise_if, said_problem
 from carbonexpo.factors.catalog import Factor, set_ids
 from carbonexpo.io import prefetch
 from carbonexpo.io.checks import check_tables
-from carbonexpo.io.energy_reduction import read_reduced_energy
 from carbonexpo.io.evidence import check_evidence
+from carbonexpo.io.reduction import read_reduced
 from carbonexpo.io.schema import SCHEMAS, TABLE_ORDER
 from carbonexpo.io.streamed import streams
 from carbonexpo.io.table_stream import NotStreamable
@@ -27,7 +27,6 @@ from carbonexpo.io.yaml_strict import load_yaml
 from carbonexpo.words import Said, said
 
 NEEDS_EVENT = said("detail.needs_event")
-REDUCED = {"energy": read_reduced_energy}  # tables reduced while they stream (io.streamed)
 
 CONFIG_FILE = "event.yaml"
 
@@ -240,7 +239,7 @@ def _read_event(folder: Path, stream: bool) -> EventData:
         table_problems: list[Problem] = []
         if stream and config is not None and streams(path, name):
             with contextlib.suppress(NotStreamable):  # read whole below: it names the problems
-                table = REDUCED[name](path, SCHEMAS[name], path.name, config)
+                table = read_reduced(path, SCHEMAS[name], path.name, config)
         if table is None:
             table, table_problems = read_table_rows(path, SCHEMAS[name], path.name, timezone)
         problems += table_problems
@@ -292,7 +291,8 @@ def without_problem_rows(tables: dict[str, Table], problems: list[Problem]) -> d
         if named:
             bad = t.df["_row"].isin(named).to_numpy()
             if bad.any():
-                t = replace(t, df=without_rows(t.df, bad))
+                counts = None if t.counts is None else t.counts[~bad]
+                t = replace(t, df=without_rows(t.df, bad), counts=counts)
         out[name] = t
     return out
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-STREAMED = ("energy",)  # tables read batch by batch and reduced when large
+STREAMED = ("energy", "travel", "logistics")  # read batch by batch, reduced, when large
 BLOCK_BYTES = 16 << 20  # one batch of a streamed CSV (~200,000 energy rows)
 STREAM_BYTES_ENV = "CARBONEXPO_STREAM_BYTES"  # the size from which a table streams
 

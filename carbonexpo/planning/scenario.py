@@ -263,6 +263,8 @@ def apply(
     said: list[Note] = []
     if scenario.travel_shift:
         table = data.tables.get("travel")
+        if table is not None and table.reduced:  # its rows one by one, as `raw` holds them
+            table = data.unreduced().tables["travel"]
         if table is None:
             said.append(note("scenario_no_table", change="travel_shift", table="travel"))
         else:
