@@ -85,6 +85,21 @@ def calc_once(folder: Path) -> tuple[float, float, int]:
     return elapsed, cpu, rss
 
 
+def baseline_once(engine: str, folder: Path) -> tuple[float, float, int]:
+    """benchmarks/baselines.py's totals by `engine` (duckdb, polars) in a child reporting its
+    own peak like calc_once: (wall s, CPU s, peak RSS KiB)."""
+    code = (
+        "import sys, runpy; script = sys.argv[1]; sys.argv = sys.argv[1:]\n"
+        "runpy.run_path(script, run_name='__main__')\n"
+        "hwm=[l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+        "print('RSS', hwm, file=sys.stderr)\n"
+    )
+    script = str(HERE / "baselines.py")
+    elapsed, cpu, r = _child([sys.executable, "-c", code, script, engine, str(folder)], engine)
+    rss = int(r.stderr.strip().splitlines()[-1].split()[1])
+    return elapsed, cpu, rss
+
+
 def read_process(folder: Path) -> tuple[float, float]:
     """The denominator as a user meets it: a fresh process that only parses the folder's CSV
     files with pyarrow (its defaults: types inferred). (wall s, CPU s)."""
@@ -115,17 +130,34 @@ def floor_process(folder: Path) -> tuple[float, float]:
     return elapsed, cpu
 
 
-def measure(folder: Path, repeat: int) -> dict[str, float]:
+def measure(folder: Path, repeat: int, baselines: bool = False) -> dict[str, float]:
     """Medians of `repeat` rounds; in each round the fresh-process read, the floor and calc
     run one after the other (interleaved: on a VM the cost of fresh memory drifts by the
-    minute, and back-to-back runs of one kind would each meet the pages the last one freed)."""
+    minute, and back-to-back runs of one kind would each meet the pages the last one freed).
+    With `baselines`, DuckDB's and Polars' totals (benchmarks/baselines.py) run in each round
+    too, and calc is compared with each by the median of the rounds' ratios."""
     read_s, rows = timed(lambda: read_all(folder), repeat)
     reads, floors, calcs = [], [], []
+    others: dict[str, list[tuple[float, float, int]]] = {"duckdb": [], "polars": []}
     for _ in range(repeat):
         reads.append(read_process(folder))
         floors.append(floor_process(folder))
         calcs.append(calc_once(folder))
+        if baselines:
+            for engine, runs in others.items():
+                runs.append(baseline_once(engine, folder))
     med = statistics.median
+    compared = {}
+    for engine, runs in others.items():
+        if runs:
+            compared[f"{engine}_s"] = med(r[0] for r in runs)
+            compared[f"{engine}_rss_mb"] = max(r[2] for r in runs) / 1024
+            compared[f"{engine}_ratio_proc"] = med(
+                r[0] / rd[0] for r, rd in zip(runs, reads, strict=True)
+            )
+            compared[f"calc_vs_{engine}"] = med(
+                c[0] / r[0] for c, r in zip(calcs, runs, strict=True)
+            )
     calc_s, calc_cpu = med(c[0] for c in calcs), med(c[1] for c in calcs)
     read_proc_s, read_cpu = med(r[0] for r in reads), med(r[1] for r in reads)
     floor_s = med(f[0] for f in floors)
@@ -142,6 +174,8 @@ def measure(folder: Path, repeat: int) -> dict[str, float]:
         "floor_s": floor_s,
         "floor_ratio": floor_s / read_proc_s,
         "cpu_ratio": calc_cpu / read_cpu,
+        "ratio_proc_rounds": med(c[0] / r[0] for c, r in zip(calcs, reads, strict=True)),
+        **compared,
     }
 
 
@@ -199,13 +233,18 @@ def main() -> None:
     ap.add_argument(
         "--quick", action="store_true", help="calc only: no --lines, ledger or report timings"
     )
+    ap.add_argument(
+        "--baselines",
+        action="store_true",
+        help="DuckDB's and Polars' totals in every round too (pip install duckdb polars)",
+    )
     args = ap.parse_args()
     results = {}
     for scale in args.scales:
         folder = args.data / f"scale-{scale:g}"
         if not (folder / "event.yaml").exists():
             generate(folder, scale)
-        results[scale] = measure(folder, args.repeat)
+        results[scale] = measure(folder, args.repeat, args.baselines)
         r = results[scale]
         print(
             f"scale {scale:g}: {r['rows']:,} rows, {r['size_mb']:.0f} MB; pyarrow read "
@@ -213,9 +252,18 @@ def main() -> None:
             f"{r['calc_s']:.2f} s; ratio {r['ratio']:.2f} ({r['ratio_proc']:.2f} against the "
             f"process, {r['cpu_ratio']:.2f} in CPU time); floor (typed parse + imports) "
             f"{r['floor_s']:.2f} s = {r['floor_ratio']:.2f}x the process; "
-            f"peak RSS {r['rss_mb']:.0f} MB",
+            f"peak RSS {r['rss_mb']:.0f} MB; median of the rounds' ratios to the read "
+            f"{r['ratio_proc_rounds']:.2f}",
             flush=True,
         )
+        for engine in ("duckdb", "polars"):
+            if f"{engine}_s" in r:
+                print(
+                    f"  {engine}: {r[f'{engine}_s']:.2f} s ({r[f'{engine}_ratio_proc']:.2f}x the "
+                    f"read), peak {r[f'{engine}_rss_mb']:.0f} MB; calc / {engine} "
+                    f"{r[f'calc_vs_{engine}']:.2f}",
+                    flush=True,
+                )
     big, small = max(results), min(results)
     scaling = results[big]["calc_s"] / results[small]["calc_s"] if big != small else 1.0
     h = help_time(args.repeat)

@@ -59,8 +59,9 @@ def _energy_checks(t: Table, config: EventConfig) -> list[Problem]:
 
 @dataclass(frozen=True)
 class Reducible:
-    """How one table is reduced: the column summed, the columns checked and not kept, whether
-    rows carry intervals (energy), the rules checked on every batch."""
+    """How one table is reduced: the column summed, the text columns checked and not kept
+    (nothing downstream reads them), whether rows carry intervals (energy: a meter's rows
+    checked for overlaps, then its times kept as buckets), the rules checked on every batch."""
 
     additive: str
     apart: tuple[str, ...] = ()
@@ -69,7 +70,7 @@ class Reducible:
 
 
 REDUCIBLE = {
-    "energy": Reducible("quantity", apart=("meter",), timed=True, checks=_energy_checks),
+    "energy": Reducible("quantity", timed=True, checks=_energy_checks),
     "travel": Reducible("travellers"),
     "logistics": Reducible("mass_kg", apart=("shipment",)),
 }
@@ -81,14 +82,14 @@ def read_reduced(path: Path, schema: TableSchema, display: str, config: EventCon
     digest = hash_later(path)
     readings: list[Reading] = []
     reduction = Reduction(schema, how, config)
-    for batch in batches(path, schema, display, config.timezone, readings):
+    for batch in batches(path, schema, display, config.timezone, readings, how.apart):
         if how.checks is not None and how.checks(batch, config):
             raise NotStreamable("problem")
         reduction.add(batch.df)
     df, counts = reduction.records()
 
     def again() -> Iterator[pd.DataFrame]:
-        for batch in batches(path, schema, display, config.timezone, []):
+        for batch in batches(path, schema, display, config.timezone, [], how.apart):
             yield batch.df
 
     return Table(
@@ -101,6 +102,48 @@ def read_reduced(path: Path, schema: TableSchema, display: str, config: EventCon
         source_rows=reduction.rows,
         batches=again,
     )
+
+
+def _distinct(
+    parts: list[tuple[np.ndarray, np.ndarray | None]], n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct combinations of a batch's rows, as rows of ids (one column per part), and
+    each row's combination. Parts are (id of each local code, each row's local code or None
+    for a column the file lacks)."""
+    span = 1
+    for ids, _ in parts:
+        span *= len(ids)
+    if span < 1 << 62:  # the codes of every part in one int64: a count or one sort
+        combo = np.zeros(n, dtype=np.int64)
+        for ids, local in parts:
+            combo *= len(ids)
+            if local is not None:
+                combo += local
+        uniq, inverse, _ = unique_codes(combo, span)
+        columns = []
+        for ids, _ in reversed(parts):
+            uniq, code = np.divmod(uniq, len(ids))
+            columns.append(ids[code])
+        return np.stack(columns[::-1], axis=1), inverse
+    every = np.stack(  # too many values to count: the rows of ids, sorted
+        [ids[local] if local is not None else np.zeros(n, np.int64) for ids, local in parts],
+        axis=1,
+    )
+    distinct, inverse = np.unique(every, axis=0, return_inverse=True)
+    return distinct, inverse.reshape(-1)
+
+
+def _hash(keys: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each row of ids (splitmix64's finaliser, column after column)."""
+    h = np.full(len(keys), 0x9E3779B97F4A7C15, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in keys.T:
+            h ^= column.astype(np.uint64)
+            h *= np.uint64(0xBF58476D1CE4E5B9)
+            h ^= h >> np.uint64(31)
+            h *= np.uint64(0x94D049BB133111EB)
+            h ^= h >> np.uint64(29)
+    return h
 
 
 def bucket_edges(config: EventConfig) -> np.ndarray:
@@ -117,27 +160,28 @@ def bucket_edges(config: EventConfig) -> np.ndarray:
 
 
 class Reduction:
-    """The records of the rows added so far (and energy meters' latest ends). A record is
-    found in two steps: the row's values (a few dozen combinations, each looked up once per
-    batch), then its slot in a table of value combination × time bucket × longer than an hour
-    (one slot per combination for a table without times)."""
+    """The records of the rows added so far (and energy meters' latest ends). A batch's rows
+    are first told apart by their values' codes in the batch (one count, or one sort when the
+    values are many); each distinct combination is then named by its values' ids, which are
+    kept across batches, and found among the records by a 64-bit hash of those ids (the ids
+    themselves compared, so that two combinations never share a record)."""
 
     def __init__(self, schema: TableSchema, how: Reducible, config: EventConfig):
         self.how = how
-        skip = {how.additive, *how.apart, *(("start", "end") if how.timed else ())}
+        skip = {how.additive, *how.apart, *(("meter", "start", "end") if how.timed else ())}
         self.columns = [c for c in schema.columns if c.name not in skip]
         self.order = [c.name for c in schema.columns]
         self.edges = bucket_edges(config) if how.timed else np.zeros(0, dtype=np.int64)
-        self.width = 2 * (len(self.edges) + 1) if how.timed else 1
         self.rows = 0
         # per column: value -> id (1..; 0 is an empty cell), in the order met
         self.values: dict[str, dict[object, int]] = {c.name: {} for c in self.columns}
         self.present: set[str] = set()  # the columns the file has
-        self.combos: dict[tuple[int, ...], int] = {}  # value ids -> combination
-        self.slots = np.zeros(0, dtype=np.int64)  # combination × bucket × long -> record, -1
+        width = len(self.columns) + (2 if how.timed else 0)  # + time bucket, longer than 1 h
+        self.keys = np.zeros((0, width), dtype=np.int64)  # per record: its ids
+        self.hashes = np.zeros(0, dtype=np.uint64)  # sorted; record_at: the record of each
+        self.record_at = np.zeros(0, dtype=np.int64)
         self.amount = np.zeros(0)
         self.count = np.zeros(0, dtype=np.int64)
-        self.combo = np.zeros(0, dtype=np.int64)  # per record: its value combination
         self.first = np.zeros(0, dtype=np.int64)  # row number, start, end of the first row
         self.start = np.zeros(0, dtype=np.int64)
         self.end = np.zeros(0, dtype=np.int64)
@@ -148,64 +192,65 @@ class Reduction:
         n = len(df)
         if n == 0:
             return
-        slot = self._combos(df) * self.width
+        parts: list[tuple[np.ndarray, np.ndarray | None]] = []  # (ids of local codes, codes)
+        for col in self.columns:
+            if col.name in df:
+                self.present.add(col.name)
+                parts.append(self._ids(col.name, df[col.name], col.kind in ("float", "int")))
+            else:
+                parts.append((np.zeros(1, dtype=np.int64), None))
         start = end = np.zeros(0, dtype=np.int64)
         if self.how.timed:
             start, end = epoch_seconds(df["start"]), epoch_seconds(df["end"])
             self._check_meters(df["meter"], start, end)
-            slot += 2 * np.searchsorted(self.edges, start, side="right")
-            slot += (end - start) > HOUR
-        if len(self.slots) < len(self.combos) * self.width:
-            grown = np.full(len(self.combos) * self.width, -1, dtype=np.int64)
-            grown[: len(self.slots)] = self.slots
-            self.slots = grown
-        record = self.slots[slot]
+            buckets = np.arange(len(self.edges) + 1, dtype=np.int64)
+            parts.append((buckets, np.searchsorted(self.edges, start, side="right")))
+            parts.append((np.arange(2, dtype=np.int64), ((end - start) > HOUR).astype(np.int64)))
+        distinct, inverse = _distinct(parts, n)
+        record = self._records(distinct)  # per distinct combination
         new = record < 0
         if new.any():
-            fresh, at = np.unique(slot[new], return_index=True)
-            at = np.flatnonzero(new)[at]  # the first row of each new record
-            self.slots[fresh] = np.arange(len(self.count), len(self.count) + len(fresh))
-            record = self.slots[slot]
-            zeros = np.zeros(len(fresh), dtype=np.int64)
+            at = np.flatnonzero(new[inverse])  # rows of new records: their first rows
+            which, first = np.unique(inverse[at], return_index=True)
+            at = at[first]
+            made = np.arange(len(self.count), len(self.count) + len(which))
+            record[which] = made
+            self._remember(distinct[which], made)
+            zeros = np.zeros(len(which), dtype=np.int64)
             self.amount = np.append(self.amount, zeros.astype(np.float64))
             self.count = np.append(self.count, zeros)
-            self.combo = np.append(self.combo, fresh // self.width)
             self.first = np.append(self.first, df["_row"].to_numpy()[at])
             if self.how.timed:
                 self.start = np.append(self.start, start[at])
                 self.end = np.append(self.end, end[at])
+        of_row = record[inverse]
         size = len(self.count)
         amount = df[self.how.additive].to_numpy(dtype=np.float64)
-        self.amount += np.bincount(record, weights=amount, minlength=size)
-        self.count += np.bincount(record, minlength=size)
+        self.amount += np.bincount(of_row, weights=amount, minlength=size)
+        self.count += np.bincount(of_row, minlength=size)
         self.rows += n
 
-    def _combos(self, df: pd.DataFrame) -> np.ndarray:
-        """Each row's combination of values (ids kept across batches)."""
-        n = len(df)
-        combo = np.zeros(n, dtype=np.int64)
-        parts = []
-        for col in self.columns:
-            if col.name in df:
-                self.present.add(col.name)
-                to_id, local = self._ids(col.name, df[col.name], col.kind in ("float", "int"))
-            else:
-                to_id, local = np.zeros(1, dtype=np.int64), None
-            parts.append(to_id)
-            combo *= len(to_id)
-            if local is not None:
-                combo += local
-        span = int(np.prod([len(t) for t in parts], dtype=np.float64))
-        uniq, inverse, _ = unique_codes(combo, span)
-        global_of = np.empty(len(uniq), dtype=np.int64)
-        for i, c in enumerate(uniq.tolist()):
-            ids_of = []
-            for to_id in reversed(parts):
-                c, code = divmod(c, len(to_id))
-                ids_of.append(int(to_id[code]))
-            key = tuple(reversed(ids_of))
-            global_of[i] = self.combos.setdefault(key, len(self.combos))
-        return global_of[inverse]
+    def _records(self, distinct: np.ndarray) -> np.ndarray:
+        """The record of each distinct combination of ids (rows of `distinct`), -1 if new."""
+        h = _hash(distinct)
+        if len(np.unique(h)) < len(h):
+            raise NotStreamable("hash")  # two combinations, one hash: never in practice
+        record = np.full(len(h), -1, dtype=np.int64)
+        if len(self.hashes):
+            pos = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
+            found = self.hashes[pos] == h
+            record[found] = self.record_at[pos[found]]
+            if (self.keys[record[found]] != distinct[found]).any():
+                raise NotStreamable("hash")
+        return record
+
+    def _remember(self, keys: np.ndarray, made: np.ndarray) -> None:
+        h = _hash(keys)
+        self.keys = np.concatenate([self.keys, keys])
+        hashes = np.concatenate([self.hashes, h])
+        order = np.argsort(hashes, kind="stable")
+        self.hashes = hashes[order]
+        self.record_at = np.concatenate([self.record_at, made])[order]
 
     def _ids(self, name: str, column: pd.Series, number: bool) -> tuple[np.ndarray, np.ndarray]:
         """(id of each distinct value in this batch, with 0 first for an empty cell; each row's
@@ -257,8 +302,7 @@ class Reduction:
         """The records in the order of their first rows (as the rows came), in the schema's
         column order, and the count of rows each stands for."""
         order = np.argsort(self.first, kind="stable")
-        keys = np.array(list(self.combos), dtype=np.int64).reshape(-1, len(self.columns))
-        keys = keys[self.combo[order]]
+        keys = self.keys[order]
         made: dict[str, object] = {}
         for j, col in enumerate(self.columns):
             if col.name not in self.present:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -525,17 +525,26 @@ def read_table_rows(
 
 
 def check_typed_columns(
-    typed: pa.Table, columns: list[Column], actual_of: dict[str, str], out: _Collector, tz: str
+    typed: pa.Table,
+    columns: list[Column],
+    actual_of: dict[str, str],
+    out: _Collector,
+    tz: str,
+    lean: Collection[str] = (),
 ) -> dict[str, object]:
     """The fast path's checks of a parsed table (or one batch of it), column by column; the
-    rows numbered in `out` (blank rows dropped first), problems there too."""
+    rows numbered in `out` (blank rows dropped first), problems there too. `lean` columns
+    (text parsed as plain strings) are checked and not kept: a streamed table's ids."""
     data: dict[str, object] = {}
     typed = typed.rename_columns([n.strip() for n in typed.column_names])
     typed, out.row_numbers = _drop_blank(typed)
     out.count = typed.num_rows
     for col in columns:
         name = actual_of[col.name]
-        data[col.name] = _check_typed(typed.column(name), col, out, tz)
+        if col.name in lean:
+            _check_lean(typed.column(name), col, out)
+        else:
+            data[col.name] = _check_typed(typed.column(name), col, out, tz)
         # the parsed column is freed now unless the result is a view of it (numbers)
         typed = typed.drop_columns([name])
     return data
@@ -737,6 +746,22 @@ def _check_typed(chunked: pa.ChunkedArray, col: Column, out: _Collector, tz: str
             return pd.Series(dtype="datetime64[s, UTC]")  # read again as text
         return _localised(array, null, tz)
     raise AssertionError(col.kind)
+
+
+def _check_lean(column: pa.ChunkedArray, col: Column, out: _Collector) -> None:
+    """A text column not kept (a shipment's id in a streamed table): anything its full check
+    would say — an empty or whitespace-only required cell, a cell over MAX_CELL_CHARS, a text
+    guarded against spreadsheet formulas (a reading) — is one problem of the whole column here;
+    the caller then reads the file whole, where each cell is named."""
+    if not len(column):
+        return
+    trimmed = pc.utf8_trim_whitespace(column)
+    lengths = pc.min_max(pc.utf8_length(trimmed))
+    shortest, longest = lengths["min"].as_py(), lengths["max"].as_py()
+    guarded = pc.any(pc.starts_with(trimmed, "'")).as_py()
+    empty = column.null_count or shortest == 0
+    if (col.required and empty) or (longest or 0) > MAX_CELL_CHARS or guarded:
+        out.whole(col.name, said("detail.empty"), "lean_column")
 
 
 def _dictionary_codes(chunked: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
