@@ -21,7 +21,13 @@ def stream_min_bytes() -> int:
 
 def streams(path: Path, name: str) -> bool:
     """Whether `name`'s table in `path` (CSV or Parquet) is read as a stream."""
-    if name not in STREAMED or path.suffix.lower() not in (".csv", ".parquet"):
+    return name in STREAMED and large(path)
+
+
+def large(path: Path) -> bool:
+    """A CSV or Parquet file of stream_min_bytes or more (a BMS export is imported as a
+    stream from that size too)."""
+    if path.suffix.lower() not in (".csv", ".parquet"):
         return False
     try:
         return path.stat().st_size >= stream_min_bytes()

@@ -52,6 +52,7 @@ def batches(
     timezone: str,
     readings: list[Reading],
     lean: tuple[str, ...] = (),
+    rename: dict[str, str] | None = None,
 ) -> Iterator[Table]:
     """The file's rows, validated, one batch at a time (Tables of the schema's columns and
     `_row`, without sha256). Readings of natural input (a synonym read as a value) are merged
@@ -64,7 +65,7 @@ def batches(
         raise NotStreamable(str(exc)) from None
     if len(names) > MAX_COLUMNS:
         raise NotStreamable("header")
-    actual_of = header_columns(names, schema, None, out)
+    actual_of = header_columns(names, schema, rename, out)
     if out.problems:
         raise NotStreamable("header")
     merge_readings(readings, out.readings)

@@ -39,6 +39,7 @@ class Intervals:
     counters: pd.DataFrame  # meter_id, ts, value (cumulative meters' raw values)
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    note_meters: list[str] = field(default_factory=list)  # the meter each note is about
 
 
 def _median_step(ts: np.ndarray) -> float:
@@ -79,7 +80,9 @@ def to_intervals(
     end_all = epoch_seconds(df["end"]) if "end" in df else None
     parts, counter_parts = [], []
     value_all, row_all = df["value"].to_numpy(), df["_row"].to_numpy()  # once, not per meter
+    meter = ""
     for key, idx in df.groupby(names, sort=True).indices.items():
+        out.note_meters += [meter] * (len(out.notes) - len(out.note_meters))  # the last one's
         meter = str(key)
         info = meters[meter]
         order = idx[np.argsort(ts_all[idx], kind="stable")]
@@ -110,6 +113,7 @@ def to_intervals(
             part = _interval(meter, ts, values, rows, ends, step, file, out)
         if part is not None:
             parts.append(part)
+    out.note_meters += [meter] * (len(out.notes) - len(out.note_meters))
     if parts:
         out.readings = pd.concat(parts, ignore_index=True)
     if counter_parts:

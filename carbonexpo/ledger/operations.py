@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,9 +12,18 @@ import numpy as np
 import pandas as pd
 
 from carbonexpo.calc.blocks import overlapping_claims
-from carbonexpo.errors import ClaimRefused, LedgerError, Problem, raise_if, said_problem
+from carbonexpo.errors import (
+    ClaimRefused,
+    InputError,
+    LedgerError,
+    Problem,
+    raise_if,
+    said_problem,
+)
 from carbonexpo.identifiers import id_key
 from carbonexpo.io.schema import BMS_EXPORT, CARRIERS, ENERGY_ONLY_CARRIERS
+from carbonexpo.io.streamed import large
+from carbonexpo.io.table_stream import NotStreamable, batches
 from carbonexpo.io.tables import file_sha256, read_table
 from carbonexpo.ledger.bms import MeterInfo, to_intervals
 from carbonexpo.ledger.store import Ledger, lines_digest
@@ -181,6 +191,19 @@ def import_file(
     sha = file_sha256(path)
     if ledger.conn.execute("SELECT 1 FROM imports WHERE sha256 = ?", (sha,)).fetchone():
         return {"file": path.name, "added": 0, "already_imported": True, "notes": []}
+    if large(path):
+        infos = _meter_infos(ledger)
+
+        def streamed() -> dict[str, Any]:
+            with ledger.transaction():
+                if ledger.conn.execute("SELECT 1 FROM imports WHERE sha256 = ?", (sha,)).fetchone():
+                    return {"file": path.name, "added": 0, "already_imported": True, "notes": []}
+                return _import_streamed(
+                    ledger, path, sha, infos, force_cumulative, progress, rename
+                )
+
+        with contextlib.suppress(NotStreamable):  # rolled back; read whole: it names why
+            return ledger.atomic(streamed)
     table, problems = read_table(path, BMS_EXPORT, path.name, ledger.timezone, rename)
     raise_if(problems)
     assert table is not None
@@ -242,14 +265,7 @@ def _import(
     force_cumulative: bool,
     progress: Callable[[int], None] | None,
 ) -> dict[str, Any]:
-    last = {
-        m: tuple(r)
-        for m, *r in ledger.conn.execute(
-            "SELECT c.meter_id, c.ts, c.value FROM counters c JOIN (SELECT meter_id, "
-            "MAX(ts) AS ts FROM counters GROUP BY meter_id) x "
-            "ON c.meter_id = x.meter_id AND c.ts = x.ts"
-        )
-    }
+    last = _last_counters(ledger)
     result = to_intervals(
         table.df, infos, file=path.name, force_cumulative=force_cumulative, last_counter=last
     )
@@ -269,21 +285,7 @@ def _import(
         digest = lines_digest("readings", rows.batches(rows.sorted_order()))
         if digest is not None:
             known["readings"] = digest
-    counters = result.counters
-    if len(counters):
-        ledger.conn.bulk_insert(
-            "counters",
-            "meter_id, ts, value",
-            list(
-                zip(
-                    counters["meter_id"].astype(str).tolist(),
-                    counters["ts"].astype(np.int64).tolist(),
-                    counters["value"].astype(float).tolist(),
-                    strict=True,
-                )
-            ),
-            seq,
-        )
+    _insert_counters(ledger, result.counters, seq)
     ledger.conn.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?)", (sha, path.name, table.rows, seq)
     )
@@ -306,6 +308,132 @@ def _import(
         "already_imported": False,
         "notes": result.notes,
     }
+
+
+def _import_streamed(
+    ledger: Ledger,
+    path: Path,
+    sha: str,
+    infos: dict[str, MeterInfo],
+    force_cumulative: bool,
+    progress: Callable[[int], None] | None,
+    rename: dict[str, str] | None,
+) -> dict[str, Any]:
+    """A large export imported batch by batch (io.table_stream): each meter's run of rows,
+    once complete, turned into intervals, checked against the stored ones and inserted; the
+    entry's digest read back from the database. An export whose meters are not in runs (a
+    meter's rows apart), or any problem, raises NotStreamable: the caller's transaction rolls
+    back and the whole read names every problem as for a small file. Notes come in the whole
+    read's order (by meter)."""
+    last = _last_counters(ledger)
+    seq = ledger.next_seq()
+    done: set[str] = set()
+    carry: pd.DataFrame | None = None
+    notes: list[tuple[str, int, str]] = []  # (meter, order said, note)
+    added = intervals = rows = 0
+
+    def complete(df: pd.DataFrame) -> None:
+        nonlocal added, intervals
+        result = to_intervals(
+            df, infos, file=path.name, force_cumulative=force_cumulative, last_counter=last
+        )
+        if result.problems:
+            raise NotStreamable("problem")
+        notes.extend(
+            (m, len(notes) + i, n)
+            for i, (m, n) in enumerate(zip(result.note_meters, result.notes, strict=True))
+        )
+        readings = result.readings
+        try:
+            _check_overlaps(ledger, readings, path.name)
+        except InputError:
+            raise NotStreamable("overlap") from None
+        batches = RowBatches(readings)
+        for batch in batches.batches():
+            added += ledger.conn.bulk_insert(
+                "readings", 'meter_id, start, "end", quantity', batch, seq
+            )
+        intervals += len(batches)
+        _insert_counters(ledger, result.counters, seq)
+
+    carried = ""  # the meter of `carry`: the batch's last run, which the next may continue
+    for batch in batches(path, BMS_EXPORT, path.name, ledger.timezone, [], rename=rename):
+        df = batch.df.assign(meter=batch.df["meter"].astype(str))
+        rows += len(df)
+        names = df["meter"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+        runs = names[starts].tolist()
+        continuing = carry is not None and runs[0] == carried
+        if carry is not None and not continuing:
+            complete(carry)
+            done.add(carried)
+            carry = None
+        if len(set(runs)) < len(runs) or done.intersection(runs):
+            raise NotStreamable("meters apart")  # a meter's rows in two places
+        head, tail = df.iloc[: starts[-1]], df.iloc[starts[-1] :]
+        if carry is not None and len(runs) == 1:
+            carry = pd.concat([carry, tail], ignore_index=True)
+        else:
+            if carry is not None:
+                head = pd.concat([carry, head], ignore_index=True)
+            if len(head):
+                complete(head)
+            carry = tail
+        done.update(runs[:-1])
+        carried = runs[-1]
+        if progress:
+            progress(len(df))
+    if carry is not None:
+        complete(carry)
+    ledger.conn.execute("INSERT INTO imports VALUES (?, ?, ?, ?)", (sha, path.name, rows, seq))
+    said = [n for _, _, n in sorted(notes)]
+    ledger.record(
+        "import",
+        {
+            "file": path.name,
+            "sha256": sha,
+            "rows": rows,
+            "intervals_added": added,
+            "notes": said[:200],
+        },
+        ("imports", "readings", "counters"),
+    )
+    return {
+        "file": path.name,
+        "added": added,
+        "ignored": intervals - added,
+        "already_imported": False,
+        "notes": said,
+    }
+
+
+def _last_counters(ledger: Ledger) -> dict[str, tuple[int, float]]:
+    """Each cumulative meter's latest stored counter value (its baseline for the next)."""
+    return {
+        m: tuple(r)
+        for m, *r in ledger.conn.execute(
+            "SELECT c.meter_id, c.ts, c.value FROM counters c JOIN (SELECT meter_id, "
+            "MAX(ts) AS ts FROM counters GROUP BY meter_id) x "
+            "ON c.meter_id = x.meter_id AND c.ts = x.ts"
+        )
+    }
+
+
+def _insert_counters(ledger: Ledger, counters: pd.DataFrame, seq: int) -> None:
+    if len(counters):
+        ledger.conn.bulk_insert(
+            "counters",
+            "meter_id, ts, value",
+            list(
+                zip(
+                    counters["meter_id"].astype(str).tolist(),
+                    counters["ts"].astype(np.int64).tolist(),
+                    counters["value"].astype(float).tolist(),
+                    strict=True,
+                )
+            ),
+            seq,
+        )
 
 
 def _check_overlaps(ledger: Ledger, readings: pd.DataFrame, file: str) -> None:
