@@ -136,6 +136,7 @@ def check_unit_dimension(
     return problems
 
 
+NAT = np.iinfo(np.int64).min  # an empty time, as epoch_seconds gives it
 ENERGY_UNITS = ((ENERGY,), said("detail.units_energy"))
 FUEL_UNITS = ((ENERGY, VOLUME, MASS), said("detail.units_fuel"))
 
@@ -184,8 +185,12 @@ def check_energy_units(t: Table) -> list[Problem]:
 
 def check_intervals(t: Table) -> list[Problem]:
     problems: list[Problem] = []
-    bad = t.df["end"] <= t.df["start"]
-    _report(problems, t, bad, "end", "end is not after start", "end_before_start")
+    # as epoch seconds: one integer comparison a row (pandas compares zoned times far slower)
+    start, end = epoch_seconds(t.df["start"]), epoch_seconds(t.df["end"])
+    bad = end <= start
+    if bad.any():
+        bad &= (start != NAT) & (end != NAT)  # an empty time is the reader's to name
+        _report(problems, t, bad, "end", "end is not after start", "end_before_start")
     return problems
 
 
@@ -219,12 +224,17 @@ def period_bounds_utc(config: EventConfig) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def check_reporting_period(t: Table, config: EventConfig) -> list[Problem]:
     problems: list[Problem] = []
-    start, end = period_bounds_utc(config)
+    first, after = config.period_epoch()
     period = {"start": config.phases.start, "end": config.phases.end, "timezone": config.timezone}
-    _report(problems, t, t.df["start"] < start, "start", said("detail.before_period", **period),
-            "outside_period")  # fmt: skip
-    _report(problems, t, t.df["end"] > end, "end", said("detail.after_period", **period),
-            "outside_period")  # fmt: skip
+    start, end = epoch_seconds(t.df["start"]), epoch_seconds(t.df["end"])
+    early = (start < first) & (start != NAT)  # an empty time is the reader's to name
+    late = end > after
+    if early.any():
+        _report(problems, t, early, "start", said("detail.before_period", **period),
+                "outside_period")  # fmt: skip
+    if late.any():
+        _report(problems, t, late, "end", said("detail.after_period", **period),
+                "outside_period")  # fmt: skip
     return problems
 
 
