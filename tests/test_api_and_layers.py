@@ -31,6 +31,7 @@ LAYERS = [
         "config",
         "result",
         "codes",
+        "hashes",
         "identifiers",
         "rules",
         "version",

@@ -368,3 +368,79 @@ def test_scans_at_the_event_period_limits(tmp_path, stamp, refused):
         assert exc.value.problems[0].code == "outside_period"
     else:
         assert len(read_event(folder).tables["scans"].df) == 1
+
+
+def test_ids_that_share_a_hash_are_told_apart_by_their_texts(tmp_path):
+    """Attendees are grouped by two 64-bit hashes of their ids; should the first collide, the
+    ids are numbered by their texts and nothing changes (a hashing whose first hash is the
+    same for every id forces it)."""
+    scans = (
+        "attendee_id,date\n"
+        "a0,2024-11-26T09:00\na0,2024-11-26T15:00\na0,2024-11-27\n"
+        "b0,2024-11-28T10:00\nzz,2024-11-29T10:00\nzy,2024-11-29T11:00\n"
+    )
+    folder = make_event(
+        tmp_path / "ev",
+        {"registrations": REGISTRATIONS, "survey": SURVEY, "scans": scans},
+        yaml(),
+    )
+    data = read_event(folder)
+    reg, sc = data.tables["registrations"].df, data.tables["scans"].df
+
+    def colliding(values):
+        _, second = vt.id_hashes(values)
+        return np.zeros(len(values), np.uint64), second
+
+    plain = vt.attendance(reg, sc, data.config)
+    forced = vt.attendance(reg, sc, data.config, hashing=colliding)
+    assert forced.groups.equals(plain.groups)
+    assert (forced.no_shows, forced.unregistered, forced.duplicates) == (
+        plain.no_shows,
+        plain.unregistered,
+        plain.duplicates,
+    )
+    assert plain.unregistered == 2 and plain.visits == 2 + 1 + 1 + 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=60), st.integers(0, 5))
+def test_text_hashes_depend_on_the_text_alone(texts, cut):
+    """A text's hash is the same whatever array holds it (fixed or uneven lengths, a slice,
+    large_string, a dictionary) and equal texts hash alike."""
+    import pyarrow as pa
+
+    from carbonexpo.hashes import SEEDS, text_hashes
+
+    arr = pa.array(texts, pa.string())
+    whole = text_hashes(arr, SEEDS[0])
+    alone = np.array([text_hashes(pa.array([t]), SEEDS[0])[0] for t in texts], dtype=np.uint64)
+    assert (whole == alone).all()
+    sliced = arr.slice(min(cut, len(texts) - 1))
+    assert (text_hashes(sliced, SEEDS[0]) == whole[len(whole) - len(sliced) :]).all()
+    assert (text_hashes(arr.cast(pa.large_string()), SEEDS[0]) == whole).all()
+    assert (text_hashes(arr.dictionary_encode(), SEEDS[0]) == whole).all()
+    for i, t in enumerate(texts):
+        same = [j for j, u in enumerate(texts) if u == t]
+        assert len(set(whole[same].tolist())) == 1
+        assert (whole[i] != whole[[j for j in range(len(texts)) if texts[j] != t]]).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.from_regex(r"p-[0-9a-f]{20}", fullmatch=True),
+            st.text(alphabet="p-0123456789abcdefgABCDEF/:`", min_size=22, max_size=22),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_pseudonyms_are_told_by_their_bytes_as_by_the_regex(ids):
+    import pyarrow as pa
+
+    from carbonexpo.io.attendance_import import PSEUDONYM, _pseudonym_shaped
+
+    shaped = _pseudonym_shaped(pa.array(ids))
+    assert shaped is not None
+    assert shaped.tolist() == [bool(PSEUDONYM.match(i)) for i in ids]

@@ -17,12 +17,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from carbonexpo.calc import activities as act
 from carbonexpo.calc.uncertainty import TIER_RANGE, Z95
 from carbonexpo.codes import as_categorical, epoch_seconds
 from carbonexpo.config import EventConfig
 from carbonexpo.geo import capital_of, country_code, great_circle_km, resolve_place
+from carbonexpo.hashes import SEEDS, texts_hashed
 from carbonexpo.io.schema import ATTENDEE_TYPES, TRAVEL_MODES
 
 # distance bands by one-way great-circle km from the venue: local (< visitor_travel.local_km),
@@ -113,11 +115,31 @@ def _codes(values: object, n: int) -> tuple[np.ndarray, list[str]]:
     return np.asarray(cat.codes, dtype=np.int64), [str(c) for c in cat.categories]
 
 
-def _id_codes(values: object, n: int) -> tuple[np.ndarray, pd.Index]:
-    """Attendee ids as codes and their distinct labels, kept as an Index (a million ids are
-    never turned into Python strings)."""
-    cat = as_categorical(values, n)
-    return np.asarray(cat.codes, dtype=np.int64), pd.Index(cat.categories)
+def id_hashes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Two 64-bit hashes of each attendee id (the reader keeps ids as Arrow text: a million
+    ids are never Python strings nor one dictionary)."""
+    texts = pa.array(values.array) if isinstance(values.dtype, pd.ArrowDtype) else None
+    if texts is None:  # read as a Categorical (the text path), or given by a caller
+        texts = pa.array(values.astype(object).to_numpy(), pa.string(), from_pandas=True)
+    first, second = texts_hashed(texts, SEEDS)
+    return first, second
+
+
+Hashing = Callable[[pd.Series], tuple[np.ndarray, np.ndarray]]
+
+
+class IdCollision(Exception):
+    """Two attendee ids share a hash: number them exactly instead."""
+
+
+def _numbered(h1: np.ndarray, h2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct keys sorted, first row of each, each row's position among them); raises
+    IdCollision when rows of one key differ in the second hash."""
+    keys, first, inverse = np.unique(h1, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    if (h2 != h2[first][inverse]).any():
+        raise IdCollision
+    return keys, first, inverse
 
 
 def _type_codes(values: object, n: int) -> np.ndarray:
@@ -143,16 +165,53 @@ def attendance(
     *,
     registrations_file: str = "registrations.csv",
     scans_file: str = "scans.csv",
+    hashing: Hashing = id_hashes,
 ) -> Attendance:
     """Attendees from registrations (one row per id; a repeated id counted once) and their
     days from scans (distinct local days an id was scanned), else from `days`, else one. With
     scans, a registered id never scanned did not come; a scanned id not registered came from
-    an unknown origin."""
+    an unknown origin. Ids are told apart by `hashing` (two hashes each); should two ids share
+    them, by their exact texts."""
+    try:
+        return _attendance(registrations, scans, config, registrations_file, scans_file, hashing)
+    except IdCollision:
+        return _attendance(
+            registrations,
+            scans,
+            config,
+            registrations_file,
+            scans_file,
+            _exact_hashes_of(registrations, scans),
+        )
+
+
+def _exact_hashes_of(registrations: pd.DataFrame | None, scans: pd.DataFrame | None) -> Hashing:
+    """Each id's number among the distinct ids of both tables (exact: the texts compared), as
+    both 'hashes': what a collision falls back to."""
+    parts = [t["attendee_id"].astype(object) for t in (registrations, scans) if t is not None]
+    _, distinct = pd.factorize(pd.concat(parts, ignore_index=True))
+    index = pd.Index(distinct)
+
+    def exact(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        number = index.get_indexer(values.astype(object)).astype(np.uint64)
+        return number, number
+
+    return exact
+
+
+def _attendance(
+    registrations: pd.DataFrame | None,
+    scans: pd.DataFrame | None,
+    config: EventConfig,
+    registrations_file: str,
+    scans_file: str,
+    hashing: Hashing,
+) -> Attendance:
     reg = registrations if registrations is not None else pd.DataFrame()
     n = len(reg)
     if n:
-        ids, id_labels = _id_codes(reg["attendee_id"], n)
-        first = np.unique(ids, return_index=True)[1]  # the first row of each id
+        h1, h2 = hashing(reg["attendee_id"])
+        _, first, _ = _numbered(h1, h2)  # the first row of each id
         first.sort()
         origin_all, origin_labels = _codes(reg["origin"], n)
         origin = origin_all[first]
@@ -163,24 +222,26 @@ def attendance(
             if "days" in reg
             else np.full(len(first), np.nan)
         )
-        id_labels = id_labels[ids[first]]
+        keys, keys2 = h1[first], h2[first]  # each attendee's, in the order of first rows
     else:
         first = np.zeros(0, np.int64)
         origin = types = rows = np.zeros(0, np.int64)
         origin_labels, given_days = [], np.zeros(0)
-        id_labels = pd.Index([], dtype=object)
+        keys = keys2 = np.zeros(0, np.uint64)
     out = Attendance(pd.DataFrame(), origin_labels, registrations_file, len(first), n - len(first))
     if scans is not None:
-        m = len(scans)
-        scan_ids, scan_labels = _id_codes(scans["attendee_id"], m)
-        # each scanned id's registration (-1: not registered), then its attendee number
-        known = (
-            id_labels.get_indexer(scan_labels) if len(id_labels) else np.full(len(scan_labels), -1)
-        )
-        extra = np.flatnonzero(known < 0)
-        number = known.copy()
-        number[extra] = len(first) + np.arange(len(extra))
-        attendee = number[scan_ids]
+        s1, s2 = hashing(scans["attendee_id"])
+        # each scan's registration (-1: not registered), by its id's hash: a hash table of the
+        # registrations' keys (a binary search of 5 M scans in 1 M keys took 2 s)
+        attendee = pd.Index(keys).get_indexer(s1).astype(np.int64)
+        found = attendee >= 0
+        if (s2[found] != keys2[attendee[found]]).any():
+            raise IdCollision
+        # scanned, not registered: each distinct id an attendee of unknown origin
+        unknown = np.flatnonzero(~found)
+        _, _, number = _numbered(s1[unknown], s2[unknown])
+        extra = np.unique(number)
+        attendee[unknown] = len(first) + number
         n_days = (config.phases.end - config.phases.start).days + 1
         pair = attendee * n_days + local_days(scans["date"], config)
         seen = np.bincount(pair, minlength=(len(first) + len(extra)) * n_days) > 0
@@ -190,9 +251,8 @@ def attendance(
         scan_rows = scans["_row"].to_numpy(dtype=np.int64)
         first_scan = np.full(len(extra), 0, np.int64)
         if len(extra):
-            where = np.flatnonzero(known[scan_ids] < 0)
-            order = np.unique(attendee[where], return_index=True)[1]
-            first_scan = scan_rows[where[order]]
+            firsts = np.unique(attendee[unknown], return_index=True)[1]
+            first_scan = scan_rows[unknown[firsts]]
         rows = np.concatenate([rows, first_scan])
         out.no_shows = int((days[: len(first)] == 0).sum())
         out.unregistered, out.days_from = len(extra), "scans"

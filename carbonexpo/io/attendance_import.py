@@ -128,9 +128,36 @@ def _plain(a: pa.Array) -> pa.Array:
 
 
 def raw_ids(ids: pd.Series) -> int:
-    """How many distinct attendee ids of a folder's table are not import's pseudonyms."""
-    cat = ids.astype("category").array
-    labels = pa.array(cat.categories.array, pa.string())  # no Python string per id
-    if not len(labels):
+    """How many distinct attendee ids of a folder's table are not import's pseudonyms (the
+    ids as Arrow text: no Python string per id; only the others are counted apart)."""
+    if isinstance(ids.dtype, pd.ArrowDtype):
+        texts = pa.array(ids.array)
+    else:  # read as a Categorical (the text path)
+        texts = pa.array(ids.astype(object).to_numpy(), pa.string(), from_pandas=True)
+    if not len(texts):
         return 0
-    return int(len(labels) - pc.sum(pc.match_substring_regex(labels, PSEUDONYM.pattern)).as_py())
+    shaped = _pseudonym_shaped(texts)
+    if shaped is not None and shaped.all():
+        return 0  # every id is a pseudonym (the usual case, without a regex of each)
+    raw = texts.filter(pc.invert(pc.match_substring_regex(texts, PSEUDONYM.pattern)))
+    return int(pc.count_distinct(raw).as_py()) if len(raw) else 0
+
+
+def _pseudonym_shaped(texts: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
+    """Whether each text is `p-` and 20 lower-case hex digits, read from the Arrow bytes
+    (None unless every text is 22 bytes: then the regex decides)."""
+    arr = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    if not pa.types.is_string(arr.type) or arr.null_count:
+        return None
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[
+        arr.offset : arr.offset + len(arr) + 1
+    ]
+    if not (np.diff(offsets) == 22).all():
+        return None
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+    cells = data[offsets[0] : offsets[-1]].reshape(-1, 22)
+    digits = cells[:, 2:]
+    hex_digit = ((digits >= ord("0")) & (digits <= ord("9"))) | (
+        (digits >= ord("a")) & (digits <= ord("f"))
+    )
+    return (cells[:, 0] == ord("p")) & (cells[:, 1] == ord("-")) & hex_digit.all(axis=1)

@@ -34,7 +34,10 @@ def csv_header(path: Path) -> list[str]:
 
 
 def fast_type(col: Column) -> pa.DataType:
-    """The type pyarrow parses a column into on the fast path (dictionary-encoded text)."""
+    """The type pyarrow parses a column into on the fast path (dictionary-encoded text; an
+    identifier as plain text)."""
+    if col.identifier:
+        return pa.string()
     return {
         "str": DICT,
         "enum": DICT,

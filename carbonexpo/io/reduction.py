@@ -34,6 +34,7 @@ import pandas as pd
 from carbonexpo.codes import as_categorical, categorical, epoch_seconds, unique_codes
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
+from carbonexpo.hashes import SEEDS, mix
 from carbonexpo.io.checks import (
     check_energy_units,
     check_intervals,
@@ -134,16 +135,8 @@ def _distinct(
 
 
 def _hash(keys: np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each row of ids (splitmix64's finaliser, column after column)."""
-    h = np.full(len(keys), 0x9E3779B97F4A7C15, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for column in keys.T:
-            h ^= column.astype(np.uint64)
-            h *= np.uint64(0xBF58476D1CE4E5B9)
-            h ^= h >> np.uint64(31)
-            h *= np.uint64(0x94D049BB133111EB)
-            h ^= h >> np.uint64(29)
-    return h
+    """A 64-bit hash of each row of ids."""
+    return mix(keys, SEEDS[0])
 
 
 def bucket_edges(config: EventConfig) -> np.ndarray:

@@ -66,6 +66,9 @@ class Column:
     maximum: float | None = None
     positive: bool = False  # strictly > 0
     integer: bool = False
+    # text of mostly distinct values (an attendee's pseudonym): kept as Arrow text, never made
+    # a dictionary (a million distinct ids in one dictionary cost seconds), grouped by hashes
+    identifier: bool = False
 
 
 @dataclass(frozen=True)
@@ -400,7 +403,7 @@ SCHEMAS: dict[str, TableSchema] = {
             "registrations",
             (
                 # pseudonymous; replaced by integers on read, never written out
-                _c("attendee_id", required=True),
+                _c("attendee_id", required=True, identifier=True),
                 _c("origin", required=True),  # a place, or a country (its capital)
                 _c("type", "enum", choices=ATTENDEE_TYPES),
                 _c("days", "int", minimum=1, maximum=366, integer=True),
@@ -411,7 +414,7 @@ SCHEMAS: dict[str, TableSchema] = {
         TableSchema(
             "scans",
             (
-                _c("attendee_id", required=True),
+                _c("attendee_id", required=True, identifier=True),
                 _c("date", "datetime", required=True),  # a date or a timestamp
             ),
             "badge scans at the entrances: days attended, visitors vs visits",

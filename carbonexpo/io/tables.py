@@ -712,6 +712,8 @@ def without_rows(df: pd.DataFrame, bad: np.ndarray) -> pd.DataFrame:
 def _check_typed(chunked: pa.ChunkedArray, col: Column, out: _Collector, tz: str) -> object:
     if chunked.null_count and col.required:
         out.rows(_mask(pc.is_null(chunked)), col.name, said("detail.empty"), None, "empty")
+    if col.identifier:
+        return _check_identifier(chunked, col, out)
     if col.kind in ("str", "enum", "unit"):
         return _check_dictionary(chunked, col, out)
     if col.kind in ("float", "int"):
@@ -746,6 +748,25 @@ def _check_typed(chunked: pa.ChunkedArray, col: Column, out: _Collector, tz: str
             return pd.Series(dtype="datetime64[s, UTC]")  # read again as text
         return _localised(array, null, tz)
     raise AssertionError(col.kind)
+
+
+def _check_identifier(chunked: pa.ChunkedArray, col: Column, out: _Collector) -> pd.Series:
+    """An identifier column as Arrow text, trimmed. A cell any text column's check would say
+    something of (empty or only spaces, over MAX_CELL_CHARS, guarded against spreadsheet
+    formulas) sends the column through that check instead, which names or reads it."""
+    if not (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)):
+        return _check_dictionary(chunked, col, out)
+    trimmed = pc.utf8_trim_whitespace(chunked)
+    lengths = pc.min_max(pc.utf8_length(trimmed))
+    shortest, longest = lengths["min"].as_py(), lengths["max"].as_py()
+    if (
+        chunked.null_count
+        or not shortest
+        or (longest or 0) > MAX_CELL_CHARS
+        or pc.any(pc.starts_with(trimmed, "'")).as_py()
+    ):
+        return _check_dictionary(chunked, col, out)
+    return pd.Series(pd.arrays.ArrowExtensionArray(trimmed), copy=False)
 
 
 def _check_lean(column: pa.ChunkedArray, col: Column, out: _Collector) -> None:

@@ -1,0 +1,74 @@
+"""64-bit hashes computed column-wise with numpy: of rows of integers (io.reduction's records)
+and of texts held by Arrow (attendee ids, calc.visitor_travel). Hashes group; they never decide
+alone: callers compare the values, or a second hash of another seed, and take an exact path on
+a collision (at a million values, one in about 10^7 for one hash; 10^-26 for two)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+SEEDS = (0x9E3779B97F4A7C15, 0xD1B54A32D192ED03)
+ROWS_AT_ONCE = 1 << 16  # texts of uneven lengths are gathered this many at a time
+
+
+def mix(words: np.ndarray, seed: int) -> np.ndarray:
+    """A hash of each row of a (rows, columns) array of integers: splitmix64's finaliser
+    after each column."""
+    h = np.full(len(words), seed, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in np.asarray(words).T:
+            h ^= column.astype(np.uint64)
+            h *= np.uint64(0xBF58476D1CE4E5B9)
+            h ^= h >> np.uint64(31)
+            h *= np.uint64(0x94D049BB133111EB)
+            h ^= h >> np.uint64(29)
+    return h
+
+
+def text_hashes(values: pa.Array | pa.ChunkedArray, seed: int) -> np.ndarray:
+    """A hash of each text's UTF-8 bytes (an empty cell as the empty text), read from the
+    Arrow buffers: no Python string per value. Texts of one length are hashed together, 8 bytes
+    a word (a fixed-width id: the whole column as one block of bytes)."""
+    return texts_hashed(values, (seed,))[0]
+
+
+def texts_hashed(
+    values: pa.Array | pa.ChunkedArray, seeds: tuple[int, ...] = SEEDS
+) -> list[np.ndarray]:
+    """text_hashes of every seed, the texts' bytes gathered once."""
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.cast(pa.string())
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    n = len(arr)
+    outs = [np.empty(n, dtype=np.uint64) for _ in seeds]
+    if n == 0:
+        return outs
+    wide = pa.types.is_large_string(arr.type)
+    buffers = arr.buffers()
+    given = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)
+    offsets: np.ndarray = given[arr.offset : arr.offset + n + 1].astype(np.int64)
+    data = np.zeros(0, np.uint8)
+    if buffers[2] is not None:
+        data = np.frombuffer(buffers[2], dtype=np.uint8)
+    lengths = np.diff(offsets)
+    for length in np.unique(lengths).tolist():
+        rows = np.flatnonzero(lengths == length)
+        contiguous = len(rows) == n
+        width = -(-length // 8) * 8 or 8
+        step = ROWS_AT_ONCE if not contiguous else 1 << 20
+        for at in range(0, len(rows), step):
+            part = rows[at : at + step]
+            block = np.zeros((len(part), width), dtype=np.uint8)
+            if contiguous and length:
+                first = int(offsets[part[0]])
+                block[:, :length] = data[first : first + len(part) * length].reshape(-1, length)
+            elif length:
+                block[:, :length] = data[offsets[part][:, None] + np.arange(length)]
+            words = block.view("<u8")
+            for out, seed in zip(outs, seeds, strict=True):
+                out[part] = mix(words, seed ^ length)
+    return outs
