@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pyarrow.csv as pacsv
@@ -19,54 +18,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from carbonexpo import api
-from carbonexpo.errors import InputError
 from carbonexpo.io import table_stream
 from carbonexpo.io.event import read_event
-from carbonexpo.io.reduction import REDUCIBLE
-from carbonexpo.io.streamed import STREAM_BYTES_ENV, STREAMED
 from tests.conftest import EVENT_YAML, EXAMPLE, make_event
-
-BLOCK = 4096  # bytes: the example's energy.csv (~400 kB) is ~100 blocks
+from tests.streaming import problems_both_ways, result_both_ways, stream_setter
 
 
 @pytest.fixture
 def stream(monkeypatch: pytest.MonkeyPatch):
-    """A function setting whether tables stream (True: every size, in BLOCK-byte blocks)."""
-
-    def set_stream(on: bool) -> None:
-        monkeypatch.setenv(STREAM_BYTES_ENV, "0" if on else str(1 << 40))
-        monkeypatch.setattr(table_stream, "BLOCK_BYTES", BLOCK if on else 16 << 20)
-
-    return set_stream
-
-
-def result_both_ways(folder: Path, stream, tmp_path: Path, **kwargs) -> tuple[dict, dict]:
-    out = []
-    for on in (False, True):
-        stream(on)
-        run = api.calculate(folder, **kwargs)
-        for t in run.calculation.data.tables.values():
-            assert t.reduced is (on and t.name in STREAMED)
-        lines = tmp_path / f"lines-{on}.csv"
-        api.write_lines_of(run, lines)
-        result = json.loads(api.result_json(run.result))
-        result.pop("generated_at", None)
-        out.append((result, lines.read_bytes()))
-    (whole, whole_lines), (streamed, streamed_lines) = out
-    assert streamed == whole
-    assert streamed_lines == whole_lines
-    return whole, streamed
-
-
-def problems_both_ways(folder: Path, stream) -> list[tuple[str, int, str, str]]:
-    found = []
-    for on in (False, True):
-        stream(on)
-        with pytest.raises(InputError) as exc:
-            api.calculate(folder)
-        found.append([(p.file, p.row, p.column, p.message) for p in exc.value.problems])
-    assert found[1] == found[0]
-    return found[0]
+    return stream_setter(monkeypatch)
 
 
 def test_the_example_streamed_in_a_hundred_batches_gives_the_same_result_and_lines(
@@ -209,44 +169,3 @@ def test_an_interval_longer_than_an_hour_is_its_own_record_for_hourly_matching(
     result, _ = result_both_ways(folder, stream, tmp_path)
     said = [w for w in result["warnings"] if w["code"] == "hourly_not_possible"]
     assert said and said[0]["params"]["rows"] == 1
-
-
-def test_every_streamed_table_has_a_reduction() -> None:
-    assert set(STREAMED) == set(REDUCIBLE)
-
-
-def test_travel_and_logistics_records_sum_their_rows_and_say_what_the_rows_say(
-    tmp_path, stream
-) -> None:
-    """Travel rows differing only in travellers are one record; flags (a computed distance,
-    a default cabin, a short flight) are counted over rows; a misspelt exhibitor is read as
-    booths.csv writes it in the lines made again from the file."""
-    folder = tmp_path / "trips"
-    shutil.copytree(EXAMPLE, folder)
-    booths = pd.read_csv(folder / "booths.csv")
-    name = str(booths["exhibitor"].iloc[0])
-    travel = ["group,exhibitor,origin,mode,travellers,round_trips,distance_km,cabin"]
-    for i in range(3000):
-        origin, mode = [("Shanghai", "hsr"), ("Chengdu", "air"), ("Tianjin", "air")][i % 3]
-        who = name.upper() if i % 5 == 0 else ""
-        travel.append(f"exhibitor_staff,{who},{origin},{mode},{1 + i % 4},1,,")
-        travel.append(f"visitor,,,metro,{2 + i % 3},2,{10 + i % 7}.5,")
-    (folder / "travel.csv").write_text("\n".join(travel) + "\n", encoding="utf-8")
-    logistics = ["shipment,exhibitor,mode,mass_kg,distance_km,origin,destination"]
-    for i in range(2000):
-        logistics.append(f"S-{i},,hgv,{100 + i % 50},,Tianjin,")
-        logistics.append(f"T-{i},,sea,{2000 + i % 9},,Hamburg,")
-    (folder / "logistics.csv").write_text("\n".join(logistics) + "\n", encoding="utf-8")
-    result, _ = result_both_ways(folder, stream, tmp_path)
-    stream(True)
-    data = read_event(folder)
-    trips = data.tables["travel"]
-    assert trips.rows == 6000 and len(trips.df) < 200
-    assert data.tables["logistics"].rows == 4000 and len(data.tables["logistics"].df) < 10
-    said = {a["code"]: a["params"] for a in result["assumptions"]}
-    assert said["travel_distance_computed"]["rows"] == 3000
-    assert said["default_cabin"]["rows"] == 2000
-    assert said["logistics_distance_computed"]["rows"] == 4000
-    lines = api.calculate(folder).lines
-    staff = lines[(lines["source_file"] == "travel.csv") & lines["exhibitor"].notna()]
-    assert len(staff) == 600 and set(staff["exhibitor"]) == {name}
