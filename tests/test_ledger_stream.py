@@ -21,6 +21,7 @@ from carbonexpo.io import table_stream
 from carbonexpo.io.streamed import STREAM_BYTES_ENV
 from carbonexpo.ledger.operations import add_meter, import_file
 from carbonexpo.ledger.store import Ledger
+from tests.pg_server import pg_server  # noqa: F401  (the PostgreSQL fixture)
 
 INTERVAL_METERS, COUNTERS, STEPS = 30, 10, 192  # two days of 15-minute readings
 
@@ -56,7 +57,8 @@ def export(sort_by_time: bool = False, backwards: bool = False) -> str:
 
 
 @contextlib.contextmanager
-def new_ledger(path: Path) -> Iterator[Ledger]:
+def new_ledger(path: Path | str) -> Iterator[Ledger]:
+    """A ledger (an SQLite file, or a PostgreSQL URL) with the export's meters."""
     with Ledger.open(str(path), create=True, timezone="Asia/Shanghai") as ledger:
         for m in range(INTERVAL_METERS):
             add_meter(ledger, f"E{m:02d}", carrier="electricity", unit="kWh", hall="A",
@@ -80,9 +82,10 @@ def stored(ledger: Ledger) -> dict[str, object]:
     return out
 
 
-def both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *texts: str):
+def both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *texts: str, where=None):
     """Import the exports in turn into a whole-read ledger and a streamed one: (summaries or
-    problems, stored content) of each; asserts the two are the same."""
+    problems, stored content) of each; asserts the two are the same. `where`: a function giving
+    each ledger's location (default an SQLite file in the folder)."""
     seen = []
     for streamed in (False, True):
         monkeypatch.setenv(STREAM_BYTES_ENV, "0" if streamed else str(1 << 40))
@@ -90,7 +93,7 @@ def both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *texts: str):
         folder = tmp_path / ("streamed" if streamed else "whole")
         folder.mkdir(parents=True)
         said = []
-        with new_ledger(folder / "venue.db") as ledger:
+        with new_ledger(where() if where else folder / "venue.db") as ledger:
             for i, text in enumerate(texts):
                 path = folder / f"bms-{i}.csv"
                 path.write_text(text, encoding="utf-8")
@@ -152,3 +155,11 @@ def test_the_stream_itself_imports_runs_and_refuses_a_meter_in_two_places(
                 else:
                     said = _import_streamed(ledger, path, "x", infos, False, None, None)
                     assert said["added"] == 40 * STEPS - 11 - COUNTERS
+
+
+def test_a_meter_sorted_export_lands_alike_on_postgresql(tmp_path, monkeypatch, request) -> None:
+    from tests.pg_server import new_database
+
+    admin = request.getfixturevalue("pg_server")
+    said, content = both_ways(tmp_path, monkeypatch, export(), where=lambda: new_database(admin))
+    assert said[0]["added"] == len(content["readings"]) == 40 * STEPS - 11 - COUNTERS
