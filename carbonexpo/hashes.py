@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 SEEDS = (0x9E3779B97F4A7C15, 0xD1B54A32D192ED03)
-ROWS_AT_ONCE = 1 << 16  # texts of uneven lengths are gathered this many at a time
+ROWS_AT_ONCE = 1 << 16  # texts hashed this many at a time (their words stay in the cache)
 
 
 def mix(words: np.ndarray, seed: int) -> np.ndarray:
@@ -59,9 +59,8 @@ def texts_hashed(
         rows = np.flatnonzero(lengths == length)
         contiguous = len(rows) == n
         width = -(-length // 8) * 8 or 8
-        step = ROWS_AT_ONCE if not contiguous else 1 << 20
-        for at in range(0, len(rows), step):
-            part = rows[at : at + step]
+        for at in range(0, len(rows), ROWS_AT_ONCE):  # slices that stay in the cache
+            part = rows[at : at + ROWS_AT_ONCE]
             block = np.zeros((len(part), width), dtype=np.uint8)
             if contiguous and length:
                 first = int(offsets[part[0]])

@@ -128,7 +128,8 @@ SLOW_FILES = {
     "test_evidence_pack.py",  # every verify re-runs the calculation in a fresh process
 }
 SLOW_WORDS = (
-    "[postgresql", "_on_postgresql", "pdf", "concurrent", "at_once", "killed", "processes", "fuzzed",
+    "[postgresql", "_on_postgresql", "pdf", "concurrent", "at_once", "killed", "processes",
+    "fuzzed",
     "whatever_is_typed",  # a hypothesis run of the web form (11 s)
     "mypy_is_clean",  # the type checker over the whole package (10 s); ruff stays fast
     # whole-example runs through many doors (3-7 s each): the same rules have fast tests

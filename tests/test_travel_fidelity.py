@@ -226,3 +226,32 @@ def test_the_example_report_no_longer_carries_the_uk_domestic_proxy() -> None:
 
     md = (ROOT / "tests" / "golden" / "cisce-2024.report.en.md").read_text(encoding="utf-8")
     assert "passenger.air.domestic" not in md
+
+
+def test_alternate_names_are_searched_as_the_index_of_every_name_found_them(monkeypatch) -> None:
+    """geo searches the alternate names for the first names, then indexes them all: both give
+    the rows of the index of every name as it was built before (most populous first), for 150
+    names and a few that are nobody's."""
+    import random
+
+    import pandas as pd
+
+    from carbonexpo import geo
+    from carbonexpo.resources import factors_dir
+
+    cities = geo._cities()
+    alt = pd.read_csv(factors_dir() / "geo" / "alt_names.csv", dtype={"alt_names": str})
+    pos = pd.Series(cities.index, index=cities["geonameid"].to_numpy())
+    alt = alt.assign(pos=pos.reindex(alt["geonameid"]).to_numpy())
+    alt = alt.assign(population=cities["population"].to_numpy()[alt["pos"].to_numpy()])
+    alt = alt.sort_values("population", ascending=False, kind="stable")
+    index: dict[str, list[int]] = {}
+    for p, names in zip(alt["pos"], alt["alt_names"], strict=True):
+        for n in set(names.split("|")):
+            index.setdefault(n, []).append(int(p))
+    sample = random.Random(5).sample(sorted(index), 150)
+    names = [*sample, "nowhere at all", "x|y", ""]
+    for searches in (len(names), 0):  # every name searched; every name from the index
+        monkeypatch.setattr(geo, "_alt_searched", geo.ALT_SEARCHES - searches)
+        for name in names:
+            assert geo._alt_hits(name) == (index.get(name) if name else None), name
