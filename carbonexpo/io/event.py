@@ -200,8 +200,8 @@ def find_table_file(folder: Path, name: str) -> Path | None:
 
 def read_event(folder: Path, *, stream: bool = True) -> EventData:
     """Read and validate a whole event folder; raise InputError with every problem found.
-    A large energy table is streamed and reduced (io.energy_reduction) unless `stream` is
-    False; a problem in it is always named by reading it whole."""
+    Large energy, travel and logistics tables are streamed and reduced (io.reduction) unless
+    `stream` is False; a problem in one is always named by reading it whole."""
     folder = Path(folder)
     try:
         return _read_event(folder, stream)

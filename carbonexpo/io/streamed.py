@@ -1,5 +1,5 @@
 """Which tables are read as a stream (io.table_stream) and reduced while they are read
-(io.energy_reduction): decided from the file's size alone, in a module light enough for
+(io.reduction): decided from the file's size alone, in a module light enough for
 io.prefetch to ask before anything is imported."""
 
 from __future__ import annotations
