@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -113,6 +114,7 @@ def _rule(
     return register
 
 
+@cache  # asked once per credit row and rule: the same few (day, months) each time
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later (the last day of a shorter month): 2024-12-02 + 12 months is
     2025-12-02, 2024-02-29 + 12 is 2025-02-28."""
@@ -213,8 +215,13 @@ class AcceptedCredits(Params):
     exclusive: bool
 
 
+@cache
+def _upper(types: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(t.upper() for t in types)
+
+
 def _accepted(p: AcceptedCredits, c: Credit, _: Facts) -> bool:
-    return not p.exclusive or c.registry.upper() in {t.upper() for t in p.types}
+    return not p.exclusive or c.registry.upper() in _upper(p.types)
 
 
 @_rule("accepted_credits", AcceptedCredits, credits=_accepted)
