@@ -32,18 +32,20 @@ def test_travel_and_logistics_records_sum_their_rows_and_say_what_the_rows_say(
     a default cabin, a short flight) are counted over rows; a misspelt exhibitor is read as
     booths.csv writes it in the lines made again from the file."""
     folder = tmp_path / "trips"
-    shutil.copytree(EXAMPLE, folder)
+    folder.mkdir()
+    for name in ("event.yaml", "booths.csv"):  # the exhibitors' names come from booths.csv
+        shutil.copy(EXAMPLE / name, folder / name)
     booths = pd.read_csv(folder / "booths.csv")
     name = str(booths["exhibitor"].iloc[0])
     travel = ["group,exhibitor,origin,mode,travellers,round_trips,distance_km,cabin"]
-    for i in range(3000):
+    for i in range(900):
         origin, mode = [("Shanghai", "hsr"), ("Chengdu", "air"), ("Tianjin", "air")][i % 3]
         who = name.upper() if i % 5 == 0 else ""
         travel.append(f"exhibitor_staff,{who},{origin},{mode},{1 + i % 4},1,,")
         travel.append(f"visitor,,,metro,{2 + i % 3},2,{10 + i % 7}.5,")
     (folder / "travel.csv").write_text("\n".join(travel) + "\n", encoding="utf-8")
     logistics = ["shipment,exhibitor,mode,mass_kg,distance_km,origin,destination"]
-    for i in range(2000):
+    for i in range(600):
         logistics.append(f"S-{i},,hgv,{100 + i % 50},,Tianjin,")
         logistics.append(f"T-{i},,sea,{2000 + i % 9},,Hamburg,")
     (folder / "logistics.csv").write_text("\n".join(logistics) + "\n", encoding="utf-8")
@@ -51,12 +53,12 @@ def test_travel_and_logistics_records_sum_their_rows_and_say_what_the_rows_say(
     stream(True)
     data = read_event(folder)
     trips = data.tables["travel"]
-    assert trips.rows == 6000 and len(trips.df) < 200
-    assert data.tables["logistics"].rows == 4000 and len(data.tables["logistics"].df) < 10
+    assert trips.rows == 1800 and len(trips.df) < 200
+    assert data.tables["logistics"].rows == 1200 and len(data.tables["logistics"].df) < 10
     said = {a["code"]: a["params"] for a in result["assumptions"]}
-    assert said["travel_distance_computed"]["rows"] == 3000
-    assert said["default_cabin"]["rows"] == 2000
-    assert said["logistics_distance_computed"]["rows"] == 4000
+    assert said["travel_distance_computed"]["rows"] == 900
+    assert said["default_cabin"]["rows"] == 600
+    assert said["logistics_distance_computed"]["rows"] == 1200
     lines = pd.read_csv(io.BytesIO(lines_csv))
     staff = lines[(lines["source_file"] == "travel.csv") & lines["exhibitor"].notna()]
-    assert len(staff) == 600 and set(staff["exhibitor"]) == {name}
+    assert len(staff) == 180 and set(staff["exhibitor"]) == {name}

@@ -230,7 +230,7 @@ def test_the_example_report_no_longer_carries_the_uk_domestic_proxy() -> None:
 
 def test_alternate_names_are_searched_as_the_index_of_every_name_found_them(monkeypatch) -> None:
     """geo searches the alternate names for the first names, then indexes them all: both give
-    the rows of the index of every name as it was built before (most populous first), for 150
+    the rows of the index of every name as it was built before (most populous first), for 60
     names and a few that are nobody's."""
     import random
 
@@ -249,7 +249,7 @@ def test_alternate_names_are_searched_as_the_index_of_every_name_found_them(monk
     for p, names in zip(alt["pos"], alt["alt_names"], strict=True):
         for n in set(names.split("|")):
             index.setdefault(n, []).append(int(p))
-    sample = random.Random(5).sample(sorted(index), 150)
+    sample = random.Random(5).sample(sorted(index), 60)
     names = [*sample, "nowhere at all", "x|y", ""]
     for searches in (len(names), 0):  # every name searched; every name from the index
         monkeypatch.setattr(geo, "_alt_searched", geo.ALT_SEARCHES - searches)
