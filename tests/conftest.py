@@ -147,6 +147,9 @@ SLOW_WORDS = (
     "common_path_builds_no_registry",  # a fresh process calculating the example
     "declared_exclusion_is_certified",  # renders a certificate PDF
     "scaling_quantities_scales_every_line",  # hypothesis, 25 folders calculated twice
+    # streamed tables read twice, whole and in ~100 blocks (their error paths stay fast)
+    "streamed_in_a_hundred_batches", "stream_alike", "its_own_record_for_hourly",
+    "searched_as_the_index",  # 60 alternate names searched and indexed (3 s)
 )  # fmt: skip
 
 
