@@ -356,6 +356,12 @@ class EventConfig(Strict):
         local = dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(self.timezone))
         return int(local.timestamp())
 
+    def local_midnights(self, first: dt.date, last: dt.date) -> list[int]:
+        """UTC seconds of the local midnight starting each day from `first` to the day after
+        `last`: the edges of local days, exact across daylight-saving changes."""
+        days = (last - first).days + 2
+        return [self.local_midnight_epoch(first + dt.timedelta(days=i)) for i in range(days)]
+
     def period_epoch(self) -> tuple[int, int]:
         """The reporting period as UTC seconds [start, end): local midnight of the first day
         to local midnight after the last day (spec §2: inclusive local dates)."""

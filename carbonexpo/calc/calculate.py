@@ -1045,8 +1045,7 @@ def daily_electricity_kwh(calc: Calculation) -> dict[str, float]:
     # local days as UTC-second edges (exact across DST changes), one searchsorted per row
     first_day = dt.datetime.fromtimestamp(int(start.min()), ZoneInfo(config.timezone)).date()
     last_day = dt.datetime.fromtimestamp(int(start.max()), ZoneInfo(config.timezone)).date()
-    days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 2)]
-    edges = np.array([config.local_midnight_epoch(d) for d in days], dtype=np.int64)
+    edges = np.array(config.local_midnights(first_day, last_day), dtype=np.int64)
     sums = np.bincount(np.searchsorted(edges, start, side="right") - 1, weights=kwh)
     return {
         (first_day + dt.timedelta(days=i)).isoformat(): float(v) for i, v in enumerate(sums) if v

@@ -10,7 +10,6 @@ are a few numpy passes; Python loops run over distinct origins, bands and modes 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -151,11 +150,9 @@ def _type_codes(values: object, n: int) -> np.ndarray:
 
 def local_days(stamps: pd.Series, config: EventConfig) -> np.ndarray:
     """Index of each instant's local day in the event period (its first day 0)."""
-    start, end = config.phases.start, config.phases.end
-    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 2)]
-    edges = np.array([config.local_midnight_epoch(d) for d in days], dtype=np.int64)
+    edges = np.array(config.local_midnights(config.phases.start, config.phases.end), np.int64)
     idx = np.searchsorted(edges, epoch_seconds(stamps), side="right") - 1
-    return np.clip(idx, 0, len(days) - 2)
+    return np.clip(idx, 0, len(edges) - 2)
 
 
 def attendance(

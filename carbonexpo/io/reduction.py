@@ -23,7 +23,6 @@ rows, never records.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,11 +143,7 @@ def bucket_edges(config: EventConfig) -> np.ndarray:
     day after its last: a bucket between two edges is within one UTC hour and one local day."""
     first, after = config.period_epoch()
     hours = np.arange(first // HOUR * HOUR, after + HOUR, HOUR, dtype=np.int64)
-    days = []
-    day = config.phases.start
-    while (midnight := config.local_midnight_epoch(day)) <= after:
-        days.append(midnight)
-        day += dt.timedelta(days=1)
+    days = config.local_midnights(config.phases.start, config.phases.end)
     return np.union1d(hours, np.array(days, dtype=np.int64))
 
 
