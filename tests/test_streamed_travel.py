@@ -4,16 +4,18 @@ read gives (tests.streaming reads each folder both ways)."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 
 import pandas as pd
 import pytest
 
+from carbonexpo import api
 from carbonexpo.io.event import read_event
 from carbonexpo.io.reduction import REDUCIBLE
 from carbonexpo.io.streamed import STREAMED
 from tests.conftest import EXAMPLE
-from tests.streaming import result_both_ways, stream_setter
+from tests.streaming import problems_both_ways, result_both_ways, stream_setter
 
 
 @pytest.fixture
@@ -62,3 +64,30 @@ def test_travel_and_logistics_records_sum_their_rows_and_say_what_the_rows_say(
     lines = pd.read_csv(io.BytesIO(lines_csv))
     staff = lines[(lines["source_file"] == "travel.csv") & lines["exhibitor"].notna()]
     assert len(staff) == 180 and set(staff["exhibitor"]) == {name}
+
+
+def test_a_shipment_id_the_stream_does_not_keep_is_still_checked(tmp_path, stream) -> None:
+    """logistics' `shipment` is checked lean and not kept: an empty one is named as the whole
+    read names it; a formula-guarded one ('=…) is read as the whole read reads it."""
+    rows = [f"S-{i},hgv,{100 + i},,Tianjin" for i in range(300)]
+    for name, changed in (("empty", ",hgv,120,,Tianjin"), ("guarded", "'=S-1,hgv,120,,Tianjin")):
+        folder = tmp_path / name
+        folder.mkdir()
+        shutil.copy(EXAMPLE / "event.yaml", folder / "event.yaml")
+        text = ["shipment,mode,mass_kg,distance_km,origin", *rows[:150], changed, *rows[150:]]
+        (folder / "logistics.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+        if name == "empty":
+            found = problems_both_ways(folder, stream)
+            assert [(row, column) for _, row, column, _ in found] == [(152, "shipment")]
+        else:  # the stream leaves it to the whole read: the same result, said the same
+            results = []
+            for on in (False, True):
+                stream(on)
+                run = api.calculate(folder)
+                assert not run.calculation.data.tables["logistics"].reduced
+                results.append(json.loads(api.result_json(run.result)))
+                results[-1].pop("generated_at")
+            assert results[0] == results[1]
+            said = [a["params"] for a in results[1]["assumptions"]]
+            assert {"file": "logistics.csv", "column": "shipment", "text": "'=S-1",
+                    "value": "=S-1"} in said  # fmt: skip

@@ -752,37 +752,36 @@ def _check_typed(chunked: pa.ChunkedArray, col: Column, out: _Collector, tz: str
 
 def _check_identifier(chunked: pa.ChunkedArray, col: Column, out: _Collector) -> pd.Series:
     """An identifier column as Arrow text, trimmed. A cell any text column's check would say
-    something of (empty or only spaces, over MAX_CELL_CHARS, guarded against spreadsheet
-    formulas) sends the column through that check instead, which names or reads it."""
+    something of sends the column through that check instead, which names or reads it."""
     if not (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)):
         return _check_dictionary(chunked, col, out)
-    trimmed = pc.utf8_trim_whitespace(chunked)
-    lengths = pc.min_max(pc.utf8_length(trimmed))
-    shortest, longest = lengths["min"].as_py(), lengths["max"].as_py()
-    if (
-        chunked.null_count
-        or not shortest
-        or (longest or 0) > MAX_CELL_CHARS
-        or pc.any(pc.starts_with(trimmed, "'")).as_py()
-    ):
+    trimmed = _plain_text(chunked, empty_ok=False)
+    if trimmed is None:
         return _check_dictionary(chunked, col, out)
     return pd.Series(pd.arrays.ArrowExtensionArray(trimmed), copy=False)
 
 
 def _check_lean(column: pa.ChunkedArray, col: Column, out: _Collector) -> None:
-    """A text column not kept (a shipment's id in a streamed table): anything its full check
-    would say — an empty or whitespace-only required cell, a cell over MAX_CELL_CHARS, a text
-    guarded against spreadsheet formulas (a reading) — is one problem of the whole column here;
-    the caller then reads the file whole, where each cell is named."""
-    if not len(column):
-        return
+    """A text column not kept (a shipment's id in a streamed table): a cell its full check
+    would say something of is one problem of the whole column here; the caller then reads the
+    file whole, where each cell is named."""
+    if _plain_text(column, empty_ok=not col.required) is None:
+        out.whole(col.name, said("detail.empty"), "empty")  # a signal: the whole read names it
+
+
+def _plain_text(column: pa.ChunkedArray, *, empty_ok: bool) -> pa.ChunkedArray | None:
+    """The column's texts trimmed, or None when a cell needs what the dictionary check says of
+    it: an empty or whitespace-only cell (unless `empty_ok`), a cell over MAX_CELL_CHARS, a
+    text guarded against spreadsheet formulas (read as a reading)."""
     trimmed = pc.utf8_trim_whitespace(column)
     lengths = pc.min_max(pc.utf8_length(trimmed))
     shortest, longest = lengths["min"].as_py(), lengths["max"].as_py()
-    guarded = pc.any(pc.starts_with(trimmed, "'")).as_py()
-    empty = column.null_count or shortest == 0
-    if (col.required and empty) or (longest or 0) > MAX_CELL_CHARS or guarded:
-        out.whole(col.name, said("detail.empty"), "lean_column")
+    empty = bool(column.null_count) or shortest == 0
+    if (empty and not empty_ok) or (longest or 0) > MAX_CELL_CHARS:
+        return None
+    if len(column) and pc.any(pc.starts_with(trimmed, "'")).as_py():
+        return None
+    return trimmed
 
 
 def _dictionary_codes(chunked: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
