@@ -27,17 +27,13 @@ def mix(words: np.ndarray, seed: int) -> np.ndarray:
     return h
 
 
-def text_hashes(values: pa.Array | pa.ChunkedArray, seed: int) -> np.ndarray:
-    """A hash of each text's UTF-8 bytes (an empty cell as the empty text), read from the
-    Arrow buffers: no Python string per value. Texts of one length are hashed together, 8 bytes
-    a word (a fixed-width id: the whole column as one block of bytes)."""
-    return texts_hashed(values, (seed,))[0]
-
-
 def texts_hashed(
     values: pa.Array | pa.ChunkedArray, seeds: tuple[int, ...] = SEEDS
 ) -> list[np.ndarray]:
-    """text_hashes of every seed, the texts' bytes gathered once."""
+    """A hash of each text's UTF-8 bytes (an empty cell as the empty text) for every seed,
+    read from the Arrow buffers: no Python string per value. Texts of one length are hashed
+    together, 8 bytes a word, 65,536 texts at a time; the bytes are gathered once for all
+    seeds."""
     arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     if pa.types.is_dictionary(arr.type):
         arr = arr.cast(pa.string())

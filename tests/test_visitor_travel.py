@@ -409,20 +409,25 @@ def test_text_hashes_depend_on_the_text_alone(texts, cut):
     large_string, a dictionary) and equal texts hash alike."""
     import pyarrow as pa
 
-    from carbonexpo.hashes import SEEDS, text_hashes
+    from carbonexpo.hashes import texts_hashed
+
+    def hashed(values: pa.Array) -> np.ndarray:
+        return np.stack(texts_hashed(values), axis=1)  # both seeds: (texts, 2)
 
     arr = pa.array(texts, pa.string())
-    whole = text_hashes(arr, SEEDS[0])
-    alone = np.array([text_hashes(pa.array([t]), SEEDS[0])[0] for t in texts], dtype=np.uint64)
+    whole = hashed(arr)
+    alone = np.concatenate([hashed(pa.array([t])) for t in texts])
     assert (whole == alone).all()
     sliced = arr.slice(min(cut, len(texts) - 1))
-    assert (text_hashes(sliced, SEEDS[0]) == whole[len(whole) - len(sliced) :]).all()
-    assert (text_hashes(arr.cast(pa.large_string()), SEEDS[0]) == whole).all()
-    assert (text_hashes(arr.dictionary_encode(), SEEDS[0]) == whole).all()
-    for i, t in enumerate(texts):
-        same = [j for j, u in enumerate(texts) if u == t]
-        assert len(set(whole[same].tolist())) == 1
-        assert (whole[i] != whole[[j for j in range(len(texts)) if texts[j] != t]]).all()
+    assert (hashed(sliced) == whole[len(whole) - len(sliced) :]).all()
+    assert (hashed(arr.cast(pa.large_string())) == whole).all()
+    assert (hashed(arr.dictionary_encode()) == whole).all()
+    for seed in range(whole.shape[1]):
+        for i, t in enumerate(texts):
+            same = [j for j, u in enumerate(texts) if u == t]
+            assert len(set(whole[same, seed].tolist())) == 1
+            others = [j for j in range(len(texts)) if texts[j] != t]
+            assert (whole[i, seed] != whole[others, seed]).all()
 
 
 @settings(max_examples=80, deadline=None)
