@@ -470,3 +470,26 @@ def test_a_reported_period_at_the_events_edges(tmp_path, start, end, refused) ->
     with pytest.raises(InputError) as caught:
         read_event(folder)
     assert [p.column for p in caught.value.problems] == refused
+
+
+def test_coverage_within_float_noise_of_whole_leaves_no_residual() -> None:
+    """Green power applied up to the consumption, summed in another order, can come out a few
+    ulps short of it: a coverage above 1 − 10^-12 (scope2.WHOLE) is whole; at it and one ulp
+    below it, the residual stays."""
+    import numpy as np
+
+    from carbonexpo.calc.scope2 import WHOLE
+
+    loc, elec = np.array([100.0]), np.array([True])
+    kwh, total = np.array([1000.0]), 1000.0  # 1 MWh: the applied MWh is the coverage
+    limit = 1.0 - WHOLE
+    for coverage, residual in (
+        (np.nextafter(limit, 0.0), True),
+        (limit, True),
+        (np.nextafter(limit, 2.0), False),
+    ):
+        assert coverage * 1000.0 / total == coverage  # applied MWh × 1000 / kWh: the coverage
+        market = market_based_kgco2e(
+            loc, elec, kwh, applied_mwh=coverage, per_kwh=factor(0.5), total_kwh=total
+        )
+        assert bool(market[0] > 0.0) is residual, coverage

@@ -179,3 +179,16 @@ def test_an_interval_longer_than_an_hour_is_its_own_record_for_hourly_matching(
     result, _ = result_both_ways(folder, stream, tmp_path)
     said = [w for w in result["warnings"] if w["code"] == "hourly_not_possible"]
     assert said and said[0]["params"]["rows"] == 1
+
+
+def test_a_table_streams_from_the_size_set_on(tmp_path, monkeypatch) -> None:
+    """CARBONEXPO_STREAM_BYTES: a file of that many bytes or more streams; one byte fewer is
+    read whole."""
+    from carbonexpo.io.streamed import STREAM_BYTES_ENV
+
+    folder = tmp_path / "size"
+    energy_folder(folder)
+    size = (folder / "energy.csv").stat().st_size
+    for limit, streamed in ((size - 1, True), (size, True), (size + 1, False)):
+        monkeypatch.setenv(STREAM_BYTES_ENV, str(limit))
+        assert read_event(folder).tables["energy"].reduced is streamed, limit
