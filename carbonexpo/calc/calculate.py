@@ -118,10 +118,12 @@ def read_as(file: str, column: str, raw: object, value: object, code: str = "rea
     return note(code, file=file, column=column, text=str(raw), value=str(value))
 
 
-def align_exhibitors(tables: dict[str, Table], assumptions: list[Note]) -> dict[str, Table]:
+def align_exhibitors(
+    tables: dict[str, Table], canonical: dict[str, str] | None, assumptions: list[Note]
+) -> dict[str, Table]:
     """Exhibitor names written in another case or spacing than in booths.csv ('acme  co.' for
-    'Acme Co.') are read as the booth's name, once per distinct name, and said."""
-    canonical = booth_names(tables)
+    'Acme Co.') are read as the booth's name (`canonical`: booth_names), once per distinct name,
+    and said."""
     if canonical is None:
         return tables
     out = dict(tables)
@@ -176,13 +178,13 @@ def build_lines(data: EventData, resolver: FactorResolver) -> Built:
     builder = LineBuilder(resolver)
     assumptions: list[Note] = []
     warnings: list[Note] = []
-    tables = align_exhibitors(data.tables, assumptions)
+    names = booth_names(data.tables)  # for these tables and for lines made again
+    tables = align_exhibitors(data.tables, names, assumptions)
     for file, table in data.unknown_files:
         if table:
             warnings.append(note("unknown_file", file=file, table=f"{table}.csv"))
         else:
             warnings.append(note("unknown_file_unmatched", file=file))
-    names = booth_names(data.tables)
     if t := tables.get("energy"):
         frame, category = energy_lines(t.df, config)
         again = rows_again(t, lambda df: energy_lines(df, config), names)
