@@ -274,11 +274,7 @@ def _import(
     _check_overlaps(ledger, readings, path.name)
     seq = ledger.next_seq()
     rows = RowBatches(readings)
-    added = 0
-    for batch in rows.batches():
-        added += ledger.conn.bulk_insert("readings", 'meter_id, start, "end", quantity', batch, seq)
-        if progress:
-            progress(len(batch))
+    added = _insert_readings(ledger, rows, seq, progress)
     known: dict[str, str] = {}
     if added == len(rows):  # every row landed: the stored rows of this entry are `rows`
         # ORDER BY meter_id, start (then end, quantity: as Python sorts the tuples)
@@ -349,10 +345,7 @@ def _import_streamed(
         except InputError:
             raise NotStreamable("overlap") from None
         batches = RowBatches(readings)
-        for batch in batches.batches():
-            added += ledger.conn.bulk_insert(
-                "readings", 'meter_id, start, "end", quantity', batch, seq
-            )
+        added += _insert_readings(ledger, batches, seq)
         intervals += len(batches)
         _insert_counters(ledger, result.counters, seq)
 
@@ -417,6 +410,19 @@ def _last_counters(ledger: Ledger) -> dict[str, tuple[int, float]]:
             "ON c.meter_id = x.meter_id AND c.ts = x.ts"
         )
     }
+
+
+def _insert_readings(
+    ledger: Ledger, rows: RowBatches, seq: int, progress: Callable[[int], None] | None = None
+) -> int:
+    """Insert the intervals CHUNK at a time (a reading already stored is left); the number
+    that landed."""
+    added = 0
+    for batch in rows.batches():
+        added += ledger.conn.bulk_insert("readings", 'meter_id, start, "end", quantity', batch, seq)
+        if progress:
+            progress(len(batch))
+    return added
 
 
 def _insert_counters(ledger: Ledger, counters: pd.DataFrame, seq: int) -> None:
