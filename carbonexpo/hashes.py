@@ -64,7 +64,11 @@ def texts_hashed(
                 block[:, :length] = data[first : first + len(part) * length].reshape(-1, length)
             elif length:
                 block[:, :length] = data[offsets[part][:, None] + np.arange(length)]
-            words = block.view("<u8")
+            # the length first, as a word of its own: xor-ing it into the seed let the first
+            # word cancel it ('' and '\x01' hashed alike)
+            words = np.column_stack(
+                [np.full(len(part), length, dtype=np.uint64), block.view("<u8")]
+            )
             for out, seed in zip(outs, seeds, strict=True):
-                out[part] = mix(words, seed ^ length)
+                out[part] = mix(words, seed)
     return outs
