@@ -31,6 +31,7 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from carbonexpo import memory
 from carbonexpo.access import Access, find_access, invite_exhibitors, token_hash
 from carbonexpo.access import secret as site_secret
 from carbonexpo.booth.entry import SECTIONS as ENTRY_SECTIONS
@@ -361,21 +362,25 @@ def evidence_pack(
     """
     day = made_on or dt.date.today()
     exports = [Path(e) for e in registry]
-    run = calculate(folder, ledger=ledger, registry=exports)
-    packed = Run(pack_result(run.result, day), run.calculation)
+    # each step's memory is returned before the next (the pack's peak is the largest step's,
+    # not their sum): the reports and the pack need the result only, not the calculation
+    result = pack_result(calculate(folder, ledger=ledger, registry=exports).result, day)
+    memory.give_back()
+    packed_json = result_json(result).encode("utf-8")
+    memory.give_back()
     reports = {
-        f"report.{lang}.{suffix}": report_bytes(packed, f".{suffix}", lang=lang)
+        f"report.{lang}.{suffix}": _report_bytes(result, f".{suffix}", lang)
         for lang in ("en", "zh")
         for suffix in ("html", "md")
     }
     return write_pack(
         Path(folder),
-        packed.result,
+        result,
         reports,
         Path(out),
         key=Path(key) if key is not None else None,
         made_on=day,
-        result_json=result_json(packed.result).encode("utf-8"),
+        result_json=packed_json,
         exports=exports,
     )
 

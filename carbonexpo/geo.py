@@ -9,11 +9,13 @@ populous, with the others named in `Place.alternatives` so that the pick is repo
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, wraps
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -57,7 +59,28 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-@cache
+T = TypeVar("T")
+
+
+def _once(load: Callable[[], T]) -> Callable[[], T]:
+    """`load` run once, its value kept; a call while another thread runs it (warm_up's) waits
+    for that value instead of loading a second copy (functools.cache alone lets both load:
+    the airports were read twice, 7 MB and 0.2 s each)."""
+    lock = threading.Lock()
+    kept: list[T] = []
+
+    @wraps(load)
+    def loaded() -> T:
+        if not kept:
+            with lock:
+                if not kept:
+                    kept.append(load())
+        return kept[0]
+
+    return loaded
+
+
+@_once
 def _cities() -> pd.DataFrame:
     return pd.read_csv(
         factors_dir() / "geo" / "cities.csv",
@@ -67,7 +90,7 @@ def _cities() -> pd.DataFrame:
     )
 
 
-@cache
+@_once
 def _city_index() -> dict[str, list[int]]:
     """name (the folded GeoNames name, each Chinese name) -> row positions, most populous
     first. Official names answer first; alternate names only when these do not match."""
@@ -156,14 +179,14 @@ def warm_up() -> None:
 _warming: Future | None = None
 
 
-@cache
+@_once
 def _airports() -> dict[str, Any]:
     import airportsdata
 
     return airportsdata.load("IATA")
 
 
-@cache
+@_once
 def _airports_icao() -> dict[str, Any]:
     import airportsdata
 

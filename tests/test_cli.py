@@ -273,3 +273,67 @@ def test_lines_written_batch_by_batch_are_the_lines_written_whole(tmp_path) -> N
     assert len(back) == len(run.lines) and back["kgco2e_market"].sum() == pytest.approx(
         run.lines["kgco2e_market"].sum()
     )
+
+
+POOL = """
+import os, sys
+from carbonexpo.cli.process import arrow_pool_that_returns_memory
+print(arrow_pool_that_returns_memory())
+import pyarrow as pa
+print(pa.default_memory_pool().backend_name)
+"""
+
+
+@pytest.mark.parametrize(("asked", "used"), [(None, "jemalloc"), ("system", "system")])
+def test_a_batch_run_takes_arrows_jemalloc_pool_unless_the_user_chose_one(asked, used) -> None:
+    """cli.process.arrow_pool_that_returns_memory: set before pyarrow is imported, on Linux
+    x86-64 (Arrow's wheels there have jemalloc); ARROW_DEFAULT_MEMORY_POOL set by the user
+    wins."""
+    import os
+    import platform
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux") or platform.machine() != "x86_64":
+        pytest.skip("jemalloc is in Arrow's Linux x86-64 wheels only")
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if asked:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = asked
+    out = subprocess.run(
+        [sys.executable, "-c", POOL], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.split() == [str(asked is None), used]
+    assert out.stderr == ""
+
+
+GIVE_BACK = """
+import numpy as np
+from carbonexpo.cli.process import keep_freed_memory
+from carbonexpo.memory import give_back
+
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 >> 20
+
+assert keep_freed_memory()  # freed memory stays with the process: only give_back returns it
+parts = [np.ones(1 << 17) for _ in range(200)]  # 200 MB in 1 MB arrays, touched
+del parts
+kept = rss()
+give_back()
+print(kept, rss())
+"""
+
+
+def test_give_back_returns_what_a_finished_step_freed() -> None:
+    """memory.give_back: 200 MB freed but kept by a batch run's heap go back to the system
+    (the evidence pack calls it between the calculation and the reports)."""
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc's malloc_trim")
+    out = subprocess.run(
+        [sys.executable, "-c", GIVE_BACK], capture_output=True, text=True, check=True
+    )
+    kept, after = map(int, out.stdout.split())
+    assert kept - after >= 150, (kept, after)

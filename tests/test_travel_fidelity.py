@@ -255,3 +255,30 @@ def test_alternate_names_are_searched_as_the_index_of_every_name_found_them(monk
         monkeypatch.setattr(geo, "_alt_searched", geo.ALT_SEARCHES - searches)
         for name in names:
             assert geo._alt_hits(name) == (index.get(name) if name else None), name
+
+
+def test_reference_data_is_loaded_once_when_two_threads_ask_at_once() -> None:
+    """geo._once: warm_up's thread and the reader both asked for the airports while neither
+    had them, and functools.cache let both load a copy (7 MB and 0.2 s each). The second
+    caller now waits for the first's value."""
+    import threading
+    import time
+
+    from carbonexpo import geo
+
+    calls: list[int] = []
+
+    def slow() -> list[int]:
+        calls.append(1)
+        time.sleep(0.2)
+        return [len(calls)]
+
+    loaded = geo._once(slow)
+    got: list[list[int]] = []
+    threads = [threading.Thread(target=lambda: got.append(loaded())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == [1] and got == [[1]] * 4 and all(g is got[0] for g in got)
+    assert loaded() is got[0]

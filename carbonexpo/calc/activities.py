@@ -287,7 +287,8 @@ def logistics_activity(df: pd.DataFrame, config: EventConfig) -> pd.DataFrame:
     o, d = pairs // len(d_lat), pairs % len(d_lat)
     crow = great_circle_km(o_lat[o], o_lon[o], d_lat[d], d_lon[d])[pair_of_row]
     km, computed = _distance(df, crow * lookup(mode, DETOUR, n))
-    by_sea = computed & np.isin(np.asarray(mode.astype(str)), SEA_MODES) & (crow > 0)
+    sea_mode = np.append(np.isin(np.asarray(mode.categories, dtype=object), SEA_MODES), False)
+    by_sea = computed & sea_mode[mode.codes] & (crow > 0)  # code -1 (no mode) takes the False
     if by_sea.any():  # along sea lanes, once per distinct port pair (spec §3)
         o, d = origin[by_sea], destination[by_sea]
         ends = np.round(np.column_stack([o_lat[o], o_lon[o], d_lat[d], d_lon[d]]), 4)

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carbonexpo import memory
 from carbonexpo.codes import as_categorical, categorical, epoch_seconds, unique_codes
 from carbonexpo.config import EventConfig
 from carbonexpo.errors import Problem
@@ -87,6 +88,7 @@ def read_reduced(path: Path, schema: TableSchema, display: str, config: EventCon
             raise NotStreamable("problem")
         reduction.add(batch.df)
     df, counts = reduction.records()
+    memory.give_back()  # the blocks' temporaries, before the next table is read
 
     def again() -> Iterator[pd.DataFrame]:
         for batch in batches(path, schema, display, config.timezone, [], how.apart):
