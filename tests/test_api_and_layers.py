@@ -32,6 +32,7 @@ LAYERS = [
         "result",
         "codes",
         "hashes",
+        "memory",
         "identifiers",
         "rules",
         "version",
