@@ -9,14 +9,14 @@ sum of both. `give_back()` ends the first step's share."""
 from __future__ import annotations
 
 import ctypes
-import gc
 import sys
 
 
 def give_back() -> None:
-    """Collect cycles, empty Arrow's pool of unused pages and trim glibc's heaps (every arena,
-    pages anywhere in them, whatever the trim threshold). Costs a few milliseconds."""
-    gc.collect()
+    """Empty Arrow's pool of unused pages and trim glibc's heaps (every arena, pages anywhere
+    in them, whatever the trim threshold). Costs a few milliseconds. What is freed is what
+    reference counting freed: no cycle collection (90 ms on a calculation's heap, and the
+    arrays a step leaves hold no cycles)."""
     if "pyarrow" in sys.modules:
         sys.modules["pyarrow"].default_memory_pool().release_unused()
     _malloc_trim()

@@ -222,9 +222,9 @@ class Reduction:
 
     def _records(self, distinct: np.ndarray) -> np.ndarray:
         """The record of each distinct combination of ids (rows of `distinct`), -1 if new."""
+        # two combinations of one hash are safe: each new one gets its own record (by its
+        # row of `distinct`), and a hash found is trusted only when the ids are equal too
         h = _hash(distinct)
-        if len(np.unique(h)) < len(h):
-            raise NotStreamable("hash")  # two combinations, one hash: never in practice
         record = np.full(len(h), -1, dtype=np.int64)
         if len(self.hashes):
             pos = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
