@@ -452,3 +452,23 @@ def test_pseudonyms_are_told_by_their_bytes_as_by_the_regex(ids):
     shaped = _pseudonym_shaped(pa.array(ids))
     assert shaped is not None
     assert shaped.tolist() == [bool(PSEUDONYM.match(i)) for i in ids]
+
+
+def test_pseudonyms_and_raw_ids_are_keyed_alike_in_every_table(tmp_path):
+    """One id gets the same keys whatever else its table holds: registrations of pseudonyms
+    only, scans mixing them with a raw id (a badge number): every scan finds its attendee, the
+    raw id is one unregistered attendee, and ids alike but for their last digits are apart."""
+    p1, p2, p3 = "p-0123456789abcdef0001", "p-0123456789abcdef0002", "p-ffffffffffffffff0000"
+    registrations = f"attendee_id,origin\n{p1},Shanghai\n{p2},Beijing\n{p3},Tokyo\n"
+    scans = (
+        f"attendee_id,date\n{p1},2024-11-26\n{p2},2024-11-26\n{p2},2024-11-27\n"
+        f"{p3},2024-11-28\nraw-badge-7,2024-11-28\n"
+    )
+    folder = make_event(tmp_path / "ev", {"registrations": registrations, "scans": scans}, yaml())
+    data = read_event(folder)
+    reg, sc = data.tables["registrations"].df, data.tables["scans"].df
+    k1, k2 = vt.id_hashes(sc["attendee_id"])
+    assert len(set(k1.tolist())) == 5 - 1 and k2[0] != k2[1]  # p2 twice; p1, p2 apart
+    att = vt.attendance(reg, sc, data.config)
+    assert (att.registered, att.unregistered, att.no_shows) == (3, 1, 0)
+    assert (att.attendees, att.visits) == (4, 5)
