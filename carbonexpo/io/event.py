@@ -29,6 +29,8 @@ from carbonexpo.words import Said, said
 NEEDS_EVENT = said("detail.needs_event")
 
 CONFIG_FILE = "event.yaml"
+# tables whose places are resolved later: the city index and airports load on a thread meanwhile
+PLACES_READ = ("travel", "logistics", "registrations", "scans", "survey")
 
 
 @dataclass
@@ -210,7 +212,7 @@ def read_event(folder: Path, *, stream: bool = True) -> EventData:
 
 
 def _read_event(folder: Path, stream: bool) -> EventData:
-    if any(find_table_file(folder, n) for n in ("travel", "logistics")):
+    if any(find_table_file(folder, n) for n in PLACES_READ):
         geo.warm_up()
     if not folder.is_dir():
         raise InputError(
