@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from typing import Any
 
 
 def give_back() -> None:
@@ -23,11 +24,18 @@ def give_back() -> None:
 
 
 def _malloc_trim() -> bool:
+    trim = glibc("malloc_trim", [ctypes.c_size_t])
+    return bool(trim(0)) if trim is not None else False
+
+
+def glibc(name: str, argtypes: list[type]) -> Any:
+    """A function of glibc with its argument types set, or None where the C library is
+    another (musl, macOS, Windows)."""
     if not sys.platform.startswith("linux"):
-        return False
+        return None
     try:
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # musl or another C library
-        return False
-    trim.argtypes = [ctypes.c_size_t]
-    return bool(trim(0))
+        function = getattr(ctypes.CDLL("libc.so.6"), name)
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = argtypes
+    return function
