@@ -150,6 +150,10 @@ SLOW_WORDS = (
     # streamed tables read twice, whole and in ~100 blocks (their error paths stay fast)
     "streamed_in_a_hundred_batches", "stream_alike", "its_own_record_for_hourly",
     "searched_as_the_index",  # 60 alternate names searched and indexed (3 s)
+    "staff_dashboard_shows_totals",  # the example through the dashboard and four downloads
+    "without_an_address_the_link",  # 617 mails through a real SMTP server
+    "holds_the_log_to_the_head",  # ledger claim in a fresh process, then a certificate
+    "migrate_copies_a_ledger",  # two ledgers filled and compared by the command line
 )  # fmt: skip
 
 

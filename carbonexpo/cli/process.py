@@ -10,8 +10,6 @@ import os
 import platform
 import sys
 
-from carbonexpo.memory import glibc
-
 M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters (malloc.h)
 M_MMAP_THRESHOLD = -3
 
@@ -45,9 +43,15 @@ def keep_freed_memory() -> bool:
     array of that size is faulted in from the kernel again page by page (on the 2-core VM of
     benchmarks/, ~0.2 s of kernel time per scale-1 calc). Large blocks now come from the heap
     and freed memory stays there for reuse until the run ends. False where this is not glibc."""
-    mallopt = glibc("mallopt", [ctypes.c_int, ctypes.c_int])
-    if mallopt is None:
+    # its own lookup (as memory.glibc does): the command line reaches the library only through
+    # the API, and importing that here would load pyarrow before the pool above is chosen
+    if not sys.platform.startswith("linux"):
         return False
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):  # musl or another C library
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     return bool(mallopt(M_MMAP_THRESHOLD, 1 << 30)) and bool(mallopt(M_TRIM_THRESHOLD, 2**31 - 1))
 
 
