@@ -302,9 +302,17 @@ _TREES = st.recursive(
 def test_clean_tree_is_its_path_definition(tree, path) -> None:
     from carbonexpo.numbers import clean_tree
 
+    import copy
+
+    given = copy.deepcopy(tree)
     fast = clean_tree(tree, path)
     assert fast == _clean_tree_by_path(tree, path)
     assert repr(fast) == repr(_clean_tree_by_path(tree, path))  # -0.0 and 0.0 alike
+    assert repr(tree) == repr(given)  # a copy: the tree given is left as it was
+    in_place = clean_tree(tree, path, in_place=True)
+    assert repr(in_place) == repr(fast)
+    if isinstance(tree, dict | list):
+        assert in_place is tree and repr(tree) == repr(fast)  # its own containers changed
 
 
 @given(tree=_TREES, bad=st.sampled_from([float("nan"), float("inf"), float("-inf")]))

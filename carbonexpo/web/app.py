@@ -558,7 +558,7 @@ def download_bytes(run: Any, name: str, lang: str) -> bytes:
     if name.startswith("result-") and suffix == ".xlsx":
         return bytes(api.workbook_bytes(run, lang=lang))
     if name == "result.json":
-        return api.result_json(run.result).encode("utf-8")
+        return api.result_json_bytes(run.result)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "lines.csv"
         api.write_lines(run.lines, path)
