@@ -300,9 +300,9 @@ _TREES = st.recursive(
 @given(tree=_TREES, path=st.sampled_from(["result", "by_category", "x_tco2e", "a.by_phase"]))
 @settings(max_examples=400, deadline=None)
 def test_clean_tree_is_its_path_definition(tree, path) -> None:
-    from carbonexpo.numbers import clean_tree
-
     import copy
+
+    from carbonexpo.numbers import clean_tree
 
     given = copy.deepcopy(tree)
     fast = clean_tree(tree, path)
