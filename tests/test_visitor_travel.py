@@ -354,6 +354,13 @@ def test_band_edges_at_their_limits():
         ("2024-11-21T00:00:00", False),  # build-up's first second
         ("2024-12-02T23:59:59", False),  # tear-down's last second
         ("2024-12-03T00:00:00", True),  # the first second after
+        # a scanner's milliseconds: read to the second (floored, said), the limits exact
+        ("2024-11-20T23:59:59.999", True),
+        ("2024-11-21T00:00:00.001", False),
+        ("2024-12-02T23:59:59.999", False),
+        ("2024-12-03T00:00:00.000", True),
+        ("2024-12-02T16:59:59.5+01:00", False),  # 23:59:59.5 in Shanghai, the last day
+        ("2024-12-02T17:00:00.5+01:00", True),  # 00:00:00.5 the day after, in Shanghai
     ],
 )
 def test_scans_at_the_event_period_limits(tmp_path, stamp, refused):
@@ -367,7 +374,11 @@ def test_scans_at_the_event_period_limits(tmp_path, stamp, refused):
             read_event(folder)
         assert exc.value.problems[0].code == "outside_period"
     else:
-        assert len(read_event(folder).tables["scans"].df) == 1
+        scans = read_event(folder).tables["scans"]
+        assert len(scans.df) == 1
+        fraction = "." in stamp
+        assert [(r.code, r.rows) for r in scans.readings] == ([("read_to_second", 1)] * fraction)
+        assert scans.df["date"].iloc[0].second == int(stamp[17:19])  # the fraction dropped
 
 
 def test_ids_that_share_a_hash_are_told_apart_by_their_texts(tmp_path):

@@ -1169,7 +1169,9 @@ def _days_out_of_range(days: np.ndarray, null: np.ndarray) -> np.ndarray:
 def _convert_datetime(
     values: pa.Array, col: Column, out: _Collector, null: np.ndarray, tz: str
 ) -> pd.Series:
-    """ISO date-times; local to `tz` unless an offset is given. Returned in UTC."""
+    """ISO date-times; local to `tz` unless an offset is given. Returned in UTC, to the second:
+    a fraction of a second (a badge scanner's milliseconds) is dropped, and said (floored, so
+    that every comparison with a whole second, a period's first or last, is the exact one)."""
     values, null = _natural_dates(values, col, out, null)
     ok = _mask(pc.fill_null(pc.match_substring_regex(values, DATETIME), True))
     has_offset = _mask(pc.fill_null(pc.match_substring_regex(values, OFFSET), False))
@@ -1177,6 +1179,7 @@ def _convert_datetime(
         "UTC"
     )
     bad = ~ok & ~null
+    fractions = 0  # rows whose fraction of a second was dropped
     for offset in (False, True):
         sel = ok & ~null & (has_offset == offset)
         if not sel.any():
@@ -1184,7 +1187,7 @@ def _convert_datetime(
         part = pc.filter(values, pa.array(sel))
         part = pc.replace_substring_regex(part, r"^(\d{4}-\d{2}-\d{2})$", r"\1T00:00:00")
         part = pc.replace_substring_regex(part, r"([+-]\d{2})(\d{2})$", r"\1:\2")
-        target = pa.timestamp("s", tz="UTC") if offset else pa.timestamp("s")
+        target = pa.timestamp("us", tz="UTC") if offset else pa.timestamp("us")
         try:
             stamps = pc.cast(part, target)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -1202,7 +1205,8 @@ def _convert_datetime(
             sel[idx[good]] = True
             part = pc.filter(part, pa.array(good))
             stamps = pc.cast(part, target)
-        seconds = stamps.cast(pa.int64()).to_numpy(zero_copy_only=False)
+        seconds, fraction = np.divmod(stamps.cast(pa.int64()).to_numpy(zero_copy_only=False), 10**6)
+        fractions += int(np.count_nonzero(fraction))
         far = (seconds < SECONDS_MIN) | (seconds > SECONDS_MAX)
         if far.any():
             idx = np.flatnonzero(sel)
@@ -1217,4 +1221,15 @@ def _convert_datetime(
             result[sel] = _localised(seconds, np.zeros(len(seconds), bool), tz).to_numpy()
     if bad.any():
         out.rows(bad, col.name, "not an ISO date-time", values, "bad_datetime")
+    if fractions:
+        out.readings.append(
+            normalise.Reading(
+                col.name,
+                "times with a fraction of a second",
+                "read to the second",
+                fractions,
+                "read_to_second",
+                (),
+            )
+        )
     return result

@@ -115,6 +115,7 @@ TEXTS: dict[str, str] = {
     "note.read_thousands": "{file} {column}: thousands separators removed (1,200 = 1200) ({rows} row(s))",
     "note.read_unit": "{file} {column}: values in {unit} converted to {target} ({rows} row(s))",
     "note.read_dates": "{file} {column}: dates as {shape} read as ISO dates ({rows} row(s))",
+    "note.read_to_second": "{file} {column}: times with a fraction of a second read to the second, the fraction dropped ({rows} row(s))",
     "note.read_header": "{file} {column}: header {header!r} read as this column (documented synonym)",
     "note.read_synonym": "{file} {column}: {text!r} read as {value!r} (documented synonym)",
     "note.read_guarded_text": "{file} {column}: {text!r} read as {value!r} (the apostrophe keeps a spreadsheet from running it as a formula)",

@@ -115,6 +115,7 @@ TEXTS: dict[str, str] = {
     "note.read_thousands": "{file} {column}：已去除千位分隔符（1,200 = 1200）（{rows} 行）",
     "note.read_unit": "{file} {column}：以 {unit} 填写的数值已换算为 {target}（{rows} 行）",
     "note.read_dates": "{file} {column}：按 {shape} 书写的日期已读作 ISO 日期（{rows} 行）",
+    "note.read_to_second": "{file} {column}：带小数秒的时间已读到整秒，舍去小数部分（{rows} 行）",
     "note.read_header": "{file} {column}：表头 {header!r} 读作本列（文档所列同义词）",
     "note.read_synonym": "{file} {column}：{text!r} 读作 {value!r}（文档所列同义词）",
     "note.read_guarded_text": "{file} {column}：{text!r} 读作 {value!r}（撇号使电子表格不把它当作公式执行）",
