@@ -483,3 +483,25 @@ def test_pseudonyms_and_raw_ids_are_keyed_alike_in_every_table(tmp_path):
     att = vt.attendance(reg, sc, data.config)
     assert (att.registered, att.unregistered, att.no_shows) == (3, 1, 0)
     assert (att.attendees, att.visits) == (4, 5)
+
+
+def test_an_empty_scan_date_is_named_empty_and_nothing_else(tmp_path):
+    """check_in_period compares epoch seconds, where an empty time is the int64 minimum: it is
+    the reader's to name (empty), never 'before the event' — in a folder, and in the check
+    itself given a table that still holds the empty time."""
+    scans = "attendee_id,date\na0,\na0,2024-11-20T23:59:59.5\n"
+    folder = make_event(tmp_path / "ev", {"registrations": REGISTRATIONS, "scans": scans}, yaml())
+    with pytest.raises(InputError) as exc:
+        read_event(folder)
+    found = [(p.file, p.row, p.column, p.code) for p in exc.value.problems]
+    assert found == [("scans.csv", 2, "date", "empty"), ("scans.csv", 3, "date", "outside_period")]
+
+    import pandas as pd
+
+    from carbonexpo.io.checks import check_in_period
+    from carbonexpo.io.tables import Table
+
+    stamps = pd.Series(pd.to_datetime([None, "2024-11-20T15:59:59Z", "2024-11-21T12:00:00Z"]))
+    table = Table("scans", "scans.csv", pd.DataFrame({"_row": [2, 3, 4], "date": stamps}), "")
+    config = read_event(make_event(tmp_path / "ok", {}, yaml())).config
+    assert [p.row for p in check_in_period(table, "date", config)] == [3]

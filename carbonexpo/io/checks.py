@@ -217,11 +217,6 @@ def check_known_instruments(t: Table, green: Table | None) -> list[Problem]:
     return problems
 
 
-def period_bounds_utc(config: EventConfig) -> tuple[pd.Timestamp, pd.Timestamp]:
-    start, end = config.period_epoch()
-    return pd.Timestamp(start, unit="s", tz="UTC"), pd.Timestamp(end, unit="s", tz="UTC")
-
-
 def check_reporting_period(t: Table, config: EventConfig) -> list[Problem]:
     problems: list[Problem] = []
     first, after = config.period_epoch()
@@ -241,13 +236,18 @@ def check_reporting_period(t: Table, config: EventConfig) -> list[Problem]:
 def check_in_period(t: Table, column: str, config: EventConfig) -> list[Problem]:
     """Instants (a badge scan) on a local day of the event: build-up to tear-down."""
     problems: list[Problem] = []
-    start, end = period_bounds_utc(config)
+    first, after = config.period_epoch()
     period = {"start": config.phases.start, "end": config.phases.end, "timezone": config.timezone}
-    stamps = t.df[column]
-    _report(problems, t, stamps < start, column, said("detail.before_period", **period),
-            "outside_period")  # fmt: skip
-    _report(problems, t, stamps >= end, column, said("detail.after_period", **period),
-            "outside_period")  # fmt: skip
+    # as epoch seconds, as check_reporting_period: 5 M scans compared as zoned times took ~1 s
+    stamps = epoch_seconds(t.df[column])
+    early = (stamps < first) & (stamps != NAT)  # an empty time is the reader's to name
+    late = stamps >= after
+    if early.any():
+        _report(problems, t, early, column, said("detail.before_period", **period),
+                "outside_period")  # fmt: skip
+    if late.any():
+        _report(problems, t, late, column, said("detail.after_period", **period),
+                "outside_period")  # fmt: skip
     return problems
 
 
