@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from carbonexpo.calc import activities as act
 from carbonexpo.calc.uncertainty import TIER_RANGE, Z95
@@ -24,6 +23,7 @@ from carbonexpo.codes import as_categorical, epoch_seconds
 from carbonexpo.config import EventConfig
 from carbonexpo.geo import capital_of, country_code, great_circle_km, resolve_place
 from carbonexpo.hashes import SEEDS, texts_hashed
+from carbonexpo.io.attendance_import import id_texts
 from carbonexpo.io.schema import ATTENDEE_TYPES, TRAVEL_MODES
 
 # distance bands by one-way great-circle km from the venue: local (< visitor_travel.local_km),
@@ -117,10 +117,7 @@ def _codes(values: object, n: int) -> tuple[np.ndarray, list[str]]:
 def id_hashes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Two 64-bit hashes of each attendee id (the reader keeps ids as Arrow text: a million
     ids are never Python strings nor one dictionary)."""
-    texts = pa.array(values.array) if isinstance(values.dtype, pd.ArrowDtype) else None
-    if texts is None:  # read as a Categorical (the text path), or given by a caller
-        texts = pa.array(values.astype(object).to_numpy(), pa.string(), from_pandas=True)
-    first, second = texts_hashed(texts, SEEDS)
+    first, second = texts_hashed(id_texts(values), SEEDS)
     return first, second
 
 

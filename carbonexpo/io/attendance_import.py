@@ -127,13 +127,18 @@ def _plain(a: pa.Array) -> pa.Array:
     return a.dictionary_decode() if pa.types.is_dictionary(a.type) else a
 
 
+def id_texts(ids: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A table's attendee ids as Arrow text: as the reader keeps them (no Python string per
+    id), or from a Categorical (the text path) or a caller's objects."""
+    if isinstance(ids.dtype, pd.ArrowDtype):
+        return pa.array(ids.array)
+    return pa.array(ids.astype(object).to_numpy(), pa.string(), from_pandas=True)
+
+
 def raw_ids(ids: pd.Series) -> int:
     """How many distinct attendee ids of a folder's table are not import's pseudonyms (the
     ids as Arrow text: no Python string per id; only the others are counted apart)."""
-    if isinstance(ids.dtype, pd.ArrowDtype):
-        texts = pa.array(ids.array)
-    else:  # read as a Categorical (the text path)
-        texts = pa.array(ids.astype(object).to_numpy(), pa.string(), from_pandas=True)
+    texts = id_texts(ids)
     if not len(texts):
         return 0
     shaped = _pseudonym_shaped(texts)
