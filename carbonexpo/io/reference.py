@@ -74,8 +74,8 @@ the same readings (listed under assumptions) and the same messages.
 - Numbers with thousands separators: `1,200`, `12,345.6` (a decimal comma such as `1,5` is
   refused: write `1.5`).
 - Dates: `2025-06-08`, `2025/06/08`, `2025.6.8`, `2025年6月8日`, `20250608`; date-times with a
-  space or `T` before the time. Day/month-first dates (`08/06/2025`) are refused: which is the
-  day?
+  space or `T` before the time; a fraction of a second (`09:27:50.250`) is dropped and said.
+  Day/month-first dates (`08/06/2025`) are refused: which is the day?
 - Units in any case for the common ones (`kwh`, `MWH`, `gj`) and in Chinese (`度`, `吨`).
 - In unit-named columns (`mass_kg`, `distance_km`, `area_m2`) a value with its unit is converted
   (`2.5 t` in `mass_kg` is 2500).
