@@ -282,3 +282,31 @@ def test_reference_data_is_loaded_once_when_two_threads_ask_at_once() -> None:
         t.join()
     assert calls == [1] and got == [[1]] * 4 and all(g is got[0] for g in got)
     assert loaded() is got[0]
+
+
+def test_the_compact_city_index_answers_as_one_list_per_name_did() -> None:
+    """Issue 36: the official names index holds a row or a tuple of rows per name (not a list
+    each: 11 MiB of every run). For every name it gives the rows a plain list per name built
+    from cities.csv gives, most populous first; a name shared by cities keeps them all."""
+    import pandas as pd
+
+    from carbonexpo import geo
+    from carbonexpo.resources import factors_dir
+
+    cities = pd.read_csv(
+        factors_dir() / "geo" / "cities.csv",
+        dtype={"admin1": str, "zh_names": str},
+        keep_default_na=False,
+    ).sort_values("population", ascending=False, kind="stable")
+    expected: dict[str, list[int]] = {}
+    for pos, name, zh in zip(cities.index, cities["name"], cities["zh_names"], strict=True):
+        folded = geo._fold(name)
+        expected.setdefault(folded, []).append(int(pos))
+        for n in set(zh.split("|")) - {folded} if zh else ():
+            expected.setdefault(n, []).append(int(pos))
+    assert len(geo._city_index()) == len(expected)
+    for name, rows in expected.items():
+        assert geo._index_hits(name) == rows, name
+    assert geo._index_hits("nowhere at all") is None
+    shared = [n for n, rows in expected.items() if len(rows) > 2]
+    assert shared and isinstance(geo._city_index()[shared[0]], tuple)
