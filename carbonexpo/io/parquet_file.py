@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from types import ModuleType
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 SUFFIX = ".parquet"
+
+
+def parquet() -> ModuleType:
+    """pyarrow.parquet, imported on the first Parquet file: 9 MiB of every run otherwise,
+    and most event folders hold none."""
+    import pyarrow.parquet as pq
+
+    return pq
 
 
 def is_parquet(path: Path) -> bool:
@@ -22,13 +30,13 @@ def is_parquet(path: Path) -> bool:
 
 
 def header(path: Path) -> list[str]:
-    return [str(n).strip() for n in pq.read_schema(path).names]
+    return [str(n).strip() for n in parquet().read_schema(path).names]
 
 
 def typed(path: Path, types: dict[str, pa.DataType]) -> pa.Table | None:
     """The columns named in `types`, each cast to its type; None when one does not cast as it
     is (the text path then reads it)."""
-    return cast(pq.read_table(path, columns=list(types)), types)
+    return cast(parquet().read_table(path, columns=list(types)), types)
 
 
 def cast(table: pa.Table, types: dict[str, pa.DataType]) -> pa.Table | None:
@@ -60,7 +68,7 @@ def cast(table: pa.Table, types: dict[str, pa.DataType]) -> pa.Table | None:
 
 def text(path: Path) -> pa.Table:
     """Every column as text (empty text as an empty cell), as the CSV's text path reads it."""
-    table = pq.read_table(path)
+    table = parquet().read_table(path)
     columns = {}
     for name, column in zip(table.column_names, table.columns, strict=True):
         if pa.types.is_timestamp(column.type) and column.type.unit != "s":

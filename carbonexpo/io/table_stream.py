@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from carbonexpo.io import parquet_file
 from carbonexpo.io.csv_parse import fast_type
@@ -191,8 +190,10 @@ def _parse_block(
 def _parquet_batches(path: Path, types: dict[str, pa.DataType]) -> Iterator[tuple[pa.Table, int]]:
     row = 2
     try:
-        for batch in pq.ParquetFile(path).iter_batches(
-            batch_size=PARQUET_BATCH_ROWS, columns=list(types)
+        for batch in (
+            parquet_file.parquet()
+            .ParquetFile(path)
+            .iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=list(types))
         ):
             table = parquet_file.cast(pa.Table.from_batches([batch]), types)
             if table is None:
