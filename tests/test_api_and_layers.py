@@ -182,6 +182,28 @@ def test_import_carbonexpo_stays_light() -> None:
     assert out == ["False", "False"]
 
 
+def test_the_library_loads_what_a_task_needs_only_when_it_needs_it() -> None:
+    """Issue 36 (an evidence pack under 300 MB): the API loads Parquet's reader (9 MiB) on
+    the first Parquet file, cryptography's bindings (7.6 MiB) on the first key, and a chart
+    draws without pyplot (14 MiB). Each line below fails when its module is imported at the
+    top of a module again."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, carbonexpo.api as api\n"
+        "heavy = ('pyarrow.parquet', 'cryptography.hazmat.bindings._rust', 'matplotlib')\n"
+        "print(*[m in sys.modules for m in heavy])\n"
+        "from carbonexpo.report import charts\n"
+        "charts.bar_chart(['a', 'b'], [1.0, 2.0], 'title', 'tCO2e')\n"
+        "print('matplotlib.pyplot' in sys.modules, 'matplotlib' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.split()
+    assert out == ["False", "False", "False", "False", "True"]
+
+
 def test_every_public_function_of_the_api_is_exported() -> None:
     """`carbonexpo.compare` raised AttributeError: 11 public functions were missing from
     __all__ (issue 32). Every public function and class defined in api.py is exported, and

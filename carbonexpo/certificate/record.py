@@ -12,10 +12,7 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from carbonexpo.certificate.keys import decode_public, encode_public
 from carbonexpo.errors import CertificateError
@@ -23,6 +20,12 @@ from carbonexpo.json_tree import find_float
 from carbonexpo.notes import render
 from carbonexpo.result import Result, Wording
 from carbonexpo.words import Said, said
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 FORMAT = "carbonexpo-certificate/1"
 
@@ -247,6 +250,8 @@ def verify(cert: Any, trusted: dict[str, Ed25519PublicKey] | None = None) -> Ver
         signature = base64.b64decode(cert["signature"], validate=True)
     except (CertificateError, ValueError) as exc:
         return fail(f"malformed key or signature: {exc}")
+    from cryptography.exceptions import InvalidSignature
+
     try:
         embedded.verify(signature, digest)
     except InvalidSignature:

@@ -16,13 +16,14 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from carbonexpo.certificate.record import verify as verify_envelope
 from carbonexpo.evidence.pack import CHUNK, DATA, EVENT, FORMAT, MANIFEST, REGISTRY, RESULT
 from carbonexpo.resources import DATA_ENV
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 SET_ASIDE = ("generated_at",)  # the only field a re-run may change
 
