@@ -100,6 +100,7 @@ from carbonexpo.io.writers import (
     write_csv_fast,
     write_frame_csv,
     write_parquet_batches,
+    write_pieces_atomic,
     write_text_atomic,
 )
 from carbonexpo.ledger.operations import add_meter, add_meters_from, claim_event, export_energy
@@ -110,7 +111,7 @@ from carbonexpo.ledger.store import Ledger
 from carbonexpo.mailer import MailedInvites, invite_by_mail
 from carbonexpo.notes import Note
 from carbonexpo.notes import render as render_note
-from carbonexpo.numbers import clean_tree, round_sig
+from carbonexpo.numbers import round_sig
 from carbonexpo.planning.make import make_scenario
 from carbonexpo.report.labels import LABELS
 from carbonexpo.report.pdf import MissingCJKFontWarning
@@ -125,6 +126,8 @@ from carbonexpo.report.write import report_bytes as _report_bytes
 from carbonexpo.report.write import write_report as _write_report
 from carbonexpo.resources import templates_dir
 from carbonexpo.result import ClaimCheckOut, LedgerAnchor, Result
+from carbonexpo.result_dump import result_json_bytes as _result_json_bytes
+from carbonexpo.result_dump import result_json_pieces
 from carbonexpo.words import said
 
 PathLike = str | Path
@@ -451,12 +454,9 @@ def result_json(result: Result | Any) -> str:
 
 def result_json_bytes(result: Result | Any) -> bytes:
     """result_json as the UTF-8 bytes written to a file (no text copy made on the way: the
-    JSON of 100,000 credit rows is 42 MB)."""
-    if hasattr(result, "model_dump"):  # a tree of our own: cleaned where it stands
-        data = clean_tree(result.model_dump(mode="json"), in_place=True)
-    else:  # the caller's: left as it is
-        data = clean_tree(result)
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    JSON of 100,000 credit rows is 42 MB; the credit rows dumped in chunks, see
+    carbonexpo.result_dump)."""
+    return _result_json_bytes(result)
 
 
 LINES_SUFFIXES = (".csv", ".parquet", ".xlsx")
@@ -514,7 +514,7 @@ def write_outputs(
     if json_path == "-":
         sys.stdout.write(result_json(run.result))
     elif json_path:
-        write_bytes_atomic(Path(json_path), result_json_bytes(run.result))
+        write_pieces_atomic(Path(json_path), result_json_pieces(run.result))
     if lines_path:
         write_lines_of(run, Path(lines_path))
     if exhibitors_path and run.exhibitors is not None:

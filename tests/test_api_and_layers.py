@@ -30,6 +30,7 @@ LAYERS = [
         "resources",
         "config",
         "result",
+        "result_dump",
         "codes",
         "hashes",
         "memory",

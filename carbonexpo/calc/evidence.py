@@ -3,6 +3,8 @@ event must have one for each (claim.require_evidence, or a rule pack that applie
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -10,15 +12,17 @@ import pandas as pd
 
 from carbonexpo.calc.calculate import Calculation
 from carbonexpo.io.evidence import evidence_files, rows_without_file
+from carbonexpo.result import EvidenceRows
 from carbonexpo.rules.check import ClaimCheck
 
 
 def _missing(
     calc: Calculation, name: str, frame: pd.DataFrame, used: str, label: str
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
+    """The used rows of `frame` without an evidence file, one at a time."""
     t = calc.data.tables.get(name)
     if t is None or frame.empty:
-        return []
+        return iter(())
     rows = frame.loc[(frame["status"] == used).to_numpy(), ["_row", label]]
     if "evidence" in t.df:
         by_row = pd.Series(
@@ -28,12 +32,14 @@ def _missing(
     else:
         evidence = np.full(len(rows), None, dtype=object)
     lacking = rows_without_file(evidence)
-    return [
-        {"file": t.file, "row": int(r), "item": str(item)}
+    return (
+        {"file": t.file, "row": r, "item": str(item)}
         for r, item in zip(
-            rows["_row"].to_numpy()[lacking], rows[label].to_numpy()[lacking], strict=True
+            rows["_row"].to_numpy()[lacking].tolist(),
+            rows[label].to_numpy()[lacking].tolist(),
+            strict=True,
         )
-    ]
+    )
 
 
 def evidence_status(calc: Calculation, checks: list[ClaimCheck]) -> dict[str, Any]:
@@ -42,10 +48,12 @@ def evidence_status(calc: Calculation, checks: list[ClaimCheck]) -> dict[str, An
     required_by += [
         f"{c.pack.id} {c.pack.version}" for c in checks if c.applies and c.pack.require_evidence
     ]
-    missing = _missing(
-        calc, "green_power", calc.green_power.instruments, "applied", "instrument_id"
+    missing = EvidenceRows(
+        chain(
+            _missing(calc, "green_power", calc.green_power.instruments, "applied", "instrument_id"),
+            _missing(calc, "credits", calc.offsets.credits, "eligible", "project_id"),
+        )
     )
-    missing += _missing(calc, "credits", calc.offsets.credits, "eligible", "project_id")
     return {
         "required": bool(required_by),
         "required_by": required_by,

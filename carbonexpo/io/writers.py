@@ -58,6 +58,18 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     write_atomic(path, lambda p: p.write_bytes(data))
 
 
+def write_pieces_atomic(path: Path, pieces: Iterable[bytes]) -> None:
+    """Bytes given piece by piece (a result JSON's long lists a chunk at a time), written as
+    they come: the whole is never held."""
+
+    def write(p: Path) -> None:
+        with p.open("wb") as f:
+            for piece in pieces:
+                f.write(piece)
+
+    write_atomic(path, write)
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
