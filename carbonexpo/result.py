@@ -85,6 +85,14 @@ class ColumnRows(Sequence[R]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._count} rows)"
 
+    def first(self, field: str, value: Any) -> R | None:
+        """The first record whose `field` equals `value`, or None: the column searched, one
+        record made (a search record by record made every record before the hit)."""
+        try:
+            return self[self._columns[field].index(value)]
+        except ValueError:
+            return None
+
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
@@ -474,6 +482,12 @@ class ExhibitorStatement(Frozen):
     allocated_by_category: dict[str, float]
 
 
+class ExhibitorRows(ColumnRows[ExhibitorStatement]):
+    """A result's per-exhibitor statements (one per exhibitor of booths.csv)."""
+
+    RECORD = ExhibitorStatement
+
+
 class LocalText(Frozen):
     """A rule pack's own text (wording, evidence), in the languages the pack gives."""
 
@@ -595,7 +609,7 @@ class Result(Frozen):
     sources: list[SourceOut]
     assumptions: list[Note]
     warnings: list[Note]
-    exhibitors: list[ExhibitorStatement] | None = None
+    exhibitors: ExhibitorRows | None = None
     ledger: LedgerAnchor | None = None
     # every rule pack's verdict (carbonexpo claims); empty in results made before rule packs
     claims: list[ClaimCheckOut] = Field(default_factory=list)
@@ -604,7 +618,7 @@ class Result(Frozen):
     registry_checks: list[RegistryCheckOut] | None = None
 
     def exhibitor(self, name: str) -> ExhibitorStatement | None:
-        return next((e for e in self.exhibitors or [] if e.exhibitor == name), None)
+        return self.exhibitors.first("exhibitor", name) if self.exhibitors else None
 
 
 def json_schema() -> str:

@@ -120,3 +120,17 @@ def test_calc_writes_the_json_a_chunk_at_a_time_as_the_api_gives_it(tmp_path) ->
     out = tmp_path / "result.json"
     api.write_outputs(run, json_path=str(out))
     assert out.read_bytes() == api.result_json_bytes(run.result) == one_dump(run.result)
+
+
+def test_an_exhibitor_is_found_by_its_column(example) -> None:
+    """Result.exhibitor searches the name column and makes one record (a search record by
+    record made every record before the hit: a million exhibitors' statements)."""
+    from carbonexpo.result import ExhibitorRows
+
+    assert example.exhibitors is not None and len(example.exhibitors) > 3
+    for statement in (example.exhibitors[0], example.exhibitors[-1]):
+        assert example.exhibitor(statement.exhibitor) == statement
+    assert example.exhibitor("nobody at all") is None
+    assert isinstance(example.exhibitors, ExhibitorRows)
+    assert example.exhibitors.first("area_m2", example.exhibitors[2].area_m2) is not None
+    assert example.model_copy(update={"exhibitors": None}).exhibitor("x") is None

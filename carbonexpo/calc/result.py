@@ -43,7 +43,7 @@ from carbonexpo.result import (
     DateSpan,
     EventOut,
     EvidenceOut,
-    ExhibitorStatement,
+    ExhibitorRows,
     FactorSetRef,
     FactorUsed,
     HourlyOut,
@@ -199,7 +199,7 @@ def build_result(
         warnings=[*calc.warnings, *standard_warnings],
         exhibitors=None
         if calc.exhibitors is None
-        else [ExhibitorStatement.model_validate(e) for e in exhibitor_statements(calc.exhibitors)],
+        else ExhibitorRows(exhibitor_statements(calc.exhibitors)),
         ledger=ledger,
         claims=[ClaimCheckOut.model_validate(claim_record(c)) for c in checks],
         scope2_regimes=scope2_regimes(calc),
@@ -304,11 +304,11 @@ def used_sources(calc: Calculation) -> list[dict[str, Any]]:
     return [vars(catalogue[i]) for i in ids]
 
 
-def exhibitor_statements(table: pd.DataFrame) -> list[dict[str, Any]]:
+def exhibitor_statements(table: pd.DataFrame) -> Iterator[dict[str, Any]]:
     """One statement per exhibitor from the exhibitor × category table, in one sorted pass
-    (no DataFrame slice per exhibitor: 620 exhibitors took 0.29 s that way)."""
+    (no DataFrame slice per exhibitor: 620 exhibitors took 0.29 s that way), one at a time."""
     if table.empty:
-        return []
+        return
     names = table["exhibitor"].astype(str).to_numpy()
     order = np.argsort(names, kind="stable")  # groupby order, rows in table order within
     names = names[order]
@@ -320,28 +320,22 @@ def exhibitor_statements(table: pd.DataFrame) -> list[dict[str, Any]]:
     ends = np.r_[starts[1:], len(names)]
     own_sum = np.add.reduceat(own, starts)
     shared_sum = np.add.reduceat(shared, starts)
-    statements = []
     for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-        statements.append(
-            {
-                "exhibitor": str(names[a]),
-                "area_m2": float(area[a]),
-                "own_tco2e": float(own_sum[i]) / 1000.0,
-                "allocated_tco2e": float(shared_sum[i]) / 1000.0,
-                "total_tco2e": float(own_sum[i] + shared_sum[i]) / 1000.0,
-                "own_by_category": {
-                    str(c): float(v) / 1000.0
-                    for c, v in zip(category[a:b], own[a:b], strict=True)
-                    if v
-                },
-                "allocated_by_category": {
-                    str(c): float(v) / 1000.0
-                    for c, v in zip(category[a:b], shared[a:b], strict=True)
-                    if v
-                },
-            }
-        )
-    return statements
+        yield {
+            "exhibitor": str(names[a]),
+            "area_m2": float(area[a]),
+            "own_tco2e": float(own_sum[i]) / 1000.0,
+            "allocated_tco2e": float(shared_sum[i]) / 1000.0,
+            "total_tco2e": float(own_sum[i] + shared_sum[i]) / 1000.0,
+            "own_by_category": {
+                str(c): float(v) / 1000.0 for c, v in zip(category[a:b], own[a:b], strict=True) if v
+            },
+            "allocated_by_category": {
+                str(c): float(v) / 1000.0
+                for c, v in zip(category[a:b], shared[a:b], strict=True)
+                if v
+            },
+        }
 
 
 def avoided_generation(calc: Calculation) -> dict[str, Any] | None:
