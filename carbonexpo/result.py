@@ -6,8 +6,9 @@ models (`python -m carbonexpo.result > docs/result.schema.json`; a test keeps it
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar, Literal, TypeVar, overload
+from typing import Any, ClassVar, Literal, TypeVar, get_origin, overload
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
 from pydantic_core import core_schema
@@ -31,23 +32,41 @@ class ColumnRows(Sequence[R]):
     values (100,000 credit blocks as records took ~130 MiB of a calculation's peak, as columns
     ~12). Validated and serialised as list[RECORD], so the result JSON, its schema and
     `Result.model_validate_json` are as they were. Each row is validated once, when added.
-    carbonexpo.result_dump writes these lists in chunks."""
+    carbonexpo.result_dump writes these lists in chunks.
+
+    A float field is held in an array of doubles (8 bytes a value, not a float object and its
+    list slot: 32), a dict[str, float] field as its keys and its values, each set of keys held
+    once (a dict of one entry is ~200 bytes): 1 M exhibitors' statements took ~700 bytes a row
+    as lists of objects."""
 
     __slots__ = ("_columns", "_count")
     RECORD: ClassVar[type[BaseModel]]
     FIELDS: ClassVar[tuple[str, ...]]
+    NUMBERS: ClassVar[frozenset[str]]  # float fields, held as array('d')
+    MAPS: ClassVar[frozenset[str]]  # dict fields, held as (keys, values) tuples
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.FIELDS = tuple(cls.RECORD.model_fields)
+        fields = cls.RECORD.model_fields
+        cls.FIELDS = tuple(fields)
+        cls.NUMBERS = frozenset(n for n, f in fields.items() if f.annotation is float)
+        cls.MAPS = frozenset(n for n, f in fields.items() if get_origin(f.annotation) is dict)
 
     def __init__(self, rows: Iterable[R | Mapping[str, Any]] = ()) -> None:
-        columns: dict[str, list[Any]] = {name: [] for name in self.FIELDS}
+        columns: dict[str, Any] = {
+            name: array("d") if name in self.NUMBERS else [] for name in self.FIELDS
+        }
+        maps = self.MAPS
+        key_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
         count = 0
         for row in rows:
             record = row if isinstance(row, self.RECORD) else self.RECORD.model_validate(row)
             for name, column in columns.items():
-                column.append(getattr(record, name))
+                value = getattr(record, name)
+                if name in maps:
+                    keys = tuple(value)
+                    value = (key_sets.setdefault(keys, keys), tuple(value.values()))
+                column.append(value)
             count += 1
         self._columns = columns
         self._count = count
@@ -55,6 +74,9 @@ class ColumnRows(Sequence[R]):
     def _record(self, values: Iterable[Any]) -> R:
         # the values were validated when added: the record is built, not validated again
         fields = dict(zip(self.FIELDS, values, strict=True))
+        for name in self.MAPS:
+            keys, numbers = fields[name]
+            fields[name] = dict(zip(keys, numbers, strict=True))
         return self.RECORD.model_construct(**fields)  # type: ignore[return-value]
 
     def __len__(self) -> int:
@@ -86,8 +108,11 @@ class ColumnRows(Sequence[R]):
         return f"{type(self).__name__}({self._count} rows)"
 
     def first(self, field: str, value: Any) -> R | None:
-        """The first record whose `field` equals `value`, or None: the column searched, one
-        record made (a search record by record made every record before the hit)."""
+        """The first record whose `field` (not a dict field) equals `value`, or None: the
+        column searched, one record made (a search record by record made every record before
+        the hit)."""
+        if field in self.MAPS:
+            raise ValueError(f"{field}: a dict field is not searched")
         try:
             return self[self._columns[field].index(value)]
         except ValueError:

@@ -134,3 +134,28 @@ def test_an_exhibitor_is_found_by_its_column(example) -> None:
     assert isinstance(example.exhibitors, ExhibitorRows)
     assert example.exhibitors.first("area_m2", example.exhibitors[2].area_m2) is not None
     assert example.model_copy(update={"exhibitors": None}).exhibitor("x") is None
+
+
+def test_float_and_dict_fields_are_held_compactly_and_read_as_given(example) -> None:
+    """ExhibitorRows holds its float fields as doubles and its dict fields as keys and values
+    (one tuple per set of keys): each record reads back equal to the one added, an empty dict
+    included, and a dict field is not searched."""
+    from array import array
+
+    from carbonexpo.result import ExhibitorRows, ExhibitorStatement
+
+    given = [
+        ExhibitorStatement(exhibitor=f"E{i}", area_m2=9.0 + i, own_tco2e=0.5 * i,
+                           allocated_tco2e=1.25, total_tco2e=0.5 * i + 1.25,
+                           own_by_category={} if i % 2 else {"materials": 0.5 * i},
+                           allocated_by_category={"electricity": 1.0, "waste": 0.25})
+        for i in range(6)
+    ]  # fmt: skip
+    rows = ExhibitorRows(given)
+    assert list(rows) == given and rows[-1] == given[-1]
+    assert isinstance(rows._columns["area_m2"], array)
+    packed = rows._columns["allocated_by_category"]
+    assert all(keys is packed[0][0] for keys, _ in packed)  # one tuple for one set of keys
+    assert rows.first("area_m2", 12.0) == given[3]
+    with pytest.raises(ValueError, match="dict field"):
+        rows.first("own_by_category", {})
