@@ -485,6 +485,36 @@ def test_pseudonyms_and_raw_ids_are_keyed_alike_in_every_table(tmp_path):
     assert (att.attendees, att.visits) == (4, 5)
 
 
+def test_raw_ids_are_counted_once_per_file_each_id_once(tmp_path):
+    """The privacy warning counts each file's distinct ids that are not pseudonyms: a raw id
+    registered twice is one; scans count the registered raw ids scanned (not the one never
+    scanned) and the unregistered raw ids, a pseudonym never."""
+    p1, p2 = "p-0123456789abcdef0001", "p-0123456789abcdef0002"
+    registrations = (
+        f"attendee_id,origin\nraw-1,Shanghai\nraw-1,Shanghai\nraw-2,Beijing\n{p1},Tokyo\n"
+    )
+    scans = (
+        f"attendee_id,date\nraw-1,2024-11-26\nraw-1,2024-11-27\n{p1},2024-11-26\n"
+        f"badge-9,2024-11-28\nbadge-9,2024-11-29\n{p2},2024-11-28\n"
+    )
+    folder = make_event(tmp_path / "ev", {"registrations": registrations, "scans": scans}, yaml())
+    calc = calculate(folder).calculation
+    said = {w.params["file"]: w.params["count"] for w in calc.warnings
+            if w.code == "attendee_ids_raw"}  # fmt: skip
+    assert said == {"registrations.csv": 2, "scans.csv": 2}
+    assert calc.visitor_travel.attendance.raw_ids == said
+
+
+def test_ids_of_other_lengths_are_told_by_the_regex():
+    import pyarrow as pa
+
+    from carbonexpo.io.attendance_import import not_pseudonyms
+
+    ids = ["p-0123456789abcdef0001", "p-0123456789ABCDEF0001", "X1", "", "p-0123456789abcdef00011"]
+    assert not_pseudonyms(pa.array(ids)).tolist() == [False, True, True, True, True]
+    assert not_pseudonyms(pa.array([], pa.string())).tolist() == []
+
+
 def test_an_empty_scan_date_is_named_empty_and_nothing_else(tmp_path):
     """check_in_period compares epoch seconds, where an empty time is the int64 minimum: it is
     the reader's to name (empty), never 'before the event' — in a folder, and in the check

@@ -395,11 +395,6 @@ def add_visitor_travel(
             )
             return None
         covered = sorted(str(g) for g in group.unique())
-    from carbonexpo.io.attendance_import import raw_ids
-
-    for t in (reg, scans):
-        if t is not None and (count := raw_ids(t.df["attendee_id"])):
-            warnings.append(note("attendee_ids_raw", file=t.file, count=count))
     att = vt.attendance(
         reg.df if reg else None,
         scans.df if scans else None,
@@ -407,6 +402,8 @@ def add_visitor_travel(
         registrations_file=reg.file if reg else "registrations.csv",
         scans_file=scans.file if scans else "scans.csv",
     )
+    for file, count in att.raw_ids.items():
+        warnings.append(note("attendee_ids_raw", file=file, count=count))
     resolver = builder.resolver
 
     def per_unit(key: str, unit: str) -> float | None:

@@ -23,7 +23,7 @@ from carbonexpo.codes import as_categorical, epoch_seconds
 from carbonexpo.config import EventConfig
 from carbonexpo.geo import capital_of, country_code, great_circle_km, resolve_place
 from carbonexpo.hashes import SEEDS, texts_hashed
-from carbonexpo.io.attendance_import import id_texts
+from carbonexpo.io.attendance_import import id_texts, not_pseudonyms
 from carbonexpo.io.schema import ATTENDEE_TYPES, TRAVEL_MODES
 
 # distance bands by one-way great-circle km from the venue: local (< visitor_travel.local_km),
@@ -99,6 +99,8 @@ class Attendance:
     no_shows: int = 0  # registered, never scanned (when scans.csv exists)
     unregistered: int = 0  # scanned, not in registrations.csv: origin unknown
     days_from: str = "registrations"  # scans | registrations | default (1 day each)
+    # file -> distinct ids in it that are not import's pseudonyms (privacy: warned about)
+    raw_ids: dict[str, int] = field(default_factory=dict)
 
     @property
     def attendees(self) -> int:
@@ -217,12 +219,17 @@ def _attendance(
             else np.full(len(first), np.nan)
         )
         keys, keys2 = h1[first], h2[first]  # each attendee's, in the order of first rows
+        # each attendee's id is checked once, not each of its rows
+        raw = not_pseudonyms(id_texts(reg["attendee_id"]).take(first))
     else:
         first = np.zeros(0, np.int64)
         origin = types = rows = np.zeros(0, np.int64)
         origin_labels, given_days = [], np.zeros(0)
         keys = keys2 = np.zeros(0, np.uint64)
+        raw = np.zeros(0, dtype=bool)
     out = Attendance(pd.DataFrame(), origin_labels, registrations_file, len(first), n - len(first))
+    if raw.any():
+        out.raw_ids[registrations_file] = int(raw.sum())
     if scans is not None:
         s1, s2 = hashing(scans["attendee_id"])
         # each scan's registration (-1: not registered), by its id's hash: a hash table of the
@@ -244,9 +251,18 @@ def _attendance(
         types = np.concatenate([types, np.zeros(len(extra), np.int64)])
         scan_rows = scans["_row"].to_numpy(dtype=np.int64)
         first_scan = np.full(len(extra), 0, np.int64)
+        # the scans' distinct ids not pseudonyms: of the registered ones scanned (checked
+        # above), and of the unregistered ones, each id once
+        scanned = np.bincount(attendee[found], minlength=len(first)) > 0
+        raw_scanned = int((raw & scanned).sum())
         if len(extra):
             firsts = np.unique(attendee[unknown], return_index=True)[1]
             first_scan = scan_rows[unknown[firsts]]
+            raw_scanned += int(
+                not_pseudonyms(id_texts(scans["attendee_id"]).take(unknown[firsts])).sum()
+            )
+        if raw_scanned:
+            out.raw_ids[scans_file] = raw_scanned
         rows = np.concatenate([rows, first_scan])
         out.no_shows = int((days[: len(first)] == 0).sum())
         out.unregistered, out.days_from = len(extra), "scans"

@@ -135,17 +135,16 @@ def id_texts(ids: pd.Series) -> pa.Array | pa.ChunkedArray:
     return pa.array(ids.astype(object).to_numpy(), pa.string(), from_pandas=True)
 
 
-def raw_ids(ids: pd.Series) -> int:
-    """How many distinct attendee ids of a folder's table are not import's pseudonyms (the
-    ids as Arrow text: no Python string per id; only the others are counted apart)."""
-    texts = id_texts(ids)
+def not_pseudonyms(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Whether each attendee id (Arrow text: no Python string per id) is not one of import's
+    pseudonyms: an id as the registration system wrote it. Callers pass each distinct id once."""
     if not len(texts):
-        return 0
+        return np.zeros(0, dtype=bool)
     shaped = _pseudonym_shaped(texts)
-    if shaped is not None and shaped.all():
-        return 0  # every id is a pseudonym (the usual case, without a regex of each)
-    raw = texts.filter(pc.invert(pc.match_substring_regex(texts, PSEUDONYM.pattern)))
-    return int(pc.count_distinct(raw).as_py()) if len(raw) else 0
+    if shaped is not None:
+        return ~shaped  # every id 22 bytes: told by its bytes, without a regex of each
+    matched = pc.match_substring_regex(pc.fill_null(texts, ""), PSEUDONYM.pattern)
+    return ~np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 HEX = np.zeros(256, dtype=bool)  # the bytes of lower-case hex digits
