@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar, Literal, TypeVar, get_origin, overload
+from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin, overload
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
 from pydantic_core import core_schema
@@ -26,6 +26,50 @@ class Frozen(BaseModel):
 R = TypeVar("R", bound=BaseModel)
 
 
+class MapColumn:
+    """A column of dict[str, float] values: each row's set of keys as a number into the sets
+    seen (each set held once), its values in one array of doubles (a row's from its start).
+    Read back as dicts equal to those appended (an empty dict included)."""
+
+    __slots__ = ("_key_sets", "_numbered", "_set", "_start", "_values")
+
+    def __init__(self) -> None:
+        self._key_sets: list[tuple[str, ...]] = []
+        self._numbered: dict[tuple[str, ...], int] = {}
+        self._set = array("I")  # each row's set of keys
+        self._start = array("q")  # each row's first value in _values
+        self._values = array("d")
+
+    def append(self, value: Mapping[str, float]) -> None:
+        keys = tuple(value)
+        number = self._numbered.get(keys)
+        if number is None:
+            number = self._numbered[keys] = len(self._key_sets)
+            self._key_sets.append(keys)
+        self._set.append(number)
+        self._start.append(len(self._values))
+        self._values.extend(value.values())
+
+    def __len__(self) -> int:
+        return len(self._set)
+
+    def __getitem__(self, index: int) -> dict[str, float]:
+        keys = self._key_sets[self._set[index]]
+        start = self._start[index]
+        return dict(zip(keys, self._values[start : start + len(keys)], strict=True))
+
+    def __iter__(self) -> Iterator[dict[str, float]]:
+        for index in range(len(self._set)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MapColumn):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class ColumnRows(Sequence[R]):
     """A read-only sequence of RECORD, held as one list per field and made into a record when
     one is read: a list of many small pydantic records costs ~1.3 kB a record before its
@@ -35,15 +79,15 @@ class ColumnRows(Sequence[R]):
     carbonexpo.result_dump writes these lists in chunks.
 
     A float field is held in an array of doubles (8 bytes a value, not a float object and its
-    list slot: 32), a dict[str, float] field as its keys and its values, each set of keys held
-    once (a dict of one entry is ~200 bytes): 1 M exhibitors' statements took ~700 bytes a row
-    as lists of objects."""
+    list slot: 32), a dict[str, float] field as a MapColumn (its keys a set of keys held once,
+    its values doubles: a dict of one entry is ~200 bytes, a tuple of its keys and a tuple of
+    its values ~150): 1 M exhibitors' statements took ~700 bytes a row as lists of objects."""
 
     __slots__ = ("_columns", "_count")
     RECORD: ClassVar[type[BaseModel]]
     FIELDS: ClassVar[tuple[str, ...]]
     NUMBERS: ClassVar[frozenset[str]]  # float fields, held as array('d')
-    MAPS: ClassVar[frozenset[str]]  # dict fields, held as (keys, values) tuples
+    MAPS: ClassVar[frozenset[str]]  # dict[str, float] fields, held as MapColumn
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -51,22 +95,20 @@ class ColumnRows(Sequence[R]):
         cls.FIELDS = tuple(fields)
         cls.NUMBERS = frozenset(n for n, f in fields.items() if f.annotation is float)
         cls.MAPS = frozenset(n for n, f in fields.items() if get_origin(f.annotation) is dict)
+        for name in cls.MAPS:
+            if get_args(fields[name].annotation) != (str, float):
+                raise TypeError(f"{cls.__name__}.{name}: a dict field is dict[str, float]")
 
     def __init__(self, rows: Iterable[R | Mapping[str, Any]] = ()) -> None:
         columns: dict[str, Any] = {
-            name: array("d") if name in self.NUMBERS else [] for name in self.FIELDS
+            name: array("d") if name in self.NUMBERS else MapColumn() if name in self.MAPS else []
+            for name in self.FIELDS
         }
-        maps = self.MAPS
-        key_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
         count = 0
         for row in rows:
             record = row if isinstance(row, self.RECORD) else self.RECORD.model_validate(row)
             for name, column in columns.items():
-                value = getattr(record, name)
-                if name in maps:
-                    keys = tuple(value)
-                    value = (key_sets.setdefault(keys, keys), tuple(value.values()))
-                column.append(value)
+                column.append(getattr(record, name))
             count += 1
         self._columns = columns
         self._count = count
@@ -74,9 +116,6 @@ class ColumnRows(Sequence[R]):
     def _record(self, values: Iterable[Any]) -> R:
         # the values were validated when added: the record is built, not validated again
         fields = dict(zip(self.FIELDS, values, strict=True))
-        for name in self.MAPS:
-            keys, numbers = fields[name]
-            fields[name] = dict(zip(keys, numbers, strict=True))
         return self.RECORD.model_construct(**fields)  # type: ignore[return-value]
 
     def __len__(self) -> int:

@@ -154,8 +154,26 @@ def test_float_and_dict_fields_are_held_compactly_and_read_as_given(example) -> 
     rows = ExhibitorRows(given)
     assert list(rows) == given and rows[-1] == given[-1]
     assert isinstance(rows._columns["area_m2"], array)
-    packed = rows._columns["allocated_by_category"]
-    assert all(keys is packed[0][0] for keys, _ in packed)  # one tuple for one set of keys
+    allocated, own = rows._columns["allocated_by_category"], rows._columns["own_by_category"]
+    assert allocated._key_sets == [("electricity", "waste")]  # one tuple for one set of keys
+    assert own._key_sets == [("materials",), ()] and list(own._set) == [0, 1] * 3
+    assert isinstance(allocated._values, array) and len(allocated._values) == 12
+    assert len(own._values) == 3  # an empty dict holds no value
     assert rows.first("area_m2", 12.0) == given[3]
     with pytest.raises(ValueError, match="dict field"):
         rows.first("own_by_category", {})
+    assert ExhibitorRows(given) == rows
+    changed = [given[0].model_copy(update={"own_by_category": {"materials": 0.5}}), *given[1:]]
+    assert ExhibitorRows(changed) != rows  # an empty dict and one entry differ
+
+
+def test_a_dict_field_of_other_values_is_refused() -> None:
+    from carbonexpo.result import ColumnRows, Frozen
+
+    class Tagged(Frozen):
+        tags: dict[str, str]
+
+    with pytest.raises(TypeError, match="dict\\[str, float\\]"):
+
+        class TaggedRows(ColumnRows[Tagged]):
+            RECORD = Tagged
