@@ -761,8 +761,8 @@ def calculate(
 
     exhibitors = None
     if b := data.tables.get("booths"):
-        exhibitors, _ = allocate_to_exhibitors(groups, b.df, value_column=basis_col)
-        unknown = sorted(set(groups["exhibitor"].dropna()) - set(b.df["exhibitor"]))
+        allocation = allocate_to_exhibitors(groups, b.df, value_column=basis_col)
+        exhibitors, unknown = allocation.table, allocation.without_booth
         if unknown:
             warnings.append(note("exhibitors_without_booth", names=[str(u) for u in unknown[:20]]))
     elif groups["exhibitor"].notna().any():
