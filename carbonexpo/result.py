@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin, overload
+from types import UnionType
+from typing import Any, ClassVar, Literal, TypeVar, Union, cast, get_args, get_origin, overload
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, TypeAdapter
 from pydantic_core import core_schema
 
 from carbonexpo.notes import Note
@@ -24,6 +25,22 @@ class Frozen(BaseModel):
 
 
 R = TypeVar("R", bound=BaseModel)
+
+
+PLAIN = (str, int, float, bool, type(None))
+
+
+def _plain(annotation: Any) -> bool:
+    """Whether a value of this type is its own JSON value (pydantic's mode="json" dump gives
+    it back as it is): text, numbers, booleans, None, literals of those, unions of those."""
+    if annotation in PLAIN:
+        return True
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return all(type(a) in PLAIN for a in get_args(annotation))
+    if origin in (Union, UnionType):
+        return all(_plain(a) for a in get_args(annotation))
+    return False
 
 
 class MapColumn:
@@ -88,6 +105,8 @@ class ColumnRows(Sequence[R]):
     FIELDS: ClassVar[tuple[str, ...]]
     NUMBERS: ClassVar[frozenset[str]]  # float fields, held as array('d')
     MAPS: ClassVar[frozenset[str]]  # dict[str, float] fields, held as MapColumn
+    # fields dumped through pydantic value by value (json_values); the others are their JSON
+    ADAPTED: ClassVar[dict[str, TypeAdapter[Any]]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -98,6 +117,13 @@ class ColumnRows(Sequence[R]):
         for name in cls.MAPS:
             if get_args(fields[name].annotation) != (str, float):
                 raise TypeError(f"{cls.__name__}.{name}: a dict field is dict[str, float]")
+        decorators = cls.RECORD.__pydantic_decorators__
+        custom = bool(decorators.field_serializers or decorators.model_serializers)
+        cls.ADAPTED = {
+            name: TypeAdapter(cast(Any, f.annotation))
+            for name, f in fields.items()
+            if custom or not (name in cls.MAPS or _plain(f.annotation))
+        }
 
     def __init__(self, rows: Iterable[R | Mapping[str, Any]] = ()) -> None:
         columns: dict[str, Any] = {
@@ -120,6 +146,25 @@ class ColumnRows(Sequence[R]):
 
     def __len__(self) -> int:
         return self._count
+
+    def json_values(self, start: int, stop: int) -> list[dict[str, Any]]:
+        """Rows start to stop as `TypeAdapter(list[RECORD]).dump_python(rows, mode="json")`
+        gives them (a test holds the two equal), read from the columns: no record is made. A
+        field of a type that is its own JSON (text, number, boolean, a literal, None, a dict of
+        numbers) is taken as held; any other goes through its type's adapter."""
+        values = []
+        for name, column in self._columns.items():
+            if isinstance(column, MapColumn):
+                part: list[Any] = [column[i] for i in range(start, min(stop, self._count))]
+            else:
+                part = (
+                    column[start:stop].tolist() if isinstance(column, array) else column[start:stop]
+                )
+            adapter = self.ADAPTED.get(name)
+            if adapter is not None:
+                part = [v if v == [] else adapter.dump_python(v, mode="json") for v in part]
+            values.append(part)
+        return [dict(zip(self.FIELDS, row, strict=True)) for row in zip(*values, strict=True)]
 
     @overload
     def __getitem__(self, index: int) -> R: ...

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from carbonexpo.numbers import clean_tree
 from carbonexpo.result import ColumnRows, Result
@@ -96,11 +96,10 @@ def _list_pieces(rows: ColumnRows[Any], depth: int, path: str) -> Iterator[bytes
     if not len(rows):
         yield b"[]"
         return
-    adapter = TypeAdapter(list[rows.RECORD])  # type: ignore[name-defined]
     inner = b"\n" + INDENT * (depth + 1)
     yield b"["
     for start in range(0, len(rows), CHUNK_ROWS):
-        chunk = adapter.dump_python(rows[start : start + CHUNK_ROWS], mode="json")
+        chunk = rows.json_values(start, start + CHUNK_ROWS)  # no record made
         try:
             clean_tree(chunk, path, in_place=True)
         except ValueError:  # named by its place in the chunk: walked again, named in the list

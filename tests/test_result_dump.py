@@ -177,3 +177,43 @@ def test_a_dict_field_of_other_values_is_refused() -> None:
 
         class TaggedRows(ColumnRows[Tagged]):
             RECORD = Tagged
+
+
+def test_json_values_are_what_pydantic_dumps(example) -> None:
+    """Rows dumped from their columns (no record made) are pydantic's mode="json" dump of the
+    records: texts, numbers, literals and None as held, a dict of numbers, the notes of a
+    rejected credit through their adapter; slices past the end included."""
+    from pydantic import TypeAdapter
+
+    from carbonexpo.notes import note
+
+    credits = list(example.credits)
+    rejected = credits[0].model_copy(
+        update={"status": "rejected", "reasons": [note("credit_too_old", vintage=2015, oldest=2019, year=2024, age=5)],
+                "beneficiary": None, "retired_on": None}
+    )  # fmt: skip
+    lists = [
+        CreditRows([*credits, rejected]),
+        example.evidence.missing,
+        example.exhibitors,
+    ]
+    for rows in lists:
+        adapter = TypeAdapter(list[rows.RECORD])
+        n = len(rows)
+        assert n
+        for start, stop in [(0, n), (0, 1), (1, 3), (n - 1, n + 4), (n, n + 2)]:
+            assert rows.json_values(start, stop) == adapter.dump_python(
+                rows[start:stop], mode="json"
+            )
+    assert CreditRows.ADAPTED.keys() == {"reasons"}
+    assert not EvidenceRows.ADAPTED
+
+
+def test_plain_types_are_told_apart() -> None:
+    from typing import Literal
+
+    from carbonexpo.notes import Note
+    from carbonexpo.result import _plain
+
+    assert all(_plain(t) for t in (str, int, float, bool, str | None, Literal["a", "b"]))
+    assert not any(_plain(t) for t in (list[str], Note, list[Note], str | list[str]))
