@@ -188,9 +188,10 @@ def test_json_values_are_what_pydantic_dumps(example) -> None:
     from carbonexpo.notes import note
 
     credits = list(example.credits)
+    too_old = note("credit_too_old", vintage=2015, oldest=2019, year=2024, age=5)
     rejected = credits[0].model_copy(
-        update={"status": "rejected", "reasons": [note("credit_too_old", vintage=2015, oldest=2019, year=2024, age=5)],
-                "beneficiary": None, "retired_on": None}
+        update={"status": "rejected", "reasons": [too_old], "beneficiary": None,
+                "retired_on": None}
     )  # fmt: skip
     lists = [
         CreditRows([*credits, rejected]),

@@ -490,3 +490,16 @@ def test_a_pas_2060_claim_after_2025_is_warned_about_in_the_result(tmp_path) -> 
         )  # fmt: skip
         codes = [w.code for w in carbonexpo.calculate(folder).result.warnings]
         assert ("rule_legacy_ended" in codes) is warned
+
+
+def test_packs_read_alike_by_libyaml_and_by_python():
+    """The packs are read by libyaml's safe loader where PyYAML has it: every shipped pack
+    gives the same data as through PyYAML's own (pure Python) safe loader."""
+    import yaml
+
+    from carbonexpo.rules.pack import LOADER, pack_files
+
+    files = pack_files()
+    assert len(files) >= 8
+    for _, raw in files:
+        assert yaml.load(raw, Loader=LOADER) == yaml.safe_load(raw)

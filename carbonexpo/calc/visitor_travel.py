@@ -355,7 +355,10 @@ def pool_stats(
     its default (default_home, default_nights)."""
     k, n = pick.shape
     mode = r.mode[pick]
-    share = np.stack([np.bincount(mode[i], minlength=len(MODES)) for i in range(k)]) / max(n, 1)
+    # each row's count of each mode, all rows in one bincount (row × modes + mode)
+    m = len(MODES)
+    counts = np.bincount((np.arange(k)[:, None] * m + mode).ravel(), minlength=k * m)
+    share = counts.reshape(k, m) / max(n, 1)
     h = r.home[pick]
     answered = (~np.isnan(h)).sum(axis=1)
     home = np.where(

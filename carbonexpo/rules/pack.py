@@ -22,6 +22,9 @@ from pydantic import (
 
 from carbonexpo.resources import rules_dir
 
+# libyaml's safe loader where PyYAML has it (8 packs: ~70 ms in Python, a fraction in C)
+LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Kind = Literal["standard", "jurisdiction", "instruments", "consumer_law"]
 PackId = str
 
@@ -116,7 +119,7 @@ def pack_files() -> list[tuple[str, bytes]]:
 def parse_pack(name: str, raw: bytes) -> Pack:
     """One pack file, refused with its name and the field at fault."""
     try:
-        return Pack.model_validate(yaml.safe_load(raw))
+        return Pack.model_validate(yaml.load(raw, Loader=LOADER))  # noqa: S506 (a safe loader)
     except ValidationError as exc:
         said = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
