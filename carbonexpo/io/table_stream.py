@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from carbonexpo.io import parquet_file
-from carbonexpo.io.csv_parse import fast_type
+from carbonexpo.io.csv_parse import fast_type, parsed_again_if_lost
 from carbonexpo.io.normalise import Reading
 from carbonexpo.io.schema import TableSchema
 from carbonexpo.io.streamed import BLOCK_BYTES
@@ -170,8 +170,9 @@ def _parse_block(
     block: bytes | memoryview, names: list[str], types: dict[str, pa.DataType], size: int
 ) -> tuple[pa.Table, int]:
     """The block parsed (in four chunks, on every core), and the rows (lines) it holds."""
-    try:
-        table = pacsv.read_csv(
+
+    def parse() -> pa.Table:
+        return pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(block)),
             read_options=pacsv.ReadOptions(column_names=names, block_size=max(size // 4, 1 << 16)),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
@@ -182,6 +183,9 @@ def _parse_block(
                 quoted_strings_can_be_null=True,
             ),
         )
+
+    try:
+        table = parsed_again_if_lost(parse)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError) as exc:
         raise NotStreamable(str(exc)) from None
     return table, _rows_of(block, table)
