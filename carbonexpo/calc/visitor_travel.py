@@ -356,9 +356,9 @@ def pool_stats(
     k, n = pick.shape
     mode = r.mode[pick]
     # each row's count of each mode, all rows in one bincount (row × modes + mode)
-    m = len(MODES)
-    counts = np.bincount((np.arange(k)[:, None] * m + mode).ravel(), minlength=k * m)
-    share = counts.reshape(k, m) / max(n, 1)
+    n_modes = len(MODES)
+    counts = np.bincount((np.arange(k)[:, None] * n_modes + mode).ravel(), minlength=k * n_modes)
+    share = counts.reshape(k, n_modes) / max(n, 1)
     h = r.home[pick]
     answered = (~np.isnan(h)).sum(axis=1)
     home = np.where(
