@@ -108,7 +108,7 @@ CATEGORIES = st.sampled_from(
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.lists(st.tuples(NAMES, AREAS), min_size=1, max_size=12),
+    st.lists(st.tuples(NAMES, AREAS), max_size=12),
     st.lists(st.tuples(st.one_of(st.none(), NAMES), CATEGORIES, KG), max_size=20),
 )
 def test_the_table_is_the_one_grouping_by_names_gave(booth_rows, line_rows):
