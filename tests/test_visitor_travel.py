@@ -420,7 +420,7 @@ def test_ids_that_share_a_hash_are_told_apart_by_their_texts(tmp_path):
 @example(["\x01", "\x01\x00"], 0)  # one text a prefix of another, padded with a zero
 def test_text_hashes_depend_on_the_text_alone(texts, cut):
     """A text's hash is the same whatever array holds it (fixed or uneven lengths, a slice,
-    large_string, a dictionary) and equal texts hash alike."""
+    large_string, a dictionary, chunks) and equal texts hash alike."""
     import pyarrow as pa
 
     from carbonexpo.hashes import texts_hashed
@@ -436,6 +436,9 @@ def test_text_hashes_depend_on_the_text_alone(texts, cut):
     assert (hashed(sliced) == whole[len(whole) - len(sliced) :]).all()
     assert (hashed(arr.cast(pa.large_string())) == whole).all()
     assert (hashed(arr.dictionary_encode()) == whole).all()
+    parts = pa.chunked_array([arr.slice(0, cut), arr.slice(cut)], pa.string())
+    assert (hashed(parts) == whole).all()  # chunk by chunk, as one array
+    assert (hashed(pa.chunked_array([arr.dictionary_encode()])) == whole).all()
     for seed in range(whole.shape[1]):
         for i, t in enumerate(texts):
             same = [j for j, u in enumerate(texts) if u == t]

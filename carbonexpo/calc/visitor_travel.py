@@ -241,11 +241,15 @@ def _attendance(
         # scanned, not registered: each distinct id an attendee of unknown origin
         unknown = np.flatnonzero(~found)
         _, _, number = _numbered(s1[unknown], s2[unknown])
+        del s1, s2  # 16 bytes a scan, not needed past here
         extra = np.unique(number)
         attendee[unknown] = len(first) + number
         n_days = (config.phases.end - config.phases.start).days + 1
         pair = attendee * n_days + local_days(scans["date"], config)
-        seen = np.bincount(pair, minlength=(len(first) + len(extra)) * n_days) > 0
+        # a flag per attendee and day (a byte each; bincount's counts took 8)
+        seen = np.zeros((len(first) + len(extra)) * n_days, dtype=bool)
+        seen[pair] = True
+        del pair
         days = seen.reshape(-1, n_days).sum(axis=1)
         origin = np.concatenate([origin, np.full(len(extra), -1)])
         types = np.concatenate([types, np.zeros(len(extra), np.int64)])
