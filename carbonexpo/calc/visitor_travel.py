@@ -255,10 +255,9 @@ def _attendance(
         types = np.concatenate([types, np.zeros(len(extra), np.int64)])
         scan_rows = scans["_row"].to_numpy(dtype=np.int64)
         first_scan = np.full(len(extra), 0, np.int64)
-        # the scans' distinct ids not pseudonyms: of the registered ones scanned (checked
-        # above), and of the unregistered ones, each id once
-        scanned = np.bincount(attendee[found], minlength=len(first)) > 0
-        raw_scanned = int((raw & scanned).sum())
+        # the scans' distinct ids not pseudonyms: of the registered ones scanned (a day seen;
+        # checked above), and of the unregistered ones, each id once
+        raw_scanned = int((raw & (days[: len(first)] > 0)).sum())
         if len(extra):
             firsts = np.unique(attendee[unknown], return_index=True)[1]
             first_scan = scan_rows[unknown[firsts]]
